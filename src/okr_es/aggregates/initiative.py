@@ -1,0 +1,148 @@
+"""An initiative: the work a unit does to move one or more key results."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+import msgspec
+
+from okr_es.aggregates import validation as check
+from okr_es.aggregates.base import OKRAggregate
+from okr_es.errors import RuleViolation
+
+RUNNING, COMPLETED, STOPPED = "running", "completed", "stopped"
+
+
+class KeyResultRef(msgspec.Struct, frozen=True):
+    objective_id: UUID
+    key_result_id: UUID
+
+
+class Initiative(OKRAggregate):
+    """Work with one owner, linked to the key results it should move."""
+
+    class InitiativeStarted(OKRAggregate.Created):
+        """A unit started a piece of work aimed at its key results."""
+
+        organization_id: UUID
+        unit_id: UUID
+        title: str
+        owner_id: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.organization_id = self.organization_id
+            aggregate.unit_id = self.unit_id
+            aggregate.title = self.title
+            aggregate.owner_id = self.owner_id
+            aggregate.links = []
+            aggregate.status = RUNNING
+            aggregate.percent_complete = 0.0
+
+    class InitiativeLinked(OKRAggregate.Event):
+        """The initiative was linked to a key result it should move."""
+
+        objective_id: UUID
+        key_result_id: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.links.append(KeyResultRef(self.objective_id, self.key_result_id))
+
+    class InitiativeProgressed(OKRAggregate.Event):
+        """Progress on the work was reported."""
+
+        percent_complete: float
+        note: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.percent_complete = self.percent_complete
+
+    class InitiativeCompleted(OKRAggregate.Event):
+        """The work was finished."""
+
+        note: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.status = COMPLETED
+            aggregate.percent_complete = 100.0
+
+    class InitiativeStopped(OKRAggregate.Event):
+        """The work was stopped before it was finished."""
+
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.status = STOPPED
+
+    if TYPE_CHECKING:
+        organization_id: UUID
+        unit_id: UUID
+        title: str
+        owner_id: UUID
+        links: list[KeyResultRef]
+        status: str
+        percent_complete: float
+
+    @classmethod
+    def start(
+        cls,
+        *,
+        initiative_id: UUID,
+        organization_id: UUID,
+        unit_id: UUID,
+        title: Any,
+        owner_id: UUID,
+        by: UUID,
+    ) -> Initiative:
+        """Start an initiative; links to existing key results are added with :meth:`link`."""
+        return cls._create(
+            cls.InitiativeStarted,
+            id=initiative_id,
+            organization_id=organization_id,
+            unit_id=unit_id,
+            title=check.text(title, "title"),
+            owner_id=owner_id,
+            by=by,
+        )
+
+    def link(self, *, ref: KeyResultRef, by: UUID) -> None:
+        """Link to a key result the caller has checked exists in the same organisation."""
+        self._check_running()
+        if ref in self.links:
+            raise RuleViolation(
+                "already linked to that key result", code="no-change", field="key_result_id"
+            )
+        self.trigger_event(
+            self.InitiativeLinked,
+            objective_id=ref.objective_id,
+            key_result_id=ref.key_result_id,
+            by=by,
+        )
+
+    def progress(self, *, percent_complete: Any, note: Any, by: UUID) -> None:
+        self._check_running()
+        percent = check.number(percent_complete, "percent_complete")
+        if not 0.0 <= percent <= 100.0:
+            raise RuleViolation(
+                "percent_complete lies between 0 and 100",
+                code="out-of-range",
+                field="percent_complete",
+            )
+        note = check.text(note, "note", max_length=check.TEXT_MAX, required=False)
+        self.trigger_event(self.InitiativeProgressed, percent_complete=percent, note=note, by=by)
+
+    def complete(self, *, note: Any, by: UUID) -> None:
+        self._check_running()
+        note = check.text(note, "note", max_length=check.TEXT_MAX, required=False)
+        self.trigger_event(self.InitiativeCompleted, note=note, by=by)
+
+    def stop(self, *, reason: Any, by: UUID) -> None:
+        self._check_running()
+        reason = check.text(reason, "reason", max_length=check.TEXT_MAX)
+        self.trigger_event(self.InitiativeStopped, reason=reason, by=by)
+
+    def _check_running(self) -> None:
+        if self.status != RUNNING:
+            raise RuleViolation(
+                f"initiative '{self.title}' is {self.status}", code=f"initiative-{self.status}"
+            )

@@ -1,0 +1,535 @@
+"""An objective with its key results and their check-ins: the heart of an OKR set."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+import msgspec
+
+from okr_es.aggregates import validation as check
+from okr_es.aggregates.base import OKRAggregate
+from okr_es.aggregates.key_result import (
+    STATUSES,
+    KeyResult,
+    Measure,
+    check_in_value,
+    measure,
+)
+from okr_es.aggregates.organization import Policy
+from okr_es.errors import InvalidInput, LimitExceeded, NotFound, RuleViolation
+
+ACTIVE, DROPPED, CLOSED = "active", "dropped", "closed"
+
+
+class ObjectiveSnapshotState(msgspec.Struct):
+    """The typed shape of an objective snapshot, so it decodes back to real values."""
+
+    created_on: datetime = msgspec.field(name="_created_on")
+    modified_on: datetime = msgspec.field(name="_modified_on")
+    organization_id: UUID
+    unit_id: UUID
+    cycle_id: UUID
+    title: str
+    why: str
+    owner_id: UUID
+    aligned_to_objective_id: UUID | None
+    aligned_to_key_result_id: UUID | None
+    carried_over_from: UUID | None
+    carry_over_reason: str
+    hypothesis: str
+    status: str
+    status_reason: str
+    key_results: dict[UUID, KeyResult]
+    scores: dict[UUID, float]
+
+
+class Objective(OKRAggregate):
+    """One accountable owner's qualitative goal for one unit in one cycle."""
+
+    SnapshotState = ObjectiveSnapshotState
+
+    class ObjectiveSet(OKRAggregate.Created):
+        """A unit set a new objective for a cycle."""
+
+        organization_id: UUID
+        unit_id: UUID
+        cycle_id: UUID
+        title: str
+        why: str
+        owner_id: UUID
+        aligned_to_objective_id: UUID | None
+        aligned_to_key_result_id: UUID | None
+        carried_over_from: UUID | None
+        carry_over_reason: str
+        hypothesis: str
+        effective_at: datetime | None
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.organization_id = self.organization_id
+            aggregate.unit_id = self.unit_id
+            aggregate.cycle_id = self.cycle_id
+            aggregate.title = self.title
+            aggregate.why = self.why
+            aggregate.owner_id = self.owner_id
+            aggregate.aligned_to_objective_id = self.aligned_to_objective_id
+            aggregate.aligned_to_key_result_id = self.aligned_to_key_result_id
+            aggregate.carried_over_from = self.carried_over_from
+            aggregate.carry_over_reason = self.carry_over_reason
+            aggregate.hypothesis = self.hypothesis
+            aggregate.status = ACTIVE
+            aggregate.key_results = {}
+            aggregate.status_reason = ""
+            aggregate.scores = {}
+
+    class ObjectiveReworded(OKRAggregate.Event):
+        """The objective's title or why was rewritten."""
+
+        title: str
+        why: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.title = self.title
+            aggregate.why = self.why
+
+    class OwnerChanged(OKRAggregate.Event):
+        """Another member became the objective's one accountable owner."""
+
+        owner_id: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.owner_id = self.owner_id
+
+    class ObjectiveAligned(OKRAggregate.Event):
+        """The objective was linked to an objective or key result of a parent unit."""
+
+        objective_id: UUID
+        key_result_id: UUID | None
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.aligned_to_objective_id = self.objective_id
+            aggregate.aligned_to_key_result_id = self.key_result_id
+
+    class KeyResultAdded(OKRAggregate.Event):
+        """A measurable key result was added to the objective."""
+
+        key_result_id: UUID
+        title: str
+        metric: str
+        start: float | None
+        target: float | None
+        unit: str
+        effective_at: datetime | None
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.key_results[self.key_result_id] = KeyResult(
+                self.key_result_id, self.title, self.metric, self.start, self.target, self.unit
+            )
+
+    class KeyResultAdjusted(OKRAggregate.Event):
+        """A key result's wording, numbers or unit were changed mid-cycle, with a reason."""
+
+        key_result_id: UUID
+        title: str
+        start: float | None
+        target: float | None
+        unit: str
+        previous_start: float | None
+        previous_target: float | None
+        reason: str
+        effective_at: datetime | None
+
+        def apply(self, aggregate: Any) -> None:
+            kr = aggregate.key_results[self.key_result_id]
+            kr.title = self.title
+            kr.start = self.start
+            kr.target = self.target
+            kr.unit = self.unit
+
+    class KeyResultRemoved(OKRAggregate.Event):
+        """A key result was taken out of the objective; its history stays."""
+
+        key_result_id: UUID
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.key_results[self.key_result_id].removed = True
+
+    class CheckInMade(OKRAggregate.Event):
+        """A key result's current value and status were reported."""
+
+        # v2 added blockers: what stands in the team's way, raised at the weekly check-in.
+        class_version = 2
+
+        key_result_id: UUID
+        value: float
+        status: str
+        comment: str
+        blockers: str
+        checked_in_at: datetime
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["blockers"] = ""
+
+        def apply(self, aggregate: Any) -> None:
+            kr = aggregate.key_results[self.key_result_id]
+            kr.current = self.value
+            kr.status = self.status
+            kr.last_check_in_at = self.checked_in_at
+            kr.check_in_count += 1
+
+    class ObjectiveDropped(OKRAggregate.Event):
+        """The unit stopped pursuing the objective before the cycle ended."""
+
+        reason: str
+        effective_at: datetime | None
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.status = DROPPED
+            aggregate.status_reason = self.reason
+
+    class ObjectiveClosed(OKRAggregate.Event):
+        """The objective was scored at the end of its cycle."""
+
+        scores: dict[UUID, float]
+        note: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.status = CLOSED
+            aggregate.scores = dict(self.scores)
+            aggregate.status_reason = self.note
+
+    class ObjectiveReopened(OKRAggregate.Event):
+        """A closed objective was opened again, e.g. to correct a final check-in."""
+
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.status = ACTIVE
+            aggregate.scores = {}
+            aggregate.status_reason = self.reason
+
+    if TYPE_CHECKING:
+        organization_id: UUID
+        unit_id: UUID
+        cycle_id: UUID
+        title: str
+        why: str
+        owner_id: UUID
+        aligned_to_objective_id: UUID | None
+        aligned_to_key_result_id: UUID | None
+        carried_over_from: UUID | None
+        carry_over_reason: str
+        hypothesis: str
+        status: str
+        status_reason: str
+        key_results: dict[UUID, KeyResult]
+        scores: dict[UUID, float]
+
+    # --- commands ---------------------------------------------------------------------------
+
+    @classmethod
+    def set(
+        cls,
+        *,
+        objective_id: UUID,
+        organization_id: UUID,
+        unit_id: UUID,
+        cycle_id: UUID,
+        title: Any,
+        why: Any,
+        owner_id: UUID,
+        aligned_to_objective_id: UUID | None = None,
+        aligned_to_key_result_id: UUID | None = None,
+        carried_over_from: UUID | None = None,
+        carry_over_reason: Any = "",
+        hypothesis: Any = "",
+        effective_at: datetime | None = None,
+        by: UUID,
+    ) -> Objective:
+        """Set an objective; alignment and carry-over targets are checked by the caller."""
+        title = check.text(title, "title")
+        why = check.text(why, "why", max_length=check.TEXT_MAX, required=False)
+        hypothesis = check.text(hypothesis, "hypothesis", max_length=check.TEXT_MAX, required=False)
+        reason = check.text(
+            carry_over_reason, "carry_over_reason", max_length=check.TEXT_MAX, required=False
+        )
+        if carried_over_from is not None and not reason:
+            raise InvalidInput(
+                "a carried-over objective needs a reason: what did you learn, why continue?",
+                code="carry-over-needs-reason",
+                field="carry_over_reason",
+            )
+        if carried_over_from is None and reason:
+            raise InvalidInput(
+                "a carry-over reason needs the objective it continues",
+                code="carry-over-needs-source",
+                field="carried_over_from",
+            )
+        if aligned_to_key_result_id is not None and aligned_to_objective_id is None:
+            raise InvalidInput(
+                "aligning to a key result needs its objective",
+                code="alignment-needs-objective",
+                field="aligned_to_objective_id",
+            )
+        return cls._create(
+            cls.ObjectiveSet,
+            id=objective_id,
+            organization_id=organization_id,
+            unit_id=unit_id,
+            cycle_id=cycle_id,
+            title=title,
+            why=why,
+            owner_id=owner_id,
+            aligned_to_objective_id=aligned_to_objective_id,
+            aligned_to_key_result_id=aligned_to_key_result_id,
+            carried_over_from=carried_over_from,
+            carry_over_reason=reason,
+            hypothesis=hypothesis,
+            effective_at=effective_at,
+            by=by,
+        )
+
+    def reword(self, *, title: Any, why: Any, by: UUID) -> None:
+        self._check_active()
+        title = check.text(title, "title")
+        why = (
+            self.why
+            if why is None
+            else check.text(why, "why", max_length=check.TEXT_MAX, required=False)
+        )
+        if title == self.title and why == self.why:
+            raise RuleViolation("nothing to change", code="no-change", field="title")
+        self.trigger_event(self.ObjectiveReworded, title=title, why=why, by=by)
+
+    def change_owner(self, *, owner_id: UUID, by: UUID) -> None:
+        self._check_active()
+        if owner_id == self.owner_id:
+            raise RuleViolation(
+                "that member already owns the objective", code="no-change", field="owner_id"
+            )
+        self.trigger_event(self.OwnerChanged, owner_id=owner_id, by=by)
+
+    def align(self, *, parent: Objective, key_result_id: UUID | None, by: UUID) -> None:
+        """Point at ``parent`` (whose unit the caller has checked is an ancestor)."""
+        self._check_active()
+        if parent.id == self.id:
+            raise RuleViolation(
+                "an objective cannot align to itself",
+                code="invalid-alignment",
+                field="objective_id",
+            )
+        if parent.status == DROPPED:
+            raise RuleViolation(
+                "cannot align to a dropped objective",
+                code="objective-dropped",
+                field="objective_id",
+            )
+        if key_result_id is not None:
+            parent.active_key_result(key_result_id)
+        if (parent.id, key_result_id) == (
+            self.aligned_to_objective_id,
+            self.aligned_to_key_result_id,
+        ):
+            raise RuleViolation("already aligned there", code="no-change", field="objective_id")
+        self.trigger_event(
+            self.ObjectiveAligned, objective_id=parent.id, key_result_id=key_result_id, by=by
+        )
+
+    def add_key_result(
+        self,
+        *,
+        key_result_id: UUID,
+        title: Any,
+        metric: Any,
+        start: Any = None,
+        target: Any = None,
+        unit: Any = "",
+        policy: Policy,
+        effective_at: datetime | None = None,
+        by: UUID,
+    ) -> list[str]:
+        """Add a key result; returns policy warnings (mode ``warn``, or above the soft limit)."""
+        self._check_active()
+        title = check.text(title, "title")
+        m = measure(metric, start, target, unit)
+        if key_result_id in self.key_results:
+            raise RuleViolation("key result id already used", code="duplicate-id")
+        if any(kr.title.casefold() == title.casefold() for kr in self.active_key_results()):
+            raise RuleViolation(
+                f"the objective already has a key result '{title}'",
+                code="duplicate-key-result",
+                field="title",
+            )
+        count = len(self.active_key_results()) + 1
+        warnings: list[str] = []
+        if count > policy.max_key_results:
+            if policy.enforced:
+                raise LimitExceeded(
+                    f"an objective has at most {policy.max_key_results} key results",
+                    code="too-many-key-results",
+                    limit=policy.max_key_results,
+                )
+            warnings.append("too-many-key-results")
+        elif count > policy.warn_key_results_above:
+            warnings.append("many-key-results")
+        self.trigger_event(
+            self.KeyResultAdded,
+            key_result_id=key_result_id,
+            title=title,
+            metric=m.metric,
+            start=m.start,
+            target=m.target,
+            unit=m.unit,
+            effective_at=effective_at,
+            by=by,
+        )
+        return warnings
+
+    def adjust_key_result(
+        self,
+        *,
+        key_result_id: UUID,
+        title: Any = None,
+        start: Any = None,
+        target: Any = None,
+        unit: Any = None,
+        reason: Any,
+        effective_at: datetime | None = None,
+        by: UUID,
+    ) -> None:
+        """Change a key result; unspecified fields keep their value. A reason is required."""
+        self._check_active()
+        kr = self.active_key_result(key_result_id)
+        reason = check.text(reason, "reason", max_length=check.TEXT_MAX)
+        new_title = kr.title if title is None else check.text(title, "title")
+        m = measure(
+            kr.metric,
+            kr.start if start is None else start,
+            kr.target if target is None else target,
+            kr.unit if unit is None else unit,
+        )
+        if (new_title, m) == (kr.title, Measure(kr.metric, kr.start, kr.target, kr.unit)):
+            raise RuleViolation("nothing to change", code="no-change", field="target")
+        self.trigger_event(
+            self.KeyResultAdjusted,
+            key_result_id=key_result_id,
+            title=new_title,
+            start=m.start,
+            target=m.target,
+            unit=m.unit,
+            previous_start=kr.start,
+            previous_target=kr.target,
+            reason=reason,
+            effective_at=effective_at,
+            by=by,
+        )
+
+    def remove_key_result(
+        self, *, key_result_id: UUID, reason: Any, policy: Policy, by: UUID
+    ) -> list[str]:
+        self._check_active()
+        self.active_key_result(key_result_id)
+        reason = check.text(reason, "reason", max_length=check.TEXT_MAX)
+        remaining = len(self.active_key_results()) - 1
+        warnings: list[str] = []
+        if remaining < policy.min_key_results:
+            if policy.enforced:
+                raise LimitExceeded(
+                    f"an objective needs at least {policy.min_key_results} key results",
+                    code="too-few-key-results",
+                    limit=policy.min_key_results,
+                )
+            warnings.append("too-few-key-results")
+        self.trigger_event(self.KeyResultRemoved, key_result_id=key_result_id, reason=reason, by=by)
+        return warnings
+
+    def check_in(
+        self,
+        *,
+        key_result_id: UUID,
+        value: Any,
+        status: Any,
+        comment: Any = "",
+        blockers: Any = "",
+        checked_in_at: datetime,
+        by: UUID,
+    ) -> None:
+        self._check_active()
+        kr = self.active_key_result(key_result_id)
+        number = check_in_value(kr.metric, value)
+        status = check.choice(status, "status", STATUSES)
+        comment = check.text(comment, "comment", max_length=check.TEXT_MAX, required=False)
+        blockers = check.text(blockers, "blockers", max_length=check.TEXT_MAX, required=False)
+        self.trigger_event(
+            self.CheckInMade,
+            key_result_id=key_result_id,
+            value=number,
+            status=status,
+            comment=comment,
+            blockers=blockers,
+            checked_in_at=checked_in_at,
+            by=by,
+        )
+
+    def drop(self, *, reason: Any, effective_at: datetime | None = None, by: UUID) -> None:
+        self._check_active()
+        reason = check.text(reason, "reason", max_length=check.TEXT_MAX)
+        self.trigger_event(self.ObjectiveDropped, reason=reason, effective_at=effective_at, by=by)
+
+    def close(self, *, scores: dict[UUID, Any] | None, note: Any, by: UUID) -> None:
+        """Score the objective; key results without a given score get their progress."""
+        self._check_active()
+        note = check.text(note, "note", max_length=check.TEXT_MAX, required=False)
+        given = dict(scores or {})
+        final: dict[UUID, float] = {}
+        for kr in self.active_key_results():
+            raw = given.pop(kr.id, None)
+            score = kr.progress if raw is None else check.number(raw, "scores")
+            if not 0.0 <= score <= 1.0:
+                raise InvalidInput(
+                    "a score lies between 0 and 1", code="out-of-range", field="scores"
+                )
+            final[kr.id] = round(score, 4)
+        if given:
+            raise NotFound(
+                "scores name key results this objective does not have",
+                field="scores",
+                key_result_ids=sorted(str(k) for k in given),
+            )
+        self.trigger_event(self.ObjectiveClosed, scores=final, note=note, by=by)
+
+    def reopen(self, *, reason: Any, by: UUID) -> None:
+        if self.status != CLOSED:
+            raise RuleViolation(
+                "only a closed objective can be reopened", code="objective-not-closed"
+            )
+        reason = check.text(reason, "reason", max_length=check.TEXT_MAX)
+        self.trigger_event(self.ObjectiveReopened, reason=reason, by=by)
+
+    # --- queries -----------------------------------------------------------------------------
+
+    def active_key_results(self) -> list[KeyResult]:
+        return [kr for kr in self.key_results.values() if not kr.removed]
+
+    def active_key_result(self, key_result_id: UUID) -> KeyResult:
+        kr = self.key_results.get(key_result_id)
+        if kr is None or kr.removed:
+            raise NotFound(
+                f"no key result {key_result_id} in objective '{self.title}'", field="key_result_id"
+            )
+        return kr
+
+    @property
+    def score(self) -> float:
+        """The objective's score: the mean of its key results' scores (or progress)."""
+        values = list(self.scores.values()) or [kr.progress for kr in self.active_key_results()]
+        return sum(values) / len(values) if values else 0.0
+
+    def _check_active(self) -> None:
+        if self.status == DROPPED:
+            raise RuleViolation(f"objective '{self.title}' was dropped", code="objective-dropped")
+        if self.status == CLOSED:
+            raise RuleViolation(f"objective '{self.title}' is closed", code="objective-closed")

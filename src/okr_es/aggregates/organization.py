@@ -1,0 +1,405 @@
+"""The organisation: its unit tree, members, roles and OKR policy."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, Literal
+from uuid import UUID
+
+import msgspec
+
+from okr_es.aggregates import validation as check
+from okr_es.aggregates.base import OKRAggregate
+from okr_es.errors import InvalidInput, NotFound, RuleViolation
+
+UnitKind = Literal["organisation", "department", "team", "project"]
+UNIT_KINDS: frozenset[str] = frozenset({"organisation", "department", "team", "project"})
+CHILD_KINDS: frozenset[str] = UNIT_KINDS - {"organisation"}
+
+Role = Literal["admin", "ambassador", "lead", "member"]
+ROLES: frozenset[str] = frozenset({"admin", "ambassador", "lead", "member"})
+# Admins act on the whole organisation; the others may be scoped to a unit subtree.
+ORG_WIDE_ROLES: frozenset[str] = frozenset({"admin"})
+
+PolicyMode = Literal["enforce", "warn"]
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class Unit(msgspec.Struct):
+    id: UUID
+    name: str
+    kind: str
+    parent_id: UUID | None
+    archived: bool = False
+
+
+class Grant(msgspec.Struct, frozen=True):
+    role: str
+    unit_id: UUID | None = None
+
+
+class Member(msgspec.Struct):
+    id: UUID
+    name: str
+    email: str
+    grants: list[Grant] = msgspec.field(default_factory=list)
+
+
+class Policy(msgspec.Struct, frozen=True):
+    """How many objectives and key results a team may have, and whether limits bind."""
+
+    max_objectives: int = 3
+    min_key_results: int = 2
+    max_key_results: int = 5
+    warn_key_results_above: int = 3
+    mode: str = "enforce"
+
+    @property
+    def enforced(self) -> bool:
+        return self.mode == "enforce"
+
+
+class Organization(OKRAggregate):
+    """An organisation's structure; every other aggregate belongs to exactly one."""
+
+    class OrganizationRegistered(OKRAggregate.Created):
+        """A new organisation was registered with its root unit."""
+
+        name: str
+        root_unit_id: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            org: Organization = aggregate
+            org.name = self.name
+            org.root_unit_id = self.root_unit_id
+            org.units = {
+                self.root_unit_id: Unit(self.root_unit_id, self.name, "organisation", None)
+            }
+            org.members = {}
+            org.policy = Policy()
+
+    class UnitAdded(OKRAggregate.Event):
+        """A department, team or project was added under a parent unit."""
+
+        unit_id: UUID
+        name: str
+        kind: str
+        parent_id: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.units[self.unit_id] = Unit(self.unit_id, self.name, self.kind, self.parent_id)
+
+    class UnitRenamed(OKRAggregate.Event):
+        """A unit got a new name."""
+
+        unit_id: UUID
+        name: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.units[self.unit_id].name = self.name
+
+    class UnitMoved(OKRAggregate.Event):
+        """A unit was moved under another parent."""
+
+        unit_id: UUID
+        parent_id: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.units[self.unit_id].parent_id = self.parent_id
+
+    class UnitArchived(OKRAggregate.Event):
+        """A unit stopped setting OKRs; its history stays."""
+
+        unit_id: UUID
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.units[self.unit_id].archived = True
+
+    class MemberAdded(OKRAggregate.Event):
+        """A person joined the organisation."""
+
+        member_id: UUID
+        name: str
+        email: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.members[self.member_id] = Member(self.member_id, self.name, self.email)
+
+    class RoleGranted(OKRAggregate.Event):
+        """A member got a role, organisation-wide or in one unit's subtree."""
+
+        member_id: UUID
+        role: str
+        unit_id: UUID | None
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.members[self.member_id].grants.append(Grant(self.role, self.unit_id))
+
+    class RoleRevoked(OKRAggregate.Event):
+        """A member lost a role."""
+
+        member_id: UUID
+        role: str
+        unit_id: UUID | None
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.members[self.member_id].grants.remove(Grant(self.role, self.unit_id))
+
+    class PolicyChanged(OKRAggregate.Event):
+        """The organisation's objective and key-result limits changed."""
+
+        max_objectives: int
+        min_key_results: int
+        max_key_results: int
+        warn_key_results_above: int
+        mode: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.policy = Policy(
+                self.max_objectives,
+                self.min_key_results,
+                self.max_key_results,
+                self.warn_key_results_above,
+                self.mode,
+            )
+
+    if TYPE_CHECKING:  # state set by the events; not dataclass fields of the aggregate
+        name: str
+        root_unit_id: UUID
+        units: dict[UUID, Unit]
+        members: dict[UUID, Member]
+        policy: Policy
+
+    # --- commands ---------------------------------------------------------------------------
+
+    @classmethod
+    def register(
+        cls,
+        *,
+        organization_id: UUID,
+        name: str,
+        root_unit_id: UUID,
+        founder_id: UUID,
+        founder_name: str,
+        founder_email: str,
+    ) -> Organization:
+        """Register an organisation whose founder becomes its first admin."""
+        name = check.text(name, "name", max_length=check.NAME_MAX)
+        org = cls._create(
+            cls.OrganizationRegistered,
+            id=organization_id,
+            name=name,
+            root_unit_id=root_unit_id,
+            by=founder_id,
+        )
+        org.add_member(member_id=founder_id, name=founder_name, email=founder_email, by=founder_id)
+        org.grant_role(member_id=founder_id, role="admin", unit_id=None, by=founder_id)
+        return org
+
+    def add_unit(self, *, unit_id: UUID, name: str, kind: str, parent_id: UUID, by: UUID) -> None:
+        name = check.text(name, "name", max_length=check.NAME_MAX)
+        kind = check.choice(kind, "kind", CHILD_KINDS)
+        parent = self.unit(parent_id, field="parent_id")
+        if parent.archived:
+            raise RuleViolation(
+                f"unit '{parent.name}' is archived", code="unit-archived", field="parent_id"
+            )
+        if unit_id in self.units:
+            raise RuleViolation("unit id already used", code="duplicate-id", field="unit_id")
+        self._check_unique_sibling_name(parent_id, name, exclude=None)
+        self.trigger_event(
+            self.UnitAdded, unit_id=unit_id, name=name, kind=kind, parent_id=parent_id, by=by
+        )
+
+    def rename_unit(self, *, unit_id: UUID, name: str, by: UUID) -> None:
+        unit = self.unit(unit_id)
+        name = check.text(name, "name", max_length=check.NAME_MAX)
+        if name == unit.name:
+            raise RuleViolation("the unit already has that name", code="no-change", field="name")
+        if unit.parent_id is not None:
+            self._check_unique_sibling_name(unit.parent_id, name, exclude=unit_id)
+        self.trigger_event(self.UnitRenamed, unit_id=unit_id, name=name, by=by)
+
+    def move_unit(self, *, unit_id: UUID, parent_id: UUID, by: UUID) -> None:
+        unit = self.unit(unit_id)
+        parent = self.unit(parent_id, field="parent_id")
+        if unit.parent_id is None:
+            raise RuleViolation(
+                "the organisation's root unit cannot move", code="root-unit", field="unit_id"
+            )
+        if parent_id == unit_id or unit_id in self.ancestors(parent_id):
+            raise RuleViolation(
+                "a unit cannot move under itself or its descendants",
+                code="unit-cycle",
+                field="parent_id",
+            )
+        if parent.archived:
+            raise RuleViolation(
+                f"unit '{parent.name}' is archived", code="unit-archived", field="parent_id"
+            )
+        if parent_id == unit.parent_id:
+            raise RuleViolation("the unit is already there", code="no-change", field="parent_id")
+        self._check_unique_sibling_name(parent_id, unit.name, exclude=unit_id)
+        self.trigger_event(self.UnitMoved, unit_id=unit_id, parent_id=parent_id, by=by)
+
+    def archive_unit(self, *, unit_id: UUID, reason: str, by: UUID) -> None:
+        unit = self.unit(unit_id)
+        reason = check.text(reason, "reason", max_length=check.TEXT_MAX)
+        if unit.parent_id is None:
+            raise RuleViolation(
+                "the organisation's root unit cannot be archived",
+                code="root-unit",
+                field="unit_id",
+            )
+        if unit.archived:
+            raise RuleViolation("the unit is already archived", code="unit-archived")
+        active_children = [u.name for u in self.children(unit_id) if not u.archived]
+        if active_children:
+            raise RuleViolation(
+                "archive or move the unit's sub-units first",
+                code="unit-has-children",
+                field="unit_id",
+                children=active_children,
+            )
+        self.trigger_event(self.UnitArchived, unit_id=unit_id, reason=reason, by=by)
+
+    def add_member(self, *, member_id: UUID, name: str, email: str, by: UUID) -> None:
+        name = check.text(name, "name", max_length=check.NAME_MAX)
+        email = check.text(email, "email", max_length=254).lower()
+        if not _EMAIL.match(email):
+            raise InvalidInput(
+                "email is not an e-mail address", code="invalid-email", field="email"
+            )
+        if member_id in self.members:
+            raise RuleViolation("member id already used", code="duplicate-id", field="member_id")
+        if any(m.email == email for m in self.members.values()):
+            raise RuleViolation(
+                f"{email} is already a member", code="duplicate-member", field="email"
+            )
+        self.trigger_event(self.MemberAdded, member_id=member_id, name=name, email=email, by=by)
+
+    def grant_role(self, *, member_id: UUID, role: str, unit_id: UUID | None, by: UUID) -> None:
+        member = self.member(member_id)
+        role = check.choice(role, "role", ROLES)
+        unit_id = self._role_scope(role, unit_id)
+        if Grant(role, unit_id) in member.grants:
+            raise RuleViolation(
+                f"{member.name} already has role {role} there", code="role-already-granted"
+            )
+        self.trigger_event(self.RoleGranted, member_id=member_id, role=role, unit_id=unit_id, by=by)
+
+    def revoke_role(self, *, member_id: UUID, role: str, unit_id: UUID | None, by: UUID) -> None:
+        member = self.member(member_id)
+        role = check.choice(role, "role", ROLES)
+        if Grant(role, unit_id) not in member.grants:
+            raise RuleViolation(
+                f"{member.name} does not have role {role} there", code="role-not-granted"
+            )
+        if role == "admin" and len(self.admins()) == 1:
+            raise RuleViolation(
+                "the last admin cannot lose the admin role", code="last-admin", field="member_id"
+            )
+        self.trigger_event(self.RoleRevoked, member_id=member_id, role=role, unit_id=unit_id, by=by)
+
+    def change_policy(
+        self,
+        *,
+        max_objectives: Any,
+        min_key_results: Any,
+        max_key_results: Any,
+        warn_key_results_above: Any,
+        mode: Any,
+        by: UUID,
+    ) -> None:
+        counts = {
+            "max_objectives": max_objectives,
+            "min_key_results": min_key_results,
+            "max_key_results": max_key_results,
+            "warn_key_results_above": warn_key_results_above,
+        }
+        for field, value in counts.items():
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 50:
+                raise InvalidInput(
+                    f"{field} must be a whole number from 0 to 50", code="out-of-range", field=field
+                )
+        mode = check.choice(mode, "mode", {"enforce", "warn"})
+        if max_objectives < 1:
+            raise InvalidInput(
+                "max_objectives must be at least 1", code="out-of-range", field="max_objectives"
+            )
+        if not max_key_results >= 1 or min_key_results > max_key_results:
+            raise InvalidInput(
+                "min_key_results must not exceed max_key_results (which is at least 1)",
+                code="out-of-range",
+                field="min_key_results",
+            )
+        new = Policy(max_objectives, min_key_results, max_key_results, warn_key_results_above, mode)
+        if new == self.policy:
+            raise RuleViolation("the policy is already like that", code="no-change")
+        self.trigger_event(self.PolicyChanged, by=by, **counts, mode=mode)
+
+    # --- queries used by commands on other aggregates ---------------------------------------
+
+    def unit(self, unit_id: UUID, *, field: str = "unit_id") -> Unit:
+        try:
+            return self.units[unit_id]
+        except KeyError:
+            raise NotFound(f"no unit {unit_id} in this organisation", field=field) from None
+
+    def active_unit(self, unit_id: UUID, *, field: str = "unit_id") -> Unit:
+        unit = self.unit(unit_id, field=field)
+        if unit.archived:
+            raise RuleViolation(
+                f"unit '{unit.name}' is archived", code="unit-archived", field=field
+            )
+        return unit
+
+    def member(self, member_id: UUID, *, field: str = "member_id") -> Member:
+        try:
+            return self.members[member_id]
+        except KeyError:
+            raise NotFound(f"no member {member_id} in this organisation", field=field) from None
+
+    def children(self, unit_id: UUID) -> list[Unit]:
+        return [u for u in self.units.values() if u.parent_id == unit_id]
+
+    def ancestors(self, unit_id: UUID) -> list[UUID]:
+        """The unit's parent, grandparent, … up to the root (nearest first)."""
+        chain: list[UUID] = []
+        parent = self.units[unit_id].parent_id
+        while parent is not None:
+            chain.append(parent)
+            parent = self.units[parent].parent_id
+        return chain
+
+    def admins(self) -> list[Member]:
+        return [m for m in self.members.values() if Grant("admin") in m.grants]
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def _role_scope(self, role: str, unit_id: UUID | None) -> UUID | None:
+        if role in ORG_WIDE_ROLES:
+            if unit_id is not None:
+                raise InvalidInput(
+                    f"role {role} is organisation-wide; give no unit",
+                    code="role-scope",
+                    field="unit_id",
+                )
+            return None
+        if unit_id is None:
+            if role == "ambassador":
+                return None
+            raise InvalidInput(f"role {role} needs a unit", code="role-scope", field="unit_id")
+        self.active_unit(unit_id)
+        return unit_id
+
+    def _check_unique_sibling_name(self, parent_id: UUID, name: str, exclude: UUID | None) -> None:
+        folded = name.casefold()
+        for sibling in self.children(parent_id):
+            if sibling.id != exclude and not sibling.archived and sibling.name.casefold() == folded:
+                raise RuleViolation(
+                    f"a unit named '{name}' already exists there",
+                    code="duplicate-unit-name",
+                    field="name",
+                )

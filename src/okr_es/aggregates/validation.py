@@ -1,0 +1,131 @@
+"""Input checks shared by the aggregates' public command methods.
+
+Every check either returns the cleaned value or raises :class:`InvalidInput` naming the
+field, so a malformed command fails before any event is triggered.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Collection
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+from okr_es.errors import InvalidInput
+
+TITLE_MAX = 200
+TEXT_MAX = 2000
+NAME_MAX = 120
+UNIT_LABEL_MAX = 40
+# Far beyond any KR value people track, but small enough to stay exact as a float.
+NUMBER_LIMIT = 1e15
+
+T = TypeVar("T", bound=str)
+
+
+def text(value: Any, field: str, *, max_length: int = TITLE_MAX, required: bool = True) -> str:
+    """A single-line or multi-line human text, stripped; empty only when not required."""
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{field} must be text", code="wrong-type", field=field)
+    cleaned = value.strip()
+    if required and not cleaned:
+        raise InvalidInput(f"{field} must not be empty", code="empty", field=field)
+    if len(cleaned) > max_length:
+        raise InvalidInput(
+            f"{field} is {len(cleaned)} characters; at most {max_length} allowed",
+            code="too-long",
+            field=field,
+        )
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t\r" for ch in cleaned):
+        raise InvalidInput(
+            f"{field} contains control characters", code="control-characters", field=field
+        )
+    return cleaned
+
+
+def number(value: Any, field: str) -> float:
+    """A finite real number of sane magnitude (bools are not numbers here)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InvalidInput(f"{field} must be a number", code="wrong-type", field=field)
+    result = float(value)
+    if not math.isfinite(result):
+        raise InvalidInput(f"{field} must be a finite number", code="not-finite", field=field)
+    if abs(result) > NUMBER_LIMIT:
+        raise InvalidInput(
+            f"{field} is out of range (|x| ≤ {NUMBER_LIMIT:g})", code="out-of-range", field=field
+        )
+    return result
+
+
+def optional_number(value: Any, field: str) -> float | None:
+    return None if value is None else number(value, field)
+
+
+def choice(value: Any, field: str, options: Collection[T]) -> T:
+    """One of a fixed set of strings."""
+    if not isinstance(value, str) or value not in options:
+        allowed = ", ".join(sorted(options))
+        raise InvalidInput(f"{field} must be one of: {allowed}", code="invalid-choice", field=field)
+    return value  # type: ignore[return-value]
+
+
+def identifier(value: Any, field: str) -> UUID:
+    """A UUID, given as a UUID or its text form."""
+    if isinstance(value, UUID):
+        return value
+    if isinstance(value, str):
+        try:
+            return UUID(value.strip())
+        except ValueError:
+            pass
+    raise InvalidInput(f"{field} must be a UUID", code="invalid-id", field=field)
+
+
+def optional_identifier(value: Any, field: str) -> UUID | None:
+    return None if value is None else identifier(value, field)
+
+
+def day(value: Any, field: str) -> date:
+    """A calendar date, given as a date or ISO text (YYYY-MM-DD)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise InvalidInput(f"{field} must be a date (YYYY-MM-DD)", code="invalid-date", field=field)
+
+
+def instant(value: Any, field: str) -> datetime:
+    """A timezone-aware instant; a date means its midnight UTC, naive times are UTC."""
+    if isinstance(value, str):
+        raw = value.strip()
+        try:
+            value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            try:
+                value = date.fromisoformat(raw)
+            except ValueError:
+                raise InvalidInput(
+                    f"{field} must be an ISO 8601 date or date-time",
+                    code="invalid-date",
+                    field=field,
+                ) from None
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    raise InvalidInput(
+        f"{field} must be an ISO 8601 date or date-time", code="invalid-date", field=field
+    )
+
+
+def optional_instant(value: Any, field: str) -> datetime | None:
+    return None if value is None else instant(value, field)

@@ -1,0 +1,1054 @@
+"""OKRApplication: the one write entry point. Commands in, ids and log position out.
+
+Every entry point (CLI, HTTP, importers, the demo) calls these methods with plain values;
+none of them touches aggregates or the store directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar, TypeVar
+from uuid import UUID, uuid4
+
+import msgspec
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import DomainEventProtocol, MutableOrImmutableAggregate
+from eventsourcing.persistence import IntegrityError, Mapper, Notification, Recording
+from eventsourcing.utils import Environment, get_topic
+
+from okr_es.aggregates import validation as check
+from okr_es.aggregates.base import OKRAggregate
+from okr_es.aggregates.cycle import Cycle
+from okr_es.aggregates.initiative import Initiative, KeyResultRef
+from okr_es.aggregates.kpi import Kpi
+from okr_es.aggregates.objective import ACTIVE, CLOSED, DROPPED, Objective
+from okr_es.aggregates.organization import Organization
+from okr_es.aggregates.team_cycle import TeamCycle, team_cycle_id
+from okr_es.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from okr_es.persistence.msgspec_mapper import MsgspecMapper
+from okr_es.settings import Settings
+
+A = TypeVar("A", bound=OKRAggregate)
+R = TypeVar("R")
+
+Clock = Callable[[], datetime]
+# Business dates a little ahead of the server clock are clock skew; further is a mistake.
+_FUTURE_SLACK = timedelta(days=1)
+
+
+class CommandResult(msgspec.Struct, frozen=True):
+    """What a command returns: the ids it created, where its last event sits in the log,
+    and policy warnings (limits crossed in ``warn`` mode)."""
+
+    position: int
+    ids: dict[str, UUID] = msgspec.field(default_factory=dict)
+    warnings: list[str] = msgspec.field(default_factory=list)
+
+
+class KeyResultSpec(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A key result to create together with its objective."""
+
+    title: str
+    metric: str
+    start: float | None = None
+    target: float | None = None
+    unit: str = ""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _project(aggregate: Any, events: Iterable[Any]) -> Any:
+    # The library's default projector checks a runtime protocol per event; our events are
+    # all aggregate events, so mutate directly (several times faster replay).
+    for event in events:
+        aggregate = event.mutate(aggregate)
+    return aggregate
+
+
+class OKRApplication(Application[UUID]):
+    """Organisations, cycles, objectives, key results, check-ins, initiatives and KPIs."""
+
+    name = "OKRApplication"
+    snapshotting_intervals: ClassVar[dict[type[MutableOrImmutableAggregate[Any]], int]] = {
+        Objective: 50
+    }
+    snapshotting_projectors: ClassVar[dict[type[MutableOrImmutableAggregate[Any]], Any]] = {
+        Objective: _project
+    }
+
+    def __init__(self, settings: Settings | None = None, *, clock: Clock = utc_now) -> None:
+        self.settings = settings or Settings()
+        self.clock = clock
+        env = self.settings.eventsourcing_env()
+        env["AGGREGATE_CACHE_MAXSIZE"] = "2000"
+        super().__init__(env)
+        # Per instance, so each application follows its own settings.
+        self.snapshotting_intervals = {Objective: self.settings.snapshot_interval}  # type: ignore[misc]
+
+    def construct_env(self, name: str, env: Mapping[str, str] | None = None) -> Environment:
+        # Configuration comes from Settings only; never from os.environ behind its back.
+        return Environment(name, {"IS_SNAPSHOTTING_ENABLED": "y", **(env or {})})
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return MsgspecMapper(cipher=self.factory.cipher(), compressor=self.factory.compressor())
+
+    # --- organisation ------------------------------------------------------------------------
+
+    def register_organization(
+        self, *, name: str, admin_name: str, admin_email: str
+    ) -> CommandResult:
+        """Register an organisation; ``admin`` is its first member, with the admin role."""
+        org_id, root_id, admin_id = uuid4(), uuid4(), uuid4()
+        org = Organization.register(
+            organization_id=org_id,
+            name=name,
+            root_unit_id=root_id,
+            founder_id=admin_id,
+            founder_name=admin_name,
+            founder_email=admin_email,
+        )
+        return self._saved(
+            org, ids={"organization_id": org_id, "root_unit_id": root_id, "member_id": admin_id}
+        )
+
+    def add_unit(
+        self, *, organization_id: Any, name: Any, kind: Any, parent_id: Any, by: Any
+    ) -> CommandResult:
+        unit_id = uuid4()
+        return self._on_organization(
+            organization_id,
+            by,
+            lambda org, actor: org.add_unit(
+                unit_id=unit_id,
+                name=name,
+                kind=kind,
+                parent_id=check.identifier(parent_id, "parent_id"),
+                by=actor,
+            ),
+            ids={"unit_id": unit_id},
+        )
+
+    def rename_unit(
+        self, *, organization_id: Any, unit_id: Any, name: Any, by: Any
+    ) -> CommandResult:
+        return self._on_organization(
+            organization_id,
+            by,
+            lambda org, actor: org.rename_unit(
+                unit_id=check.identifier(unit_id, "unit_id"), name=name, by=actor
+            ),
+        )
+
+    def move_unit(
+        self, *, organization_id: Any, unit_id: Any, parent_id: Any, by: Any
+    ) -> CommandResult:
+        return self._on_organization(
+            organization_id,
+            by,
+            lambda org, actor: org.move_unit(
+                unit_id=check.identifier(unit_id, "unit_id"),
+                parent_id=check.identifier(parent_id, "parent_id"),
+                by=actor,
+            ),
+        )
+
+    def archive_unit(
+        self, *, organization_id: Any, unit_id: Any, reason: Any, by: Any
+    ) -> CommandResult:
+        return self._on_organization(
+            organization_id,
+            by,
+            lambda org, actor: org.archive_unit(
+                unit_id=check.identifier(unit_id, "unit_id"), reason=reason, by=actor
+            ),
+        )
+
+    def add_member(self, *, organization_id: Any, name: Any, email: Any, by: Any) -> CommandResult:
+        member_id = uuid4()
+        return self._on_organization(
+            organization_id,
+            by,
+            lambda org, actor: org.add_member(
+                member_id=member_id, name=name, email=email, by=actor
+            ),
+            ids={"member_id": member_id},
+        )
+
+    def grant_role(
+        self, *, organization_id: Any, member_id: Any, role: Any, unit_id: Any = None, by: Any
+    ) -> CommandResult:
+        return self._on_organization(
+            organization_id,
+            by,
+            lambda org, actor: org.grant_role(
+                member_id=check.identifier(member_id, "member_id"),
+                role=role,
+                unit_id=check.optional_identifier(unit_id, "unit_id"),
+                by=actor,
+            ),
+        )
+
+    def revoke_role(
+        self, *, organization_id: Any, member_id: Any, role: Any, unit_id: Any = None, by: Any
+    ) -> CommandResult:
+        return self._on_organization(
+            organization_id,
+            by,
+            lambda org, actor: org.revoke_role(
+                member_id=check.identifier(member_id, "member_id"),
+                role=role,
+                unit_id=check.optional_identifier(unit_id, "unit_id"),
+                by=actor,
+            ),
+        )
+
+    def change_policy(
+        self,
+        *,
+        organization_id: Any,
+        by: Any,
+        max_objectives: Any = None,
+        min_key_results: Any = None,
+        max_key_results: Any = None,
+        warn_key_results_above: Any = None,
+        mode: Any = None,
+    ) -> CommandResult:
+        """Change the limits; unspecified ones keep their current value."""
+
+        def change(org: Organization, actor: UUID) -> None:
+            p = org.policy
+            org.change_policy(
+                max_objectives=p.max_objectives if max_objectives is None else max_objectives,
+                min_key_results=p.min_key_results if min_key_results is None else min_key_results,
+                max_key_results=p.max_key_results if max_key_results is None else max_key_results,
+                warn_key_results_above=(
+                    p.warn_key_results_above
+                    if warn_key_results_above is None
+                    else warn_key_results_above
+                ),
+                mode=p.mode if mode is None else mode,
+                by=actor,
+            )
+
+        return self._on_organization(organization_id, by, change)
+
+    # --- cycles ------------------------------------------------------------------------------
+
+    def define_cycle(
+        self,
+        *,
+        organization_id: Any,
+        label: Any,
+        kind: Any,
+        start: Any,
+        end: Any,
+        parent_id: Any = None,
+        by: Any,
+    ) -> CommandResult:
+        org, actor = self._organization_and_actor(organization_id, by)
+        parent = None
+        if parent_id is not None:
+            parent = self._get(Cycle, check.identifier(parent_id, "parent_id"), "parent_id")
+        cycle_id = uuid4()
+        cycle = Cycle.define(
+            cycle_id=cycle_id,
+            organization_id=org.id,
+            label=label,
+            kind=kind,
+            start=start,
+            end=end,
+            parent=parent,
+            siblings=self._sibling_cycles(org.id, None if parent is None else parent.id),
+            by=actor,
+        )
+        return self._saved(cycle, ids={"cycle_id": cycle_id})
+
+    def rename_cycle(self, *, cycle_id: Any, label: Any, by: Any) -> CommandResult:
+        cycle = self._get(Cycle, check.identifier(cycle_id, "cycle_id"), "cycle_id")
+        _, actor = self._organization_and_actor(cycle.organization_id, by)
+        cycle.rename(
+            label=label,
+            siblings=self._sibling_cycles(cycle.organization_id, cycle.parent_id),
+            by=actor,
+        )
+        return self._saved(cycle)
+
+    def cycles(self, organization_id: UUID) -> list[Cycle]:
+        """The organisation's cycles, earliest first."""
+        found = [c for c in self._all(Cycle) if c.organization_id == organization_id]
+        return sorted(found, key=lambda c: (c.start, c.end))
+
+    # --- objectives --------------------------------------------------------------------------
+
+    def set_objective(
+        self,
+        *,
+        organization_id: Any,
+        unit_id: Any,
+        cycle_id: Any,
+        title: Any,
+        owner_id: Any,
+        by: Any,
+        why: Any = "",
+        key_results: Sequence[KeyResultSpec | Mapping[str, Any]] = (),
+        aligned_to_objective_id: Any = None,
+        aligned_to_key_result_id: Any = None,
+        carried_over_from: Any = None,
+        carry_over_reason: Any = "",
+        hypothesis: Any = "",
+        effective_at: Any = None,
+    ) -> CommandResult:
+        """Set an objective (with its first key results) and commit it to the unit's cycle.
+
+        The objective and the unit's OKR set are saved in one transaction, so the policy's
+        objective limit holds even when two people commit at the same moment.
+        """
+        specs = _key_result_specs(key_results)
+        objective_id = uuid4()
+        kr_ids = [uuid4() for _ in specs]
+        when = self._business_time(effective_at, "effective_at")
+
+        def attempt() -> CommandResult:
+            org, actor = self._organization_and_actor(organization_id, by)
+            unit = org.active_unit(check.identifier(unit_id, "unit_id"))
+            owner = org.member(check.identifier(owner_id, "owner_id"), field="owner_id")
+            cycle = self._get(Cycle, check.identifier(cycle_id, "cycle_id"), "cycle_id")
+            if cycle.organization_id != org.id:
+                raise NotFound("no such cycle in this organisation", field="cycle_id")
+            parent_id = check.optional_identifier(
+                aligned_to_objective_id, "aligned_to_objective_id"
+            )
+            parent_kr = check.optional_identifier(
+                aligned_to_key_result_id, "aligned_to_key_result_id"
+            )
+            source_id = check.optional_identifier(carried_over_from, "carried_over_from")
+            objective = Objective.set(
+                objective_id=objective_id,
+                organization_id=org.id,
+                unit_id=unit.id,
+                cycle_id=cycle.id,
+                title=title,
+                why=why,
+                owner_id=owner.id,
+                aligned_to_objective_id=parent_id,
+                aligned_to_key_result_id=parent_kr,
+                carried_over_from=source_id,
+                carry_over_reason=carry_over_reason,
+                hypothesis=hypothesis,
+                effective_at=when,
+                by=actor,
+            )
+            if parent_id is not None:
+                self._check_alignment(org, unit.id, parent_id, parent_kr)
+            if source_id is not None:
+                self._check_carry_over(org.id, unit.id, cycle, source_id)
+            warnings: list[str] = []
+            for kr_id, spec in zip(kr_ids, specs, strict=True):
+                warnings += objective.add_key_result(
+                    key_result_id=kr_id,
+                    title=spec.title,
+                    metric=spec.metric,
+                    start=spec.start,
+                    target=spec.target,
+                    unit=spec.unit,
+                    policy=org.policy,
+                    effective_at=when,
+                    by=actor,
+                )
+            team_cycle = self._team_cycle(org.id, unit.id, cycle.id, actor)
+            warnings += team_cycle.commit(objective_id=objective_id, policy=org.policy, by=actor)
+            ids = {"objective_id": objective_id}
+            ids.update({f"key_result_id_{i}": kr for i, kr in enumerate(kr_ids)})
+            return self._saved(team_cycle, objective, ids=ids, warnings=warnings)
+
+        return self._retrying(attempt, self.settings.check_in_retries, "set_objective")
+
+    def reword_objective(
+        self,
+        *,
+        objective_id: Any,
+        title: Any,
+        why: Any = None,
+        by: Any,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        return self._on_objective(
+            objective_id,
+            by,
+            expected_version,
+            lambda o, org, actor: o.reword(title=title, why=why, by=actor),
+        )
+
+    def change_owner(
+        self, *, objective_id: Any, owner_id: Any, by: Any, expected_version: int | None = None
+    ) -> CommandResult:
+        def change(o: Objective, org: Organization, actor: UUID) -> None:
+            owner = org.member(check.identifier(owner_id, "owner_id"), field="owner_id")
+            o.change_owner(owner_id=owner.id, by=actor)
+
+        return self._on_objective(objective_id, by, expected_version, change)
+
+    def align_objective(
+        self,
+        *,
+        objective_id: Any,
+        parent_objective_id: Any,
+        parent_key_result_id: Any = None,
+        by: Any,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        def align(o: Objective, org: Organization, actor: UUID) -> None:
+            parent_id = check.identifier(parent_objective_id, "parent_objective_id")
+            kr_id = check.optional_identifier(parent_key_result_id, "parent_key_result_id")
+            parent = self._check_alignment(org, o.unit_id, parent_id, kr_id)
+            o.align(parent=parent, key_result_id=kr_id, by=actor)
+
+        return self._on_objective(objective_id, by, expected_version, align)
+
+    def add_key_result(
+        self,
+        *,
+        objective_id: Any,
+        title: Any,
+        metric: Any,
+        start: Any = None,
+        target: Any = None,
+        unit: Any = "",
+        by: Any,
+        effective_at: Any = None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        kr_id = uuid4()
+        when = self._business_time(effective_at, "effective_at")
+        return self._on_objective(
+            objective_id,
+            by,
+            expected_version,
+            lambda o, org, actor: o.add_key_result(
+                key_result_id=kr_id,
+                title=title,
+                metric=metric,
+                start=start,
+                target=target,
+                unit=unit,
+                policy=org.policy,
+                effective_at=when,
+                by=actor,
+            ),
+            ids={"key_result_id": kr_id},
+        )
+
+    def adjust_key_result(
+        self,
+        *,
+        objective_id: Any,
+        key_result_id: Any,
+        reason: Any,
+        by: Any,
+        title: Any = None,
+        start: Any = None,
+        target: Any = None,
+        unit: Any = None,
+        effective_at: Any = None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        when = self._business_time(effective_at, "effective_at")
+        return self._on_objective(
+            objective_id,
+            by,
+            expected_version,
+            lambda o, org, actor: o.adjust_key_result(
+                key_result_id=check.identifier(key_result_id, "key_result_id"),
+                title=title,
+                start=start,
+                target=target,
+                unit=unit,
+                reason=reason,
+                effective_at=when,
+                by=actor,
+            ),
+        )
+
+    def remove_key_result(
+        self,
+        *,
+        objective_id: Any,
+        key_result_id: Any,
+        reason: Any,
+        by: Any,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        return self._on_objective(
+            objective_id,
+            by,
+            expected_version,
+            lambda o, org, actor: o.remove_key_result(
+                key_result_id=check.identifier(key_result_id, "key_result_id"),
+                reason=reason,
+                policy=org.policy,
+                by=actor,
+            ),
+        )
+
+    def check_in(
+        self,
+        *,
+        objective_id: Any,
+        key_result_id: Any,
+        value: Any,
+        status: Any,
+        by: Any,
+        comment: Any = "",
+        blockers: Any = "",
+        checked_in_at: Any = None,
+    ) -> CommandResult:
+        """Report a key result's value and status. Check-ins on different key results
+        commute, so a concurrent change is retried (bounded) rather than refused."""
+        when = self._business_time(checked_in_at, "checked_in_at")
+        kr_id = check.identifier(key_result_id, "key_result_id")
+
+        def attempt() -> CommandResult:
+            return self._on_objective(
+                objective_id,
+                by,
+                None,
+                lambda o, org, actor: o.check_in(
+                    key_result_id=kr_id,
+                    value=value,
+                    status=status,
+                    comment=comment,
+                    blockers=blockers,
+                    checked_in_at=when or self.clock(),
+                    by=actor,
+                ),
+            )
+
+        return self._retrying(attempt, self.settings.check_in_retries, "check_in")
+
+    def drop_objective(
+        self,
+        *,
+        objective_id: Any,
+        reason: Any,
+        by: Any,
+        effective_at: Any = None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        """Drop an objective; it leaves the unit's set (freeing a slot) in the same save."""
+        objective, _, actor = self._objective_and_actor(objective_id, by, expected_version)
+        when = self._business_time(effective_at, "effective_at")
+        objective.drop(reason=reason, effective_at=when, by=actor)
+        team_cycle = self._get(TeamCycle, team_cycle_id(objective.unit_id, objective.cycle_id))
+        team_cycle.withdraw(objective_id=objective.id, reason=objective.status_reason, by=actor)
+        return self._saved(objective, team_cycle, expected=objective)
+
+    def close_objective(
+        self,
+        *,
+        objective_id: Any,
+        by: Any,
+        note: Any = "",
+        scores: Mapping[Any, Any] | None = None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        """Score an objective; key results without a given score are scored by progress."""
+        given: dict[UUID, Any] | None = None
+        if scores is not None:
+            if not isinstance(scores, Mapping):
+                raise InvalidInput(
+                    "scores map key result ids to numbers", code="wrong-type", field="scores"
+                )
+            given = {check.identifier(k, "scores"): v for k, v in scores.items()}
+        return self._on_objective(
+            objective_id,
+            by,
+            expected_version,
+            lambda o, org, actor: o.close(scores=given, note=note, by=actor),
+        )
+
+    def reopen_objective(
+        self, *, objective_id: Any, reason: Any, by: Any, expected_version: int | None = None
+    ) -> CommandResult:
+        objective, _, actor = self._objective_and_actor(objective_id, by, expected_version)
+        team_cycle = self._get(TeamCycle, team_cycle_id(objective.unit_id, objective.cycle_id))
+        if team_cycle.closed:
+            raise RuleViolation("the unit's cycle is closed", code="team-cycle-closed")
+        objective.reopen(reason=reason, by=actor)
+        return self._saved(objective, expected=objective)
+
+    # --- the unit's cycle --------------------------------------------------------------------
+
+    def record_reflection(
+        self,
+        *,
+        unit_id: Any,
+        cycle_id: Any,
+        by: Any,
+        keep_doing: Any = "",
+        stop_doing: Any = "",
+        start_doing: Any = "",
+        learnings: Any = "",
+    ) -> CommandResult:
+        team_cycle, actor = self._existing_team_cycle(unit_id, cycle_id, by)
+        team_cycle.record_reflection(
+            keep_doing=keep_doing,
+            stop_doing=stop_doing,
+            start_doing=start_doing,
+            learnings=learnings,
+            by=actor,
+        )
+        return self._saved(team_cycle)
+
+    def close_team_cycle(
+        self, *, unit_id: Any, cycle_id: Any, by: Any, note: Any = ""
+    ) -> CommandResult:
+        team_cycle, actor = self._existing_team_cycle(unit_id, cycle_id, by)
+        still_open = [
+            o.title
+            for o in (self._get(Objective, oid) for oid in team_cycle.objective_ids)
+            if o.status == ACTIVE
+        ]
+        team_cycle.close(open_objective_titles=still_open, note=note, by=actor)
+        return self._saved(team_cycle)
+
+    # --- initiatives -------------------------------------------------------------------------
+
+    def start_initiative(
+        self,
+        *,
+        organization_id: Any,
+        unit_id: Any,
+        title: Any,
+        owner_id: Any,
+        by: Any,
+        key_results: Sequence[tuple[Any, Any]] = (),
+    ) -> CommandResult:
+        """Start an initiative, linked to ``(objective_id, key_result_id)`` pairs."""
+        org, actor = self._organization_and_actor(organization_id, by)
+        unit = org.active_unit(check.identifier(unit_id, "unit_id"))
+        owner = org.member(check.identifier(owner_id, "owner_id"), field="owner_id")
+        initiative_id = uuid4()
+        initiative = Initiative.start(
+            initiative_id=initiative_id,
+            organization_id=org.id,
+            unit_id=unit.id,
+            title=title,
+            owner_id=owner.id,
+            by=actor,
+        )
+        for objective_id, kr_id in key_results:
+            initiative.link(ref=self._key_result_ref(org.id, objective_id, kr_id), by=actor)
+        return self._saved(initiative, ids={"initiative_id": initiative_id})
+
+    def link_initiative(
+        self, *, initiative_id: Any, objective_id: Any, key_result_id: Any, by: Any
+    ) -> CommandResult:
+        initiative, actor = self._initiative_and_actor(initiative_id, by)
+        ref = self._key_result_ref(initiative.organization_id, objective_id, key_result_id)
+        initiative.link(ref=ref, by=actor)
+        return self._saved(initiative)
+
+    def record_initiative_progress(
+        self, *, initiative_id: Any, percent_complete: Any, by: Any, note: Any = ""
+    ) -> CommandResult:
+        initiative, actor = self._initiative_and_actor(initiative_id, by)
+        initiative.progress(percent_complete=percent_complete, note=note, by=actor)
+        return self._saved(initiative)
+
+    def complete_initiative(self, *, initiative_id: Any, by: Any, note: Any = "") -> CommandResult:
+        initiative, actor = self._initiative_and_actor(initiative_id, by)
+        initiative.complete(note=note, by=actor)
+        return self._saved(initiative)
+
+    def stop_initiative(self, *, initiative_id: Any, reason: Any, by: Any) -> CommandResult:
+        initiative, actor = self._initiative_and_actor(initiative_id, by)
+        initiative.stop(reason=reason, by=actor)
+        return self._saved(initiative)
+
+    # --- KPIs --------------------------------------------------------------------------------
+
+    def define_kpi(
+        self,
+        *,
+        organization_id: Any,
+        unit_id: Any,
+        name: Any,
+        by: Any,
+        unit: Any = "",
+        lower: Any = None,
+        upper: Any = None,
+    ) -> CommandResult:
+        org, actor = self._organization_and_actor(organization_id, by)
+        team = org.active_unit(check.identifier(unit_id, "unit_id"))
+        kpi_id = uuid4()
+        kpi = Kpi.define(
+            kpi_id=kpi_id,
+            organization_id=org.id,
+            unit_id=team.id,
+            name=name,
+            unit=unit,
+            lower=lower,
+            upper=upper,
+            by=actor,
+        )
+        return self._saved(kpi, ids={"kpi_id": kpi_id})
+
+    def measure_kpi(
+        self, *, kpi_id: Any, value: Any, by: Any, measured_at: Any = None
+    ) -> CommandResult:
+        kpi, actor = self._kpi_and_actor(kpi_id, by)
+        when = self._business_time(measured_at, "measured_at") or self.clock()
+        kpi.measure(value=value, measured_at=when, by=actor)
+        return self._saved(kpi)
+
+    def change_kpi_corridor(
+        self, *, kpi_id: Any, lower: Any, upper: Any, reason: Any, by: Any
+    ) -> CommandResult:
+        kpi, actor = self._kpi_and_actor(kpi_id, by)
+        kpi.change_corridor(lower=lower, upper=upper, reason=reason, by=actor)
+        return self._saved(kpi)
+
+    def retire_kpi(self, *, kpi_id: Any, reason: Any, by: Any) -> CommandResult:
+        kpi, actor = self._kpi_and_actor(kpi_id, by)
+        kpi.retire(reason=reason, by=actor)
+        return self._saved(kpi)
+
+    def graduate_key_result(
+        self,
+        *,
+        objective_id: Any,
+        key_result_id: Any,
+        by: Any,
+        name: Any = None,
+        lower: Any = None,
+        upper: Any = None,
+    ) -> CommandResult:
+        """Turn a met key result into a KPI that keeps watching the same number.
+
+        Without an explicit corridor, the KPI guards the level the key result reached.
+        """
+        objective, org, actor = self._objective_and_actor(objective_id, by, None)
+        kr = objective.active_key_result(check.identifier(key_result_id, "key_result_id"))
+        if kr.progress < 1.0:
+            raise RuleViolation(
+                "only a key result that reached its target can graduate",
+                code="key-result-not-met",
+                field="key_result_id",
+            )
+        if lower is None and upper is None:
+            lower, upper = _corridor_for(kr.metric, kr.target)
+        kpi_id = uuid4()
+        kpi = Kpi.define(
+            kpi_id=kpi_id,
+            organization_id=org.id,
+            unit_id=objective.unit_id,
+            name=kr.title if name is None else name,
+            unit=kr.unit,
+            lower=lower,
+            upper=upper,
+            by=actor,
+        )
+        kpi.graduate(objective_id=objective.id, key_result_id=kr.id, by=actor)
+        if kr.current is not None:
+            kpi.measure(value=kr.current, measured_at=self.clock(), by=actor)
+        return self._saved(kpi, ids={"kpi_id": kpi_id})
+
+    # --- reading the log ---------------------------------------------------------------------
+
+    def organizations(self) -> list[Organization]:
+        return self._all(Organization)
+
+    def get_organization(self, organization_id: Any) -> Organization:
+        return self._get(
+            Organization, check.identifier(organization_id, "organization_id"), "organization_id"
+        )
+
+    def get_objective(self, objective_id: Any, *, version: int | None = None) -> Objective:
+        oid = check.identifier(objective_id, "objective_id")
+        if version is None:
+            return self._get(Objective, oid, "objective_id")
+        try:
+            aggregate = self.repository.get(oid, version=version, projector_func=_project)
+        except AggregateNotFoundError:
+            raise NotFound(f"no objective {oid}", field="objective_id") from None
+        if not isinstance(aggregate, Objective):
+            raise NotFound(f"no objective {oid}", field="objective_id")
+        return aggregate
+
+    def get_team_cycle(self, unit_id: Any, cycle_id: Any) -> TeamCycle | None:
+        tc_id = team_cycle_id(
+            check.identifier(unit_id, "unit_id"), check.identifier(cycle_id, "cycle_id")
+        )
+        try:
+            return self._get(TeamCycle, tc_id)
+        except NotFound:
+            return None
+
+    def get_aggregate(self, aggregate_id: Any) -> OKRAggregate:
+        aid = check.identifier(aggregate_id, "aggregate_id")
+        try:
+            aggregate = self.repository.get(aid, projector_func=_project)
+        except AggregateNotFoundError:
+            raise NotFound(f"no aggregate {aid}", field="aggregate_id") from None
+        if not isinstance(aggregate, OKRAggregate):
+            raise NotFound(f"no aggregate {aid}", field="aggregate_id")
+        return aggregate
+
+    def history(self, aggregate_id: Any) -> list[DomainEventProtocol[UUID]]:
+        """Every event of one aggregate, oldest first."""
+        aid = check.identifier(aggregate_id, "aggregate_id")
+        events = list(self.events.get(aid))
+        if not events:
+            raise NotFound(f"no aggregate {aid}", field="aggregate_id")
+        return events
+
+    def notifications(
+        self, start: int = 1, limit: int = 1000, topics: Sequence[str] = ()
+    ) -> Sequence[Notification]:
+        return self.recorder.select_notifications(start=start, limit=limit, topics=topics)
+
+    def all_notifications(
+        self, topics: Sequence[str] = (), page: int = 1000
+    ) -> Iterator[Notification]:
+        start = 1
+        while True:
+            batch = self.notifications(start, page, topics)
+            yield from batch
+            if len(batch) < page:
+                return
+            start = batch[-1].id + 1
+
+    def decode(self, notification: Notification) -> DomainEventProtocol[UUID]:
+        return self.mapper.to_domain_event(notification)
+
+    def position(self) -> int:
+        """The id of the last event in the log (0 when empty)."""
+        return self.recorder.max_notification_id() or 0
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def _get(self, cls: type[A], aggregate_id: UUID, field: str | None = None) -> A:
+        try:
+            aggregate = self.repository.get(aggregate_id, projector_func=_project)
+        except AggregateNotFoundError:
+            aggregate = None
+        if not isinstance(aggregate, cls):
+            label = field or cls.__name__.lower()
+            raise NotFound(f"no {cls.__name__} {aggregate_id}", field=field or label)
+        return aggregate
+
+    def _all(self, cls: type[A]) -> list[A]:
+        created = getattr(cls, _CREATED_EVENT[cls])
+        ids = [n.originator_id for n in self.all_notifications(topics=[get_topic(created)])]
+        return [self._get(cls, UUID(str(i))) for i in ids]
+
+    def _organization_and_actor(self, organization_id: Any, by: Any) -> tuple[Organization, UUID]:
+        org = self.get_organization(organization_id)
+        actor = org.member(check.identifier(by, "by"), field="by").id
+        return org, actor
+
+    def _on_organization(
+        self,
+        organization_id: Any,
+        by: Any,
+        change: Callable[[Organization, UUID], None],
+        ids: dict[str, UUID] | None = None,
+    ) -> CommandResult:
+        org, actor = self._organization_and_actor(organization_id, by)
+        change(org, actor)
+        return self._saved(org, ids=ids, expected=org)
+
+    def _objective_and_actor(
+        self, objective_id: Any, by: Any, expected_version: int | None
+    ) -> tuple[Objective, Organization, UUID]:
+        objective = self.get_objective(objective_id)
+        if expected_version is not None and expected_version != objective.version:
+            raise Conflict(
+                f"objective '{objective.title}' is at version {objective.version}, "
+                f"not {expected_version}",
+                expected_version=expected_version,
+                actual_version=objective.version,
+            )
+        org, actor = self._organization_and_actor(objective.organization_id, by)
+        return objective, org, actor
+
+    def _on_objective(
+        self,
+        objective_id: Any,
+        by: Any,
+        expected_version: int | None,
+        change: Callable[[Objective, Organization, UUID], Any],
+        ids: dict[str, UUID] | None = None,
+    ) -> CommandResult:
+        objective, org, actor = self._objective_and_actor(objective_id, by, expected_version)
+        outcome = change(objective, org, actor)
+        warnings = list(outcome) if isinstance(outcome, list) else []
+        return self._saved(objective, ids=ids, warnings=warnings, expected=objective)
+
+    def _initiative_and_actor(self, initiative_id: Any, by: Any) -> tuple[Initiative, UUID]:
+        initiative = self._get(
+            Initiative, check.identifier(initiative_id, "initiative_id"), "initiative_id"
+        )
+        _, actor = self._organization_and_actor(initiative.organization_id, by)
+        return initiative, actor
+
+    def _kpi_and_actor(self, kpi_id: Any, by: Any) -> tuple[Kpi, UUID]:
+        kpi = self._get(Kpi, check.identifier(kpi_id, "kpi_id"), "kpi_id")
+        _, actor = self._organization_and_actor(kpi.organization_id, by)
+        return kpi, actor
+
+    def _team_cycle(self, org_id: UUID, unit_id: UUID, cycle_id: UUID, actor: UUID) -> TeamCycle:
+        try:
+            return self._get(TeamCycle, team_cycle_id(unit_id, cycle_id))
+        except NotFound:
+            return TeamCycle.open(
+                organization_id=org_id, unit_id=unit_id, cycle_id=cycle_id, by=actor
+            )
+
+    def _existing_team_cycle(self, unit_id: Any, cycle_id: Any, by: Any) -> tuple[TeamCycle, UUID]:
+        tc = self.get_team_cycle(unit_id, cycle_id)
+        if tc is None:
+            raise NotFound("the unit has set no objectives in that cycle", field="cycle_id")
+        _, actor = self._organization_and_actor(tc.organization_id, by)
+        return tc, actor
+
+    def _check_alignment(
+        self, org: Organization, unit_id: UUID, parent_id: UUID, key_result_id: UUID | None
+    ) -> Objective:
+        """Alignment points up the tree: to an objective (or its KR) of an ancestor unit."""
+        parent = self._get(Objective, parent_id, "aligned_to_objective_id")
+        if parent.organization_id != org.id:
+            raise NotFound(
+                "no such objective in this organisation", field="aligned_to_objective_id"
+            )
+        if parent.unit_id not in org.ancestors(unit_id):
+            raise RuleViolation(
+                "align to an objective of a parent unit (department or organisation)",
+                code="alignment-not-ancestor",
+                field="aligned_to_objective_id",
+            )
+        if parent.status == DROPPED:
+            raise RuleViolation(
+                "cannot align to a dropped objective",
+                code="objective-dropped",
+                field="aligned_to_objective_id",
+            )
+        if key_result_id is not None:
+            parent.active_key_result(key_result_id)
+        return parent
+
+    def _check_carry_over(self, org_id: UUID, unit_id: UUID, cycle: Cycle, source_id: UUID) -> None:
+        source = self._get(Objective, source_id, "carried_over_from")
+        if source.organization_id != org_id or source.unit_id != unit_id:
+            raise RuleViolation(
+                "a unit carries over its own objectives",
+                code="carry-over-other-unit",
+                field="carried_over_from",
+            )
+        source_cycle = self._get(Cycle, source.cycle_id)
+        if not source_cycle.start < cycle.start:
+            raise RuleViolation(
+                "carry over from an earlier cycle",
+                code="carry-over-not-earlier",
+                field="carried_over_from",
+            )
+
+    def _key_result_ref(self, org_id: UUID, objective_id: Any, key_result_id: Any) -> KeyResultRef:
+        objective = self.get_objective(objective_id)
+        if objective.organization_id != org_id:
+            raise NotFound("no such objective in this organisation", field="objective_id")
+        kr = objective.active_key_result(check.identifier(key_result_id, "key_result_id"))
+        if objective.status == CLOSED:
+            raise RuleViolation("the objective is closed", code="objective-closed")
+        return KeyResultRef(objective.id, kr.id)
+
+    def _sibling_cycles(self, org_id: UUID, parent_id: UUID | None) -> list[Cycle]:
+        return [c for c in self.cycles(org_id) if c.parent_id == parent_id]
+
+    def _business_time(self, value: Any, field: str) -> datetime | None:
+        when = check.optional_instant(value, field)
+        if when is not None and when > self.clock() + _FUTURE_SLACK:
+            raise InvalidInput(f"{field} lies in the future", code="in-the-future", field=field)
+        return when
+
+    def _saved(
+        self,
+        *aggregates: OKRAggregate,
+        ids: dict[str, UUID] | None = None,
+        warnings: Sequence[str] = (),
+        expected: OKRAggregate | None = None,
+    ) -> CommandResult:
+        pending_version = (
+            None if expected is None else expected.version - len(expected.pending_events)
+        )
+        try:
+            recordings: list[Recording[UUID]] = self.save(*aggregates)
+        except IntegrityError:
+            if expected is None or pending_version is None:
+                raise
+            actual = self.repository.get(expected.id, projector_func=_project).version
+            raise Conflict(
+                f"{type(expected).__name__} {expected.id} changed meanwhile "
+                f"(version {pending_version} → {actual}); reload and try again",
+                expected_version=pending_version,
+                actual_version=actual,
+            ) from None
+        return CommandResult(
+            position=recordings[-1].notification.id if recordings else self.position(),
+            ids=dict(ids or {}),
+            warnings=list(warnings),
+        )
+
+    @staticmethod
+    def _retrying(attempt: Callable[[], R], retries: int, command: str) -> R:
+        for _ in range(retries):
+            try:
+                return attempt()
+            except (Conflict, IntegrityError):
+                continue
+        try:
+            return attempt()
+        except IntegrityError:
+            raise Conflict(
+                f"{command}: too many concurrent changes; try again",
+                expected_version=-1,
+                actual_version=-1,
+            ) from None
+
+
+_CREATED_EVENT: dict[type[Any], str] = {
+    Organization: "OrganizationRegistered",
+    Cycle: "CycleDefined",
+    TeamCycle: "TeamCycleOpened",
+    Objective: "ObjectiveSet",
+    Initiative: "InitiativeStarted",
+    Kpi: "KpiDefined",
+}
+
+
+def _key_result_specs(raw: Sequence[KeyResultSpec | Mapping[str, Any]]) -> list[KeyResultSpec]:
+    if isinstance(raw, (str, bytes)) or not isinstance(raw, Sequence):
+        raise InvalidInput("key_results must be a list", code="wrong-type", field="key_results")
+    specs: list[KeyResultSpec] = []
+    for i, item in enumerate(raw):
+        if isinstance(item, KeyResultSpec):
+            specs.append(item)
+            continue
+        try:
+            specs.append(msgspec.convert(item, KeyResultSpec))
+        except msgspec.ValidationError as e:
+            raise InvalidInput(
+                f"key_results[{i}]: {e}", code="wrong-type", field=f"key_results[{i}]"
+            ) from None
+    return specs
+
+
+def _corridor_for(metric: str, target: float | None) -> tuple[float | None, float | None]:
+    if metric in ("increase", "stay_above"):
+        return target, None
+    if metric in ("decrease", "stay_below"):
+        return None, target
+    return 1.0, None

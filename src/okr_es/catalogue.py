@@ -1,0 +1,113 @@
+"""The event catalogue: every stored event with its fields, generated from the code.
+
+``python -m okr_es.catalogue > docs/events.md`` rewrites the documentation; a test keeps
+the checked-in file equal to what the code says.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import typing
+from collections.abc import Iterator
+
+from eventsourcing.utils import get_topic
+
+from okr_es.aggregates.base import OKRAggregate
+from okr_es.aggregates.cycle import Cycle
+from okr_es.aggregates.initiative import Initiative
+from okr_es.aggregates.kpi import Kpi
+from okr_es.aggregates.objective import Objective
+from okr_es.aggregates.organization import Organization
+from okr_es.aggregates.team_cycle import TeamCycle
+
+AGGREGATES: tuple[type[OKRAggregate], ...] = (
+    Organization,
+    Cycle,
+    TeamCycle,
+    Objective,
+    Initiative,
+    Kpi,
+)
+_COMMON = ("originator_id", "originator_version", "timestamp", "originator_topic", "by")
+
+
+def event_classes(aggregate: type[OKRAggregate]) -> Iterator[type[OKRAggregate.Event]]:
+    """The aggregate's own events, in the order they are declared."""
+    for name, value in vars(aggregate).items():
+        if (
+            inspect.isclass(value)
+            and issubclass(value, OKRAggregate.Event)
+            and name not in ("Event", "Created")
+            and value.__qualname__.startswith(aggregate.__name__ + ".")
+        ):
+            yield value
+
+
+def render() -> str:
+    lines = [
+        "# Event catalogue",
+        "",
+        "Every change in okr-es is one of these events, stored in the event log in the order",
+        "it was committed. Events are never changed or deleted; a newer version of an event is",
+        "read through an upcaster (`class_version`). This file is generated from the code",
+        "(`python -m okr_es.catalogue > docs/events.md`) and checked by the tests.",
+        "",
+        "Every event also carries:",
+        "",
+        "| field | type | meaning |",
+        "|---|---|---|",
+        "| `originator_id` | UUID | the aggregate the event belongs to |",
+        "| `originator_version` | int | the aggregate's version after the event (1, 2, …) |",
+        "| `timestamp` | datetime | when it was recorded (UTC) |",
+        "| `by` | UUID | the member who caused it |",
+        "",
+        "Business time, where it differs from recorded time, is an explicit field",
+        "(`effective_at`, `checked_in_at`, `measured_at`); empty means the recorded time.",
+        "The JSON form of each event is its fields as plain JSON (UUIDs and dates as text).",
+        "",
+    ]
+    for aggregate in AGGREGATES:
+        lines += [f"## {aggregate.__name__}", "", (inspect.getdoc(aggregate) or "").strip(), ""]
+        for event in event_classes(aggregate):
+            hints = typing.get_type_hints(event)
+            version = getattr(event, "class_version", 1)
+            title = f"### {event.__name__}" + (f" (version {version})" if version > 1 else "")
+            lines += [
+                title,
+                "",
+                event_doc(event),
+                "",
+                f"Topic: `{get_topic(event)}`",
+                "",
+                "| field | type |",
+                "|---|---|",
+            ]
+            for field in dataclasses.fields(event):
+                if field.name in _COMMON:
+                    continue
+                lines.append(f"| `{field.name}` | {_type_name(hints[field.name])} |")
+            lines.append("")
+    return "\n".join(lines)
+
+
+def event_doc(event: type) -> str:
+    # Aggregate classes re-derive their event classes, and dataclasses give docless
+    # classes their signature as docstring: take the first real one up the hierarchy.
+    for cls in event.__mro__:
+        doc = cls.__dict__.get("__doc__")
+        if doc and not doc.startswith(cls.__name__ + "("):
+            return inspect.cleandoc(doc)
+    return ""
+
+
+def _type_name(annotation: object) -> str:
+    text = getattr(annotation, "__name__", None) if not typing.get_args(annotation) else None
+    if text is None:
+        text = str(annotation).replace("typing.", "").replace("uuid.", "")
+        text = text.replace("datetime.", "")
+    return text.replace("NoneType", "None").replace("|", "\\|")
+
+
+if __name__ == "__main__":
+    print(render())

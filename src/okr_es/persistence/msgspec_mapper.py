@@ -1,0 +1,164 @@
+"""Event serialisation on msgspec: compact readable JSON, decoded straight into typed values.
+
+The library's default JSON transcoder tags every UUID and datetime and rebuilds them in
+Python; here each event class gets a msgspec decoder built from its field types, so the
+stored JSON stays plain (``"by": "5c1e…"``) for auditors and decodes several times faster
+(see ``benchmarks/``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import typing
+from functools import cache
+from typing import Any, cast
+from uuid import UUID
+
+import msgspec
+from eventsourcing.domain import CanSnapshotAggregate, DomainEventProtocol
+from eventsourcing.persistence import (
+    Mapper,
+    MapperDeserialisationError,
+    StoredEvent,
+    Transcoder,
+)
+from eventsourcing.utils import get_topic, resolve_topic
+
+_SKIPPED = frozenset({"originator_id", "originator_version"})
+_CLASS_VERSION_KEY = b'"class_version"'
+
+
+class MsgspecTranscoder(Transcoder):
+    """Plain JSON for values msgspec knows natively (UUID, datetime, date, Decimal, Struct)."""
+
+    def __init__(self) -> None:
+        self._encoder = msgspec.json.Encoder()
+        self._decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder()
+
+    def encode(self, obj: Any) -> bytes:
+        return self._encoder.encode(obj)
+
+    def decode(self, data: bytes) -> Any:
+        return self._decoder.decode(data)
+
+
+class MsgspecMapper(Mapper[UUID]):
+    """Maps domain events to stored events with msgspec, decoding by the event's field types."""
+
+    def __init__(self, transcoder: Transcoder | None = None, **kwargs: Any) -> None:
+        super().__init__(transcoder or MsgspecTranscoder(), **kwargs)
+        self._encoder = msgspec.json.Encoder()
+        self._plain: msgspec.json.Decoder[dict[str, Any]] = msgspec.json.Decoder(dict[str, Any])
+
+    def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
+        state = dict(vars(domain_event))
+        originator_id = state.pop("originator_id")
+        originator_version = state.pop("originator_version")
+        class_version = getattr(type(domain_event), "class_version", 1)
+        if class_version > 1:
+            state["class_version"] = class_version
+        data = self._encoder.encode(state)
+        if self.compressor:
+            data = self.compressor.compress(data)
+        if self.cipher:
+            data = self.cipher.encrypt(data)
+        return StoredEvent(
+            originator_id=originator_id,
+            originator_version=originator_version,
+            topic=get_topic(type(domain_event)),
+            state=data,
+        )
+
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
+        cls = resolve_topic(stored_event.topic)
+        data = stored_event.state
+        try:
+            if self.cipher:
+                data = self.cipher.decrypt(data)
+            if self.compressor:
+                data = self.compressor.decompress(data)
+            state = self._decode_state(cls, data)
+        except (msgspec.DecodeError, msgspec.ValidationError, KeyError, TypeError) as e:
+            msg = (
+                f"cannot decode stored event {stored_event.topic} of "
+                f"{stored_event.originator_id} v{stored_event.originator_version}: {e}"
+            )
+            raise MapperDeserialisationError(msg) from e
+        originator_id = stored_event.originator_id
+        state["originator_id"] = (
+            originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id))
+        )
+        state["originator_version"] = stored_event.originator_version
+        event = object.__new__(cls)
+        object.__setattr__(event, "__dict__", state)
+        return cast("DomainEventProtocol[UUID]", event)
+
+    def _decode_state(self, cls: Any, data: bytes) -> dict[str, Any]:
+        class_version: int = getattr(cls, "class_version", 1)
+        state_type = _state_struct(cls)
+        state: dict[str, Any] | None = None
+        if class_version == 1:
+            state = _as_dict(_decoder(state_type).decode(data))
+        elif _CLASS_VERSION_KEY in data:
+            # The common case: an event written by the current code decodes in one pass.
+            with contextlib.suppress(msgspec.ValidationError):
+                state = _as_dict(_decoder(state_type).decode(data))
+                if state.pop("class_version") != class_version:
+                    state = None
+        if state is None:
+            raw = self._plain.decode(data)
+            from_version = raw.pop("class_version", 1)
+            while from_version < class_version:
+                getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(raw)
+                from_version += 1
+            raw["class_version"] = class_version
+            state = _as_dict(msgspec.convert(raw, state_type))
+            state.pop("class_version", None)
+        if issubclass(cls, CanSnapshotAggregate):
+            state["state"] = _typed_snapshot_state(state["topic"], state["state"])
+        return state
+
+
+@cache
+def _state_struct(cls: Any) -> type[msgspec.Struct]:
+    """A msgspec Struct with the event dataclass's fields, less those kept in columns."""
+    hints = typing.get_type_hints(cls)
+    fields: list[Any] = []
+    for field in dataclasses.fields(cls):
+        if field.name in _SKIPPED:
+            continue
+        annotation = hints[field.name]
+        if field.default is not dataclasses.MISSING:
+            fields.append((field.name, annotation, field.default))
+        else:
+            fields.append((field.name, annotation))
+    if getattr(cls, "class_version", 1) > 1:
+        fields.append(("class_version", int, 1))
+    # Fields with defaults must follow those without for msgspec, as for dataclasses.
+    fields.sort(key=lambda f: len(f) == 3)
+    return msgspec.defstruct(f"{cls.__qualname__}State", fields, forbid_unknown_fields=False)
+
+
+@cache
+def _decoder(state_type: type[msgspec.Struct]) -> msgspec.json.Decoder[Any]:
+    return msgspec.json.Decoder(state_type)
+
+
+def _as_dict(struct: msgspec.Struct) -> dict[str, Any]:
+    return {name: getattr(struct, name) for name in struct.__struct_fields__}
+
+
+def _typed_snapshot_state(topic: str, state: dict[str, Any]) -> dict[str, Any]:
+    """Snapshots hold an aggregate's attributes; its module declares their types."""
+    aggregate_cls = resolve_topic(topic)
+    state_type = getattr(aggregate_cls, "SnapshotState", None)
+    if state_type is None:
+        msg = f"{topic} has no SnapshotState declaring the types of its snapshot"
+        raise TypeError(msg)
+    typed = msgspec.convert(state, state_type)
+    encode_names = state_type.__struct_encode_fields__
+    return {
+        encoded: getattr(typed, name)
+        for name, encoded in zip(state_type.__struct_fields__, encode_names, strict=True)
+    }

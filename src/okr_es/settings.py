@@ -1,0 +1,108 @@
+"""Settings: read from the environment once, into one typed object passed down."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import msgspec
+
+from okr_es.errors import InvalidInput
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything okr-es can be configured with; the defaults run embedded on SQLite."""
+
+    data_dir: str = "./var"
+    database_url: str | None = None
+    database_schema: str | None = None
+    nats_url: str | None = None
+    pool_size: int = 5
+    snapshot_interval: int = 50
+    check_in_retries: int = 5
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+
+        def integer(name: str, default: int, low: int, high: int) -> int:
+            raw = env.get(name, "").strip()
+            if not raw:
+                return default
+            try:
+                value = int(raw)
+            except ValueError:
+                raise InvalidInput(f"{name} must be a whole number", field=name) from None
+            if not low <= value <= high:
+                raise InvalidInput(f"{name} must be from {low} to {high}", field=name)
+            return value
+
+        return cls(
+            data_dir=env.get("OKR_ES_DATA_DIR", "").strip() or "./var",
+            database_url=env.get("OKR_ES_DATABASE_URL", "").strip() or None,
+            database_schema=env.get("OKR_ES_DATABASE_SCHEMA", "").strip() or None,
+            nats_url=env.get("OKR_ES_NATS_URL", "").strip() or None,
+            pool_size=integer("OKR_ES_POOL_SIZE", 5, 1, 100),
+            snapshot_interval=integer("OKR_ES_SNAPSHOT_INTERVAL", 50, 2, 100_000),
+            check_in_retries=integer("OKR_ES_CHECK_IN_RETRIES", 5, 0, 100),
+        )
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.database_url is not None
+
+    @property
+    def sqlite_path(self) -> Path:
+        return Path(self.data_dir) / "okr-es.sqlite3"
+
+    def store_description(self) -> str:
+        """Where events are kept, without credentials, for logs and CLI output."""
+        if self.database_url is None:
+            return f"SQLite file {self.sqlite_path}"
+        parts = urlsplit(self.database_url)
+        where = f"{parts.hostname or 'localhost'}:{parts.port or 5432}{parts.path}"
+        schema = f" (schema {self.database_schema})" if self.database_schema else ""
+        return f"PostgreSQL {where}{schema}"
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        """The eventsourcing library's own environment keys for the configured store."""
+        if self.database_url is None:
+            path = self.sqlite_path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": str(path),
+                "SQLITE_LOCK_TIMEOUT": "10",
+            }
+        return _postgres_env(self.database_url, self.database_schema, self.pool_size)
+
+
+def _postgres_env(url: str, schema: str | None, pool_size: int) -> dict[str, str]:
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql", "postgresql+psycopg"):
+        raise InvalidInput(
+            "OKR_ES_DATABASE_URL must look like postgresql://user:password@host:5432/dbname",
+            field="OKR_ES_DATABASE_URL",
+        )
+    query = parse_qs(parts.query)
+    dbname = unquote(parts.path.lstrip("/")) or "postgres"
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": dbname,
+        "POSTGRES_HOST": parts.hostname or "localhost",
+        "POSTGRES_PORT": str(parts.port or 5432),
+        "POSTGRES_USER": unquote(parts.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "POSTGRES_POOL_SIZE": str(pool_size),
+        "POSTGRES_MAX_OVERFLOW": str(pool_size),
+        "POSTGRES_CONNECT_TIMEOUT": "5",
+        # After a PostgreSQL restart pooled connections are dead; ping before use.
+        "POSTGRES_PRE_PING": "y",
+        "POSTGRES_LOCK_TIMEOUT": "5",
+    }
+    chosen_schema = schema or next(iter(query.get("schema", [])), None)
+    if chosen_schema:
+        env["POSTGRES_SCHEMA"] = chosen_schema
+    return env
