@@ -117,6 +117,7 @@ class OKRApplication(Application[UUID]):
     def add_unit(
         self, *, organization_id: Any, name: Any, kind: Any, parent_id: Any, by: Any
     ) -> CommandResult:
+        """Add a department, team or project under a parent unit."""
         unit_id = uuid4()
         return self._on_organization(
             organization_id,
@@ -134,6 +135,7 @@ class OKRApplication(Application[UUID]):
     def rename_unit(
         self, *, organization_id: Any, unit_id: Any, name: Any, by: Any
     ) -> CommandResult:
+        """Give a unit a new name (unique among its siblings)."""
         return self._on_organization(
             organization_id,
             by,
@@ -145,6 +147,7 @@ class OKRApplication(Application[UUID]):
     def move_unit(
         self, *, organization_id: Any, unit_id: Any, parent_id: Any, by: Any
     ) -> CommandResult:
+        """Move a unit under another parent; the tree stays a tree."""
         return self._on_organization(
             organization_id,
             by,
@@ -158,6 +161,7 @@ class OKRApplication(Application[UUID]):
     def archive_unit(
         self, *, organization_id: Any, unit_id: Any, reason: Any, by: Any
     ) -> CommandResult:
+        """Archive a unit without active sub-units; its history stays."""
         return self._on_organization(
             organization_id,
             by,
@@ -167,6 +171,7 @@ class OKRApplication(Application[UUID]):
         )
 
     def add_member(self, *, organization_id: Any, name: Any, email: Any, by: Any) -> CommandResult:
+        """Add a person (name, unique e-mail) to the organisation."""
         member_id = uuid4()
         return self._on_organization(
             organization_id,
@@ -180,6 +185,7 @@ class OKRApplication(Application[UUID]):
     def grant_role(
         self, *, organization_id: Any, member_id: Any, role: Any, unit_id: Any = None, by: Any
     ) -> CommandResult:
+        """Grant admin (organisation-wide), ambassador, lead or member (in a unit)."""
         return self._on_organization(
             organization_id,
             by,
@@ -194,6 +200,7 @@ class OKRApplication(Application[UUID]):
     def revoke_role(
         self, *, organization_id: Any, member_id: Any, role: Any, unit_id: Any = None, by: Any
     ) -> CommandResult:
+        """Revoke a role; the last admin keeps theirs."""
         return self._on_organization(
             organization_id,
             by,
@@ -248,6 +255,7 @@ class OKRApplication(Application[UUID]):
         parent_id: Any = None,
         by: Any,
     ) -> CommandResult:
+        """Add a quarter, tertial, half-year or year; siblings may not overlap."""
         org, actor = self._organization_and_actor(organization_id, by)
         parent = None
         if parent_id is not None:
@@ -267,6 +275,7 @@ class OKRApplication(Application[UUID]):
         return self._saved(cycle, ids={"cycle_id": cycle_id})
 
     def rename_cycle(self, *, cycle_id: Any, label: Any, by: Any) -> CommandResult:
+        """Give a cycle a new label."""
         cycle = self._get(Cycle, check.identifier(cycle_id, "cycle_id"), "cycle_id")
         _, actor = self._organization_and_actor(cycle.organization_id, by)
         cycle.rename(
@@ -375,6 +384,7 @@ class OKRApplication(Application[UUID]):
         by: Any,
         expected_version: int | None = None,
     ) -> CommandResult:
+        """Rewrite an objective's title and, optionally, its why."""
         return self._on_objective(
             objective_id,
             by,
@@ -385,6 +395,8 @@ class OKRApplication(Application[UUID]):
     def change_owner(
         self, *, objective_id: Any, owner_id: Any, by: Any, expected_version: int | None = None
     ) -> CommandResult:
+        """Make another member the objective's one accountable owner."""
+
         def change(o: Objective, org: Organization, actor: UUID) -> None:
             owner = org.member(check.identifier(owner_id, "owner_id"), field="owner_id")
             o.change_owner(owner_id=owner.id, by=actor)
@@ -400,6 +412,8 @@ class OKRApplication(Application[UUID]):
         by: Any,
         expected_version: int | None = None,
     ) -> CommandResult:
+        """Link an objective to an objective (or key result) of an ancestor unit."""
+
         def align(o: Objective, org: Organization, actor: UUID) -> None:
             parent_id = check.identifier(parent_objective_id, "parent_objective_id")
             kr_id = check.optional_identifier(parent_key_result_id, "parent_key_result_id")
@@ -421,6 +435,7 @@ class OKRApplication(Application[UUID]):
         effective_at: Any = None,
         expected_version: int | None = None,
     ) -> CommandResult:
+        """Add a key result; its numbers must fit its metric."""
         kr_id = uuid4()
         when = self._business_time(effective_at, "effective_at")
         return self._on_objective(
@@ -455,6 +470,7 @@ class OKRApplication(Application[UUID]):
         effective_at: Any = None,
         expected_version: int | None = None,
     ) -> CommandResult:
+        """Change a key result's title, start, target or unit, with a reason."""
         when = self._business_time(effective_at, "effective_at")
         return self._on_objective(
             objective_id,
@@ -481,6 +497,7 @@ class OKRApplication(Application[UUID]):
         by: Any,
         expected_version: int | None = None,
     ) -> CommandResult:
+        """Remove a key result (not below the policy's minimum in enforce mode)."""
         return self._on_objective(
             objective_id,
             by,
@@ -572,6 +589,7 @@ class OKRApplication(Application[UUID]):
     def reopen_objective(
         self, *, objective_id: Any, reason: Any, by: Any, expected_version: int | None = None
     ) -> CommandResult:
+        """Reopen a closed objective, e.g. to correct its last check-in."""
         objective, _, actor = self._objective_and_actor(objective_id, by, expected_version)
         team_cycle = self._get(TeamCycle, team_cycle_id(objective.unit_id, objective.cycle_id))
         if team_cycle.closed:
@@ -592,6 +610,7 @@ class OKRApplication(Application[UUID]):
         start_doing: Any = "",
         learnings: Any = "",
     ) -> CommandResult:
+        """Record what the unit will keep, stop and start doing, and its learnings."""
         team_cycle, actor = self._existing_team_cycle(unit_id, cycle_id, by)
         team_cycle.record_reflection(
             keep_doing=keep_doing,
@@ -605,6 +624,7 @@ class OKRApplication(Application[UUID]):
     def close_team_cycle(
         self, *, unit_id: Any, cycle_id: Any, by: Any, note: Any = ""
     ) -> CommandResult:
+        """Close a unit's cycle once every objective is closed or dropped."""
         team_cycle, actor = self._existing_team_cycle(unit_id, cycle_id, by)
         still_open = [
             o.title
@@ -646,6 +666,7 @@ class OKRApplication(Application[UUID]):
     def link_initiative(
         self, *, initiative_id: Any, objective_id: Any, key_result_id: Any, by: Any
     ) -> CommandResult:
+        """Link an initiative to another key result of the organisation."""
         initiative, actor = self._initiative_and_actor(initiative_id, by)
         ref = self._key_result_ref(initiative.organization_id, objective_id, key_result_id)
         initiative.link(ref=ref, by=actor)
@@ -654,16 +675,19 @@ class OKRApplication(Application[UUID]):
     def record_initiative_progress(
         self, *, initiative_id: Any, percent_complete: Any, by: Any, note: Any = ""
     ) -> CommandResult:
+        """Report an initiative's progress (0–100 %)."""
         initiative, actor = self._initiative_and_actor(initiative_id, by)
         initiative.progress(percent_complete=percent_complete, note=note, by=actor)
         return self._saved(initiative)
 
     def complete_initiative(self, *, initiative_id: Any, by: Any, note: Any = "") -> CommandResult:
+        """Mark an initiative as finished."""
         initiative, actor = self._initiative_and_actor(initiative_id, by)
         initiative.complete(note=note, by=actor)
         return self._saved(initiative)
 
     def stop_initiative(self, *, initiative_id: Any, reason: Any, by: Any) -> CommandResult:
+        """Stop an initiative before it is finished, with a reason."""
         initiative, actor = self._initiative_and_actor(initiative_id, by)
         initiative.stop(reason=reason, by=actor)
         return self._saved(initiative)
@@ -681,6 +705,7 @@ class OKRApplication(Application[UUID]):
         lower: Any = None,
         upper: Any = None,
     ) -> CommandResult:
+        """Start tracking a health metric with a corridor (lower and/or upper bound)."""
         org, actor = self._organization_and_actor(organization_id, by)
         team = org.active_unit(check.identifier(unit_id, "unit_id"))
         kpi_id = uuid4()
@@ -699,6 +724,7 @@ class OKRApplication(Application[UUID]):
     def measure_kpi(
         self, *, kpi_id: Any, value: Any, by: Any, measured_at: Any = None
     ) -> CommandResult:
+        """Record a KPI measurement (business date optional)."""
         kpi, actor = self._kpi_and_actor(kpi_id, by)
         when = self._business_time(measured_at, "measured_at") or self.clock()
         kpi.measure(value=value, measured_at=when, by=actor)
@@ -707,11 +733,13 @@ class OKRApplication(Application[UUID]):
     def change_kpi_corridor(
         self, *, kpi_id: Any, lower: Any, upper: Any, reason: Any, by: Any
     ) -> CommandResult:
+        """Change a KPI's healthy range, with a reason."""
         kpi, actor = self._kpi_and_actor(kpi_id, by)
         kpi.change_corridor(lower=lower, upper=upper, reason=reason, by=actor)
         return self._saved(kpi)
 
     def retire_kpi(self, *, kpi_id: Any, reason: Any, by: Any) -> CommandResult:
+        """Stop tracking a KPI."""
         kpi, actor = self._kpi_and_actor(kpi_id, by)
         kpi.retire(reason=reason, by=actor)
         return self._saved(kpi)

@@ -109,5 +109,92 @@ def _type_name(annotation: object) -> str:
     return text.replace("NoneType", "None").replace("|", "\\|")
 
 
+def render_commands() -> str:
+    """The command reference: every OKRApplication command, its arguments and errors."""
+    from okr_es.application import OKRApplication
+    from okr_es.errors import ERROR_CODES
+
+    lines = [
+        "# Command reference",
+        "",
+        "Every change goes through one `OKRApplication` command: plain values in, a",
+        "`CommandResult` out (`position`: the log position of the last event written; `ids`:",
+        "ids of what was created; `warnings`: policy limits crossed in mode `warn`). The CLI,",
+        "the importers and the HTTP API call these and nothing else. `by` is always the",
+        "acting member's id; ids may be given as UUIDs or their text form; dates as ISO 8601.",
+        "A refused command raises an `OKRError` with a stable `code` and writes nothing.",
+        "This file is generated (`python -m okr_es.catalogue commands > docs/commands.md`).",
+        "",
+        "## Commands",
+        "",
+    ]
+    for name in COMMANDS:
+        method = getattr(OKRApplication, name)
+        params = [p for p in inspect.signature(method).parameters.values() if p.name != "self"]
+        required = [p.name for p in params if p.default is inspect.Parameter.empty]
+        optional = [p.name for p in params if p.default is not inspect.Parameter.empty]
+        lines += [f"### `{name}`", "", inspect.getdoc(method) or "", ""]
+        lines.append("Required: " + ", ".join(f"`{n}`" for n in required))
+        if optional:
+            lines.append("Optional: " + ", ".join(f"`{n}`" for n in optional))
+        lines.append("")
+    lines += [
+        "## Error codes",
+        "",
+        "| code | class | HTTP | meaning |",
+        "|---|---|---|---|",
+    ]
+    http = {
+        "InvalidInput": 422,
+        "NotFound": 404,
+        "Conflict": 409,
+        "RuleViolation": 409,
+        "LimitExceeded": 409,
+    }
+    for code, (cls, meaning) in ERROR_CODES.items():
+        lines.append(f"| `{code}` | {cls.__name__} | {http[cls.__name__]} | {meaning} |")
+    return "\n".join(lines)
+
+
+COMMANDS = (
+    "register_organization",
+    "add_unit",
+    "rename_unit",
+    "move_unit",
+    "archive_unit",
+    "add_member",
+    "grant_role",
+    "revoke_role",
+    "change_policy",
+    "define_cycle",
+    "rename_cycle",
+    "set_objective",
+    "reword_objective",
+    "change_owner",
+    "align_objective",
+    "add_key_result",
+    "adjust_key_result",
+    "remove_key_result",
+    "check_in",
+    "drop_objective",
+    "close_objective",
+    "reopen_objective",
+    "record_reflection",
+    "close_team_cycle",
+    "start_initiative",
+    "link_initiative",
+    "record_initiative_progress",
+    "complete_initiative",
+    "stop_initiative",
+    "define_kpi",
+    "measure_kpi",
+    "change_kpi_corridor",
+    "retire_kpi",
+    "graduate_key_result",
+)
+
+
 if __name__ == "__main__":
-    print(render())
+    import sys
+
+    print(render_commands() if sys.argv[1:] == ["commands"] else render())
