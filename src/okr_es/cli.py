@@ -7,11 +7,13 @@ import sys
 from collections.abc import Callable, Sequence
 from uuid import UUID
 
+import msgspec
 from eventsourcing.persistence import PersistenceError
 
 from okr_es.application import OKRApplication
 from okr_es.errors import OKRError
 from okr_es.event_log import as_json, as_line, record
+from okr_es.learning import OkrSetError, compare, lint, load_okr_set_file
 from okr_es.settings import Settings
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_STORE = 0, 1, 2, 3
@@ -27,6 +29,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OKRError as e:
         field = f" ({e.field})" if e.field else ""
         print(f"okr-es: error [{e.code}]{field}: {e.message}", file=sys.stderr)
+        return EXIT_ERROR
+    except OkrSetError as e:
+        print(f"okr-es: error [invalid-document]: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as e:
+        print(f"okr-es: error [unreadable-file]: {e}", file=sys.stderr)
         return EXIT_ERROR
     except PersistenceError as e:
         print(f"okr-es: the event store is not usable: {e}", file=sys.stderr)
@@ -65,6 +73,17 @@ def _parser() -> argparse.ArgumentParser:
         "--limit", type=_non_negative, default=None, metavar="N", help="at most N events"
     )
     events.set_defaults(run=_events)
+
+    lint = sub.add_parser("lint", help="check an OKR set document (JSON or YAML) for quality")
+    lint.add_argument("file", help="OKR set document (see docs/learning.md)")
+    lint.add_argument("--json", action="store_true", help="machine-readable report")
+    lint.set_defaults(run=_lint)
+
+    compare = sub.add_parser("compare", help="is NEXT a copy of PREVIOUS? (copy-paste syndrome)")
+    compare.add_argument("previous", help="the earlier cycle's OKR set document")
+    compare.add_argument("next", help="the later cycle's OKR set document")
+    compare.add_argument("--json", action="store_true", help="machine-readable verdict")
+    compare.set_defaults(run=_compare)
 
     db = sub.add_parser("db", help="event store administration")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
@@ -130,6 +149,38 @@ def _events(args: argparse.Namespace, settings: Settings) -> int:
         print(as_json(item) if args.json else as_line(item, names))
     if not items and not args.json:
         print("(no events)", file=sys.stderr)
+    return EXIT_OK
+
+
+def _lint(args: argparse.Namespace, settings: Settings) -> int:
+    report = lint(load_okr_set_file(args.file))
+    if args.json:
+        print(msgspec.json.encode(report).decode())
+        return EXIT_OK
+    for kr in report.key_results:
+        print(f"  O{kr.objective + 1}.KR{kr.index + 1}  {kr.kind:<7}  {kr.title}")
+    for finding in report.findings:
+        where = "" if finding.objective is None else f"O{finding.objective + 1}"
+        where += "" if finding.key_result is None else f".KR{finding.key_result + 1}"
+        print(f"{finding.severity:<7} {finding.code:<28} {where:<8} {finding.message}")
+    if not report.findings:
+        print("No findings.")
+    return EXIT_OK
+
+
+def _compare(args: argparse.Namespace, settings: Settings) -> int:
+    result = compare(load_okr_set_file(args.previous), load_okr_set_file(args.next))
+    if args.json:
+        print(msgspec.json.encode(result).decode())
+        return EXIT_OK
+    print(
+        f"verdict: {result.verdict}  (score {result.score:.2f}, "
+        f"{result.copied_share:.0%} of the next set copied)"
+    )
+    for item in result.evidence:
+        changes = ", ".join(item.changes) or "unchanged"
+        print(f"  {item.level:<10} {item.similarity:.2f}  {item.previous_title or '—'}")
+        print(f"  {'':<10}  →    {item.next_title or '—'}  [{changes}]")
     return EXIT_OK
 
 

@@ -1,0 +1,192 @@
+"""The OKR set document: one unit's objectives and key results for one cycle.
+
+A small, documented exchange format (JSON, or YAML when PyYAML is installed) that the
+lint and copy-paste analyses read. Loading validates everything and reports the first
+problem with the JSON path of the offending value, so a user can fix the file by hand.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+__all__ = [
+    "MAX_INPUT_BYTES",
+    "MAX_KEY_RESULTS",
+    "MAX_NAME_CHARS",
+    "MAX_OBJECTIVES",
+    "MAX_TEXT_CHARS",
+    "MAX_TITLE_CHARS",
+    "KeyResult",
+    "Metric",
+    "Objective",
+    "OkrSet",
+    "OkrSetError",
+    "dump_okr_set",
+    "load_okr_set",
+    "load_okr_set_file",
+    "load_okr_set_yaml",
+    "okr_set_from_python",
+]
+
+MAX_TITLE_CHARS = 500
+MAX_TEXT_CHARS = 4000
+MAX_NAME_CHARS = 200
+MAX_UNIT_CHARS = 40
+# Far above any sensible policy: the lint reports "too many"; the loader only stops abuse.
+MAX_OBJECTIVES = 100
+MAX_KEY_RESULTS = 100
+MAX_INPUT_BYTES = 2_000_000
+
+Metric = Literal["increase", "decrease", "stay_above", "stay_below", "milestone"]
+
+Title = Annotated[str, msgspec.Meta(max_length=MAX_TITLE_CHARS)]
+Text = Annotated[str, msgspec.Meta(max_length=MAX_TEXT_CHARS)]
+Name = Annotated[str, msgspec.Meta(max_length=MAX_NAME_CHARS)]
+UnitName = Annotated[str, msgspec.Meta(max_length=MAX_UNIT_CHARS)]
+
+
+class OkrSetError(ValueError):
+    """An OKR set document is invalid; `path` is the JSON path of the problem ("$" = whole)."""
+
+    def __init__(self, message: str, path: str = "$") -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.reason = message
+
+
+class KeyResult(msgspec.Struct, frozen=True, forbid_unknown_fields=False, omit_defaults=True):
+    """One key result; only the title is required."""
+
+    title: Title
+    metric: Metric | None = None
+    start: float | None = None
+    target: float | None = None
+    unit: UnitName | None = None
+
+    def __post_init__(self) -> None:
+        _require_text("title", self.title)
+        _require_finite("start", self.start)
+        _require_finite("target", self.target)
+
+
+class Objective(msgspec.Struct, frozen=True, forbid_unknown_fields=False, omit_defaults=True):
+    """One objective with its key results; only the title is required."""
+
+    title: Title
+    why: Text | None = None
+    owner: Name | None = None
+    aligned_to: Name | None = None
+    key_results: Annotated[tuple[KeyResult, ...], msgspec.Meta(max_length=MAX_KEY_RESULTS)] = ()
+
+    def __post_init__(self) -> None:
+        _require_text("title", self.title)
+
+
+class OkrSet(msgspec.Struct, frozen=True, forbid_unknown_fields=False, omit_defaults=True):
+    """One unit's OKRs for one cycle (unit and cycle are free text, e.g. "Team A", "2025-Q2")."""
+
+    unit: Name | None = None
+    cycle: Name | None = None
+    objectives: Annotated[tuple[Objective, ...], msgspec.Meta(max_length=MAX_OBJECTIVES)] = ()
+
+
+def load_okr_set(data: bytes | str) -> OkrSet:
+    """Decode and validate a JSON OKR set document; raise `OkrSetError` on any problem."""
+    raw = data.encode("utf-8", errors="surrogatepass") if isinstance(data, str) else data
+    _check_size(raw)
+    try:
+        return msgspec.json.decode(raw, type=OkrSet)
+    except msgspec.ValidationError as error:
+        raise _from_validation_error(error) from None
+    except msgspec.DecodeError as error:
+        raise OkrSetError(f"not valid JSON ({error})") from None
+
+
+def load_okr_set_yaml(data: bytes | str) -> OkrSet:
+    """Decode and validate a YAML OKR set document (needs PyYAML, imported only here)."""
+    raw = data.encode("utf-8", errors="surrogatepass") if isinstance(data, str) else data
+    _check_size(raw)
+    yaml = _import_yaml()
+    try:
+        tree = yaml.safe_load(raw)
+    except yaml.YAMLError as error:
+        raise OkrSetError(f"not valid YAML ({error})") from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as error:
+        # PyYAML lets a few constructor errors escape, e.g. a timestamp like 2001-13-45.
+        raise OkrSetError(f"not valid YAML ({error})") from None
+    return okr_set_from_python(tree)
+
+
+def load_okr_set_file(path: str | Path) -> OkrSet:
+    """Read one document from disk: `.yaml`/`.yml` as YAML, anything else as JSON.
+
+    Errors reading the file itself (missing, unreadable) propagate as `OSError`.
+    """
+    file = Path(path)
+    data = file.read_bytes()
+    if file.suffix.lower() in {".yaml", ".yml"}:
+        return load_okr_set_yaml(data)
+    return load_okr_set(data)
+
+
+def okr_set_from_python(tree: object) -> OkrSet:
+    """Validate an already-parsed tree of dicts and lists (e.g. from YAML or a form)."""
+    try:
+        return msgspec.convert(tree, type=OkrSet)
+    except msgspec.ValidationError as error:
+        raise _from_validation_error(error) from None
+
+
+def dump_okr_set(okr_set: OkrSet) -> bytes:
+    """Encode an OKR set as indented JSON; unset optional fields are left out."""
+    return msgspec.json.format(msgspec.json.encode(okr_set), indent=2) + b"\n"
+
+
+def _require_text(field: str, value: str) -> None:
+    if not value.strip():
+        raise OkrSetError(f"`{field}` must not be blank")
+
+
+def _require_finite(field: str, value: float | None) -> None:
+    if value is not None and not math.isfinite(value):
+        raise OkrSetError(f"`{field}` must be a finite number")
+
+
+def _check_size(raw: bytes) -> None:
+    if len(raw) > MAX_INPUT_BYTES:
+        raise OkrSetError(f"document is larger than {MAX_INPUT_BYTES} bytes")
+
+
+# msgspec reports "<message> - at `$.objectives[0]`"; our own checks name the field first.
+_AT_PATH = re.compile(r"^(?P<message>.*?)(?: - at `(?P<path>[^`]*)`)?$", re.DOTALL)
+_FIELD_FIRST = re.compile(r"^(?:\$: )?`(?P<field>\w+)` (?P<rest>.*)$", re.DOTALL)
+
+
+def _from_validation_error(error: msgspec.ValidationError) -> OkrSetError:
+    match = _AT_PATH.match(str(error))
+    message = match.group("message") if match else str(error)
+    path = (match.group("path") if match else None) or "$"
+    own = _FIELD_FIRST.match(message)
+    if own:
+        return OkrSetError(
+            f"must {own.group('rest').removeprefix('must ')}", f"{path}.{own.group('field')}"
+        )
+    if "Number out of range" in message:
+        message = "number is too large (must be finite)"
+    return OkrSetError(message, path)
+
+
+def _import_yaml() -> Any:
+    # Imported lazily so JSON users never need PyYAML; Any because PyYAML ships no stubs.
+    try:
+        return importlib.import_module("yaml")
+    except ImportError:
+        raise OkrSetError(
+            "YAML documents need the PyYAML package (pip install pyyaml); use JSON otherwise"
+        ) from None

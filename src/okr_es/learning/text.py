@@ -1,0 +1,377 @@
+"""Text normalisation shared by the lint and the copy-paste comparison (bokmål and English).
+
+OKR titles are compared for what they say, not for when they say it: period and date
+expressions ("Q1", "innen mars", "by end of June", "2025", "andre tertial") are removed,
+numbers are taken out and compared separately, words are folded to a light stem and
+mapped through a small bilingual synonym table, and typos are forgiven by comparing
+words character by character.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+__all__ = [
+    "NormalisedText",
+    "extract_numbers",
+    "fold",
+    "normalise",
+    "numbers_match",
+    "period_expressions",
+    "stem",
+    "strip_periods",
+    "text_similarity",
+    "token_similarity",
+]
+
+
+def _words(text: str) -> frozenset[str]:
+    """A lexicon written as whitespace-separated words."""
+    return frozenset(text.split())
+
+
+_MONTHS = (
+    "januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember|"
+    "january|february|march|june|july|october|december|"
+    r"jan\.|feb\.|mar\.|apr\.|jun\.|jul\.|aug\.|sep\.|sept\.|okt\.|oct\.|nov\.|des\.|dec\."
+)
+# "may" and "mai" are ordinary words too, so they count as a month only next to a day or year.
+_MONTH_NEEDS_CONTEXT = r"may|mai"
+_YEAR = r"(?:19|20)\d\d"
+_ORDINAL = (
+    r"første|andre|tredje|fjerde|1\.|2\.|3\.|4\.|first|second|third|fourth|last|siste|"
+    r"1st|2nd|3rd|4th|this|next|dette|neste|inneværende"
+)
+_PERIOD_NOUN = (
+    r"kvartal(?:et)?|tertial(?:et)?|halvår(?:et)?|quarter|half(?:-year)?|trimester|semester|"
+    r"periode(?:n)?|period|cycle|syklus(?:en)?|år(?:et)?|year"
+)
+_SEASON = r"våren|høsten|sommeren|vinteren|vår|høst|sommer|vinter|spring|autumn|fall|summer|winter"
+
+_PERIOD_CORE = (
+    rf"(?:\b(?:{_ORDINAL})\s+(?:{_PERIOD_NOUN})\b(?:\s+{_YEAR})?"
+    rf"|\b(?:q|k|t|h)[1-4](?:[\s/-]*(?:{_YEAR}|\d\d))?\b"
+    rf"|\bfy\s?-?(?:{_YEAR}|\d\d)\b"
+    rf"|\b\d{{1,2}}\.\s?(?:{_MONTHS}|{_MONTH_NEEDS_CONTEXT})(?:\s+{_YEAR})?"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS}|{_MONTH_NEEDS_CONTEXT})(?:\s+{_YEAR})?"
+    rf"|\b(?:{_MONTHS})(?:\s+{_YEAR}\b|\s+\d{{1,2}}(?:st|nd|rd|th)?\b,?(?:\s+{_YEAR}\b)?)?"
+    rf"|\b(?:{_MONTH_NEEDS_CONTEXT})\s+{_YEAR}\b"
+    rf"|\b\d{{1,2}}[./]\d{{1,2}}[./](?:{_YEAR}|\d\d)\b"
+    rf"|\b{_YEAR}-\d\d(?:-\d\d)?\b"
+    rf"|\b(?:{_SEASON})(?:\s+{_YEAR})?\b"
+    rf"|\b(?:{_YEAR})\b(?=\s*(?:[-/]?\s*(?:q|k|t|h)[1-4]\b|$))"
+    rf"|\b(?:{_YEAR})\b(?=\s+(?:(?:{_ORDINAL})\s+(?:{_PERIOD_NOUN})|{_SEASON})\b)"
+    r")"
+)
+# A lead-in such as "innen", "by the end of", "i løpet av" belongs to the date it introduces.
+_LEAD_IN = (
+    r"(?:\b(?:innen(?:\s+utgangen\s+av|\s+slutten\s+av)?|til\s+utgangen\s+av|"
+    r"ved\s+utgangen\s+av|i\s+løpet\s+av|i\s+slutten\s+av|før|fra\s+og\s+med|"
+    r"by(?:\s+the)?(?:\s+end\s+of)?|before(?:\s+the\s+end\s+of)?|until|till|"
+    r"(?:at\s+)?(?:the\s+)?end\s+of|during|within|in|i|for|på|per|of|av|the)\s+)*"
+)
+_PERIOD = re.compile(rf"{_LEAD_IN}{_PERIOD_CORE}(?:-\w+)?", re.IGNORECASE)
+# A bare year counts as a period when it follows a date-like word ("in 2025", "innen 2026").
+_YEAR_AFTER_LEAD = re.compile(
+    rf"\b(?:innen|by|in|i|before|før|until|during|for|fy|år|year|of|av)\s+{_YEAR}\b", re.IGNORECASE
+)
+
+_NUMBER = re.compile(
+    r"(?<![\w.,])[-−]?\d{1,3}(?:(?:[ \u00a0\u202f]\d{3})+|(?:,\d{3})+(?![\d]))(?:[.,]\d+)?(?![\w])"
+    r"|(?<![\w.,])[-−]?\d+(?:[.,]\d+)?(?:\s?[kK](?![a-zæøå])|\s?(?:mill(?:ioner)?|million|mnok)\b)?"
+)
+_STOPWORDS = _words(
+    """
+    og i på av til for med å som er fra en et ei den det de vi vår våre vårt skal kan som at
+    om ved innen hos eller enn mer mest per pr inn ut over under alle all hver nye ny nytt
+    seg sin sitt sine ha har blir bli være både samt mot uten etter før the a an of to and
+    in on for with by from at as is are be our we will all each every per than or into out
+    over under new its their this that these those within
+    """
+)
+
+# Bilingual synonym groups: every word maps to the group's first entry (after stemming).
+_SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
+    (
+        "øke",
+        "forbedre",
+        "heve",
+        "løfte",
+        "styrke",
+        "bedre",
+        "økt",
+        "økning",
+        "increase",
+        "grow",
+        "raise",
+        "improve",
+        "boost",
+        "lift",
+        "increased",
+        "growth",
+        "higher",
+        "høyere",
+    ),
+    (
+        "redusere",
+        "minske",
+        "senke",
+        "kutte",
+        "begrense",
+        "redusert",
+        "reduksjon",
+        "lavere",
+        "reduce",
+        "decrease",
+        "cut",
+        "lower",
+        "shrink",
+        "drop",
+        "reduced",
+        "reduction",
+        "less",
+        "færre",
+        "fewer",
+        "mindre",
+    ),
+    ("kunde", "bruker", "klient", "innbygger", "customer", "user", "client", "citizen"),
+    ("ansatt", "medarbeider", "employee", "staff"),
+    ("rask", "raskere", "kjapp", "fast", "faster", "quick", "quicker", "speedy"),
+    ("tid", "time"),
+    ("saksbehandlingstid", "behandlingstid", "handling time", "processing time"),
+    ("ventetid", "wait time", "waiting time"),
+    ("svartid", "svartiden", "responstid", "response time"),
+    ("henvendelse", "forespørsel", "inquiry", "enquiry", "request", "ticket", "sak", "case"),
+    ("andel", "prosent", "share", "percentage", "proportion", "rate"),
+    ("tilfredshet", "fornøydhet", "satisfaction"),
+    ("feil", "avvik", "error", "defect", "bug"),
+    ("kostnad", "utgift", "cost", "spend", "spending"),
+    ("lansere", "launch", "release", "ship"),
+    ("levere", "deliver"),
+    (
+        "gjennomføre",
+        "avholde",
+        "holde",
+        "arrangere",
+        "conduct",
+        "run",
+        "hold",
+        "host",
+        "organise",
+        "organize",
+    ),
+    ("oppnå", "nå", "achieve", "reach", "attain"),
+    ("opprettholde", "beholde", "maintain", "keep", "sustain"),
+    ("tjeneste", "service"),
+    ("søknad", "application"),
+    ("nettside", "nettsted", "website", "site", "web"),
+)
+
+_MIN_FUZZY_LEN = 5
+_FUZZY_TOKEN = 0.8
+_MIN_COMPOUND_PART = 4
+_COMPOUND_PART = 0.7
+
+
+def fold(text: str) -> str:
+    """Lower-case, unify unicode forms, dashes and spaces."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return re.sub(r"[‐‑‒–—−]", "-", text)
+
+
+def strip_periods(text: str) -> str:
+    """Remove period and date expressions (with their "innen"/"by end of" lead-ins)."""
+    folded = fold(text)
+    folded = _PERIOD.sub(" ", folded)
+    folded = _YEAR_AFTER_LEAD.sub(" ", folded)
+    return re.sub(r"\s+", " ", folded).strip()
+
+
+def period_expressions(text: str) -> tuple[str, ...]:
+    """The period and date expressions found in a title, e.g. ("innen mars",)."""
+    folded = fold(text)
+    found = [m.group(0).strip() for m in _PERIOD.finditer(folded)]
+    found += [m.group(0).strip() for m in _YEAR_AFTER_LEAD.finditer(_PERIOD.sub(" ", folded))]
+    return tuple(found)
+
+
+def extract_numbers(text: str) -> tuple[float, ...]:
+    """Numbers a title states once periods and dates are removed, in order."""
+    return tuple(_parse_number(m.group(0)) for m in _NUMBER.finditer(strip_periods(text)))
+
+
+def numbers_match(first: Sequence[float], second: Sequence[float], tolerance: float) -> bool:
+    """True when both sides state the same numbers, each within a relative `tolerance`."""
+    if len(first) != len(second):
+        return False
+    remaining = list(second)
+    for value in first:
+        found = next(
+            (i for i, other in enumerate(remaining) if _close(value, other, tolerance)), None
+        )
+        if found is None:
+            return False
+        remaining.pop(found)
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class NormalisedText:
+    """A title reduced to what it says: stems before and after the synonym table."""
+
+    stems: tuple[str, ...]
+    canonical: tuple[str, ...]
+
+    @property
+    def joined(self) -> str:
+        return " ".join(self.canonical)
+
+
+@lru_cache(maxsize=4096)
+def normalise(text: str) -> NormalisedText:
+    """Strip periods, numbers and stopwords; stem; map synonyms."""
+    body = _NUMBER.sub(" ", strip_periods(text))
+    words = [w for w in re.findall(r"[^\W\d_]+", body) if w not in _STOPWORDS and len(w) > 1]
+    stems = tuple(part for w in words for part in _split_compound(w))
+    canonical = tuple(_SYNONYMS.get(s, s) for s in stems)
+    return NormalisedText(stems=stems, canonical=canonical)
+
+
+def text_similarity(first: str, second: str) -> float:
+    """Similarity of wording in [0, 1], blind to periods, numbers, word order and typos."""
+    a, b = normalise(first), normalise(second)
+    if not a.canonical and not b.canonical:
+        return 1.0 if fold(first).strip() == fold(second).strip() else 0.0
+    if not a.canonical or not b.canonical:
+        return 0.0
+    words = (_soft_overlap(a.canonical, b.canonical) + _soft_overlap(b.canonical, a.canonical)) / 2
+    chars = SequenceMatcher(None, " ".join(sorted(a.canonical)), " ".join(sorted(b.canonical)))
+    return max(0.0, min(1.0, 0.75 * words + 0.25 * chars.ratio()))
+
+
+def token_similarity(first: str, second: str) -> float:
+    """Character-level similarity of two stems, forgiving typos in longer words.
+
+    A compound that ends or starts with the other word ("telefonservice"/"service",
+    "byggesøknad"/"søknad") is a narrower term for the same thing and scores partly.
+    """
+    if first == second:
+        return 1.0
+    shorter, longer = sorted((first, second), key=len)
+    if len(shorter) >= _MIN_COMPOUND_PART and (
+        longer.endswith(shorter) or longer.startswith(shorter)
+    ):
+        return _COMPOUND_PART
+    if len(shorter) < _MIN_FUZZY_LEN:
+        return 0.0
+    ratio = _ratio(first, second)
+    return ratio if ratio >= _FUZZY_TOKEN else 0.0
+
+
+_SUFFIXES = (
+    "erne", "eren", "ende", "ene", "ere", "ane", "ets", "ens", "ing", "ies", "ers",
+    "er", "en", "et", "ar", "ed", "es", "e", "s",
+)  # fmt: skip
+
+
+def stem(word: str) -> str:
+    """A light, language-agnostic suffix stripper good enough for matching titles."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _split_compound(word: str) -> tuple[str, ...]:
+    # Bokmål joins words ("kundetilfredshet" = kunde + tilfredshet); splitting off a known
+    # synonym lets "kundetilfredshet" meet "brukertilfredshet".
+    for head in _COMPOUND_HEADS:
+        if word.startswith(head) and len(word) - len(head) >= _MIN_COMPOUND_PART:
+            rest = word[len(head) :]
+            rest = rest[1:] if rest[:1] in {"s", "e"} and len(rest) > _MIN_COMPOUND_PART else rest
+            return (stem(head), stem(rest))
+    stemmed = stem(word)
+    for tail in _COMPOUND_TAILS:
+        if stemmed.endswith(tail) and len(stemmed) - len(tail) >= _MIN_COMPOUND_PART:
+            return (stem(stemmed[: -len(tail)].rstrip("s")), tail)
+    return (stemmed,)
+
+
+def _build_synonyms(groups: Iterable[tuple[str, ...]]) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for group in groups:
+        head = stem(group[0])
+        for word in group:
+            table.setdefault(stem(word.replace(" ", "")), head)
+            if " " not in word:
+                table.setdefault(word, head)
+    return table
+
+
+_SYNONYMS = _build_synonyms(_SYNONYM_GROUPS)
+# Longest first, so "innbygger" is tried before "bruker"-like shorter heads.
+_COMPOUND_HEADS = tuple(
+    sorted(
+        {w for group in _SYNONYM_GROUPS for w in group if " " not in w and len(w) >= 5},
+        key=len,
+        reverse=True,
+    )
+)
+_COMPOUND_TAILS = tuple(sorted({stem(w) for w in _COMPOUND_HEADS}, key=len, reverse=True))
+
+# Generic measurement words say little about the topic; they weigh less when comparing.
+_GENERIC = frozenset(
+    _SYNONYMS.get(stem(w), stem(w))
+    for w in _words(
+        """
+    øke redusere andel antall nivå gjennomsnitt snitt prosent median number average level
+    rate share increase reduce percentage total minst least score måned month uke week dag
+    day time tid kunde bruker
+    """
+    )
+)
+
+
+def _weight(token: str) -> float:
+    return 0.35 if token in _GENERIC else 1.0
+
+
+def _soft_overlap(source: Sequence[str], target: Sequence[str]) -> float:
+    total = sum(_weight(t) for t in source)
+    if total == 0:
+        return 0.0
+    found = 0.0
+    for token in source:
+        best = max((token_similarity(token, other) for other in target), default=0.0)
+        found += _weight(token) * best
+    return found / total
+
+
+@lru_cache(maxsize=65536)
+def _ratio(first: str, second: str) -> float:
+    return SequenceMatcher(None, first, second).ratio()
+
+
+def _parse_number(raw: str) -> float:
+    text = raw.strip().replace("−", "-").casefold()
+    factor = 1.0
+    if text.endswith("k"):
+        factor, text = 1_000.0, text[:-1].strip()
+    for word in ("millioner", "million", "mill", "mnok"):
+        if text.endswith(word):
+            factor, text = 1_000_000.0, text[: -len(word)].strip()
+            break
+    text = re.sub(r"[ \u00a0\u202f]", "", text)
+    if re.fullmatch(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?", text):
+        text = text.replace(",", "")
+    return float(text.replace(",", ".")) * factor
+
+
+def _close(first: float, second: float, tolerance: float) -> bool:
+    scale = max(abs(first), abs(second))
+    return scale == 0 or abs(first - second) <= tolerance * scale

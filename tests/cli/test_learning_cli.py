@@ -1,0 +1,91 @@
+"""okr-es lint and okr-es compare on OKR set documents, run as a real process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "copy_paste_pairs.json"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "okr_es.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def write(path: Path, document: Any) -> str:
+    path.write_text(json.dumps(document, ensure_ascii=False))
+    return str(path)
+
+
+def a_pair(label: str) -> dict[str, Any]:
+    pairs: list[dict[str, Any]] = json.loads(DATA.read_text())["pairs"]
+    return next(p for p in pairs if p["label"] == label)
+
+
+def test_lint_reports_each_key_results_kind_and_findings_as_json(tmp_path: Path) -> None:
+    doc = {
+        "unit": "Team Skjema",
+        "cycle": "2026 Q4",
+        "objectives": [
+            {
+                "title": "Raskere svar til innbyggerne",
+                "key_results": [
+                    {"title": "Holde 4 workshops med brukerne"},
+                    {"title": "Redusere henvendelser fra 350 til under 100 per uke"},
+                ],
+            }
+        ],
+    }
+    done = run("lint", write(tmp_path / "okr.json", doc), "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert [kr["kind"] for kr in report["key_results"]] == ["output", "outcome"]
+    codes = {f["code"] for f in report["findings"]}
+    assert "kr-is-output" in codes
+    assert "objective-has-no-owner" in codes
+
+
+def test_compare_calls_a_redated_copy_a_copy(tmp_path: Path) -> None:
+    pair = a_pair("copy")
+    done = run(
+        "compare",
+        write(tmp_path / "a.json", pair["previous"]),
+        write(tmp_path / "b.json", pair["next"]),
+        "--json",
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["verdict"] == "copy"
+
+
+def test_compare_prints_evidence_for_people(tmp_path: Path) -> None:
+    pair = a_pair("evolved")
+    done = run(
+        "compare",
+        write(tmp_path / "a.json", pair["previous"]),
+        write(tmp_path / "b.json", pair["next"]),
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("verdict: evolved")
+
+
+def test_a_malformed_document_is_refused_with_the_json_path(tmp_path: Path) -> None:
+    bad = {"unit": "x", "objectives": [{"title": "ok", "key_results": [{"title": ""}]}]}
+    done = run("lint", write(tmp_path / "bad.json", bad))
+    assert done.returncode == 1
+    assert "[invalid-document]" in done.stderr
+    assert "$.objectives[0].key_results[0].title" in done.stderr
+
+
+def test_a_missing_file_is_refused(tmp_path: Path) -> None:
+    done = run("lint", str(tmp_path / "missing.json"))
+    assert done.returncode == 1
+    assert "[unreadable-file]" in done.stderr

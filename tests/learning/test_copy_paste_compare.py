@@ -1,0 +1,242 @@
+"""compare() on hand-made cycles: what counts as a copy, an evolution or a new direction."""
+
+from __future__ import annotations
+
+import pytest
+
+from okr_es.learning.copy_paste import CarryOver, Comparison, Evidence, compare
+from okr_es.learning.okr_set import KeyResult, Objective, OkrSet
+
+
+def okr(*objectives: tuple[str, list[str | KeyResult]], cycle: str = "2025-Q1") -> OkrSet:
+    return OkrSet(
+        unit="Kundesenteret",
+        cycle=cycle,
+        objectives=tuple(
+            Objective(
+                title=title,
+                key_results=tuple(
+                    k if isinstance(k, KeyResult) else KeyResult(title=k) for k in krs
+                ),
+            )
+            for title, krs in objectives
+        ),
+    )
+
+
+def key_result_evidence(comparison: Comparison) -> list[Evidence]:
+    return [e for e in comparison.evidence if e.level == "key_result"]
+
+
+Q1 = okr(
+    (
+        "Gi innbyggerne raskere svar i Q1",
+        [
+            "Redusere svartid på e-post fra 5 til 2 dager innen mars",
+            "80 % av henvendelsene løses ved første kontakt",
+            "Innbyggertilfredshet over 4,2 i Q1-målingen",
+        ],
+    )
+)
+
+
+def test_new_dates_and_quarter_names_do_not_hide_a_copy() -> None:
+    q2 = okr(
+        (
+            "Gi innbyggerne raskere svar i Q2",
+            [
+                "Redusere svartid på e-post fra 5 til 2 dager innen juni",
+                "80 % av henvendelsene løses ved første kontakt",
+                "Innbyggertilfredshet over 4,2 i Q2-målingen",
+            ],
+        ),
+        cycle="2025-Q2",
+    )
+    result = compare(Q1, q2)
+    assert result.verdict == "copy"
+    assert result.score == 1.0 and result.copied_share == 1.0
+    changes = [e.changes for e in key_result_evidence(result)]
+    assert changes[0] == ["dates-only", "copied"]
+    assert changes[1] == ["identical", "copied"]
+
+
+def test_reordered_objectives_and_key_results_are_still_a_copy() -> None:
+    previous = okr(
+        (
+            "Make onboarding effortless",
+            ["Activation rate from 40% to 55%", "Time to value under 1 day"],
+        ),
+        ("Build a reliable platform", ["Uptime of at least 99.95%", "Fewer than 5 P1 incidents"]),
+    )
+    reordered = okr(
+        ("Build a reliable platform", ["Fewer than 5 P1 incidents", "Uptime of at least 99.95%"]),
+        (
+            "Make onboarding effortless",
+            ["Time to value under 1 day", "Activation rate from 40% to 55%"],
+        ),
+    )
+    result = compare(previous, reordered)
+    assert result.verdict == "copy"
+    assert all("moved" in e.changes for e in key_result_evidence(result))
+    [uptime] = [
+        e
+        for e in key_result_evidence(result)
+        if e.previous_key_result == 0 and e.previous_objective == 1
+    ]
+    assert (uptime.next_objective, uptime.next_key_result) == (0, 1)
+
+
+def test_fixed_typos_are_recognised_as_typos() -> None:
+    previous = okr(("Trustworthy data", ["Reduce pipeline failures from 12 to 2 per month"]))
+    fixed = okr(("Trustworthy data", ["Reduce pipline failures from 12 to 2 per month"]))
+    result = compare(previous, fixed)
+    assert result.verdict == "copy"
+    assert key_result_evidence(result)[0].changes == ["typos", "copied"]
+
+
+def test_synonyms_in_both_languages_are_recognised() -> None:
+    previous = okr(
+        ("Fornøyde kunder", ["Øke kundetilfredshet fra 4,0 til 4,4", "Reduce churn from 5% to 3%"])
+    )
+    synonyms = okr(
+        ("Fornøyde brukere", ["Heve brukertilfredshet fra 4,0 til 4,4", "Cut churn from 5% to 3%"])
+    )
+    result = compare(previous, synonyms)
+    assert result.verdict == "copy"
+    assert [e.changes for e in key_result_evidence(result)] == [["synonyms", "copied"]] * 2
+
+
+def test_new_targets_on_the_same_wording_are_an_evolution() -> None:
+    previous = okr(
+        (
+            "Raskere klagebehandling",
+            [
+                "Redusere saksbehandlingstiden fra 30 til 20 dager",
+                "70 % av klagene behandles automatisk",
+            ],
+        )
+    )
+    raised = okr(
+        (
+            "Raskere klagebehandling",
+            [
+                "Redusere saksbehandlingstiden fra 20 til 12 dager",
+                "85 % av klagene behandles automatisk",
+            ],
+        )
+    )
+    result = compare(previous, raised)
+    assert result.verdict == "evolved"
+    assert result.copied_share == 0.0 and result.topic_similarity == 1.0
+    assert all("target-changed" in e.changes for e in key_result_evidence(result))
+
+
+def test_a_target_within_the_tolerance_is_not_a_new_target() -> None:
+    previous = okr(("Stabil drift", ["Oppetid 99,90 %", "Under 5 kritiske feil"]))
+    nudged = okr(("Stabil drift", ["Oppetid 99,95 %", "Under 5 kritiske feil"]))
+    assert compare(previous, nudged).verdict == "copy"
+
+
+def test_structured_start_target_and_metric_changes_are_reported_apart() -> None:
+    previous = okr(("HR", [KeyResult(title="Trivsel", metric="increase", start=3.8, target=4.2)]))
+    new_start = okr(("HR", [KeyResult(title="Trivsel", metric="increase", start=4.0, target=4.2)]))
+    new_target = okr(("HR", [KeyResult(title="Trivsel", metric="increase", start=3.8, target=4.6)]))
+    new_metric = okr(
+        ("HR", [KeyResult(title="Trivsel", metric="stay_above", start=3.8, target=4.2)])
+    )
+    assert key_result_evidence(compare(previous, new_start))[0].changes == ["start-changed"]
+    assert key_result_evidence(compare(previous, new_target))[0].changes == ["target-changed"]
+    assert key_result_evidence(compare(previous, new_metric))[0].changes == ["metric-changed"]
+
+
+def test_a_replaced_metric_shows_as_dropped_and_added() -> None:
+    previous = okr(
+        (
+            "Developer productivity",
+            [
+                "Increase story points per sprint from 40 to 60",
+                "Reduce build time from 20 to 10 minutes",
+            ],
+        )
+    )
+    better = okr(
+        (
+            "Developer productivity",
+            [
+                "Reduce lead time for changes from 5 days to 1 day",
+                "Reduce build time from 10 to 5 minutes",
+            ],
+        )
+    )
+    result = compare(previous, better)
+    assert result.verdict == "evolved"
+    assert {tuple(e.changes) for e in key_result_evidence(result) if e.similarity == 0} == {
+        ("dropped",),
+        ("added",),
+    }
+
+
+def test_another_topic_is_new() -> None:
+    other = okr(
+        (
+            "Flere unge i jobb",
+            ["60 % av ungdommene er i arbeid etter 6 måneder", "Inngå avtale med 15 arbeidsgivere"],
+        )
+    )
+    result = compare(Q1, other)
+    assert result.verdict == "new"
+    assert result.score < 0.3
+
+
+def test_a_declared_carry_over_is_evidence_not_a_silent_copy() -> None:
+    declared = [
+        CarryOver(
+            previous_objective=0, next_objective=0, reason="Ikke nådd; ny leverandør på plass"
+        )
+    ]
+    result = compare(Q1, Q1, carried_over=declared)
+    assert result.verdict == "evolved"
+    assert result.copied_share == 0.0
+    assert all("carried-over" in e.changes for e in result.evidence)
+
+
+@pytest.mark.parametrize(
+    ("carry_over", "message"),
+    [
+        (CarryOver(0, 0, "  "), "reason"),
+        (CarryOver(1, 0, "why"), "previous objective 1"),
+        (CarryOver(0, 3, "why"), "next objective 3"),
+    ],
+)
+def test_an_invalid_carry_over_is_rejected(carry_over: CarryOver, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        compare(Q1, Q1, carried_over=[carry_over])
+
+
+def test_repeating_missed_targets_tips_a_partial_copy_into_a_copy() -> None:
+    previous = okr(
+        (
+            "Raskere byggesaker",
+            ["Saksbehandlingstid under 3 uker", "90 % komplette søknader", "Halvere antall klager"],
+        )
+    )
+    partial = okr(
+        (
+            "Raskere byggesaker",
+            [
+                "Saksbehandlingstid under 3 uker",
+                "90 % komplette søknader",
+                "Digital byggesøknad for 95 % av tiltakene",
+            ],
+        )
+    )
+    assert compare(previous, partial).verdict == "evolved"
+    repeated = compare(previous, partial, missed_targets={(0, 0), (0, 1)})
+    assert repeated.verdict == "copy"
+    assert "missed-target-repeated" in key_result_evidence(repeated)[0].changes
+
+
+def test_sets_without_key_results_are_judged_by_their_objectives() -> None:
+    previous = okr(("Tryggere skolehverdag i Q1", []))
+    assert compare(previous, okr(("Tryggere skolehverdag i Q2", []))).verdict == "copy"
+    assert compare(previous, okr(("Flere turister om sommeren", []))).verdict == "new"

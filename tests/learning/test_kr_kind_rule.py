@@ -1,0 +1,50 @@
+"""The outcome/output rule on the examples it is built around."""
+
+from __future__ import annotations
+
+import pytest
+
+from okr_es.learning.kr_kind import classify_key_result, explain_key_result
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Holde 4 workshops",
+        "Ship 5 features",
+        "Levere årsrapport",
+        "Lansere ny nettside",
+        "Gjennomføre 3 brukertester",
+        "Minst 6 workshops gjennomført med fagmiljøene",
+        "Øke antall publiserte artikler fra 10 til 20",
+    ],
+)
+def test_activities_and_deliverables_are_outputs_even_with_a_number(title: str) -> None:
+    assert classify_key_result(title) == "output"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Redusere henvendelser fra 350 til <100",
+        "80 % av sakene behandles på under 10 dager",
+        "Increase NPS from 30 to 45",
+        "Customers find answers without contacting support",
+        "Holde ventetiden under 5 minutter",
+    ],
+)
+def test_changes_people_experience_are_outcomes(title: str) -> None:
+    assert classify_key_result(title) == "outcome"
+
+
+def test_a_milestone_metric_leans_toward_output() -> None:
+    assert classify_key_result("Ny søknadsløsning", metric="milestone") == "output"
+    assert classify_key_result("Ny søknadsløsning", metric="increase") == "outcome"
+
+
+def test_the_explanation_names_the_deciding_signals() -> None:
+    decision = explain_key_result("Redusere henvendelser fra 350 til <100")
+    assert decision.kind == "outcome"
+    assert "+outcome:change-verb" in decision.reasons
+    assert "+outcome:from-to" in decision.reasons
+    assert decision.outcome_score > decision.output_score

@@ -1,0 +1,95 @@
+"""Properties: the loader fails only with OkrSetError; an OKR set is a copy of itself."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from okr_es.learning.copy_paste import compare
+from okr_es.learning.lint import lint
+from okr_es.learning.okr_set import (
+    KeyResult,
+    Objective,
+    OkrSet,
+    OkrSetError,
+    dump_okr_set,
+    load_okr_set,
+    load_okr_set_yaml,
+)
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=30)
+    | st.sampled_from(["", " ", "increase", "milestone", "x" * 600]),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(
+        st.sampled_from(
+            ["unit", "cycle", "objectives", "key_results", "title", "why", "owner",
+             "aligned_to", "metric", "start", "target", "unit", "other"]
+        )
+        | st.text(max_size=8),
+        children,
+        max_size=5,
+    ),
+    max_leaves=25,
+)  # fmt: skip
+
+
+def loads_or_rejects(load: Any, data: Any) -> None:
+    try:
+        result = load(data)
+    except OkrSetError:
+        return
+    assert isinstance(result, OkrSet)
+
+
+@given(json_values)
+def test_loading_any_json_value_returns_a_set_or_raises_okr_set_error(value: Any) -> None:
+    loads_or_rejects(load_okr_set, json.dumps(value, allow_nan=True))
+
+
+@given(st.binary(max_size=200) | st.text(max_size=200))
+def test_loading_any_bytes_or_text_returns_a_set_or_raises_okr_set_error(data: bytes | str) -> None:
+    loads_or_rejects(load_okr_set, data)
+    loads_or_rejects(load_okr_set_yaml, data)
+
+
+titles = st.text(min_size=1, max_size=60).filter(lambda s: s.strip() != "")
+numbers = st.none() | st.floats(allow_nan=False, allow_infinity=False, width=32)
+key_results = st.builds(
+    KeyResult,
+    title=titles,
+    metric=st.none()
+    | st.sampled_from(["increase", "decrease", "stay_above", "stay_below", "milestone"]),
+    start=numbers,
+    target=numbers,
+)
+objectives = st.builds(
+    Objective, title=titles, key_results=st.lists(key_results, max_size=4).map(tuple)
+)
+okr_sets = st.builds(
+    OkrSet, unit=st.none() | titles, objectives=st.lists(objectives, max_size=4).map(tuple)
+)
+
+
+@settings(deadline=None)
+@given(okr_sets)
+def test_every_set_is_a_copy_of_itself(okr_set: OkrSet) -> None:
+    result = compare(okr_set, okr_set)
+    assert result.verdict == "copy"
+    assert result.score >= 0.99
+    assert all("dropped" not in e.changes and "added" not in e.changes for e in result.evidence)
+
+
+@settings(deadline=None)
+@given(okr_sets)
+def test_every_set_survives_a_dump_and_load_and_can_be_linted(okr_set: OkrSet) -> None:
+    assert load_okr_set(dump_okr_set(okr_set)) == okr_set
+    report = lint(okr_set)
+    assert len(report.key_results) == sum(len(o.key_results) for o in okr_set.objectives)
