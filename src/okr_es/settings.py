@@ -97,10 +97,10 @@ def _postgres_env(url: str, schema: str | None, pool_size: int) -> dict[str, str
         "POSTGRES_PASSWORD": unquote(parts.password or ""),
         "POSTGRES_POOL_SIZE": str(pool_size),
         "POSTGRES_MAX_OVERFLOW": str(pool_size),
+        # Also bounds the wait for a pooled connection, so requests cannot hang after a
+        # PostgreSQL restart; the recorder retries statements that hit a dead connection
+        # (a pre-ping instead would cost a round trip per statement).
         "POSTGRES_CONNECT_TIMEOUT": "5",
-        # After a PostgreSQL restart pooled connections are dead; ping before use.
-        "POSTGRES_PRE_PING": "y",
-        "POSTGRES_LOCK_TIMEOUT": "5",
     }
     chosen_schema = schema or next(iter(query.get("schema", [])), None)
     if chosen_schema:

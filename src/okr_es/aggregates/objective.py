@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -508,6 +509,17 @@ class Objective(OKRAggregate):
             )
         reason = check.text(reason, "reason", max_length=check.TEXT_MAX)
         self.trigger_event(self.ObjectiveReopened, reason=reason, by=by)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Objective:
+        # Commands work on a copy of the cached objective; the generic deepcopy walks every
+        # value, while only the key results and scores are mutable here.
+        clone = object.__new__(type(self))
+        state = dict(self.__dict__)
+        state["key_results"] = {k: copy.copy(kr) for k, kr in self.key_results.items()}
+        state["scores"] = dict(self.scores)
+        state["_pending_events"] = list(self._pending_events)
+        clone.__dict__.update(state)
+        return clone
 
     # --- queries -----------------------------------------------------------------------------
 

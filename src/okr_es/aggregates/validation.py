@@ -7,7 +7,7 @@ field, so a malformed command fails before any event is triggered.
 from __future__ import annotations
 
 import math
-import unicodedata
+import re
 from collections.abc import Collection
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -23,6 +23,8 @@ UNIT_LABEL_MAX = 40
 NUMBER_LIMIT = 1e15
 
 T = TypeVar("T", bound=str)
+# Unicode category Cc except tab, newline and carriage return (faster than per-character checks).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def text(value: Any, field: str, *, max_length: int = TITLE_MAX, required: bool = True) -> str:
@@ -40,7 +42,13 @@ def text(value: Any, field: str, *, max_length: int = TITLE_MAX, required: bool 
             code="too-long",
             field=field,
         )
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t\r" for ch in cleaned):
+    try:
+        cleaned.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates cannot be stored or shown
+        raise InvalidInput(
+            f"{field} is not valid Unicode text", code="invalid-text", field=field
+        ) from None
+    if _CONTROL.search(cleaned):
         raise InvalidInput(
             f"{field} contains control characters", code="control-characters", field=field
         )
@@ -51,7 +59,12 @@ def number(value: Any, field: str) -> float:
     """A finite real number of sane magnitude (bools are not numbers here)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidInput(f"{field} must be a number", code="wrong-type", field=field)
-    result = float(value)
+    try:
+        result = float(value)
+    except OverflowError:  # an int beyond float range
+        raise InvalidInput(
+            f"{field} is out of range (|x| ≤ {NUMBER_LIMIT:g})", code="out-of-range", field=field
+        ) from None
     if not math.isfinite(result):
         raise InvalidInput(f"{field} must be a finite number", code="not-finite", field=field)
     if abs(result) > NUMBER_LIMIT:

@@ -1,0 +1,62 @@
+"""The shared input checks: every malformed value becomes InvalidInput naming its field."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from okr_es.aggregates import validation as check
+from okr_es.errors import InvalidInput
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [(None, "wrong-type"), (12, "wrong-type"), (["a"], "wrong-type"), ("", "empty"),
+     (" \t\n ", "empty"), ("x" * 201, "too-long"), ("a\x00b", "control-characters"),
+     ("a\x1bb", "control-characters")],
+)
+def test_a_malformed_text_is_invalid_input(value: Any, code: str) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        check.text(value, "title")
+    assert (raised.value.code, raised.value.field) == (code, "title")
+
+
+def test_a_text_is_stripped_and_may_span_lines() -> None:
+    assert check.text("  line one\nline two\t ", "why") == "line one\nline two"
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [(float("nan"), "not-finite"), (float("inf"), "not-finite"), (float("-inf"), "not-finite"),
+     (1e300, "out-of-range"), (-(10**16), "out-of-range"),
+     pytest.param(10**400, "out-of-range", id="10**400"),
+     pytest.param(-(10**400), "out-of-range", id="-10**400"), (True, "wrong-type"),
+     ("1", "wrong-type"), (None, "wrong-type"), ([1], "wrong-type"), ({"v": 1}, "wrong-type")],
+)
+def test_a_number_that_is_not_finite_sane_or_numeric_is_invalid_input(
+    value: Any, code: str
+) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        check.number(value, "value")
+    assert (raised.value.code, raised.value.field) == (code, "value")
+
+
+@pytest.mark.parametrize("value", ["2026-13-45", "2026-02-30", "tomorrow", "", 20260101, None])
+def test_an_impossible_day_is_invalid_input(value: Any) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        check.day(value, "start")
+    assert (raised.value.code, raised.value.field) == ("invalid-date", "start")
+
+
+def test_an_instant_without_a_zone_is_taken_as_utc() -> None:
+    assert check.instant("2026-02-10T09:00", "at") == datetime(2026, 2, 10, 9, tzinfo=UTC)
+    assert check.instant(date(2026, 2, 10), "at") == datetime(2026, 2, 10, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("value", ["not-a-uuid", "", 42, None, ["x"], b"\x00" * 16])
+def test_a_non_uuid_identifier_is_invalid_input(value: Any) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        check.identifier(value, "unit_id")
+    assert (raised.value.code, raised.value.field) == ("invalid-id", "unit_id")

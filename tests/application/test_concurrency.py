@@ -1,0 +1,95 @@
+"""Concurrent commands on one shared OKRApplication (it is thread-safe on both stores).
+
+Threads meet at a Barrier so their commands really race; no sleeps.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from okr_es.application import OKRApplication
+from okr_es.errors import Conflict, LimitExceeded
+from okr_es.settings import Settings
+from support.world import build_world, committed, event_names, set_objective
+
+
+def _race(count: int, command: Callable[[int], object]) -> list[object]:
+    """Run ``command(i)`` in ``count`` threads released together; return results or errors."""
+    barrier = threading.Barrier(count)
+    outcomes: list[object] = [None] * count
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            outcomes[i] = command(i)
+        except Exception as error:  # collected and asserted on by the test
+            outcomes[i] = error
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def test_two_concurrent_commits_cannot_exceed_the_objective_limit(app: OKRApplication) -> None:
+    w = build_world(app)
+    set_objective(app, w, title="First")
+    set_objective(app, w, title="Second")
+
+    outcomes = _race(2, lambda i: set_objective(app, w, title=f"Racer {i}"))
+
+    errors = [o for o in outcomes if isinstance(o, BaseException)]
+    assert len(errors) == 1, outcomes
+    assert isinstance(errors[0], (LimitExceeded, Conflict)), errors[0]
+    assert len(committed(app, w.team, w.cycle)) == 3
+    objectives_set = [n for n in app.all_notifications() if n.topic.endswith(".ObjectiveSet")]
+    assert len(objectives_set) == 3
+
+
+def test_concurrent_check_ins_on_different_key_results_all_land(app: OKRApplication) -> None:
+    w = build_world(app)
+    threads, rounds = 4, 5
+    specs = [{"title": f"KR {i}", "metric": "increase", "start": 0, "target": 100}
+             for i in range(threads)]
+    ids = set_objective(app, w, key_results=specs).ids
+    objective = ids["objective_id"]
+
+    for round_ in range(rounds):
+
+        def check_in(i: int, base: int = round_ * 10) -> object:
+            return app.check_in(objective_id=objective, key_result_id=ids[f"key_result_id_{i}"],
+                                value=base + i, status="green", by=w.member)
+
+        outcomes = _race(threads, check_in)
+        assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+
+    check_ins = [e for e in app.history(objective) if type(e).__name__ == "CheckInMade"]
+    assert len(check_ins) == threads * rounds
+    assert sorted(e.value for e in check_ins) == sorted(  # type: ignore[attr-defined]
+        float(r * 10 + i) for r in range(rounds) for i in range(threads))
+    final = app.get_objective(objective).key_results
+    assert [final[ids[f"key_result_id_{i}"]].check_in_count for i in range(threads)] == (
+        [rounds] * threads)
+    assert event_names(app, objective).count("CheckInMade") == threads * rounds
+
+
+def test_commits_racing_from_separate_application_instances_respect_the_limit(
+    app: OKRApplication, settings: Settings
+) -> None:
+    w = build_world(app)
+    set_objective(app, w, title="First")
+    set_objective(app, w, title="Second")
+    others = [OKRApplication(settings) for _ in range(3)]
+    try:
+        outcomes = _race(3, lambda i: set_objective(others[i], w, title=f"Racer {i}"))
+    finally:
+        for other in others:
+            other.close()
+
+    errors = [o for o in outcomes if isinstance(o, BaseException)]
+    assert len(errors) == 2, outcomes
+    assert all(isinstance(e, (LimitExceeded, Conflict)) for e in errors), errors
+    assert len(committed(app, w.team, w.cycle)) == 3

@@ -1,0 +1,1 @@
+"""Shared given-builders for the aggregate and application tests."""
