@@ -1,0 +1,29 @@
+"""What a projection is: tables it owns, and a handler per event it cares about."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+from uuid import UUID
+
+from okr_es.projections.sql import Sql
+
+
+class Projection:
+    """A read model: applies events to its own tables; ignores events it has no handler for.
+
+    Handlers are methods named ``on_<EventName>``; they must be idempotent upserts or
+    position-keyed inserts, because a rebuild replays everything from position 0.
+    """
+
+    name: ClassVar[str]
+    tables: ClassVar[tuple[str, ...]]
+    ddl: ClassVar[tuple[str, ...]]
+
+    def apply(self, sql: Sql, event: Any, position: int) -> None:
+        handler = getattr(self, "on_" + type(event).__name__, None)
+        if handler is not None:
+            handler(sql, event, position)
+
+
+def text(value: UUID | None) -> str | None:
+    return None if value is None else str(value)

@@ -1,0 +1,293 @@
+"""The OKR tree: organisations → units → objectives → key results, as they stand now.
+
+Dashboards read this: each key result's current value, progress and reported status, and
+each objective's owner, status and mean progress. Time-dependent judgements (expected
+pace, staleness) are derived at read time from these rows and the cycle's dates.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from okr_es.aggregates.key_result import progress
+from okr_es.projections.base import Projection, text
+from okr_es.projections.sql import Sql
+
+
+class OkrTree(Projection):
+    name: ClassVar[str] = "okr_tree"
+    tables: ClassVar[tuple[str, ...]] = (
+        "rm_organizations",
+        "rm_units",
+        "rm_members",
+        "rm_cycles",
+        "rm_objectives",
+        "rm_key_results",
+    )
+    ddl: ClassVar[tuple[str, ...]] = (
+        "CREATE TABLE IF NOT EXISTS rm_organizations (organization_id TEXT PRIMARY KEY, "
+        "name TEXT NOT NULL, root_unit_id TEXT NOT NULL, max_objectives INTEGER NOT NULL, "
+        "min_key_results INTEGER NOT NULL, max_key_results INTEGER NOT NULL, "
+        "warn_key_results_above INTEGER NOT NULL, policy_mode TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS rm_units (unit_id TEXT PRIMARY KEY, "
+        "organization_id TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, "
+        "parent_id TEXT, archived INTEGER NOT NULL DEFAULT 0)",
+        "CREATE INDEX IF NOT EXISTS rm_units_org ON rm_units (organization_id)",
+        "CREATE TABLE IF NOT EXISTS rm_members (member_id TEXT PRIMARY KEY, "
+        "organization_id TEXT NOT NULL, name TEXT NOT NULL, email TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS rm_cycles (cycle_id TEXT PRIMARY KEY, "
+        "organization_id TEXT NOT NULL, label TEXT NOT NULL, kind TEXT NOT NULL, "
+        "start_date TEXT NOT NULL, end_date TEXT NOT NULL, parent_id TEXT)",
+        "CREATE TABLE IF NOT EXISTS rm_objectives (objective_id TEXT PRIMARY KEY, "
+        "organization_id TEXT NOT NULL, unit_id TEXT NOT NULL, cycle_id TEXT NOT NULL, "
+        "title TEXT NOT NULL, why TEXT NOT NULL, owner_id TEXT NOT NULL, "
+        "status TEXT NOT NULL, status_reason TEXT NOT NULL, aligned_to_objective_id TEXT, "
+        "aligned_to_key_result_id TEXT, carried_over_from TEXT, "
+        "carry_over_reason TEXT NOT NULL, progress FLOAT NOT NULL, set_at TEXT NOT NULL, "
+        "effective_at TEXT, updated_at TEXT NOT NULL, version INTEGER NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS rm_objectives_unit_cycle ON rm_objectives (unit_id, cycle_id)",
+        "CREATE TABLE IF NOT EXISTS rm_key_results (key_result_id TEXT PRIMARY KEY, "
+        "objective_id TEXT NOT NULL, ordinal INTEGER NOT NULL, title TEXT NOT NULL, "
+        "metric TEXT NOT NULL, start_value FLOAT, target FLOAT, unit TEXT NOT NULL, "
+        "current_value FLOAT, progress FLOAT NOT NULL, reported_status TEXT, "
+        "last_check_in_at TEXT, check_in_count INTEGER NOT NULL, removed INTEGER NOT NULL, "
+        "score FLOAT)",
+        "CREATE INDEX IF NOT EXISTS rm_key_results_objective ON rm_key_results (objective_id)",
+    )
+
+    # --- organisation --------------------------------------------------------------------
+
+    def on_OrganizationRegistered(self, sql: Sql, e: Any, position: int) -> None:
+        org = text(e.originator_id)
+        sql.run(
+            "INSERT INTO rm_organizations VALUES (:org, :name, :root, 3, 2, 5, 3, 'enforce') "
+            "ON CONFLICT (organization_id) DO NOTHING",
+            {"org": org, "name": e.name, "root": text(e.root_unit_id)},
+        )
+        self._unit(sql, org, e.root_unit_id, e.name, "organisation", None)
+
+    def on_UnitAdded(self, sql: Sql, e: Any, position: int) -> None:
+        self._unit(sql, text(e.originator_id), e.unit_id, e.name, e.kind, e.parent_id)
+
+    def on_UnitRenamed(self, sql: Sql, e: Any, position: int) -> None:
+        sql.run(
+            "UPDATE rm_units SET name = :name WHERE unit_id = :id",
+            {"name": e.name, "id": text(e.unit_id)},
+        )
+
+    def on_UnitMoved(self, sql: Sql, e: Any, position: int) -> None:
+        sql.run(
+            "UPDATE rm_units SET parent_id = :parent WHERE unit_id = :id",
+            {"parent": text(e.parent_id), "id": text(e.unit_id)},
+        )
+
+    def on_UnitArchived(self, sql: Sql, e: Any, position: int) -> None:
+        sql.run("UPDATE rm_units SET archived = 1 WHERE unit_id = :id", {"id": text(e.unit_id)})
+
+    def on_MemberAdded(self, sql: Sql, e: Any, position: int) -> None:
+        sql.run(
+            "INSERT INTO rm_members VALUES (:id, :org, :name, :email) "
+            "ON CONFLICT (member_id) DO UPDATE SET name = :name, email = :email",
+            {
+                "id": text(e.member_id),
+                "org": text(e.originator_id),
+                "name": e.name,
+                "email": e.email,
+            },
+        )
+
+    def on_PolicyChanged(self, sql: Sql, e: Any, position: int) -> None:
+        sql.run(
+            "UPDATE rm_organizations SET max_objectives = :a, min_key_results = :b, "
+            "max_key_results = :c, warn_key_results_above = :d, policy_mode = :m "
+            "WHERE organization_id = :org",
+            {
+                "a": e.max_objectives,
+                "b": e.min_key_results,
+                "c": e.max_key_results,
+                "d": e.warn_key_results_above,
+                "m": e.mode,
+                "org": text(e.originator_id),
+            },
+        )
+
+    # --- cycles --------------------------------------------------------------------------
+
+    def on_CycleDefined(self, sql: Sql, e: Any, position: int) -> None:
+        sql.run(
+            "INSERT INTO rm_cycles VALUES (:id, :org, :label, :kind, :start, :end, :parent) "
+            "ON CONFLICT (cycle_id) DO NOTHING",
+            {
+                "id": text(e.originator_id),
+                "org": text(e.organization_id),
+                "label": e.label,
+                "kind": e.kind,
+                "start": e.start.isoformat(),
+                "end": e.end.isoformat(),
+                "parent": text(e.parent_id),
+            },
+        )
+
+    def on_CycleRenamed(self, sql: Sql, e: Any, position: int) -> None:
+        sql.run(
+            "UPDATE rm_cycles SET label = :label WHERE cycle_id = :id",
+            {"label": e.label, "id": text(e.originator_id)},
+        )
+
+    # --- objectives ----------------------------------------------------------------------
+
+    def on_ObjectiveSet(self, sql: Sql, e: Any, position: int) -> None:
+        sql.run(
+            "INSERT INTO rm_objectives VALUES (:id, :org, :unit, :cycle, :title, :why, :owner, "
+            "'active', '', :aligned_o, :aligned_kr, :carried, :carry_reason, 0, :at, "
+            ":effective, :at, :version) ON CONFLICT (objective_id) DO NOTHING",
+            {
+                "id": text(e.originator_id),
+                "org": text(e.organization_id),
+                "unit": text(e.unit_id),
+                "cycle": text(e.cycle_id),
+                "title": e.title,
+                "why": e.why,
+                "owner": text(e.owner_id),
+                "aligned_o": text(e.aligned_to_objective_id),
+                "aligned_kr": text(e.aligned_to_key_result_id),
+                "carried": text(e.carried_over_from),
+                "carry_reason": e.carry_over_reason,
+                "at": e.timestamp.isoformat(),
+                "effective": None if e.effective_at is None else e.effective_at.isoformat(),
+                "version": e.originator_version,
+            },
+        )
+
+    def on_ObjectiveReworded(self, sql: Sql, e: Any, position: int) -> None:
+        self._objective(sql, e, title=e.title, why=e.why)
+
+    def on_OwnerChanged(self, sql: Sql, e: Any, position: int) -> None:
+        self._objective(sql, e, owner_id=text(e.owner_id))
+
+    def on_ObjectiveAligned(self, sql: Sql, e: Any, position: int) -> None:
+        self._objective(
+            sql,
+            e,
+            aligned_to_objective_id=text(e.objective_id),
+            aligned_to_key_result_id=text(e.key_result_id),
+        )
+
+    def on_ObjectiveDropped(self, sql: Sql, e: Any, position: int) -> None:
+        self._objective(sql, e, status="dropped", status_reason=e.reason)
+
+    def on_ObjectiveClosed(self, sql: Sql, e: Any, position: int) -> None:
+        for kr_id, score in e.scores.items():
+            sql.run(
+                "UPDATE rm_key_results SET score = :score WHERE key_result_id = :id",
+                {"score": score, "id": text(kr_id)},
+            )
+        self._objective(sql, e, status="closed", status_reason=e.note)
+
+    def on_ObjectiveReopened(self, sql: Sql, e: Any, position: int) -> None:
+        sql.run(
+            "UPDATE rm_key_results SET score = NULL WHERE objective_id = :id",
+            {"id": text(e.originator_id)},
+        )
+        self._objective(sql, e, status="active", status_reason=e.reason)
+
+    # --- key results ---------------------------------------------------------------------
+
+    def on_KeyResultAdded(self, sql: Sql, e: Any, position: int) -> None:
+        objective = text(e.originator_id)
+        row = sql.one(
+            "SELECT COUNT(*) FROM rm_key_results WHERE objective_id = :id", {"id": objective}
+        )
+        sql.run(
+            "INSERT INTO rm_key_results VALUES (:id, :objective, :ordinal, :title, :metric, "
+            ":start, :target, :unit, NULL, 0, NULL, NULL, 0, 0, NULL) "
+            "ON CONFLICT (key_result_id) DO NOTHING",
+            {
+                "id": text(e.key_result_id),
+                "objective": objective,
+                "ordinal": row[0] if row else 0,
+                "title": e.title,
+                "metric": e.metric,
+                "start": e.start,
+                "target": e.target,
+                "unit": e.unit,
+            },
+        )
+        self._objective(sql, e)
+
+    def on_KeyResultAdjusted(self, sql: Sql, e: Any, position: int) -> None:
+        row = sql.one(
+            "SELECT metric, current_value FROM rm_key_results WHERE key_result_id = :id",
+            {"id": text(e.key_result_id)},
+        )
+        metric, current = row if row else ("increase", None)
+        sql.run(
+            "UPDATE rm_key_results SET title = :title, start_value = :start, target = :target, "
+            "unit = :unit, progress = :progress WHERE key_result_id = :id",
+            {
+                "title": e.title,
+                "start": e.start,
+                "target": e.target,
+                "unit": e.unit,
+                "progress": progress(metric, e.start, e.target, current),
+                "id": text(e.key_result_id),
+            },
+        )
+        self._objective(sql, e)
+
+    def on_KeyResultRemoved(self, sql: Sql, e: Any, position: int) -> None:
+        sql.run(
+            "UPDATE rm_key_results SET removed = 1 WHERE key_result_id = :id",
+            {"id": text(e.key_result_id)},
+        )
+        self._objective(sql, e)
+
+    def on_CheckInMade(self, sql: Sql, e: Any, position: int) -> None:
+        row = sql.one(
+            "SELECT metric, start_value, target, last_check_in_at FROM rm_key_results "
+            "WHERE key_result_id = :id",
+            {"id": text(e.key_result_id)},
+        )
+        if row is None:
+            return
+        metric, start, target, _ = row
+        sql.run(
+            "UPDATE rm_key_results SET current_value = :value, progress = :progress, "
+            "reported_status = :status, last_check_in_at = :at, "
+            "check_in_count = check_in_count + 1 WHERE key_result_id = :id",
+            {
+                "value": e.value,
+                "progress": progress(metric, start, target, e.value),
+                "status": e.status,
+                "at": e.checked_in_at.isoformat(),
+                "id": text(e.key_result_id),
+            },
+        )
+        self._objective(sql, e)
+
+    # --- helpers -------------------------------------------------------------------------
+
+    @staticmethod
+    def _unit(sql: Sql, org: str | None, unit_id: Any, name: str, kind: str, parent: Any) -> None:
+        sql.run(
+            "INSERT INTO rm_units VALUES (:id, :org, :name, :kind, :parent, 0) "
+            "ON CONFLICT (unit_id) DO NOTHING",
+            {"id": text(unit_id), "org": org, "name": name, "kind": kind, "parent": text(parent)},
+        )
+
+    @staticmethod
+    def _objective(sql: Sql, e: Any, **changes: Any) -> None:
+        """Apply column changes, refresh mean progress, and stamp version and time."""
+        assignments = "".join(f"{column} = :{column}, " for column in changes)
+        sql.run(
+            f"UPDATE rm_objectives SET {assignments}"
+            "progress = COALESCE((SELECT AVG(progress) FROM rm_key_results k "
+            "WHERE k.objective_id = :id AND k.removed = 0), 0), "
+            "updated_at = :at, version = :version WHERE objective_id = :id",
+            {
+                **changes,
+                "id": text(e.originator_id),
+                "at": e.timestamp.isoformat(),
+                "version": e.originator_version,
+            },
+        )
