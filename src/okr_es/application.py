@@ -6,6 +6,8 @@ none of them touches aggregates or the store directly.
 
 from __future__ import annotations
 
+import contextlib
+import copy
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, TypeVar
@@ -17,6 +19,8 @@ from eventsourcing.domain import DomainEventProtocol, MutableOrImmutableAggregat
 from eventsourcing.persistence import IntegrityError, Mapper, Notification, Recording
 from eventsourcing.utils import Environment, get_topic
 
+from okr_es import access_tokens
+from okr_es.access_tokens import Principal, TokenIndex
 from okr_es.aggregates import validation as check
 from okr_es.aggregates.base import OKRAggregate
 from okr_es.aggregates.cycle import Cycle
@@ -25,7 +29,7 @@ from okr_es.aggregates.kpi import Kpi
 from okr_es.aggregates.objective import ACTIVE, CLOSED, DROPPED, Objective
 from okr_es.aggregates.organization import Organization
 from okr_es.aggregates.team_cycle import TeamCycle, team_cycle_id
-from okr_es.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from okr_es.errors import Conflict, InvalidInput, NotFound, RuleViolation, Unauthenticated
 from okr_es.persistence.msgspec_mapper import MsgspecMapper
 from okr_es.settings import Settings
 
@@ -44,6 +48,8 @@ class CommandResult(msgspec.Struct, frozen=True):
     position: int
     ids: dict[str, UUID] = msgspec.field(default_factory=dict)
     warnings: list[str] = msgspec.field(default_factory=list)
+    # The plaintext of a newly issued access token; present only in that one result.
+    token: str | None = None
 
 
 class KeyResultSpec(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -87,6 +93,18 @@ class OKRApplication(Application[UUID]):
         super().__init__(env)
         # Per instance, so each application follows its own settings.
         self.snapshotting_intervals = {Objective: self.settings.snapshot_interval}  # type: ignore[misc]
+        self._save_listeners: list[Callable[[int], None]] = []
+        self._token_index = TokenIndex(self.notifications, self.decode)
+
+    def on_saved(self, listener: Callable[[int], None]) -> None:
+        """Call ``listener(position)`` after every save in this process (wakes followers)."""
+        self._save_listeners.append(listener)
+
+    def _notify(self, recordings: list[Recording[UUID]]) -> None:
+        if recordings:
+            position = recordings[-1].notification.id
+            for listener in self._save_listeners:
+                listener(position)
 
     def construct_env(self, name: str, env: Mapping[str, str] | None = None) -> Environment:
         # Configuration comes from Settings only; never from os.environ behind its back.
@@ -98,9 +116,13 @@ class OKRApplication(Application[UUID]):
     # --- organisation ------------------------------------------------------------------------
 
     def register_organization(
-        self, *, name: str, admin_name: str, admin_email: str
+        self, *, name: str, admin_name: str, admin_email: str, token_label: Any = None
     ) -> CommandResult:
-        """Register an organisation; ``admin`` is its first member, with the admin role."""
+        """Register an organisation; ``admin`` is its first member, with the admin role.
+
+        With ``token_label``, the admin's first access token is issued in the same save and
+        its plaintext returned, once, in the result's ``token``.
+        """
         org_id, root_id, admin_id = uuid4(), uuid4(), uuid4()
         org = Organization.register(
             organization_id=org_id,
@@ -110,9 +132,19 @@ class OKRApplication(Application[UUID]):
             founder_name=admin_name,
             founder_email=admin_email,
         )
-        return self._saved(
-            org, ids={"organization_id": org_id, "root_unit_id": root_id, "member_id": admin_id}
+        ids = {"organization_id": org_id, "root_unit_id": root_id, "member_id": admin_id}
+        if token_label is None:
+            return self._saved(org, ids=ids)
+        token_id, secret = uuid4(), access_tokens.new_secret()
+        org.issue_token(
+            token_id=token_id,
+            member_id=admin_id,
+            token_hash=access_tokens.secret_hash(secret),
+            label=token_label,
+            by=admin_id,
         )
+        result = self._saved(org, ids={**ids, "token_id": token_id})
+        return msgspec.structs.replace(result, token=access_tokens.token_text(token_id, secret))
 
     def add_unit(
         self, *, organization_id: Any, name: Any, kind: Any, parent_id: Any, by: Any
@@ -241,6 +273,57 @@ class OKRApplication(Application[UUID]):
             )
 
         return self._on_organization(organization_id, by, change)
+
+    # --- access tokens ------------------------------------------------------------------------
+
+    def issue_token(
+        self, *, organization_id: Any, member_id: Any, by: Any, label: Any = ""
+    ) -> CommandResult:
+        """Issue a bearer token for a member; its plaintext is in ``token``, this once only."""
+        token_id, secret = uuid4(), access_tokens.new_secret()
+        result = self._on_organization(
+            organization_id,
+            by,
+            lambda org, actor: org.issue_token(
+                token_id=token_id,
+                member_id=check.identifier(member_id, "member_id"),
+                token_hash=access_tokens.secret_hash(secret),
+                label=label,
+                by=actor,
+            ),
+            ids={"token_id": token_id},
+        )
+        return msgspec.structs.replace(result, token=access_tokens.token_text(token_id, secret))
+
+    def revoke_token(self, *, organization_id: Any, token_id: Any, by: Any) -> CommandResult:
+        """Stop accepting a bearer token."""
+        return self._on_organization(
+            organization_id,
+            by,
+            lambda org, actor: org.revoke_token(
+                token_id=check.identifier(token_id, "token_id"), by=actor
+            ),
+        )
+
+    def authenticate(self, token: str) -> Principal:
+        """The member a bearer token belongs to, or Unauthenticated.
+
+        The index finds the token's organisation without reading the log; the organisation
+        itself then decides, so a revocation made by another process counts at once.
+        """
+        token_id, secret = access_tokens.parse(token)
+        entry = self._token_index.get(token_id)
+        if entry is None or entry.revoked or not access_tokens.matches(secret, entry.token_hash):
+            raise Unauthenticated("unknown or revoked access token")
+        try:
+            org = self._get(Organization, entry.organization_id)
+        except NotFound:
+            raise Unauthenticated("unknown or revoked access token") from None
+        stored = org.tokens.get(token_id)
+        if stored is None or stored.revoked or stored.member_id not in org.members:
+            raise Unauthenticated("unknown or revoked access token")
+        grants = tuple(org.members[stored.member_id].grants)
+        return Principal(organization_id=org.id, member_id=stored.member_id, roles=grants)
 
     # --- cycles ------------------------------------------------------------------------------
 
@@ -527,21 +610,30 @@ class OKRApplication(Application[UUID]):
         when = self._business_time(checked_in_at, "checked_in_at")
         kr_id = check.identifier(key_result_id, "key_result_id")
 
+        oid = check.identifier(objective_id, "objective_id")
+
         def attempt() -> CommandResult:
-            return self._on_objective(
-                objective_id,
-                by,
-                None,
-                lambda o, org, actor: o.check_in(
-                    key_result_id=kr_id,
-                    value=value,
-                    status=status,
-                    comment=comment,
-                    blockers=blockers,
-                    checked_in_at=when or self.clock(),
-                    by=actor,
-                ),
+            # The hot path: start from this process's cached objective without asking the
+            # store. If another writer got there first, the insert conflicts on the version
+            # number, the stale copy is evicted and the attempt is retried on fresh state.
+            objective = self._cached_copy(Objective, oid) or self.get_objective(oid)
+            actor = self._known_member(objective.organization_id, by)
+            objective.check_in(
+                key_result_id=kr_id,
+                value=value,
+                status=status,
+                comment=comment,
+                blockers=blockers,
+                checked_in_at=when or self.clock(),
+                by=actor,
             )
+            try:
+                recordings = self.save(objective)
+            except IntegrityError:
+                self._evict(objective.id)
+                raise
+            self._remember(objective)
+            return CommandResult(position=recordings[-1].notification.id)
 
         return self._retrying(attempt, self.settings.check_in_retries, "check_in")
 
@@ -858,9 +950,15 @@ class OKRApplication(Application[UUID]):
 
     # --- helpers -----------------------------------------------------------------------------
 
-    def _get(self, cls: type[A], aggregate_id: UUID, field: str | None = None) -> A:
+    def _get(
+        self, cls: type[A], aggregate_id: UUID, field: str | None = None, *, copy: bool = True
+    ) -> A:
+        """Load an aggregate; ``copy=False`` shares the cached object, which is then
+        strictly read-only for the caller."""
         try:
-            aggregate = self.repository.get(aggregate_id, projector_func=_project)
+            aggregate = self.repository.get(
+                aggregate_id, projector_func=_project, deepcopy_from_cache=copy
+            )
         except AggregateNotFoundError:
             aggregate = None
         if not isinstance(aggregate, cls):
@@ -873,10 +971,48 @@ class OKRApplication(Application[UUID]):
         ids = [n.originator_id for n in self.all_notifications(topics=[get_topic(created)])]
         return [self._get(cls, UUID(str(i))) for i in ids]
 
-    def _organization_and_actor(self, organization_id: Any, by: Any) -> tuple[Organization, UUID]:
-        org = self.get_organization(organization_id)
+    def _organization_and_actor(
+        self, organization_id: Any, by: Any, *, for_change: bool = False
+    ) -> tuple[Organization, UUID]:
+        """The organisation and the acting member; unless ``for_change``, the organisation
+        is the shared cached object and must only be read."""
+        org = self._get(
+            Organization,
+            check.identifier(organization_id, "organization_id"),
+            "organization_id",
+            copy=for_change,
+        )
         actor = org.member(check.identifier(by, "by"), field="by").id
         return org, actor
+
+    def _known_member(self, organization_id: UUID, by: Any) -> UUID:
+        """Members are never removed, so a member in the cached organisation is current."""
+        member_id = check.identifier(by, "by")
+        org = self._cached(Organization, organization_id)
+        if org is None or member_id not in org.members:
+            org = self._get(Organization, organization_id, "organization_id", copy=False)
+        return org.member(member_id, field="by").id
+
+    def _cached(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        cache = self.repository.cache
+        try:
+            aggregate = cache.get(aggregate_id) if cache is not None else None
+        except KeyError:
+            return None
+        return aggregate if isinstance(aggregate, cls) else None
+
+    def _cached_copy(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        aggregate = self._cached(cls, aggregate_id)
+        return None if aggregate is None else copy.deepcopy(aggregate)
+
+    def _remember(self, aggregate: OKRAggregate) -> None:
+        if self.repository.cache is not None:
+            self.repository.cache.put(aggregate.id, aggregate)
+
+    def _evict(self, aggregate_id: UUID) -> None:
+        if self.repository.cache is not None:
+            with contextlib.suppress(KeyError):
+                self.repository.cache.get(aggregate_id, evict=True)
 
     def _on_organization(
         self,
@@ -885,7 +1021,7 @@ class OKRApplication(Application[UUID]):
         change: Callable[[Organization, UUID], None],
         ids: dict[str, UUID] | None = None,
     ) -> CommandResult:
-        org, actor = self._organization_and_actor(organization_id, by)
+        org, actor = self._organization_and_actor(organization_id, by, for_change=True)
         change(org, actor)
         return self._saved(org, ids=ids, expected=org)
 

@@ -150,6 +150,8 @@ def render_commands() -> str:
         "Conflict": 409,
         "RuleViolation": 409,
         "LimitExceeded": 409,
+        "Unauthenticated": 401,
+        "Forbidden": 403,
     }
     for code, (cls, meaning) in ERROR_CODES.items():
         lines.append(f"| `{code}` | {cls.__name__} | {http[cls.__name__]} | {meaning} |")
@@ -166,6 +168,8 @@ COMMANDS = (
     "grant_role",
     "revoke_role",
     "change_policy",
+    "issue_token",
+    "revoke_token",
     "define_cycle",
     "rename_cycle",
     "set_objective",

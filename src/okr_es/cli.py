@@ -1,4 +1,5 @@
-"""The ``okr-es`` command line: demo data, the event log, and store administration."""
+"""The ``okr-es`` command line: demo data, the event log, access tokens, the HTTP server
+and store administration."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from uuid import UUID
 import msgspec
 from eventsourcing.persistence import PersistenceError
 
+from okr_es.aggregates import validation as check
 from okr_es.application import OKRApplication
-from okr_es.errors import OKRError
+from okr_es.errors import NotFound, OKRError
 from okr_es.event_log import as_json, as_line, record
 from okr_es.learning import OkrSetError, compare, lint, load_okr_set_file
 from okr_es.settings import Settings
@@ -84,6 +86,40 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("next", help="the later cycle's OKR set document")
     compare.add_argument("--json", action="store_true", help="machine-readable verdict")
     compare.set_defaults(run=_compare)
+
+    token = sub.add_parser("token", help="issue or revoke API access tokens")
+    token_sub = token.add_subparsers(dest="token_command", required=True, metavar="TOKEN_COMMAND")
+    create = token_sub.add_parser("create", help="issue a token for a member (printed once)")
+    create.add_argument("--member", required=True, metavar="MEMBER_ID", help="whose token")
+    create.add_argument("--label", default="okr-es token create", help="what it is for")
+    create.set_defaults(run=_token_create)
+    revoke = token_sub.add_parser("revoke", help="stop accepting a token")
+    revoke.add_argument("token_id", metavar="TOKEN_ID")
+    revoke.add_argument("--by", required=True, metavar="MEMBER_ID", help="who revokes it")
+    revoke.set_defaults(run=_token_revoke)
+
+    serve = sub.add_parser("serve", help="run the HTTP API")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=_non_negative, default=8000, help="0 picks a free port")
+    serve.add_argument(
+        "--demo", action="store_true", help="seed the demo organisation first (once)"
+    )
+    serve.set_defaults(run=_serve)
+
+    project = sub.add_parser(
+        "project", help="run the read-model worker against PostgreSQL (distributed mode)"
+    )
+    project.set_defaults(run=_project)
+
+    projections = sub.add_parser("projections", help="read models: status and rebuild")
+    proj_sub = projections.add_subparsers(
+        dest="projections_command", required=True, metavar="PROJECTIONS_COMMAND"
+    )
+    status = proj_sub.add_parser("status", help="how far each read model has read the log")
+    status.set_defaults(run=_projections_status)
+    rebuild = proj_sub.add_parser("rebuild", help="drop and replay read models from position 0")
+    rebuild.add_argument("name", nargs="?", help="only this read model (default: all)")
+    rebuild.set_defaults(run=_projections_rebuild)
 
     db = sub.add_parser("db", help="event store administration")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
@@ -184,11 +220,135 @@ def _compare(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _project(args: argparse.Namespace, settings: Settings) -> int:
+    import signal
+
+    from okr_es.projections.worker import ProjectionWorker
+
+    with OKRApplication(settings) as app:
+        worker = ProjectionWorker(app)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: worker.stop())
+
+        def ready(position: int) -> None:
+            print(
+                f"okr-es project: read models at position {position}; following "
+                f"{settings.store_description()}",
+                flush=True,
+            )
+
+        worker.run(on_ready=ready)
+    return EXIT_OK
+
+
+def _projections_status(args: argparse.Namespace, settings: Settings) -> int:
+    from okr_es.projections.runner import ProjectionRunner
+
+    with OKRApplication(settings) as app:
+        head = app.position()
+        for name, position in ProjectionRunner(app).positions().items():
+            print(f"{name:<20} position {position:>8}  ({head - position} behind the log)")
+    return EXIT_OK
+
+
+def _projections_rebuild(args: argparse.Namespace, settings: Settings) -> int:
+    from okr_es.projections.runner import ProjectionRunner
+
+    with OKRApplication(settings) as app:
+        runner = ProjectionRunner(app)
+        chosen = [runner.projection(args.name).name] if args.name else list(runner.positions())
+        read = runner.rebuild(args.name)
+    print(f"Rebuilt {', '.join(chosen)} from {read} events")
+    return EXIT_OK
+
+
 def _db_init(args: argparse.Namespace, settings: Settings) -> int:
     with OKRApplication(settings) as app:
         position = app.position()
     print(f"Event store ready: {settings.store_description()} (log position {position})")
     return EXIT_OK
+
+
+def _token_create(args: argparse.Namespace, settings: Settings) -> int:
+    member_id = check.identifier(args.member, "member")
+    with OKRApplication(settings) as app:
+        org = next((o for o in app.organizations() if member_id in o.members), None)
+        if org is None:
+            raise NotFound(f"no member {member_id} in any organisation", field="member")
+        result = app.issue_token(
+            organization_id=org.id, member_id=member_id, label=args.label, by=member_id
+        )
+    print(f"Token for {org.members[member_id].name} ({org.name}), shown only this once:")
+    print(result.token)
+    print(f"token id {result.ids['token_id']}  (revoke: okr-es token revoke <token id> --by ...)")
+    return EXIT_OK
+
+
+def _token_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    token_id = check.identifier(args.token_id, "token_id")
+    with OKRApplication(settings) as app:
+        org = next((o for o in app.organizations() if token_id in o.tokens), None)
+        if org is None:
+            raise NotFound(f"no token {token_id}", field="token_id")
+        result = app.revoke_token(organization_id=org.id, token_id=token_id, by=args.by)
+    print(f"Revoked token {token_id} (log position {result.position})")
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import socket
+
+    import uvicorn
+
+    from okr_es.api import create_app
+
+    with OKRApplication(settings) as app:
+        notes = _bootstrap(app, demo=args.demo)
+    try:
+        # Bound here rather than by uvicorn, so the address printed is the one in use.
+        sock = socket.create_server((args.host, args.port))
+    except OSError as e:
+        print(f"okr-es: error [cannot-listen]: {args.host}:{args.port}: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    host, port = sock.getsockname()[:2]
+    base = f"http://{host}:{port}"
+    print(f"okr-es API on {base}/api/v1  (OpenAPI: {base}/schema/swagger)")
+    print(f"Events in {settings.store_description()}")
+    for note in notes:
+        print(note)
+    sys.stdout.flush()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), lifespan="on"))
+    server.run(sockets=[sock])
+    return EXIT_OK
+
+
+def _bootstrap(app: OKRApplication, *, demo: bool) -> list[str]:
+    """Seed the demo when asked, and make sure an admin can get in: lines to print."""
+    from okr_es.demo import ORGANIZATION_NAME, seed_demo
+
+    organizations = app.organizations()
+    if demo:
+        target = next((o for o in organizations if o.name == ORGANIZATION_NAME), None)
+        if target is None:
+            target = app.get_organization(seed_demo(app).organization_id)
+        label = "okr-es serve --demo"
+    elif organizations and not organizations[0].tokens:
+        target, label = organizations[0], "okr-es serve bootstrap"
+    elif organizations:
+        return []
+    else:
+        return [
+            "The store is empty: POST /api/v1/organizations registers an organisation "
+            "and answers with its admin's first token."
+        ]
+    admin = target.admins()[0]
+    result = app.issue_token(
+        organization_id=target.id, member_id=admin.id, label=label, by=admin.id
+    )
+    return [
+        f"Admin token for {admin.name} ({target.name}), shown only this once:",
+        f"  Authorization: Bearer {result.token}",
+    ]
 
 
 def _names(app: OKRApplication) -> dict[UUID, str]:

@@ -1,6 +1,6 @@
 """Domain errors: every broken rule raises one of these, each with a stable code.
 
-Entry points map them in one place (CLI exit codes now, HTTP problem details later);
+Entry points map them in one place each (CLI exit codes, HTTP problem details);
 the ``code`` strings are part of the public contract and never change meaning.
 """
 
@@ -73,6 +73,18 @@ class Conflict(OKRError):
         self.actual_version = actual_version
 
 
+class Unauthenticated(OKRError):
+    """The request carries no access token, or one that is malformed, unknown or revoked."""
+
+    code = "unauthenticated"
+
+
+class Forbidden(OKRError):
+    """The acting member's roles do not allow this command on that unit or objective."""
+
+    code = "forbidden"
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
@@ -82,13 +94,15 @@ def _plain(value: Any) -> Any:
 
 
 # Every code a command can fail with, and what it means. The HTTP API maps the classes
-# (InvalidInput → 400/422, NotFound → 404, RuleViolation/LimitExceeded/Conflict → 409).
+# (InvalidInput → 422, NotFound → 404, RuleViolation/LimitExceeded/Conflict → 409,
+# Unauthenticated → 401, Forbidden → 403).
 ERROR_CODES: dict[str, tuple[type[OKRError], str]] = {
     "invalid-input": (InvalidInput, "a value does not fit (see message and field)"),
     "wrong-type": (InvalidInput, "a value has the wrong type (text, number, list …)"),
     "empty": (InvalidInput, "a required text is empty or only whitespace"),
     "too-long": (InvalidInput, "a text is longer than allowed (titles 200, texts 2000)"),
     "control-characters": (InvalidInput, "a text contains control characters"),
+    "invalid-text": (InvalidInput, "a text is not valid Unicode (e.g. lone surrogates)"),
     "not-finite": (InvalidInput, "a number is NaN or infinite"),
     "out-of-range": (InvalidInput, "a number is outside its allowed range"),
     "invalid-choice": (InvalidInput, "a value is not one of the allowed words"),
@@ -138,4 +152,7 @@ ERROR_CODES: dict[str, tuple[type[OKRError], str]] = {
     "kpi-retired": (RuleViolation, "the KPI is retired"),
     "key-result-not-met": (RuleViolation, "only a key result that met its target graduates"),
     "already-graduated": (RuleViolation, "the KPI already continues a key result"),
+    "token-revoked": (RuleViolation, "the access token is already revoked"),
+    "unauthenticated": (Unauthenticated, "no valid access token (missing, malformed, revoked)"),
+    "forbidden": (Forbidden, "the member's roles do not allow this command there"),
 }

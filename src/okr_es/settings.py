@@ -22,6 +22,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     pool_size: int = 5
     snapshot_interval: int = 50
     check_in_retries: int = 5
+    # "inline": each server process keeps the read models current itself (embedded mode);
+    # "worker": separate `okr-es project` processes do (distributed mode, PostgreSQL only).
+    projections: str = "inline"
+    read_your_writes_timeout: float = 2.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -47,6 +51,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             pool_size=integer("OKR_ES_POOL_SIZE", 5, 1, 100),
             snapshot_interval=integer("OKR_ES_SNAPSHOT_INTERVAL", 50, 2, 100_000),
             check_in_retries=integer("OKR_ES_CHECK_IN_RETRIES", 5, 0, 100),
+            projections=_projections_mode(env.get("OKR_ES_PROJECTIONS", ""), env),
+            read_your_writes_timeout=integer("OKR_ES_READ_YOUR_WRITES_MS", 2000, 0, 60_000) / 1000,
         )
 
     @property
@@ -77,6 +83,20 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 "SQLITE_LOCK_TIMEOUT": "10",
             }
         return _postgres_env(self.database_url, self.database_schema, self.pool_size)
+
+
+def _projections_mode(raw: str, env: Mapping[str, str]) -> str:
+    mode = raw.strip().lower() or "inline"
+    if mode not in ("inline", "worker"):
+        raise InvalidInput(
+            "OKR_ES_PROJECTIONS must be inline or worker", field="OKR_ES_PROJECTIONS"
+        )
+    if mode == "worker" and not env.get("OKR_ES_DATABASE_URL", "").strip():
+        raise InvalidInput(
+            "OKR_ES_PROJECTIONS=worker needs PostgreSQL (OKR_ES_DATABASE_URL)",
+            field="OKR_ES_PROJECTIONS",
+        )
+    return mode
 
 
 def _postgres_env(url: str, schema: str | None, pool_size: int) -> dict[str, str]:

@@ -145,3 +145,16 @@ def test_db_init_reports_the_store(settings: Settings) -> None:
     run = okr_es(settings, "db", "init")
     assert run.code == 0
     assert ("SQLite" in run.out) if settings.database_url is None else ("PostgreSQL" in run.out)
+
+
+def test_projections_rebuild_replays_the_log_and_status_shows_no_lag(settings: Settings) -> None:
+    assert okr_es(settings, "demo").code == 0
+    rebuilt = okr_es(settings, "projections", "rebuild")
+    assert rebuilt.code == 0, rebuilt.err
+    assert "okr_tree" in rebuilt.out and "check_in_history" in rebuilt.out
+    status = okr_es(settings, "projections", "status")
+    lines = status.out.strip().splitlines()
+    assert len(lines) >= 2
+    assert all(line.endswith("(0 behind the log)") for line in lines)
+    unknown = okr_es(settings, "projections", "rebuild", "nope")
+    assert unknown.code == 1 and "[not-found]" in unknown.err

@@ -23,6 +23,7 @@ ORG_WIDE_ROLES: frozenset[str] = frozenset({"admin"})
 
 PolicyMode = Literal["enforce", "warn"]
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 
 
 class Unit(msgspec.Struct):
@@ -43,6 +44,16 @@ class Member(msgspec.Struct):
     name: str
     email: str
     grants: list[Grant] = msgspec.field(default_factory=list)
+
+
+class AccessToken(msgspec.Struct):
+    """An issued bearer token: only the SHA-256 of its secret is kept."""
+
+    id: UUID
+    member_id: UUID
+    token_hash: str
+    label: str
+    revoked: bool = False
 
 
 class Policy(msgspec.Struct, frozen=True):
@@ -77,6 +88,7 @@ class Organization(OKRAggregate):
             }
             org.members = {}
             org.policy = Policy()
+            org.tokens = {}
 
     class UnitAdded(OKRAggregate.Event):
         """A department, team or project was added under a parent unit."""
@@ -164,12 +176,34 @@ class Organization(OKRAggregate):
                 self.mode,
             )
 
+    class AccessTokenIssued(OKRAggregate.Event):
+        """A member was given a bearer token for the API (only the secret's hash is kept)."""
+
+        token_id: UUID
+        member_id: UUID
+        token_hash: str
+        label: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.tokens[self.token_id] = AccessToken(
+                self.token_id, self.member_id, self.token_hash, self.label
+            )
+
+    class AccessTokenRevoked(OKRAggregate.Event):
+        """A bearer token stopped being accepted."""
+
+        token_id: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.tokens[self.token_id].revoked = True
+
     if TYPE_CHECKING:  # state set by the events; not dataclass fields of the aggregate
         name: str
         root_unit_id: UUID
         units: dict[UUID, Unit]
         members: dict[UUID, Member]
         policy: Policy
+        tokens: dict[UUID, AccessToken]
 
     # --- commands ---------------------------------------------------------------------------
 
@@ -339,7 +373,41 @@ class Organization(OKRAggregate):
             raise RuleViolation("the policy is already like that", code="no-change")
         self.trigger_event(self.PolicyChanged, by=by, **counts, mode=mode)
 
+    def issue_token(
+        self, *, token_id: UUID, member_id: UUID, token_hash: str, label: str, by: UUID
+    ) -> None:
+        self.member(member_id)
+        label = check.text(label, "label", max_length=check.NAME_MAX, required=False)
+        if not isinstance(token_hash, str) or not _SHA256_HEX.fullmatch(token_hash):
+            raise InvalidInput(
+                "token_hash must be a SHA-256 hex digest", code="invalid-input", field="token_hash"
+            )
+        if token_id in self.tokens:
+            raise RuleViolation("token id already used", code="duplicate-id", field="token_id")
+        self.trigger_event(
+            self.AccessTokenIssued,
+            token_id=token_id,
+            member_id=member_id,
+            token_hash=token_hash,
+            label=label,
+            by=by,
+        )
+
+    def revoke_token(self, *, token_id: UUID, by: UUID) -> None:
+        token = self.token(token_id)
+        if token.revoked:
+            raise RuleViolation(
+                "the token is already revoked", code="token-revoked", field="token_id"
+            )
+        self.trigger_event(self.AccessTokenRevoked, token_id=token_id, by=by)
+
     # --- queries used by commands on other aggregates ---------------------------------------
+
+    def token(self, token_id: UUID, *, field: str = "token_id") -> AccessToken:
+        try:
+            return self.tokens[token_id]
+        except KeyError:
+            raise NotFound(f"no token {token_id} in this organisation", field=field) from None
 
     def unit(self, unit_id: UUID, *, field: str = "unit_id") -> Unit:
         try:

@@ -1,0 +1,90 @@
+"""The litestar application factory: routes, error mapping, OpenAPI and the lifespan.
+
+``create_app`` builds everything from its arguments; nothing is opened at import time.
+The OKRApplication is opened when the server starts and closed when it stops (unless the
+caller passed one in, which then stays the caller's to close).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+import anyio.to_thread
+from litestar import Litestar, Router
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins import PluginProtocol
+from litestar.types import ControllerRouterHandler
+
+from okr_es.api.commands import COMMAND_HANDLERS
+from okr_es.api.dependencies import DEPENDENCIES, STATE_KEY
+from okr_es.api.problems import EXCEPTION_HANDLERS
+from okr_es.application import OKRApplication
+from okr_es.settings import Settings
+
+API_PREFIX = "/api/v1"
+# Command bodies are small; anything bigger is refused before it is decoded.
+MAX_BODY_BYTES = 64 * 1024
+
+
+def create_app(
+    settings: Settings | None = None,
+    application: OKRApplication | None = None,
+    *,
+    route_handlers: Sequence[ControllerRouterHandler] = (),
+    plugins: Sequence[PluginProtocol] = (),
+) -> Litestar:
+    """The HTTP app: the command API under ``/api/v1`` and its OpenAPI at ``/schema``.
+
+    ``route_handlers`` and ``plugins`` mount further parts (e.g. the GraphQL read API)
+    beside the command API, sharing its dependencies, error mapping and lifespan.
+    """
+
+    @asynccontextmanager
+    async def open_application(app: Litestar) -> AsyncIterator[None]:
+        if application is not None:
+            app.state[STATE_KEY] = application
+            yield
+            return
+        okr = await anyio.to_thread.run_sync(OKRApplication, settings)
+        app.state[STATE_KEY] = okr
+        try:
+            yield
+        finally:
+            await anyio.to_thread.run_sync(okr.close)
+
+    commands = Router(path=API_PREFIX, route_handlers=list(COMMAND_HANDLERS))
+    return Litestar(
+        route_handlers=[commands, *route_handlers],
+        plugins=list(plugins),
+        dependencies=DEPENDENCIES,
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[open_application],
+        request_max_body_size=MAX_BODY_BYTES,
+        openapi_config=_openapi(),
+    )
+
+
+def _openapi() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="okr-es",
+        version="1",
+        description=(
+            "Event-sourced OKRs. Every command answers with the log position it wrote "
+            "(body and X-OKR-Position header); errors are RFC 9457 problem details."
+        ),
+        path="/schema",
+        render_plugins=[SwaggerRenderPlugin(path="/swagger"), JsonRenderPlugin()],
+        components=Components(
+            security_schemes={
+                "bearer": SecurityScheme(
+                    type="http",
+                    scheme="bearer",
+                    description="An access token: okr_<token id>_<secret>",
+                )
+            }
+        ),
+        security=[{"bearer": []}],
+    )

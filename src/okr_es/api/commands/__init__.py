@@ -1,0 +1,26 @@
+"""The command endpoints under ``/api/v1``: one per OKRApplication command.
+
+Each handler decodes its body, asks :mod:`okr_es.api.access` whether the token's member may
+act on the target, calls one application method with ``by`` = that member, and maps the
+result. Handlers are synchronous and run in a worker thread (the event store is sync).
+"""
+
+from __future__ import annotations
+
+from litestar.types import ControllerRouterHandler
+
+from okr_es.api.commands.cycles import CycleCommands
+from okr_es.api.commands.initiatives import InitiativeCommands
+from okr_es.api.commands.kpis import KpiCommands
+from okr_es.api.commands.objectives import ObjectiveCommands
+from okr_es.api.commands.organizations import OrganizationCommands
+from okr_es.api.commands.team_cycles import TeamCycleCommands
+
+COMMAND_HANDLERS: tuple[ControllerRouterHandler, ...] = (
+    OrganizationCommands,
+    CycleCommands,
+    ObjectiveCommands,
+    TeamCycleCommands,
+    InitiativeCommands,
+    KpiCommands,
+)

@@ -1,0 +1,263 @@
+"""Request and response bodies of the command API, as msgspec structs.
+
+Bodies reject unknown fields, so a misspelt field is a 400 rather than silently ignored.
+Types are checked at the edge (text, number, UUID, date); the domain then checks the
+values (length, range, metric) and answers 422. ``by`` is never a field: the acting
+member is the one the bearer token belongs to.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+import msgspec
+
+from okr_es.application import KeyResultSpec
+
+__all__ = ["KeyResultSpec"]
+
+
+class Body(msgspec.Struct, forbid_unknown_fields=True):
+    """Base of every request body (``forbid_unknown_fields`` is inherited by subclasses)."""
+
+
+class CommandResponse(msgspec.Struct, kw_only=True):
+    """What every command answers: its last log position, new ids, policy warnings."""
+
+    position: int
+    ids: dict[str, UUID]
+    warnings: list[str]
+
+
+class TokenResponse(CommandResponse, kw_only=True):
+    """A command that issued an access token: its plaintext, shown this once."""
+
+    token: str
+
+
+# --- organisation ----------------------------------------------------------------------------
+
+
+class OrganizationCreate(Body):
+    name: str
+    admin_name: str
+    admin_email: str
+    token_label: str = "first admin token"
+
+
+class UnitCreate(Body):
+    name: str
+    kind: str
+    parent_id: UUID
+
+
+class UnitRename(Body):
+    name: str
+
+
+class UnitMove(Body):
+    parent_id: UUID
+
+
+class UnitArchive(Body):
+    reason: str
+
+
+class MemberCreate(Body):
+    name: str
+    email: str
+
+
+class RoleChange(Body):
+    role: str
+    unit_id: UUID | None = None
+
+
+class PolicyChange(Body):
+    max_objectives: int | None = None
+    min_key_results: int | None = None
+    max_key_results: int | None = None
+    warn_key_results_above: int | None = None
+    mode: str | None = None
+
+
+class TokenCreate(Body):
+    label: str = ""
+
+
+# --- cycles ------------------------------------------------------------------------------------
+
+
+class CycleCreate(Body):
+    label: str
+    kind: str
+    start: date
+    end: date
+    parent_id: UUID | None = None
+
+
+class CycleRename(Body):
+    label: str
+
+
+# --- objectives and key results --------------------------------------------------------------
+
+
+class ObjectiveCreate(Body):
+    organization_id: UUID
+    unit_id: UUID
+    cycle_id: UUID
+    title: str
+    owner_id: UUID
+    why: str = ""
+    key_results: list[KeyResultSpec] = msgspec.field(default_factory=list)
+    aligned_to_objective_id: UUID | None = None
+    aligned_to_key_result_id: UUID | None = None
+    carried_over_from: UUID | None = None
+    carry_over_reason: str = ""
+    hypothesis: str = ""
+    effective_at: datetime | None = None
+
+
+class ObjectiveReword(Body):
+    title: str
+    why: str | None = None
+    expected_version: int | None = None
+
+
+class OwnerChange(Body):
+    owner_id: UUID
+    expected_version: int | None = None
+
+
+class ObjectiveAlign(Body):
+    parent_objective_id: UUID
+    parent_key_result_id: UUID | None = None
+    expected_version: int | None = None
+
+
+class ObjectiveDrop(Body):
+    reason: str
+    effective_at: datetime | None = None
+    expected_version: int | None = None
+
+
+class ObjectiveClose(Body):
+    note: str = ""
+    scores: dict[UUID, float] | None = None
+    expected_version: int | None = None
+
+
+class ObjectiveReopen(Body):
+    reason: str
+    expected_version: int | None = None
+
+
+class KeyResultCreate(Body):
+    title: str
+    metric: str
+    start: float | None = None
+    target: float | None = None
+    unit: str = ""
+    effective_at: datetime | None = None
+    expected_version: int | None = None
+
+
+class KeyResultAdjust(Body):
+    reason: str
+    title: str | None = None
+    start: float | None = None
+    target: float | None = None
+    unit: str | None = None
+    effective_at: datetime | None = None
+    expected_version: int | None = None
+
+
+class KeyResultRemove(Body):
+    reason: str
+    expected_version: int | None = None
+
+
+class CheckInCreate(Body):
+    value: float
+    status: str
+    comment: str = ""
+    blockers: str = ""
+    checked_in_at: datetime | None = None
+
+
+class Graduation(Body):
+    name: str | None = None
+    lower: float | None = None
+    upper: float | None = None
+
+
+# --- a unit's cycle --------------------------------------------------------------------------
+
+
+class ReflectionCreate(Body):
+    keep_doing: str = ""
+    stop_doing: str = ""
+    start_doing: str = ""
+    learnings: str = ""
+
+
+class TeamCycleClose(Body):
+    note: str = ""
+
+
+# --- initiatives -------------------------------------------------------------------------------
+
+
+class KeyResultLink(Body):
+    objective_id: UUID
+    key_result_id: UUID
+
+
+class InitiativeCreate(Body):
+    organization_id: UUID
+    unit_id: UUID
+    title: str
+    owner_id: UUID
+    key_results: list[KeyResultLink] = msgspec.field(default_factory=list)
+
+
+class InitiativeProgress(Body):
+    percent_complete: float
+    note: str = ""
+
+
+class InitiativeComplete(Body):
+    note: str = ""
+
+
+class InitiativeStop(Body):
+    reason: str
+
+
+# --- KPIs --------------------------------------------------------------------------------------
+
+
+class KpiCreate(Body):
+    organization_id: UUID
+    unit_id: UUID
+    name: str
+    unit: str = ""
+    lower: float | None = None
+    upper: float | None = None
+
+
+class KpiMeasurement(Body):
+    value: float
+    measured_at: datetime | None = None
+
+
+class KpiCorridorChange(Body):
+    reason: str
+    lower: float | None = None
+    upper: float | None = None
+
+
+class KpiRetire(Body):
+    reason: str

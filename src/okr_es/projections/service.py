@@ -1,0 +1,105 @@
+"""Keeps the read models current in the background and lets readers wait for a position.
+
+In embedded mode the service runs inside the server: every save in the process wakes it,
+and it applies the new events at once (no polling). A reader that wrote at position N and
+wants to read its own write calls :meth:`ProjectionService.wait_for` with N; it returns as
+soon as every read model has applied N, or when the bounded timeout passes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from okr_es.application import OKRApplication
+from okr_es.projections.runner import ProjectionRunner
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[int], None]
+
+
+class ProjectionService:
+    """A background follower of the log for one process's read models."""
+
+    def __init__(self, app: OKRApplication, runner: ProjectionRunner | None = None) -> None:
+        self.app = app
+        self.runner = runner or ProjectionRunner(app)
+        self._changed = threading.Condition()
+        self._wanted = 0
+        self._applied = min(self.runner.positions().values(), default=0)
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+        self._listeners: list[Listener] = []
+        self.failures = 0
+
+    @property
+    def position(self) -> int:
+        """The log position every read model has applied."""
+        return self._applied
+
+    def start(self) -> ProjectionService:
+        self.app.on_saved(self.wake)
+        self.wake(self.app.position())
+        self._thread = threading.Thread(target=self._run, name="okr-es-projections", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        with self._changed:
+            self._stopping = True
+            self._changed.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def wake(self, position: int) -> None:
+        """Tell the service the log has reached ``position`` (called after each save)."""
+        with self._changed:
+            self._wanted = max(self._wanted, position)
+            self._changed.notify_all()
+
+    def on_applied(self, listener: Listener) -> None:
+        """Call ``listener(position)`` after each batch is applied (for live subscriptions)."""
+        self._listeners.append(listener)
+
+    def wait_for(self, position: int, timeout: float) -> int:
+        """Block until the read models reach ``position`` or ``timeout`` seconds pass;
+        returns the position reached."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            if position > self._wanted:
+                # A position written by another process: make sure we go and look.
+                self._wanted = position
+                self._changed.notify_all()
+            while self._applied < position and not self._stopping:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._changed.wait(remaining)
+            return self._applied
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                while self._applied >= self._wanted and not self._stopping:
+                    self._changed.wait()
+                if self._stopping:
+                    return
+            try:
+                self.runner.catch_up()
+                reached = min(self.runner.positions().values(), default=0)
+            except Exception:  # keep serving reads; the next save retries the catch-up
+                self.failures += 1
+                log.exception("read models could not catch up; retrying on the next save")
+                with self._changed:
+                    self._changed.wait(1.0)
+                continue
+            # Listeners first: whoever waits for this position then also finds it published.
+            for listener in self._listeners:
+                listener(reached)
+            with self._changed:
+                self._applied = reached
+                self._wanted = max(self._wanted, reached)
+                self._changed.notify_all()

@@ -1,0 +1,151 @@
+"""Bearer tokens: who gets in, and that other organisations' ids never leak."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from litestar.testing import TestClient
+
+from okr_es.application import OKRApplication
+from support.http_api import Org, bearer, is_problem
+
+Client = TestClient[Any]
+
+
+def add_member(client: Client, org: Org, headers: dict[str, str]) -> Any:
+    return client.post(
+        f"/api/v1/organizations/{org.id}/members",
+        json={"name": "New", "email": f"{uuid4().hex}@example.no"},
+        headers=headers,
+    )
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "",
+        "Bearer",
+        "Basic a2FyaTpzZWNyZXQ=",
+        "Bearer okr_nothex_secret",
+        "Bearer not-a-token",
+        "Bearer okr_" + "0" * 32 + "_",
+        "Bearer " + "x" * 5000,
+    ],
+)
+def test_a_missing_or_malformed_token_is_401(
+    client: Client, okr: OKRApplication, org: Org, header: str
+) -> None:
+    before = okr.position()
+    headers = {"Authorization": header} if header else {}
+    is_problem(add_member(client, org, headers), 401, "unauthenticated")
+    assert okr.position() == before
+
+
+def test_an_unknown_token_is_401(client: Client, org: Org) -> None:
+    token = f"okr_{uuid4().hex}_some-secret"
+    is_problem(add_member(client, org, bearer(token)), 401, "unauthenticated")
+
+
+def test_a_token_with_the_wrong_secret_is_401(client: Client, org: Org) -> None:
+    token = org.tokens["admin"].rsplit("_", 1)[0] + "_wrong"
+    if token == org.tokens["admin"]:  # the secret itself may contain "_"
+        token = org.tokens["admin"][:-3] + "xyz"
+    is_problem(add_member(client, org, bearer(token)), 401, "unauthenticated")
+
+
+def test_a_revoked_token_is_401(client: Client, okr: OKRApplication, org: Org) -> None:
+    assert add_member(client, org, bearer(org.tokens["admin"])).status_code == 201
+    token_id = org.tokens["admin"].split("_")[1]
+    okr.revoke_token(organization_id=org.id, token_id=token_id, by=org.members["admin"])
+    is_problem(add_member(client, org, bearer(org.tokens["admin"])), 401, "unauthenticated")
+
+
+def test_a_token_issued_by_another_process_is_found_on_a_miss(
+    client: Client, okr: OKRApplication, org: Org
+) -> None:
+    assert add_member(client, org, bearer(org.tokens["admin"])).status_code == 201
+    # A second application on the same store stands in for another API process.
+    with OKRApplication(okr.settings) as other:
+        fresh = other.issue_token(
+            organization_id=org.id, member_id=org.members["admin"], by=org.members["admin"]
+        )
+        assert fresh.token is not None
+        assert add_member(client, org, bearer(fresh.token)).status_code == 201
+        other.revoke_token(
+            organization_id=org.id, token_id=fresh.ids["token_id"], by=org.members["admin"]
+        )
+    is_problem(add_member(client, org, bearer(fresh.token)), 401, "unauthenticated")
+
+
+def test_the_token_decides_who_acts_not_the_body(
+    client: Client, okr: OKRApplication, org: Org
+) -> None:
+    response = client.post(
+        f"/api/v1/objectives/{org.objective}/key-results/{org.key_result}/check-ins",
+        json={"value": 70, "status": "green"},
+        headers=bearer(org.tokens["owner"]),
+    )
+    assert response.status_code == 201
+    assert okr.history(org.objective)[-1].by == org.members["owner"]  # type: ignore[attr-defined]
+
+
+def test_a_token_only_stores_the_hash_of_its_secret(okr: OKRApplication, org: Org) -> None:
+    secret = org.tokens["admin"].split("_", 2)[2]
+    issued = [e for e in okr.history(org.id) if type(e).__name__ == "AccessTokenIssued"]
+    assert issued
+    assert all(secret not in repr(e) for e in issued)
+
+
+def other_org_targets(other: Org) -> list[tuple[str, dict[str, Any]]]:
+    kr = f"/api/v1/objectives/{other.objective}/key-results/{other.key_result}"
+    return [
+        (f"/api/v1/organizations/{other.id}/members", {"name": "X", "email": "x@x.no"}),
+        (f"/api/v1/organizations/{other.id}/units/{other.team}/rename", {"name": "Mine"}),
+        (f"/api/v1/organizations/{other.id}/members/{other.members['admin']}/tokens", {}),
+        (f"/api/v1/cycles/{other.cycle}/rename", {"label": "Mine"}),
+        (f"/api/v1/objectives/{other.objective}/drop", {"reason": "mine"}),
+        (f"{kr}/check-ins", {"value": 1, "status": "red"}),
+        (f"/api/v1/units/{other.team}/cycles/{other.cycle}/reflections", {"learnings": "x"}),
+        (
+            "/api/v1/objectives",
+            {
+                "organization_id": str(other.id),
+                "unit_id": str(other.team),
+                "cycle_id": str(other.cycle),
+                "title": "Mine",
+                "owner_id": str(other.members["admin"]),
+            },
+        ),
+    ]
+
+
+def test_another_organisations_ids_answer_404_like_unknown_ones(
+    client: Client, okr: OKRApplication, org: Org, other_org: Org
+) -> None:
+    before = okr.position()
+    for path, body in other_org_targets(other_org):
+        response = client.post(path, json=body, headers=bearer(org.tokens["admin"]))
+        is_problem(response, 404, "not-found")
+        assert "Another agency" not in response.text
+    assert okr.position() == before
+
+
+def test_objects_of_another_organisation_cannot_be_referenced_in_a_body(
+    client: Client, okr: OKRApplication, org: Org, other_org: Org
+) -> None:
+    before = okr.position()
+    response = client.post(
+        "/api/v1/objectives",
+        json={
+            "organization_id": str(org.id),
+            "unit_id": str(org.team),
+            "cycle_id": str(other_org.cycle),
+            "title": "Borrowed cycle",
+            "owner_id": str(org.members["admin"]),
+        },
+        headers=bearer(org.tokens["admin"]),
+    )
+    is_problem(response, 404, "not-found")
+    assert okr.position() == before

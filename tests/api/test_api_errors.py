@@ -1,0 +1,152 @@
+"""Every error class leaves the API as problem details with the right status and code."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from litestar import get
+from litestar.testing import TestClient
+
+from okr_es.api import create_app
+from okr_es.application import OKRApplication
+from support.http_api import KEY_RESULTS, Org, bearer, is_problem
+
+Client = TestClient[Any]
+
+
+def refused(
+    client: Client, okr: OKRApplication, path: str, body: Any, token: str, status: int, code: str
+) -> dict[str, Any]:
+    """POST a command that must be refused; nothing may be written."""
+    before = okr.position()
+    content = body if isinstance(body, (str, bytes)) else json.dumps(body)
+    response = client.post(
+        path, content=content, headers={**bearer(token), "content-type": "application/json"}
+    )
+    problem = is_problem(response, status, code)
+    assert okr.position() == before
+    return problem
+
+
+def test_a_domain_invalid_input_is_422_naming_the_field(
+    client: Client, okr: OKRApplication, org: Org
+) -> None:
+    path = f"/api/v1/organizations/{org.id}/units"
+    body = {"name": "   ", "kind": "team", "parent_id": str(org.root)}
+    problem = refused(client, okr, path, body, org.tokens["admin"], 422, "empty")
+    assert problem["field"] == "name"
+    assert problem["type"] == "urn:okr-es:problem:empty"
+
+
+def test_an_unknown_objective_is_404(client: Client, okr: OKRApplication, org: Org) -> None:
+    path = "/api/v1/objectives/00000000-0000-4000-8000-000000000000/drop"
+    problem = refused(client, okr, path, {"reason": "x"}, org.tokens["admin"], 404, "not-found")
+    assert problem["field"] == "objective_id"
+
+
+def test_a_broken_rule_is_409(client: Client, okr: OKRApplication, org: Org) -> None:
+    path = f"/api/v1/organizations/{org.id}/units"
+    body = {"name": "Team", "kind": "team", "parent_id": str(org.department)}
+    problem = refused(client, okr, path, body, org.tokens["admin"], 409, "duplicate-unit-name")
+    assert problem["field"] == "name"
+
+
+def test_an_exceeded_limit_is_409(client: Client, okr: OKRApplication, org: Org) -> None:
+    for i in range(3):
+        okr.add_key_result(
+            objective_id=org.objective, title=f"KR {i}", metric="milestone", by=org.members["owner"]
+        )
+    path = f"/api/v1/objectives/{org.objective}/key-results"
+    body = {"title": "One too many", "metric": "milestone"}
+    refused(client, okr, path, body, org.tokens["owner"], 409, "too-many-key-results")
+
+
+def test_a_stale_expected_version_is_a_409_conflict_with_both_versions(
+    client: Client, okr: OKRApplication, org: Org
+) -> None:
+    path = f"/api/v1/objectives/{org.objective}/reword"
+    body = {"title": "New words", "expected_version": 1}
+    problem = refused(client, okr, path, body, org.tokens["owner"], 409, "version-conflict")
+    assert problem["expected_version"] == 1
+    assert problem["actual_version"] == okr.get_objective(org.objective).version
+
+
+def test_a_missing_token_is_401_with_a_bearer_challenge(
+    client: Client, okr: OKRApplication, org: Org
+) -> None:
+    response = client.post(f"/api/v1/organizations/{org.id}/members", json={"name": "A"})
+    is_problem(response, 401, "unauthenticated")
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+def test_a_role_that_does_not_reach_is_403(client: Client, okr: OKRApplication, org: Org) -> None:
+    path = f"/api/v1/objectives/{org.sibling_objective}/drop"
+    refused(client, okr, path, {"reason": "x"}, org.tokens["lead"], 403, "forbidden")
+
+
+def test_malformed_json_is_400(client: Client, okr: OKRApplication, org: Org) -> None:
+    path = f"/api/v1/objectives/{org.objective}/drop"
+    refused(client, okr, path, '{"reason": ', org.tokens["owner"], 400, "invalid-input")
+
+
+def test_an_unknown_field_is_400_naming_it(client: Client, okr: OKRApplication, org: Org) -> None:
+    path = f"/api/v1/objectives/{org.objective}/drop"
+    body = {"reason": "x", "by": str(org.members["admin"])}
+    problem = refused(client, okr, path, body, org.tokens["owner"], 400, "invalid-input")
+    assert problem["field"] == "by"
+
+
+def test_a_wrong_type_is_400_naming_the_field(
+    client: Client, okr: OKRApplication, org: Org
+) -> None:
+    path = f"/api/v1/objectives/{org.objective}/key-results/{org.key_result}/check-ins"
+    body = {"value": "lots", "status": "green"}
+    problem = refused(client, okr, path, body, org.tokens["owner"], 400, "invalid-input")
+    assert problem["field"] == "value"
+
+
+def test_a_nested_unknown_field_is_400(client: Client, okr: OKRApplication, org: Org) -> None:
+    body = {
+        "organization_id": str(org.id),
+        "unit_id": str(org.team),
+        "cycle_id": str(org.cycle),
+        "title": "T",
+        "owner_id": str(org.members["lead"]),
+        "key_results": [{**KEY_RESULTS[0], "colour": "red"}],
+    }
+    problem = refused(
+        client, okr, "/api/v1/objectives", body, org.tokens["lead"], 400, "invalid-input"
+    )
+    assert "colour" in problem["field"]
+
+
+def test_a_missing_body_is_400(client: Client, okr: OKRApplication, org: Org) -> None:
+    path = f"/api/v1/objectives/{org.objective}/drop"
+    refused(client, okr, path, b"", org.tokens["owner"], 400, "invalid-input")
+
+
+def test_a_huge_body_is_413(client: Client, okr: OKRApplication, org: Org) -> None:
+    path = f"/api/v1/objectives/{org.objective}/drop"
+    body = {"reason": "x" * 70_000}
+    refused(client, okr, path, body, org.tokens["owner"], 413, "payload-too-large")
+
+
+def test_an_unknown_path_is_a_404_problem(client: Client) -> None:
+    is_problem(client.get("/api/v1/nothing-here"), 404, "not-found")
+
+
+def test_a_wrong_method_is_a_405_problem(client: Client, org: Org) -> None:
+    is_problem(client.get(f"/api/v1/objectives/{org.objective}/drop"), 405, "method-not-allowed")
+
+
+def test_a_bug_is_a_500_problem_that_reveals_nothing(okr: OKRApplication) -> None:
+    @get("/broken", sync_to_thread=False)
+    def broken() -> None:
+        raise RuntimeError("secret connection string")
+
+    with TestClient(create_app(application=okr, route_handlers=[broken])) as client:
+        response = client.get("/broken")
+    problem = is_problem(response, 500, "internal-error")
+    assert "secret" not in response.text
+    assert "RuntimeError" not in json.dumps(problem)
