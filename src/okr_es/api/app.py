@@ -22,9 +22,11 @@ from okr_es.api.commands import COMMAND_HANDLERS
 from okr_es.api.dependencies import DEPENDENCIES, STATE_KEY
 from okr_es.api.problems import EXCEPTION_HANDLERS
 from okr_es.application import OKRApplication
+from okr_es.projections.service import ReadModelFollower, start_read_models
 from okr_es.settings import Settings
 
 API_PREFIX = "/api/v1"
+READ_MODELS_KEY = "projections"
 # Command bodies are small; anything bigger is refused before it is decoded.
 MAX_BODY_BYTES = 64 * 1024
 
@@ -35,25 +37,40 @@ def create_app(
     *,
     route_handlers: Sequence[ControllerRouterHandler] = (),
     plugins: Sequence[PluginProtocol] = (),
+    read_models: ReadModelFollower | None = None,
 ) -> Litestar:
     """The HTTP app: the command API under ``/api/v1`` and its OpenAPI at ``/schema``.
 
     ``route_handlers`` and ``plugins`` mount further parts (e.g. the GraphQL read API)
     beside the command API, sharing its dependencies, error mapping and lifespan.
+    Read models are kept current by a follower started in the lifespan (in-process, or
+    listening to ``okr-es project`` workers, per ``Settings.projections``) unless the
+    caller passes its own ``read_models``, which then stays the caller's to stop.
     """
 
     @asynccontextmanager
     async def open_application(app: Litestar) -> AsyncIterator[None]:
-        if application is not None:
-            app.state[STATE_KEY] = application
-            yield
-            return
-        okr = await anyio.to_thread.run_sync(OKRApplication, settings)
+        okr = (
+            application
+            if application is not None
+            else await anyio.to_thread.run_sync(_open_application, settings)
+        )
         app.state[STATE_KEY] = okr
+        follower: ReadModelFollower | None = read_models
+        if follower is None and app.state.get(READ_MODELS_KEY) is None:
+            follower = await anyio.to_thread.run_sync(start_read_models, okr)
+            owned = True
+        else:
+            owned = False
+        if follower is not None:
+            app.state[READ_MODELS_KEY] = follower
         try:
             yield
         finally:
-            await anyio.to_thread.run_sync(okr.close)
+            if owned and follower is not None:
+                await anyio.to_thread.run_sync(follower.stop)
+            if application is None:
+                await anyio.to_thread.run_sync(okr.close)
 
     commands = Router(path=API_PREFIX, route_handlers=list(COMMAND_HANDLERS))
     return Litestar(
@@ -65,6 +82,10 @@ def create_app(
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=_openapi(),
     )
+
+
+def _open_application(settings: Settings | None) -> OKRApplication:
+    return OKRApplication(settings)
 
 
 def _openapi() -> OpenAPIConfig:

@@ -13,7 +13,9 @@ from typing import Any
 from okr_es.application import OKRApplication
 from okr_es.errors import NotFound
 from okr_es.projections.base import Projection
+from okr_es.projections.change_timeline import ChangeTimeline
 from okr_es.projections.check_in_history import CheckInHistory
+from okr_es.projections.kpis import Kpis
 from okr_es.projections.okr_tree import OkrTree
 from okr_es.projections.recorder import ViewRecorder
 
@@ -21,7 +23,7 @@ BATCH_SIZE = 500
 
 
 def all_projections() -> list[Projection]:
-    return [OkrTree(), CheckInHistory()]
+    return [OkrTree(), CheckInHistory(), ChangeTimeline(), Kpis()]
 
 
 class ProjectionRunner:

@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 from okr_es.application import OKRApplication
 from okr_es.projections.runner import ProjectionRunner
@@ -19,6 +20,28 @@ from okr_es.projections.runner import ProjectionRunner
 log = logging.getLogger(__name__)
 
 Listener = Callable[[int], None]
+
+
+class ReadModelFollower(Protocol):
+    """What readers need from whoever keeps the read models current in this process."""
+
+    @property
+    def position(self) -> int: ...
+
+    def wait_for(self, position: int, timeout: float) -> int: ...
+
+    def on_applied(self, listener: Listener) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+def start_read_models(app: OKRApplication) -> ReadModelFollower:
+    """Follow the log in this process (``inline``), or hear a worker's progress (``worker``)."""
+    if app.settings.projections == "worker":
+        from okr_es.projections.worker import RemoteReadModels
+
+        return RemoteReadModels(app).start()
+    return ProjectionService(app).start()
 
 
 class ProjectionService:
