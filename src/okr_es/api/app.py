@@ -20,7 +20,8 @@ from litestar.types import ControllerRouterHandler
 
 from okr_es.api.commands import COMMAND_HANDLERS
 from okr_es.api.dependencies import DEPENDENCIES, STATE_KEY
-from okr_es.api.problems import EXCEPTION_HANDLERS
+from okr_es.api.problems import EXCEPTION_HANDLERS, document_problems
+from okr_es.api.strict_structs import StrictStructSchemaPlugin
 from okr_es.application import OKRApplication
 from okr_es.projections.service import ReadModelFollower, start_read_models
 from okr_es.settings import Settings
@@ -73,15 +74,17 @@ def create_app(
                 await anyio.to_thread.run_sync(okr.close)
 
     commands = Router(path=API_PREFIX, route_handlers=list(COMMAND_HANDLERS))
-    return Litestar(
+    app = Litestar(
         route_handlers=[commands, *route_handlers],
-        plugins=list(plugins),
+        plugins=[StrictStructSchemaPlugin(), *plugins],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[open_application],
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=_openapi(),
     )
+    document_problems(app)
+    return app
 
 
 def _open_application(settings: Settings | None) -> OKRApplication:
@@ -107,5 +110,4 @@ def _openapi() -> OpenAPIConfig:
                 )
             }
         ),
-        security=[{"bearer": []}],
     )

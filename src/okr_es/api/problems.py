@@ -14,10 +14,13 @@ import re
 from http import HTTPStatus
 from typing import Any
 
+import msgspec
 from eventsourcing.persistence import PersistenceError
-from litestar import Request, Response
+from litestar import Litestar, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.types import ExceptionHandlersMap
+from litestar.handlers import HTTPRouteHandler
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.types import Empty, ExceptionHandlersMap
 
 from okr_es.errors import (
     ERROR_CODES,
@@ -162,3 +165,58 @@ def _framework_errors(extra: Any) -> list[dict[str, str]]:
 
 _UNKNOWN_FIELD = re.compile(r"unknown field `([^`]+)`")
 _AT_PATH = re.compile(r"at `\$\.([^`]+)`")
+
+
+class Problem(msgspec.Struct, kw_only=True):
+    """The documented shape of every error answer (extra details may follow)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    field: str | None = None
+
+
+_ERROR_STATUSES: dict[int, str] = {
+    400: "Malformed request: not JSON, wrong types, unknown or missing fields",
+    401: "No valid access token",
+    403: "The token's member may not do this",
+    404: "An id is unknown in the token's organisation",
+    409: "A rule, a policy limit or a concurrent change refused the command",
+    413: "The body is larger than allowed",
+    415: "The body is not JSON",
+    422: "A value is well-formed but not acceptable (empty, too long, not finite, …)",
+    503: "The event store is unavailable",
+}
+
+
+def document_problems(app: Litestar) -> None:
+    """Document every error answer as ``application/problem+json`` with the Problem shape
+    (the framework would otherwise document its own error format as application/json),
+    and the bearer token on exactly the operations that need one."""
+    responses = {
+        status: ResponseSpec(
+            data_container=Problem,
+            media_type=PROBLEM_JSON,
+            description=description,
+            generate_examples=False,
+        )
+        for status, description in _ERROR_STATUSES.items()
+    }
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", ()):
+            if not (isinstance(handler, HTTPRouteHandler) and handler.include_in_schema):
+                continue
+            authenticated = "principal" in handler.parsed_fn_signature.parameters
+            documented = {
+                status: spec
+                for status, spec in responses.items()
+                if authenticated or status not in (401, 403)
+            }
+            handler.responses = {**documented, **(handler.responses or {})}
+            if authenticated and not handler.security:
+                # Only commands that act as a member need a token; registering does not.
+                handler.security = [{"bearer": []}]
+                # The framework caches the resolved requirements at registration.
+                handler._resolved_security = Empty
