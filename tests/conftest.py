@@ -2,7 +2,8 @@
 
 PostgreSQL is found at OKR_ES_TEST_DATABASE_URL (default: the local server's ``test``
 database). Each test gets its own schema, dropped afterwards. When the server is missing
-the PostgreSQL variants are skipped on a laptop, and fail when CI=true.
+the PostgreSQL variants are skipped on a laptop, and fail when CI=true. NATS (for the
+relay's tests, fixture ``nats_url``) is found at OKR_ES_TEST_NATS_URL and treated alike.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from okr_es.application import OKRApplication
 from okr_es.settings import Settings
 
 DEFAULT_TEST_DATABASE_URL = "postgresql://postgres@localhost:5432/test"
+DEFAULT_TEST_NATS_URL = "nats://127.0.0.1:4222"
 
 
 def postgres_url() -> str:
@@ -35,6 +37,46 @@ def require_postgres() -> None:
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(message)
         pytest.skip(message)  # allowed outside CI only
+
+
+def nats_test_url() -> str:
+    return os.environ.get("OKR_ES_TEST_NATS_URL", DEFAULT_TEST_NATS_URL)
+
+
+def require_nats() -> None:
+    """Like require_postgres: NATS with JetStream must answer, or fail under CI / skip."""
+    import asyncio
+
+    import nats
+    import nats.errors
+
+    async def probe() -> None:
+        async def quiet(error: Exception) -> None:
+            pass  # the failure is reported once, below
+
+        # max_reconnect_attempts=0 would mean "forever" to nats-py.
+        nc = await nats.connect(
+            nats_test_url(), connect_timeout=3, max_reconnect_attempts=1, error_cb=quiet
+        )
+        try:
+            await nc.jetstream().account_info()
+        finally:
+            await nc.close()
+
+    try:
+        asyncio.run(probe())
+    except (nats.errors.Error, OSError, TimeoutError) as e:
+        message = f"NATS JetStream not reachable at {nats_test_url()}: {e!r}"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(message)
+        pytest.skip(message)  # allowed outside CI only
+
+
+@pytest.fixture
+def nats_url() -> str:
+    """The test NATS server's URL; the test needs NATS with JetStream (see require_nats)."""
+    require_nats()
+    return nats_test_url()
 
 
 @pytest.fixture

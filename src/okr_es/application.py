@@ -876,6 +876,86 @@ class OKRApplication(Application[UUID]):
             kpi.measure(value=kr.current, measured_at=self.clock(), by=actor)
         return self._saved(kpi, ids={"kpi_id": kpi_id})
 
+    # --- importing an OKR set (all or nothing) --------------------------------------------------
+
+    def import_objectives(
+        self,
+        *,
+        organization_id: Any,
+        unit_id: Any,
+        cycle_id: Any,
+        objectives: Sequence[Mapping[str, Any]],
+        by: Any,
+    ) -> CommandResult:
+        """Set several objectives, with their key results, for one unit and cycle at once.
+
+        All or nothing: each objective passes exactly the checks of ``set_objective`` (on
+        aggregates in memory, committed one after the other to the unit's set under the
+        policy), and only when every one has passed are they saved, together with the
+        unit's set, in one save: one transaction. Any refusal raises before anything is
+        written; a concurrent change to the unit's set makes the save fail as a whole.
+        Each mapping holds ``title``, ``owner_id`` and optionally ``why``,
+        ``aligned_to_objective_id``, ``aligned_to_key_result_id``, ``hypothesis`` and
+        ``key_results`` (as for ``set_objective``).
+        """
+        org, actor = self._organization_and_actor(organization_id, by)
+        unit = org.active_unit(check.identifier(unit_id, "unit_id"))
+        cycle = self._get(Cycle, check.identifier(cycle_id, "cycle_id"), "cycle_id")
+        if cycle.organization_id != org.id:
+            raise NotFound("no such cycle in this organisation", field="cycle_id")
+        team_cycle = self._team_cycle(org.id, unit.id, cycle.id, actor)
+        built: list[Objective] = []
+        ids: dict[str, UUID] = {}
+        warnings: list[str] = []
+        for index, raw in enumerate(objectives):
+            if not isinstance(raw, Mapping):
+                raise InvalidInput(
+                    f"objectives[{index}] must be an object",
+                    code="wrong-type",
+                    field=f"objectives[{index}]",
+                )
+            specs = _key_result_specs(raw.get("key_results", ()))
+            owner = org.member(check.identifier(raw.get("owner_id"), "owner_id"), field="owner_id")
+            parent_id = check.optional_identifier(
+                raw.get("aligned_to_objective_id"), "aligned_to_objective_id"
+            )
+            parent_kr = check.optional_identifier(
+                raw.get("aligned_to_key_result_id"), "aligned_to_key_result_id"
+            )
+            objective_id = uuid4()
+            objective = Objective.set(
+                objective_id=objective_id,
+                organization_id=org.id,
+                unit_id=unit.id,
+                cycle_id=cycle.id,
+                title=raw.get("title"),
+                why=raw.get("why", ""),
+                owner_id=owner.id,
+                aligned_to_objective_id=parent_id,
+                aligned_to_key_result_id=parent_kr,
+                hypothesis=raw.get("hypothesis", ""),
+                by=actor,
+            )
+            if parent_id is not None:
+                self._check_alignment(org, unit.id, parent_id, parent_kr)
+            for k, spec in enumerate(specs):
+                kr_id = uuid4()
+                warnings += objective.add_key_result(
+                    key_result_id=kr_id,
+                    title=spec.title,
+                    metric=spec.metric,
+                    start=spec.start,
+                    target=spec.target,
+                    unit=spec.unit,
+                    policy=org.policy,
+                    by=actor,
+                )
+                ids[f"key_result_id_{index}_{k}"] = kr_id
+            warnings += team_cycle.commit(objective_id=objective_id, policy=org.policy, by=actor)
+            ids[f"objective_id_{index}"] = objective_id
+            built.append(objective)
+        return self._saved(team_cycle, *built, ids=ids, warnings=warnings, expected=team_cycle)
+
     # --- reading the log ---------------------------------------------------------------------
 
     def organizations(self) -> list[Organization]:

@@ -195,6 +195,7 @@ COMMANDS = (
     "change_kpi_corridor",
     "retire_kpi",
     "graduate_key_result",
+    "import_objectives",
 )
 
 

@@ -12,6 +12,7 @@ import msgspec
 from eventsourcing.persistence import PersistenceError
 
 from okr_es.aggregates import validation as check
+from okr_es.aggregates.organization import Organization
 from okr_es.application import OKRApplication
 from okr_es.errors import NotFound, OKRError
 from okr_es.event_log import as_json, as_line, record
@@ -111,6 +112,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     project.set_defaults(run=_project)
 
+    relay = sub.add_parser(
+        "relay", help="publish the event log to NATS JetStream (distributed mode)"
+    )
+    relay.set_defaults(run=_relay)
+
     projections = sub.add_parser("projections", help="read models: status and rebuild")
     proj_sub = projections.add_subparsers(
         dest="projections_command", required=True, metavar="PROJECTIONS_COMMAND"
@@ -125,6 +131,7 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
     init = db_sub.add_parser("init", help="create the event store's tables (idempotent)")
     init.set_defaults(run=_db_init)
+    _add_learning_commands(sub)
     return parser
 
 
@@ -241,6 +248,39 @@ def _project(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _relay(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    from okr_es.errors import InvalidInput
+    from okr_es.messaging.relay import NatsUnavailable, run_relay
+
+    if settings.nats_url is None:
+        raise InvalidInput(
+            "the relay needs NATS: set OKR_ES_NATS_URL (e.g. nats://localhost:4222)",
+            field="OKR_ES_NATS_URL",
+        )
+    if not settings.uses_postgres:
+        raise InvalidInput(
+            "the relay as its own process needs PostgreSQL: set OKR_ES_DATABASE_URL",
+            field="OKR_ES_DATABASE_URL",
+        )
+
+    def ready(position: int) -> None:
+        print(
+            f"okr-es relay: published up to position {position}; following "
+            f"{settings.store_description()} into stream {settings.nats_stream}",
+            flush=True,
+        )
+
+    with OKRApplication(settings) as app:
+        try:
+            asyncio.run(run_relay(app, settings, on_ready=ready))
+        except NatsUnavailable as e:
+            print(f"okr-es: error [nats-unavailable]: {e}", file=sys.stderr)
+            return EXIT_ERROR
+    return EXIT_OK
+
+
 def _projections_status(args: argparse.Namespace, settings: Settings) -> int:
     from okr_es.projections.runner import ProjectionRunner
 
@@ -300,7 +340,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     import uvicorn
 
-    from okr_es.api import create_app
+    from okr_es.api.server import create_server_app
 
     with OKRApplication(settings) as app:
         notes = _bootstrap(app, demo=args.demo)
@@ -312,12 +352,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_ERROR
     host, port = sock.getsockname()[:2]
     base = f"http://{host}:{port}"
+    print(f"okr-es GraphQL on {base}/graphql  (GraphiQL: open it in a browser)")
     print(f"okr-es API on {base}/api/v1  (OpenAPI: {base}/schema/swagger)")
     print(f"Events in {settings.store_description()}")
     for note in notes:
         print(note)
     sys.stdout.flush()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), lifespan="on"))
+    server = uvicorn.Server(uvicorn.Config(create_server_app(settings), lifespan="on"))
     server.run(sockets=[sock])
     return EXIT_OK
 
@@ -360,6 +401,219 @@ def _names(app: OKRApplication) -> dict[UUID, str]:
         names.update({u.id: u.name for u in org.units.values()})
         names.update({c.id: c.label for c in app.cycles(org.id)})
     return names
+
+
+# --- learning review, replay, audit, OKR set export and import ------------------------------
+
+
+def _add_learning_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    review = sub.add_parser("review", help="learning review of a unit's cycle")
+    review.add_argument("--unit", required=True, metavar="UNIT", help="unit id or name")
+    review.add_argument("--cycle", required=True, metavar="CYCLE", help="cycle id or label")
+    review.add_argument("--format", choices=("md", "html", "json"), default="md")
+    review.add_argument("--policy", metavar="FILE", help="review policy (JSON, see docs)")
+    review.add_argument(
+        "--today", metavar="DATE", help="review a running cycle as of this day (default: today)"
+    )
+    review.set_defaults(run=_review)
+
+    replay = sub.add_parser("replay", help="a unit's cycle as a timeline and its end state")
+    replay.add_argument("--unit", required=True, metavar="UNIT", help="unit id or name")
+    replay.add_argument("--cycle", required=True, metavar="CYCLE", help="cycle id or label")
+    replay.add_argument(
+        "--as-of", metavar="T", help="only what was recorded by T (ISO date or date-time)"
+    )
+    replay.set_defaults(run=_replay)
+
+    audit = sub.add_parser("audit", help="hash-chained export of a cycle's events, and its check")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="AUDIT_COMMAND")
+    export = audit_sub.add_parser("export", help="every event of a cycle as JSON Lines")
+    export.add_argument("--cycle", required=True, metavar="CYCLE", help="cycle id or label")
+    export.add_argument("--unit", metavar="UNIT", help="only this unit's events")
+    export.add_argument("--organization", metavar="ORG", help="organisation id or name")
+    export.set_defaults(run=_audit_export)
+    verify = audit_sub.add_parser("verify", help="check an export's hash chain")
+    verify.add_argument("file", help="the JSON Lines export")
+    verify.add_argument("--head", metavar="HASH", help="the last hash, as kept elsewhere")
+    verify.set_defaults(run=_audit_verify)
+
+    okr_export = sub.add_parser("export", help="a unit's OKR set for a cycle as a document")
+    okr_export.add_argument("--unit", required=True, metavar="UNIT", help="unit id or name")
+    okr_export.add_argument("--cycle", required=True, metavar="CYCLE", help="cycle id or label")
+    okr_export.add_argument("--yaml", action="store_true", help="YAML instead of JSON")
+    okr_export.set_defaults(run=_okr_export)
+
+    okr_import = sub.add_parser("import", help="set a unit's OKRs from a document (all or none)")
+    okr_import.add_argument("file", help="OKR set document (JSON or YAML)")
+    okr_import.add_argument("--organization", required=True, metavar="ORG", help="id or name")
+    okr_import.add_argument("--unit", required=True, metavar="UNIT", help="unit id or name")
+    okr_import.add_argument("--cycle", required=True, metavar="CYCLE", help="cycle id or label")
+    okr_import.add_argument("--by", required=True, metavar="MEMBER", help="member id or e-mail")
+    okr_import.set_defaults(run=_okr_import)
+
+
+def _review(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import date
+    from pathlib import Path
+
+    from okr_es.errors import InvalidInput
+    from okr_es.learning.cycle_events import resolve_cycle, resolve_unit
+    from okr_es.learning.report import review_html, review_markdown
+    from okr_es.learning.review import load_review_policy
+    from okr_es.learning.store import review_for
+
+    try:
+        policy = load_review_policy(Path(args.policy).read_bytes()) if args.policy else None
+        today = date.fromisoformat(args.today) if args.today else None
+    except ValueError as e:
+        raise InvalidInput(str(e), field="policy" if args.policy else "today") from None
+    with OKRApplication(settings) as app:
+        org, unit_id = resolve_unit(app, args.unit)
+        cycle = resolve_cycle(app, org.id, args.cycle)
+        result = review_for(app, unit_id, cycle.id, policy, today=today or app.clock().date())
+    if args.format == "json":
+        sys.stdout.write(msgspec.json.format(msgspec.json.encode(result)).decode() + "\n")
+    elif args.format == "html":
+        sys.stdout.write(review_html(result))
+    else:
+        sys.stdout.write(review_markdown(result))
+    return EXIT_OK
+
+
+def _replay(args: argparse.Namespace, settings: Settings) -> int:
+    from okr_es.errors import InvalidInput
+    from okr_es.learning.cycle_events import collect_unit_cycle, resolve_cycle, resolve_unit
+    from okr_es.learning.replay import parse_instant, replay_text
+
+    try:
+        as_of = parse_instant(args.as_of) if args.as_of else None
+    except ValueError as e:
+        raise InvalidInput(str(e), field="as-of") from None
+    with OKRApplication(settings) as app:
+        org, unit_id = resolve_unit(app, args.unit)
+        cycle = resolve_cycle(app, org.id, args.cycle)
+        got = collect_unit_cycle(app, unit_id, cycle.id)
+    sys.stdout.write(
+        replay_text(got.events, got.cycle, unit=got.unit_name, names=got.names, as_of=as_of)
+    )
+    return EXIT_OK
+
+
+def _audit_export(args: argparse.Namespace, settings: Settings) -> int:
+    from okr_es.errors import InvalidInput
+    from okr_es.learning.audit import export_lines
+    from okr_es.learning.cycle_events import collect_cycle, resolve_cycle, resolve_unit
+
+    with OKRApplication(settings) as app:
+        unit_id = None
+        if args.unit:
+            org, unit_id = resolve_unit(app, args.unit)
+            orgs = [org]
+        elif args.organization:
+            orgs = [_organization(app, args.organization)]
+        else:
+            orgs = app.organizations()
+        found = []
+        for org in orgs:
+            try:
+                found.append(resolve_cycle(app, org.id, args.cycle))
+            except NotFound:
+                continue
+        if not found:
+            raise NotFound(f"no cycle {args.cycle!r}", field="cycle")
+        if len(found) > 1:
+            raise InvalidInput(
+                f"{len(found)} organisations have a cycle {args.cycle!r}; give --organization",
+                code="ambiguous",
+                field="cycle",
+            )
+        cycle = found[0]
+        events = collect_cycle(app, cycle.id, unit_id)
+    scope = {"cycle_id": str(cycle.id), "cycle": cycle.label, "unit_id": unit_id and str(unit_id)}
+    lines = export_lines((record(p.event, p.position) for p in events), scope)
+    sys.stdout.write("".join(line + "\n" for line in lines))
+    head = msgspec.json.decode(lines[-1])["hash"]
+    print(f"exported {len(lines) - 1} events; head {head}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _audit_verify(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from okr_es.learning.audit import verify_lines
+
+    text = Path(args.file).read_text("utf-8")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()  # the newline that ends the last line
+    result = verify_lines(lines, expected_head=args.head)
+    if result.ok:
+        print(f"{result.message} (head {result.head})")
+        return EXIT_OK
+    print(f"okr-es: audit [{result.problem}] line {result.line}: {result.message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _okr_export(args: argparse.Namespace, settings: Settings) -> int:
+    from okr_es.learning import dump_okr_set
+    from okr_es.learning.cycle_events import resolve_cycle, resolve_unit
+    from okr_es.learning.store import okr_set_for
+
+    with OKRApplication(settings) as app:
+        org, unit_id = resolve_unit(app, args.unit)
+        cycle = resolve_cycle(app, org.id, args.cycle)
+        stored = okr_set_for(app, unit_id, cycle.id)
+    if args.yaml:
+        import yaml  # type: ignore[import-untyped]
+
+        tree = msgspec.to_builtins(stored.okr_set)
+        sys.stdout.write(yaml.safe_dump(tree, allow_unicode=True, sort_keys=False))
+    else:
+        sys.stdout.write(dump_okr_set(stored.okr_set).decode())
+    return EXIT_OK
+
+
+def _okr_import(args: argparse.Namespace, settings: Settings) -> int:
+    from okr_es.learning.cycle_events import resolve_cycle
+    from okr_es.learning.store import import_okr_set, member_id
+
+    document = load_okr_set_file(args.file)
+    with OKRApplication(settings) as app:
+        org = _organization(app, args.organization)
+        unit_id = _unit_in(org, args.unit)
+        cycle = resolve_cycle(app, org.id, args.cycle)
+        result = import_okr_set(
+            app,
+            document,
+            organization_id=org.id,
+            unit_id=unit_id,
+            cycle_id=cycle.id,
+            by=member_id(org, args.by, "by"),
+        )
+    count = sum(1 for key in result.ids if key.startswith("objective_id_"))
+    print(
+        f"Imported {count} objectives into {org.units[unit_id].name} for {cycle.label} "
+        f"(log position {result.position})"
+    )
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _organization(app: OKRApplication, text: str) -> Organization:
+    wanted = text.strip().casefold()
+    found = [o for o in app.organizations() if wanted in (str(o.id), o.name.casefold())]
+    if len(found) != 1:
+        raise NotFound(f"no single organisation {text!r}", field="organization")
+    return found[0]
+
+
+def _unit_in(org: Organization, text: str) -> UUID:
+    wanted = text.strip().casefold()
+    for unit in org.units.values():
+        if wanted in (str(unit.id), unit.name.casefold()):
+            return unit.id
+    raise NotFound(f"no unit {text!r} in {org.name}", field="unit")
 
 
 if __name__ == "__main__":

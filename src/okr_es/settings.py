@@ -19,6 +19,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str | None = None
     database_schema: str | None = None
     nats_url: str | None = None
+    # The relay's JetStream stream and subject prefix; only tests and installations that
+    # share one NATS with another okr-es need to change them.
+    nats_stream: str = "OKR_ES"
+    nats_subject_prefix: str = "okr"
     pool_size: int = 5
     snapshot_interval: int = 50
     check_in_retries: int = 5
@@ -48,6 +52,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             database_url=env.get("OKR_ES_DATABASE_URL", "").strip() or None,
             database_schema=env.get("OKR_ES_DATABASE_SCHEMA", "").strip() or None,
             nats_url=env.get("OKR_ES_NATS_URL", "").strip() or None,
+            nats_stream=_nats_token(env, "OKR_ES_NATS_STREAM", "OKR_ES"),
+            nats_subject_prefix=_nats_token(env, "OKR_ES_NATS_SUBJECT_PREFIX", "okr"),
             pool_size=integer("OKR_ES_POOL_SIZE", 5, 1, 100),
             snapshot_interval=integer("OKR_ES_SNAPSHOT_INTERVAL", 50, 2, 100_000),
             check_in_retries=integer("OKR_ES_CHECK_IN_RETRIES", 5, 0, 100),
@@ -83,6 +89,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 "SQLITE_LOCK_TIMEOUT": "10",
             }
         return _postgres_env(self.database_url, self.database_schema, self.pool_size)
+
+
+def _nats_token(env: Mapping[str, str], name: str, default: str) -> str:
+    value = env.get(name, "").strip() or default
+    # One subject token / stream name: dots, wildcards and spaces would change its meaning.
+    if any(c in value for c in ".*> \t") or len(value) > 64:
+        raise InvalidInput(f"{name} must be one word without . * > or spaces", field=name)
+    return value
 
 
 def _projections_mode(raw: str, env: Mapping[str, str]) -> str:

@@ -357,3 +357,54 @@ def test_the_openapi_schema_and_its_ui_are_served(client: Client) -> None:
     paths = schema.json()["paths"]
     assert "/api/v1/objectives/{objective_id}/drop" in paths
     assert client.get("/schema/swagger").status_code == 200
+
+
+def test_importing_objectives_sets_all_of_them_in_one_save(
+    client: Client, okr: OKRApplication, org: Org
+) -> None:
+    admin = org.tokens["admin"]
+    body = {
+        "organization_id": str(org.id),
+        "unit_id": str(org.sibling),
+        "cycle_id": str(org.cycle),
+        "objectives": [
+            {
+                "title": "Raskere svar",
+                "owner_id": str(org.members["admin"]),
+                "key_results": KEY_RESULTS,
+            },
+            {
+                "title": "Færre klager",
+                "owner_id": str(org.members["admin"]),
+                "key_results": KEY_RESULTS,
+            },
+        ],
+    }
+    answer = written(client, okr, "/api/v1/objectives/import", body, admin, status=201)
+    team_cycle = okr.get_team_cycle(org.sibling, org.cycle)
+    assert team_cycle is not None
+    assert len(team_cycle.objective_ids) == 3  # the sibling team already had one
+    assert {str(i) for i in team_cycle.objective_ids} >= {
+        str(v) for k, v in answer["ids"].items() if k.startswith("objective_id")
+    }
+
+
+def test_an_import_with_one_bad_objective_writes_nothing(
+    client: Client, okr: OKRApplication, org: Org
+) -> None:
+    before = okr.position()
+    body = {
+        "organization_id": str(org.id),
+        "unit_id": str(org.sibling),
+        "cycle_id": str(org.cycle),
+        "objectives": [
+            {"title": "Raskere svar", "owner_id": str(org.members["admin"])},
+            {"title": "   ", "owner_id": str(org.members["admin"])},
+        ],
+    }
+    response = client.post(
+        "/api/v1/objectives/import", json=body, headers=bearer(org.tokens["admin"])
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "empty"
+    assert okr.position() == before

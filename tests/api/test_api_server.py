@@ -60,6 +60,15 @@ def test_a_command_round_trip_over_a_real_socket(base_url: str, settings: Settin
         assert okr.position() == added.json()["position"]
 
 
+DASHBOARD = """
+query Dashboard($unit: UUID!) {
+  objectives(filter: {unitId: $unit}, first: 20) {
+    edges { node { title status keyResults { title progress reportedStatus expectedStatus } } }
+  }
+}
+"""
+
+
 def test_serve_demo_prints_the_url_and_a_working_admin_token(tmp_path: Path) -> None:
     env = {**os.environ, "OKR_ES_DATA_DIR": str(tmp_path / "var")}
     env.pop("OKR_ES_DATABASE_URL", None)
@@ -69,9 +78,14 @@ def test_serve_demo_prints_the_url_and_a_working_admin_token(tmp_path: Path) -> 
     ) as process:
         try:
             assert process.stdout is not None
-            lines = [process.stdout.readline() for _ in range(4)]
-            url = lines[0].split()[3]
-            token = lines[3].split("Bearer ")[1].strip()
+            lines: list[str] = []
+            while not any("Bearer " in line for line in lines):
+                line = process.stdout.readline()
+                assert line, f"serve ended early after: {lines}"
+                lines.append(line)
+            url = next(line for line in lines if "API on" in line).split()[3]
+            graphql_url = next(line for line in lines if "GraphQL on" in line).split()[3]
+            token = lines[-1].split("Bearer ")[1].strip()
             with OKRApplication(Settings(data_dir=str(tmp_path / "var"))) as okr:
                 org = okr.organizations()[0]
             with httpx.Client(timeout=30) as http:
@@ -81,6 +95,24 @@ def test_serve_demo_prints_the_url_and_a_working_admin_token(tmp_path: Path) -> 
                     headers={"Authorization": f"Bearer {token}"},
                 )
             assert response.status_code == 201, response.text
+            team = next(u for u in org.units.values() if u.name == "Team Selvbetjening")
+            with httpx.Client(timeout=30) as http:
+                dashboard = http.post(
+                    graphql_url,
+                    json={"query": DASHBOARD, "variables": {"unit": str(team.id)}},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+            assert dashboard.status_code == 200, dashboard.text
+            objectives = dashboard.json()["data"]["objectives"]["edges"]
+            assert objectives, dashboard.text
+            key_results = [kr for edge in objectives for kr in edge["node"]["keyResults"]]
+            assert all(0 <= kr["progress"] <= 1 for kr in key_results)
+            assert {kr["expectedStatus"] for kr in key_results} <= {
+                "ON_TRACK",
+                "AT_RISK",
+                "BEHIND",
+                None,
+            }
         finally:
             process.terminate()
             process.wait(timeout=30)

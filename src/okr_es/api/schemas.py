@@ -120,6 +120,23 @@ class ObjectiveCreate(Body):
     effective_at: datetime | None = None
 
 
+class ImportedObjective(Body):
+    title: str
+    owner_id: UUID
+    why: str = ""
+    key_results: list[KeyResultSpec] = msgspec.field(default_factory=list)
+    aligned_to_objective_id: UUID | None = None
+    aligned_to_key_result_id: UUID | None = None
+    hypothesis: str = ""
+
+
+class ObjectivesImport(Body):
+    organization_id: UUID
+    unit_id: UUID
+    cycle_id: UUID
+    objectives: list[ImportedObjective]
+
+
 class ObjectiveReword(Body):
     title: str
     why: str | None = None

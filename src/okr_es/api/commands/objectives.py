@@ -24,6 +24,7 @@ from okr_es.api.schemas import (
     ObjectiveDrop,
     ObjectiveReopen,
     ObjectiveReword,
+    ObjectivesImport,
     OwnerChange,
 )
 
@@ -42,6 +43,21 @@ class ObjectiveCommands(Controller):
         """Set an objective (with its first key results) in a unit's cycle."""
         access.unit_content(okr, principal, data.organization_id, data.unit_id)
         return command_response(okr.set_objective(by=principal.member_id, **fields(data)), 201)
+
+    @post("/import", status_code=201, sync_to_thread=True)
+    def import_objectives(
+        self, data: JSONBody[ObjectivesImport], okr: Okr, principal: Actor
+    ) -> Response[CommandResponse]:
+        """Set several objectives of one unit's cycle at once: all of them, or none."""
+        access.unit_content(okr, principal, data.organization_id, data.unit_id)
+        result = okr.import_objectives(
+            organization_id=data.organization_id,
+            unit_id=data.unit_id,
+            cycle_id=data.cycle_id,
+            objectives=[fields(objective) for objective in data.objectives],
+            by=principal.member_id,
+        )
+        return command_response(result, 201)
 
     @post("/{objective_id:uuid}/reword", sync_to_thread=True)
     def reword_objective(

@@ -1,0 +1,220 @@
+# mypy: disable-error-code="untyped-decorator"
+"""The root query: what a member of an organisation may read about it.
+
+Every field reads the read-model tables through ``projections.queries``, scoped to the
+reader's organisation, except the two that the design lets touch the event store:
+``history`` (auditors) and ``asOf`` time travel.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import anyio.to_thread
+import strawberry
+
+from okr_es.api.graphql import history
+from okr_es.api.graphql.types import (
+    Cycle,
+    HistoryEvent,
+    Info,
+    KeyResult,
+    Kpi,
+    Member,
+    Objective,
+    ObjectiveConnection,
+    ObjectiveEdge,
+    Organization,
+    TimelineConnection,
+    TimelineEdge,
+    TimelineEntry,
+    Unit,
+    history_event,
+    key_result_of,
+    member,
+    page_info,
+)
+from okr_es.errors import InvalidInput
+from okr_es.projections import queries
+
+MAX_PAGE = 100
+
+
+@strawberry.input(description="Which objectives to list; every condition given must hold.")
+class ObjectiveFilter:
+    unit_id: UUID | None = None
+    include_descendants: bool = strawberry.field(
+        default=False, description="Also the objectives of every unit below unitId."
+    )
+    cycle_id: UUID | None = None
+    owner_id: UUID | None = None
+    status: str | None = strawberry.field(default=None, description="active, closed, dropped")
+    level: str | None = strawberry.field(
+        default=None, description="The kind of unit: organisation, department, team …"
+    )
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The member whose token made this request.")
+    async def viewer(self, info: Info) -> Member | None:
+        return await member(info, str(info.context.reader.member_id))
+
+    @strawberry.field(description="The reader's organisation: name, policy, unit tree.")
+    async def organization(self, info: Info) -> Organization | None:
+        row = await info.context.read(queries.organization)
+        return None if row is None else Organization(row=row)
+
+    @strawberry.field(description="Every unit of the organisation.")
+    async def units(self, info: Info) -> list[Unit]:
+        rows = await info.context.batch.all_units.load(info.context.org)
+        return [Unit(row=r) for r in rows]
+
+    @strawberry.field(description="Every cycle of the organisation, by start date.")
+    async def cycles(self, info: Info) -> list[Cycle]:
+        return [Cycle(row=r) for r in await info.context.read(queries.cycles)]
+
+    @strawberry.field(description="Objectives, oldest first (Relay connection).")
+    async def objectives(
+        self,
+        info: Info,
+        filter: ObjectiveFilter | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> ObjectiveConnection:
+        where = filter or ObjectiveFilter()
+        condition = queries.ObjectiveFilter(
+            unit_id=_text(where.unit_id),
+            include_descendants=where.include_descendants,
+            cycle_id=_text(where.cycle_id),
+            owner_id=_text(where.owner_id),
+            status=where.status,
+            level=where.level,
+        )
+        rows = await info.context.read(queries.objectives_page, condition, _page(first), after)
+        page = rows[:first]
+        edges = [
+            ObjectiveEdge(cursor=queries.objective_cursor(r), node=Objective(row=r)) for r in page
+        ]
+        return ObjectiveConnection(
+            edges=edges, page_info=page_info([e.cursor for e in edges], len(rows) > first, after)
+        )
+
+    @strawberry.field(
+        description="One objective now, or as it was recorded at asOf (null: unknown then)."
+    )
+    async def objective(
+        self,
+        info: Info,
+        id: UUID,
+        as_of: datetime | None = None,
+    ) -> Objective | None:
+        if as_of is None:
+            row = await info.context.batch.objective.load(str(id))
+            return None if row is None else Objective(row=row)
+        return await _objective_as_of(info, id, as_of)
+
+    @strawberry.field(description="One key result now, or as it was recorded at asOf.")
+    async def key_result(
+        self,
+        info: Info,
+        id: UUID,
+        as_of: datetime | None = None,
+    ) -> KeyResult | None:
+        row = await info.context.batch.key_result.load(str(id))
+        if row is None:
+            return None
+        if as_of is None:
+            return await key_result_of(info, row)
+        past = await _objective_as_of(info, UUID(row.objective_id), as_of)
+        if past is None or past.key_result_rows is None:
+            return None
+        then = next((k for k in past.key_result_rows if k.key_result_id == row.key_result_id), None)
+        return (
+            None if then is None else KeyResult(row=then, cycle_id=past.row.cycle_id, as_of=as_of)
+        )
+
+    @strawberry.field(description="Every change, in human terms, in log order (Relay connection).")
+    async def change_timeline(
+        self,
+        info: Info,
+        unit_id: UUID | None = None,
+        cycle_id: UUID | None = None,
+        include_descendants: bool = False,
+        first: int = 50,
+        after: str | None = None,
+    ) -> TimelineConnection:
+        units = await _units(info, unit_id, include_descendants)
+        rows = await info.context.read(
+            queries.timeline_page,
+            unit_ids=units,
+            cycle_id=_text(cycle_id),
+            first=_page(first),
+            after=after,
+        )
+        page = rows[:first]
+        edges = [
+            TimelineEdge(cursor=queries.timeline_cursor(r), node=TimelineEntry(row=r)) for r in page
+        ]
+        return TimelineConnection(
+            edges=edges, page_info=page_info([e.cursor for e in edges], len(rows) > first, after)
+        )
+
+    @strawberry.field(description="The organisation's KPIs (of one unit, or of all).")
+    async def kpis(
+        self,
+        info: Info,
+        unit_id: UUID | None = None,
+        include_descendants: bool = False,
+        include_retired: bool = False,
+    ) -> list[Kpi]:
+        units = await _units(info, unit_id, include_descendants)
+        rows = await info.context.read(queries.kpis, units, include_retired=include_retired)
+        return [Kpi(row=r) for r in rows]
+
+    @strawberry.field(
+        description="Every stored event of one of the organisation's aggregates (auditors)."
+    )
+    async def history(self, info: Info, aggregate_id: UUID) -> list[HistoryEvent]:
+        events = await anyio.to_thread.run_sync(
+            history.aggregate_history,
+            info.context.application,
+            info.context.reader.organization_id,
+            aggregate_id,
+        )
+        return [history_event(e) for e in events]
+
+
+def _text(value: UUID | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _page(first: int) -> int:
+    if not 0 <= first <= MAX_PAGE:
+        raise InvalidInput(
+            f"first must be between 0 and {MAX_PAGE}", code="out-of-range", field="first"
+        )
+    return first
+
+
+async def _units(info: Info, unit_id: UUID | None, descendants: bool) -> list[str] | None:
+    if unit_id is None:
+        return None
+    if descendants:
+        return await info.context.read(queries.subtree_ids, str(unit_id))
+    return [str(unit_id)]
+
+
+async def _objective_as_of(info: Info, objective_id: UUID, as_of: datetime) -> Objective | None:
+    found = await anyio.to_thread.run_sync(
+        history.objective_as_of,
+        info.context.application,
+        info.context.reader.organization_id,
+        objective_id,
+        as_of,
+    )
+    if found is None:
+        return None
+    row, key_results = found
+    return Objective(row=row, as_of=as_of, key_result_rows=key_results)

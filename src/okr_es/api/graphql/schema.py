@@ -1,0 +1,56 @@
+"""The read API's schema: root types, limits and caches."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import strawberry
+from graphql.error import GraphQLError
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.types import ExecutionContext
+
+from okr_es.api.graphql.errors import with_code
+from okr_es.api.graphql.extensions import Gate
+from okr_es.api.graphql.live import Subscription
+from okr_es.api.graphql.query import Query
+
+MAX_DEPTH = 10
+MAX_TOKENS = 2000
+MAX_ALIASES = 15
+CACHE_SIZE = 256
+
+
+class ReadSchema(strawberry.Schema):
+    """A schema whose every error leaves with ``extensions.code`` (bugs masked)."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Called on every error list before it is returned (parse, validation, execution,
+        # each subscription event); rewritten in place, since that list is what is sent.
+        errors[:] = [with_code(error) for error in errors]
+
+
+def build_schema(
+    *, max_depth: int = MAX_DEPTH, max_tokens: int = MAX_TOKENS, max_aliases: int = MAX_ALIASES
+) -> strawberry.Schema:
+    """The schema with its protections: token, depth and alias limits (checked before
+    anything runs), parser and validation caches, authentication and error codes."""
+    return ReadSchema(
+        query=Query,
+        subscription=Subscription,
+        extensions=[
+            partial(MaxTokensLimiter, max_token_count=max_tokens),
+            partial(ParserCache, maxsize=CACHE_SIZE),
+            partial(ValidationCache, maxsize=CACHE_SIZE),
+            partial(QueryDepthLimiter, max_depth=max_depth),
+            partial(MaxAliasesLimiter, max_alias_count=max_aliases),
+            Gate,
+        ],
+    )

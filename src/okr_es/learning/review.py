@@ -1,0 +1,897 @@
+"""The learning review of one unit's cycle, computed from the events it recorded.
+
+`review()` is a pure function of the unit's events in the cycle (its team cycle and its
+objectives, in log order), the cycle's dates and a `ReviewPolicy`. It answers what a
+retrospective asks: how did each key result and objective end, how did statuses move,
+did the team check in every week, did all progress arrive at the end (hockey stick),
+were targets lowered mid-cycle (moved goalposts), were key results reported green while
+standing still (zombies), is the unit scoring ≥ 0.9 cycle after cycle (sandbagging),
+what was dropped and why, what the team reflected — and it suggests, in the language of
+the OKRs, what to do differently next cycle.
+
+No clock is read: "today" is an argument, so the same events give the same review.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta
+from itertools import pairwise
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+import msgspec
+
+from okr_es.aggregates.key_result import THRESHOLD_METRICS, Measure, is_easier, progress
+from okr_es.learning.cycle_events import CycleInfo, Positioned
+from okr_es.learning.language import Language, detect_language
+from okr_es.projections.sentences import number, quote
+
+__all__ = [
+    "FLAG_CODES",
+    "CheckIn",
+    "DroppedObjective",
+    "Flag",
+    "HockeyStick",
+    "KeyResultReview",
+    "MovedGoalpost",
+    "ObjectiveReview",
+    "Reflection",
+    "Review",
+    "ReviewPolicy",
+    "Rhythm",
+    "Sandbagging",
+    "Transition",
+    "Zombie",
+    "load_review_policy",
+    "review",
+]
+
+Ratio = Annotated[float, msgspec.Meta(ge=0.0, le=1.0)]
+Days = Annotated[int, msgspec.Meta(ge=1, le=366)]
+Count = Annotated[int, msgspec.Meta(ge=1, le=1000)]
+
+FLAG_CODES: tuple[str, ...] = (
+    "irregular-check-ins",
+    "long-silence",
+    "hockey-stick",
+    "moved-goalposts",
+    "zombie-key-result",
+    "sandbagging",
+)
+
+
+class ReviewPolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """Every threshold the review applies; docs/learning.md explains how to tune each."""
+
+    # The expected check-in rhythm: one check-in per this many days ("a week").
+    check_in_interval_days: Days = 7
+    # Flag "irregular-check-ins" when fewer than this share of rhythm periods had one.
+    min_coverage: Ratio = 0.6
+    # Flag "long-silence" when the longest stretch without a check-in exceeds this.
+    max_gap_days: Days = 21
+    # The end part of the cycle the hockey stick looks at (0.2 = the last fifth).
+    last_part: Ratio = 0.2
+    # Flag "hockey-stick" when more than this share of the progress came in that part.
+    hockey_stick_share: Ratio = 0.5
+    # Below this average progress per key result there is too little progress to judge.
+    hockey_stick_min_progress: Ratio = 0.1
+    # Flag "zombie-key-result" after this many green check-ins in a row with one value.
+    zombie_check_ins: Count = 3
+    # Flag "sandbagging" when the unit scored at least this ...
+    sandbagging_score: Ratio = 0.9
+    # ... in this many consecutive cycles, this one included (one high cycle can be luck;
+    # three in a row is a habit).
+    sandbagging_cycles: Count = 3
+    # Flag every target made easier mid-cycle.
+    flag_moved_goalposts: bool = True
+    language: Literal["auto", "nb", "en"] = "auto"
+    disabled: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        unknown = set(self.disabled) - set(FLAG_CODES)
+        if unknown:
+            raise ValueError(f"unknown review flags: {', '.join(sorted(unknown))}")
+
+
+def load_review_policy(data: bytes | str) -> ReviewPolicy:
+    """Decode a JSON review policy; fields left out keep their defaults."""
+    try:
+        return msgspec.json.decode(data, type=ReviewPolicy)
+    except msgspec.DecodeError as error:  # ValidationError is a DecodeError
+        raise ValueError(f"invalid review policy: {error}") from None
+
+
+class CheckIn(msgspec.Struct, frozen=True):
+    """One check-in as the review sees it: business time, value, status, progress."""
+
+    at: datetime
+    recorded_at: datetime
+    value: float
+    status: str
+    progress: float
+    by: UUID | None
+
+
+class Transition(msgspec.Struct, frozen=True):
+    """A change of status (a key result's colour, or an objective's lifecycle state)."""
+
+    at: datetime
+    from_status: str | None
+    to_status: str
+
+
+class KeyResultReview(msgspec.Struct, frozen=True):
+    id: UUID
+    title: str
+    metric: str
+    start: float | None
+    target: float | None
+    unit: str
+    # The target it was first set with (differs from target when adjusted).
+    original_target: float | None
+    final_value: float | None
+    final_progress: float
+    # The score given when the objective was closed; None while it is not closed.
+    score: float | None
+    removed: bool
+    removed_reason: str
+    check_ins: list[CheckIn]
+    transitions: list[Transition]
+
+
+class ObjectiveReview(msgspec.Struct, frozen=True):
+    id: UUID
+    title: str
+    status: str
+    # Closed: the mean of its scores; active: the mean progress; dropped: None.
+    score: float | None
+    note: str
+    carried_over_from: UUID | None
+    key_results: list[KeyResultReview]
+    transitions: list[Transition]
+
+
+class Rhythm(msgspec.Struct, frozen=True):
+    """How regularly the unit checked in between the cycle's start and `as_of`."""
+
+    interval_days: int
+    periods: int
+    periods_with_check_ins: int
+    coverage: float
+    longest_gap_days: int
+    # Rhythm periods in a row, up to the last one, with a check-in (a period still in
+    # progress without one does not break the streak).
+    current_streak: int
+    check_ins: int
+    first_check_in: date | None
+    last_check_in: date | None
+
+
+class HockeyStick(msgspec.Struct, frozen=True):
+    """How much of the cycle's progress was recorded in its last part."""
+
+    last_part_starts: date
+    evaluated: bool
+    # Why it was not evaluated ("cycle-not-there-yet", "too-little-progress", "no-key-results").
+    not_evaluated_because: str
+    share: float | None
+    flagged: bool
+
+
+class MovedGoalpost(msgspec.Struct, frozen=True):
+    """A key result's target made easier mid-cycle."""
+
+    objective_id: UUID
+    objective: str
+    key_result_id: UUID
+    key_result: str
+    metric: str
+    previous_target: float | None
+    target: float | None
+    reason: str
+    effective_at: datetime
+    recorded_at: datetime
+    by: UUID | None
+    by_name: str
+
+
+class Zombie(msgspec.Struct, frozen=True):
+    """A key result reported green again and again without its value moving."""
+
+    objective_id: UUID
+    key_result_id: UUID
+    key_result: str
+    value: float
+    check_ins: int
+    since: datetime
+    until: datetime
+
+
+class Sandbagging(msgspec.Struct, frozen=True):
+    score: float | None
+    # Consecutive cycles, ending with this one, with a score ≥ the policy's threshold.
+    streak: int
+    flagged: bool
+
+
+class DroppedObjective(msgspec.Struct, frozen=True):
+    objective_id: UUID
+    title: str
+    reason: str
+    effective_at: datetime
+    recorded_at: datetime
+    by: UUID | None
+    by_name: str
+
+
+class Reflection(msgspec.Struct, frozen=True):
+    keep_doing: str
+    stop_doing: str
+    start_doing: str
+    learnings: str
+    recorded_at: datetime
+    by_name: str
+
+
+class Flag(msgspec.Struct, frozen=True):
+    """Something to talk about in the retrospective: a stable code and a sentence."""
+
+    code: str
+    message: str
+    objective_id: UUID | None = None
+    key_result_id: UUID | None = None
+
+
+class Review(msgspec.Struct, frozen=True):
+    unit_id: UUID | None
+    unit: str
+    cycle_id: UUID
+    cycle: str
+    start: date
+    end: date
+    # The review looks at the cycle up to and including this day.
+    as_of: date
+    finished: bool
+    language: Language
+    score: float | None
+    objectives: list[ObjectiveReview]
+    rhythm: Rhythm
+    hockey_stick: HockeyStick
+    moved_goalposts: list[MovedGoalpost]
+    zombies: list[Zombie]
+    sandbagging: Sandbagging
+    dropped: list[DroppedObjective]
+    reflections: list[Reflection]
+    flags: list[Flag]
+    suggestions: list[str]
+
+
+def review(
+    events: Sequence[Positioned | Any],
+    cycle: CycleInfo,
+    policy: ReviewPolicy | None = None,
+    *,
+    unit: str = "",
+    unit_id: UUID | None = None,
+    names: Mapping[UUID, str] | None = None,
+    today: date | None = None,
+    previous: Review | None = None,
+) -> Review:
+    """Review one unit's cycle from its events (team cycle and objectives, log order).
+
+    ``today`` bounds a cycle still running (the rhythm and the hockey stick look only at
+    what could have happened by then); without it, a finished cycle is read to its end
+    and a running one to its last event. ``previous`` is the review of the unit's
+    previous cycle, which the sandbagging check continues.
+    """
+    policy = policy or ReviewPolicy()
+    names = names or {}
+    state = _replay([e.event if isinstance(e, Positioned) else e for e in events])
+    finished = state.closed or (
+        bool(state.objectives) and all(o.status != "active" for o in state.objectives.values())
+    )
+    as_of = _as_of(cycle, today, finished, state)
+    language = _language(policy, state)
+
+    objectives = [_objective_review(o) for o in state.objectives.values()]
+    rhythm = _rhythm(state, cycle, as_of, policy)
+    hockey = _hockey_stick(state, cycle, as_of, policy)
+    moved = _moved_goalposts(state, names)
+    zombies = _zombies(state, policy)
+    scored = [o.score for o in objectives if o.score is not None]
+    score = round(sum(scored) / len(scored), 4) if scored else None
+    high = score is not None and score >= policy.sandbagging_score
+    streak = (1 + (previous.sandbagging.streak if previous else 0)) if high else 0
+    sandbagging = Sandbagging(
+        score=score, streak=streak, flagged=streak >= policy.sandbagging_cycles
+    )
+    dropped = [
+        DroppedObjective(
+            objective_id=d.objective_id,
+            title=d.title,
+            reason=d.reason,
+            effective_at=d.effective_at,
+            recorded_at=d.recorded_at,
+            by=d.by,
+            by_name=_name(names, d.by),
+        )
+        for d in state.dropped
+    ]
+    reflections = [
+        Reflection(
+            keep_doing=r["keep_doing"],
+            stop_doing=r["stop_doing"],
+            start_doing=r["start_doing"],
+            learnings=r["learnings"],
+            recorded_at=r["recorded_at"],
+            by_name=_name(names, r["by"]),
+        )
+        for r in state.reflections
+    ]
+    words = _Words(language)
+    flags = _flags(words, policy, rhythm, hockey, moved, zombies, sandbagging)
+    suggestions = _suggestions(words, flags, dropped, reflections, finished)
+    return Review(
+        unit_id=unit_id or state.unit_id,
+        unit=unit,
+        cycle_id=cycle.id,
+        cycle=cycle.label,
+        start=cycle.start,
+        end=cycle.end,
+        as_of=as_of,
+        finished=finished,
+        language=language,
+        score=score,
+        objectives=objectives,
+        rhythm=rhythm,
+        hockey_stick=hockey,
+        moved_goalposts=moved,
+        zombies=zombies,
+        sandbagging=sandbagging,
+        dropped=dropped,
+        reflections=reflections,
+        flags=flags,
+        suggestions=suggestions,
+    )
+
+
+# --- replaying the events into plain state --------------------------------------------------
+
+
+class _KR:
+    def __init__(self, e: Any) -> None:
+        self.id: UUID = e.key_result_id
+        self.title: str = e.title
+        self.metric: str = e.metric
+        self.start: float | None = e.start
+        self.target: float | None = e.target
+        self.unit: str = e.unit
+        self.original_target = e.target
+        self.removed = False
+        self.removed_reason = ""
+        self.check_ins: list[CheckIn] = []
+        self.adjustments: list[Any] = []
+
+
+class _Objective:
+    def __init__(self, e: Any) -> None:
+        self.id: UUID = e.originator_id
+        self.title: str = e.title
+        self.why: str = e.why
+        self.carried_over_from: UUID | None = e.carried_over_from
+        self.status = "active"
+        self.note = ""
+        self.scores: dict[UUID, float] = {}
+        self.key_results: dict[UUID, _KR] = {}
+        self.transitions = [Transition(_business(e, "effective_at"), None, "active")]
+
+
+class _Dropped:
+    def __init__(self, o: _Objective, e: Any) -> None:
+        self.objective_id = o.id
+        self.title = o.title
+        self.reason: str = e.reason
+        self.effective_at = _business(e, "effective_at")
+        self.recorded_at: datetime = e.timestamp
+        self.by: UUID | None = getattr(e, "by", None)
+
+
+class _State:
+    def __init__(self) -> None:
+        self.unit_id: UUID | None = None
+        self.closed = False
+        self.objectives: dict[UUID, _Objective] = {}
+        self.dropped: list[_Dropped] = []
+        self.reflections: list[dict[str, Any]] = []
+        self.last_business: datetime | None = None
+
+
+def _replay(events: Sequence[Any]) -> _State:
+    state = _State()
+    for e in events:
+        kind = type(e).__name__
+        when = _business(e, "checked_in_at", "effective_at")
+        if state.last_business is None or when > state.last_business:
+            state.last_business = when
+        if kind == "TeamCycleOpened":
+            state.unit_id = e.unit_id
+        elif kind == "TeamCycleClosed":
+            state.closed = True
+        elif kind == "ReflectionRecorded":
+            state.reflections.append(
+                {
+                    "keep_doing": e.keep_doing,
+                    "stop_doing": e.stop_doing,
+                    "start_doing": e.start_doing,
+                    "learnings": e.learnings,
+                    "recorded_at": e.timestamp,
+                    "by": getattr(e, "by", None),
+                }
+            )
+        elif kind == "ObjectiveSet":
+            state.objectives[e.originator_id] = _Objective(e)
+            state.unit_id = state.unit_id or e.unit_id
+        elif e.originator_id in state.objectives:
+            _apply_objective_event(state, state.objectives[e.originator_id], kind, e)
+    return state
+
+
+def _apply_objective_event(state: _State, o: _Objective, kind: str, e: Any) -> None:
+    if kind == "ObjectiveReworded":
+        o.title = e.title
+    elif kind == "KeyResultAdded":
+        o.key_results[e.key_result_id] = _KR(e)
+    elif kind == "KeyResultAdjusted":
+        kr = o.key_results[e.key_result_id]
+        kr.adjustments.append(e)
+        kr.title, kr.start, kr.target, kr.unit = e.title, e.start, e.target, e.unit
+    elif kind == "KeyResultRemoved":
+        kr = o.key_results[e.key_result_id]
+        kr.removed, kr.removed_reason = True, e.reason
+    elif kind == "CheckInMade":
+        kr = o.key_results[e.key_result_id]
+        # Progress against the target in force when the value was reported, so a later
+        # adjustment does not rewrite how far the team seemed to be at the time.
+        kr.check_ins.append(
+            CheckIn(
+                at=e.checked_in_at,
+                recorded_at=e.timestamp,
+                value=e.value,
+                status=e.status,
+                progress=round(progress(kr.metric, kr.start, kr.target, e.value), 4),
+                by=getattr(e, "by", None),
+            )
+        )
+    elif kind in ("ObjectiveDropped", "ObjectiveClosed", "ObjectiveReopened"):
+        to = {"ObjectiveDropped": "dropped", "ObjectiveClosed": "closed"}.get(kind, "active")
+        o.transitions.append(Transition(_business(e, "effective_at"), o.status, to))
+        o.status = to
+        if kind == "ObjectiveDropped":
+            o.note = e.reason
+            state.dropped.append(_Dropped(o, e))
+        elif kind == "ObjectiveClosed":
+            o.scores, o.note = dict(e.scores), e.note
+        else:
+            o.scores, o.note = {}, e.reason
+
+
+def _business(e: Any, *fields: str) -> datetime:
+    """When it happened in business time; the recorded time when none was given."""
+    for name in fields:
+        value = getattr(e, name, None)
+        if isinstance(value, datetime):
+            return value
+    stamp: datetime = e.timestamp
+    return stamp
+
+
+def _as_of(cycle: CycleInfo, today: date | None, finished: bool, state: _State) -> date:
+    if today is not None:
+        day = today
+    elif finished or state.last_business is None:
+        day = cycle.end
+    else:
+        day = state.last_business.date()
+    return min(max(day, cycle.start), cycle.end)
+
+
+def _language(policy: ReviewPolicy, state: _State) -> Language:
+    if policy.language != "auto":
+        return policy.language
+    texts: list[str] = []
+    for o in state.objectives.values():
+        texts += [o.title, o.why, *(kr.title for kr in o.key_results.values())]
+    # Organisations register in Norway first; an inconclusive set reads as Norwegian.
+    return detect_language(texts, default="nb")
+
+
+def _name(names: Mapping[UUID, str], member: UUID | None) -> str:
+    if member is None:
+        return ""
+    return names.get(member, str(member)[:8])
+
+
+# --- the parts of the review ----------------------------------------------------------------
+
+
+def _by_business_time(kr: _KR) -> list[CheckIn]:
+    # Stable: check-ins with the same business time stay in log order.
+    return sorted(kr.check_ins, key=lambda c: c.at)
+
+
+def _objective_review(o: _Objective) -> ObjectiveReview:
+    krs: list[KeyResultReview] = []
+    for kr in o.key_results.values():
+        ordered = _by_business_time(kr)
+        final = ordered[-1].value if ordered else None
+        transitions: list[Transition] = []
+        previous: str | None = None
+        for c in ordered:
+            if c.status != previous:
+                transitions.append(Transition(c.at, previous, c.status))
+                previous = c.status
+        krs.append(
+            KeyResultReview(
+                id=kr.id,
+                title=kr.title,
+                metric=kr.metric,
+                start=kr.start,
+                target=kr.target,
+                unit=kr.unit,
+                original_target=kr.original_target,
+                final_value=final,
+                final_progress=round(progress(kr.metric, kr.start, kr.target, final), 4),
+                score=o.scores.get(kr.id),
+                removed=kr.removed,
+                removed_reason=kr.removed_reason,
+                check_ins=ordered,
+                transitions=transitions,
+            )
+        )
+    active = [k for k in krs if not k.removed]
+    score: float | None
+    if o.status == "dropped":
+        score = None
+    elif o.status == "closed" and o.scores:
+        score = round(sum(o.scores.values()) / len(o.scores), 4)
+    else:
+        score = round(sum(k.final_progress for k in active) / len(active), 4) if active else 0.0
+    return ObjectiveReview(
+        id=o.id,
+        title=o.title,
+        status=o.status,
+        score=score,
+        note=o.note,
+        carried_over_from=o.carried_over_from,
+        key_results=krs,
+        transitions=o.transitions,
+    )
+
+
+def _rhythm(state: _State, cycle: CycleInfo, as_of: date, policy: ReviewPolicy) -> Rhythm:
+    interval = policy.check_in_interval_days
+    days = sorted(
+        {
+            c.at.date()
+            for o in state.objectives.values()
+            for kr in o.key_results.values()
+            for c in kr.check_ins
+            if cycle.start <= c.at.date() <= as_of
+        }
+    )
+    count = sum(
+        1
+        for o in state.objectives.values()
+        for kr in o.key_results.values()
+        for c in kr.check_ins
+        if cycle.start <= c.at.date() <= as_of
+    )
+    periods = math.ceil(((as_of - cycle.start).days + 1) / interval)
+    covered = {(d - cycle.start).days // interval for d in days}
+    points = [cycle.start, *days, as_of]
+    gap = max((b - a).days for a, b in pairwise(points))
+    streak = 0
+    index = periods - 1
+    if index not in covered:
+        index -= 1  # the last period may still be under way
+    while index >= 0 and index in covered:
+        streak += 1
+        index -= 1
+    return Rhythm(
+        interval_days=interval,
+        periods=periods,
+        periods_with_check_ins=len(covered),
+        coverage=round(len(covered) / periods, 4),
+        longest_gap_days=gap,
+        current_streak=streak,
+        check_ins=count,
+        first_check_in=days[0] if days else None,
+        last_check_in=days[-1] if days else None,
+    )
+
+
+def _last_part_start(cycle: CycleInfo, policy: ReviewPolicy) -> date:
+    length = (cycle.end - cycle.start).days + 1
+    return cycle.start + timedelta(days=math.floor(length * (1 - policy.last_part)))
+
+
+def _hockey_stick(
+    state: _State, cycle: CycleInfo, as_of: date, policy: ReviewPolicy
+) -> HockeyStick:
+    boundary = _last_part_start(cycle, policy)
+
+    def not_evaluated(why: str) -> HockeyStick:
+        return HockeyStick(boundary, False, why, None, False)
+
+    if as_of < boundary:
+        return not_evaluated("cycle-not-there-yet")
+    # A threshold key result is held, not moved: it has no trajectory to spread out.
+    moving = [
+        kr
+        for o in state.objectives.values()
+        if o.status != "dropped"
+        for kr in o.key_results.values()
+        if not kr.removed and kr.metric not in THRESHOLD_METRICS
+    ]
+    if not moving:
+        return not_evaluated("no-key-results")
+    late = total = 0.0
+    for kr in moving:
+        seen = [c for c in _by_business_time(kr) if c.at.date() <= as_of]
+        before = [c for c in seen if c.at.date() < boundary]
+        final = seen[-1].progress if seen else 0.0
+        at_boundary = before[-1].progress if before else 0.0
+        late += max(0.0, final - at_boundary)
+        total += max(0.0, final)
+    if total < policy.hockey_stick_min_progress * len(moving):
+        return not_evaluated("too-little-progress")
+    share = round(min(1.0, late / total), 4)
+    return HockeyStick(boundary, True, "", share, share > policy.hockey_stick_share)
+
+
+def _moved_goalposts(state: _State, names: Mapping[UUID, str]) -> list[MovedGoalpost]:
+    out: list[MovedGoalpost] = []
+    for o in state.objectives.values():
+        for kr in o.key_results.values():
+            for e in kr.adjustments:
+                old = Measure(kr.metric, e.previous_start, e.previous_target, e.unit)
+                new = Measure(kr.metric, e.start, e.target, e.unit)
+                if not is_easier(kr.metric, old, new):
+                    continue
+                by = getattr(e, "by", None)
+                out.append(
+                    MovedGoalpost(
+                        objective_id=o.id,
+                        objective=o.title,
+                        key_result_id=kr.id,
+                        key_result=e.title,
+                        metric=kr.metric,
+                        previous_target=e.previous_target,
+                        target=e.target,
+                        reason=e.reason,
+                        effective_at=_business(e, "effective_at"),
+                        recorded_at=e.timestamp,
+                        by=by,
+                        by_name=_name(names, by),
+                    )
+                )
+    return out
+
+
+def _zombies(state: _State, policy: ReviewPolicy) -> list[Zombie]:
+    out: list[Zombie] = []
+    for o in state.objectives.values():
+        for kr in o.key_results.values():
+            # Holding a threshold is its point; a value at target has nowhere to move.
+            if kr.removed or kr.metric in THRESHOLD_METRICS:
+                continue
+            run: list[CheckIn] = []
+            longest: list[CheckIn] = []
+            for c in _by_business_time(kr):
+                standing = c.status == "green" and c.progress < 1.0
+                if standing and run and c.value == run[-1].value:
+                    run.append(c)
+                else:
+                    run = [c] if standing else []
+                if len(run) > len(longest):
+                    longest = list(run)
+            if len(longest) >= policy.zombie_check_ins:
+                out.append(
+                    Zombie(
+                        objective_id=o.id,
+                        key_result_id=kr.id,
+                        key_result=kr.title,
+                        value=longest[0].value,
+                        check_ins=len(longest),
+                        since=longest[0].at,
+                        until=longest[-1].at,
+                    )
+                )
+    return out
+
+
+# --- findings and suggestions, in the review's language -----------------------------------
+
+
+class _Words:
+    def __init__(self, language: Language) -> None:
+        self.language = language
+
+    def say(self, nb: str, en: str) -> str:
+        return nb if self.language == "nb" else en
+
+    def num(self, value: float | None) -> str:
+        return number(value, self.language)
+
+    def pct(self, share: float) -> str:
+        return f"{round(share * 100)} %"
+
+    def q(self, title: str) -> str:
+        return quote(title, self.language)
+
+
+def _flags(
+    w: _Words,
+    policy: ReviewPolicy,
+    rhythm: Rhythm,
+    hockey: HockeyStick,
+    moved: Sequence[MovedGoalpost],
+    zombies: Sequence[Zombie],
+    sandbagging: Sandbagging,
+) -> list[Flag]:
+    flags: list[Flag] = []
+    if rhythm.coverage < policy.min_coverage:
+        flags.append(
+            Flag(
+                "irregular-check-ins",
+                w.say(
+                    f"Det ble sjekket inn i {rhythm.periods_with_check_ins} av {rhythm.periods} "
+                    f"perioder på {rhythm.interval_days} dager ({w.pct(rhythm.coverage)}).",
+                    f"Check-ins happened in {rhythm.periods_with_check_ins} of {rhythm.periods} "
+                    f"{rhythm.interval_days}-day periods ({w.pct(rhythm.coverage)}).",
+                ),
+            )
+        )
+    if rhythm.longest_gap_days > policy.max_gap_days:
+        flags.append(
+            Flag(
+                "long-silence",
+                w.say(
+                    f"Det lengste oppholdet uten innsjekk var {rhythm.longest_gap_days} dager.",
+                    f"The longest stretch without a check-in was {rhythm.longest_gap_days} days.",
+                ),
+            )
+        )
+    if hockey.flagged and hockey.share is not None:
+        flags.append(
+            Flag(
+                "hockey-stick",
+                w.say(
+                    f"{w.pct(hockey.share)} av fremdriften ble rapportert i siste del av "
+                    f"perioden (fra {hockey.last_part_starts.isoformat()}).",
+                    f"{w.pct(hockey.share)} of the progress was reported in the last part of "
+                    f"the cycle (from {hockey.last_part_starts.isoformat()}).",
+                ),
+            )
+        )
+    if policy.flag_moved_goalposts:
+        for m in moved:
+            who = m.by_name or w.say("noen", "someone")
+            day = m.effective_at.date().isoformat()
+            flags.append(
+                Flag(
+                    "moved-goalposts",
+                    w.say(
+                        f"Målet for {w.q(m.key_result)} ble senket fra {w.num(m.previous_target)} "
+                        f"til {w.num(m.target)} av {who} ({day}): {m.reason}",
+                        f"The target of {w.q(m.key_result)} was lowered from "
+                        f"{w.num(m.previous_target)} to {w.num(m.target)} by {who} ({day}): "
+                        f"{m.reason}",
+                    ),
+                    m.objective_id,
+                    m.key_result_id,
+                )
+            )
+    for z in zombies:
+        flags.append(
+            Flag(
+                "zombie-key-result",
+                w.say(
+                    f"{w.q(z.key_result)} ble rapportert grønn {z.check_ins} ganger på rad "
+                    f"uten at verdien ({w.num(z.value)}) endret seg.",
+                    f"{w.q(z.key_result)} was reported green {z.check_ins} times in a row "
+                    f"while its value ({w.num(z.value)}) did not move.",
+                ),
+                z.objective_id,
+                z.key_result_id,
+            )
+        )
+    if sandbagging.flagged and sandbagging.score is not None:
+        flags.append(
+            Flag(
+                "sandbagging",
+                w.say(
+                    f"Scoren var {w.num(round(sandbagging.score, 2))}, og minst "
+                    f"{w.num(policy.sandbagging_score)} i {sandbagging.streak} perioder på rad.",
+                    f"The score was {w.num(round(sandbagging.score, 2))}, and at least "
+                    f"{w.num(policy.sandbagging_score)} for {sandbagging.streak} cycles in a row.",
+                ),
+            )
+        )
+    return [f for f in flags if f.code not in policy.disabled]
+
+
+_SUGGESTIONS: dict[str, tuple[str, str]] = {
+    "irregular-check-ins": (
+        "Sett av en fast, kort innsjekk hver uke i teamets kalender, også når lite har endret seg.",
+        "Put a short, fixed weekly check-in in the team's calendar, also when little changed.",
+    ),
+    "long-silence": (
+        "Avtal hvem som sjekker inn når teamet er travelt eller på ferie, så målene ikke "
+        "blir glemt.",
+        "Agree who checks in when the team is busy or away, so the goals are not forgotten.",
+    ),
+    "hockey-stick": (
+        "Velg nøkkelresultater som kan måles underveis, og rapporter små bevegelser fra "
+        "første uke, så avvik blir synlige mens det ennå er tid.",
+        "Choose key results you can measure along the way and report small moves from the "
+        "first week, so gaps show while there is still time.",
+    ),
+    "moved-goalposts": (
+        "Avtal på forhånd når et mål kan justeres, og vis opprinnelig og justert mål side om "
+        "side i gjennomgangen.",
+        "Agree up front when a target may be adjusted, and show the original and adjusted "
+        "targets side by side in the review.",
+    ),
+    "zombie-key-result": (
+        "Grønn betyr at tallet beveger seg: oppdater verdien ved hver innsjekk, eller sett "
+        "gul status når den står stille.",
+        "Green means the number moves: update the value at every check-in, or report yellow "
+        "when it stands still.",
+    ),
+    "sandbagging": (
+        "Sett mer ambisiøse mål: en score rundt 0,7 viser at målene strekker teamet.",
+        "Set more ambitious targets: a score around 0.7 shows the goals stretch the team.",
+    ),
+}
+
+
+def _suggestions(
+    w: _Words,
+    flags: Sequence[Flag],
+    dropped: Sequence[DroppedObjective],
+    reflections: Sequence[Reflection],
+    finished: bool,
+) -> list[str]:
+    out: list[str] = []
+    for flag in flags:
+        nb, en = _SUGGESTIONS[flag.code]
+        text = w.say(nb, en)
+        if text not in out:
+            out.append(text)
+    if dropped:
+        out.append(
+            w.say(
+                "Ta med begrunnelsen for de droppede målene inn i planleggingen av neste "
+                "periode: hva må være på plass for at et mål skal holde?",
+                "Bring the reasons for the dropped objectives into next cycle's planning: "
+                "what has to be in place for a goal to hold?",
+            )
+        )
+    if finished and not reflections:
+        out.append(
+            w.say(
+                "Skriv ned refleksjonen: hva fortsetter, slutter og starter teamet med?",
+                "Write down the reflection: what will the team keep, stop and start doing?",
+            )
+        )
+    if not flags:
+        out.append(
+            w.say(
+                "Fortsett med samme rytme, og del det som fungerer med andre team.",
+                "Keep the same rhythm, and share what works with other teams.",
+            )
+        )
+    return out

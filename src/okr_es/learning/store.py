@@ -1,0 +1,271 @@
+"""The learning analyses on stored data: reviews, OKR set documents and copy-paste checks.
+
+Each function here collects what it needs from the application (never writing) and hands
+it to the pure analysis: `review_for` → :func:`okr_es.learning.review.review`,
+`copy_paste_for` → :func:`okr_es.learning.copy_paste.compare`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from okr_es.aggregates.cycle import Cycle
+from okr_es.aggregates.objective import DROPPED, Objective
+from okr_es.aggregates.organization import Member, Organization
+from okr_es.application import CommandResult, OKRApplication
+from okr_es.errors import InvalidInput, NotFound
+from okr_es.learning.copy_paste import CarryOver, ComparePolicy, Comparison, compare
+from okr_es.learning.cycle_events import (
+    CycleInfo,
+    collect_unit_cycle,
+    cycle_info,
+    earlier_cycles,
+)
+from okr_es.learning.okr_set import KeyResult, OkrSet
+from okr_es.learning.okr_set import Objective as SetObjective
+from okr_es.learning.review import Review, ReviewPolicy, review
+
+__all__ = [
+    "CopyPasteCheck",
+    "StoredOkrSet",
+    "copy_paste_for",
+    "import_okr_set",
+    "member_id",
+    "okr_set_for",
+    "review_for",
+]
+
+# How many earlier cycles the sandbagging streak may look back through.
+_MAX_HISTORY = 8
+
+
+def review_for(
+    app: OKRApplication,
+    unit_id: UUID,
+    cycle_id: UUID,
+    policy: ReviewPolicy | None = None,
+    *,
+    today: date | None = None,
+) -> Review:
+    """Review the unit's cycle, continuing the sandbagging streak of its earlier cycles."""
+    policy = policy or ReviewPolicy()
+    collected = collect_unit_cycle(app, unit_id, cycle_id)
+    # Oldest first, so each review can continue the streak of the one before it.
+    history = earlier_cycles(app, unit_id, collected.cycle)[: max(0, policy.sandbagging_cycles - 1)]
+    history = history[:_MAX_HISTORY]
+    previous: Review | None = None
+    for earlier in reversed(history):
+        got = collect_unit_cycle(app, unit_id, earlier.id)
+        previous = review(
+            got.events,
+            got.cycle,
+            policy,
+            unit=got.unit_name,
+            unit_id=unit_id,
+            names=got.names,
+            previous=previous,
+        )
+    return review(
+        collected.events,
+        collected.cycle,
+        policy,
+        unit=collected.unit_name,
+        unit_id=unit_id,
+        names=collected.names,
+        today=today,
+        previous=previous,
+    )
+
+
+@dataclass(frozen=True)
+class StoredOkrSet:
+    """An OKR set document built from the store, with the ids behind its positions."""
+
+    okr_set: OkrSet
+    cycle: CycleInfo
+    objectives: list[Objective]
+
+
+def okr_set_for(app: OKRApplication, unit_id: UUID, cycle_id: UUID) -> StoredOkrSet:
+    """The unit's committed (not dropped) objectives and active key results in a cycle."""
+    cycle = cycle_info(_cycle(app, cycle_id))
+    team_cycle = app.get_team_cycle(unit_id, cycle_id)
+    objectives = [app.get_objective(i) for i in team_cycle.objective_ids] if team_cycle else []
+    objectives = [o for o in objectives if o.status != DROPPED]
+    org = app.get_organization(
+        objectives[0].organization_id if objectives else _cycle(app, cycle_id).organization_id
+    )
+    document = OkrSet(
+        unit=org.units[unit_id].name if unit_id in org.units else None,
+        cycle=cycle.label,
+        objectives=tuple(_document_objective(app, org.members, o) for o in objectives),
+    )
+    return StoredOkrSet(okr_set=document, cycle=cycle, objectives=objectives)
+
+
+@dataclass(frozen=True)
+class CopyPasteCheck:
+    """The comparison of a unit's cycle with its previous one."""
+
+    previous_cycle: CycleInfo
+    cycle: CycleInfo
+    comparison: Comparison
+
+
+def copy_paste_for(
+    app: OKRApplication, unit_id: UUID, cycle_id: UUID, policy: ComparePolicy | None = None
+) -> CopyPasteCheck | None:
+    """Compare the unit's OKR set with the one of its previous cycle (None if it has none).
+
+    Declared carry-overs (an objective's ``carried_over_from`` and reason) are passed on,
+    and so are the previous cycle's missed targets (final progress or score below 1).
+    """
+    current = okr_set_for(app, unit_id, cycle_id)
+    earlier = earlier_cycles(app, unit_id, current.cycle)
+    if not earlier:
+        return None
+    previous = okr_set_for(app, unit_id, earlier[0].id)
+    index = {o.id: i for i, o in enumerate(previous.objectives)}
+    carried = [
+        CarryOver(index[o.carried_over_from], i, o.carry_over_reason)
+        for i, o in enumerate(current.objectives)
+        if o.carried_over_from in index
+    ]
+    missed: set[tuple[int, int]] = set()
+    for i, o in enumerate(previous.objectives):
+        for k, kr in enumerate(o.active_key_results()):
+            final = o.scores.get(kr.id, kr.progress)
+            if final < 1.0:
+                missed.add((i, k))
+    comparison = compare(
+        previous.okr_set,
+        current.okr_set,
+        carried_over=carried,
+        missed_targets=missed,
+        policy=policy,
+    )
+    return CopyPasteCheck(previous_cycle=previous.cycle, cycle=current.cycle, comparison=comparison)
+
+
+def _cycle(app: OKRApplication, cycle_id: UUID) -> Cycle:
+    cycle = app.get_aggregate(cycle_id)
+    if not isinstance(cycle, Cycle):
+        raise NotFound(f"no cycle {cycle_id}", field="cycle")
+    return cycle
+
+
+def _document_objective(
+    app: OKRApplication, members: dict[UUID, Member], o: Objective
+) -> SetObjective:
+    owner = members.get(o.owner_id)
+    aligned_to = None
+    if o.aligned_to_objective_id is not None:
+        aligned_to = app.get_objective(o.aligned_to_objective_id).title
+    return SetObjective(
+        title=o.title,
+        why=o.why or None,
+        owner=None if owner is None else owner.name,
+        aligned_to=aligned_to,
+        key_results=tuple(
+            KeyResult(
+                title=kr.title,
+                metric=kr.metric,  # type: ignore[arg-type]
+                start=kr.start,
+                target=kr.target,
+                unit=kr.unit or None,
+            )
+            for kr in o.active_key_results()
+        ),
+    )
+
+
+def import_okr_set(
+    app: OKRApplication,
+    document: OkrSet,
+    *,
+    organization_id: UUID,
+    unit_id: UUID,
+    cycle_id: UUID,
+    by: UUID,
+) -> CommandResult:
+    """Write an OKR set document as the unit's objectives for a cycle: all or nothing.
+
+    Names in the document are resolved first: an objective's ``owner`` is a member's name
+    or e-mail (the importing member when absent), ``aligned_to`` the title of an
+    objective of an ancestor unit in the same cycle. Every key result needs its metric.
+    Then :meth:`OKRApplication.import_objectives` checks every objective with the rules
+    of ``set_objective`` and saves them all in one transaction, or none.
+    """
+    org = app.get_organization(organization_id)
+    parents = _ancestor_objectives(app, org, unit_id, cycle_id)
+    objectives: list[dict[str, Any]] = []
+    for i, o in enumerate(document.objectives):
+        where = f"objectives[{i}]"
+        owner = by if o.owner is None else member_id(org, o.owner, f"{where}.owner")
+        aligned: UUID | None = None
+        if o.aligned_to is not None:
+            aligned = parents.get(o.aligned_to.casefold())
+            if aligned is None:
+                raise InvalidInput(
+                    f"{where}.aligned_to: no objective {o.aligned_to!r} of a parent unit "
+                    "in this cycle",
+                    code="unknown-alignment",
+                    field=f"{where}.aligned_to",
+                )
+        key_results = []
+        for k, kr in enumerate(o.key_results):
+            if kr.metric is None:
+                raise InvalidInput(
+                    f"{where}.key_results[{k}].metric: a stored key result needs its metric",
+                    code="metric-missing",
+                    field=f"{where}.key_results[{k}].metric",
+                )
+            key_results.append(
+                {
+                    "title": kr.title,
+                    "metric": kr.metric,
+                    "start": kr.start,
+                    "target": kr.target,
+                    "unit": kr.unit or "",
+                }
+            )
+        objectives.append(
+            {
+                "title": o.title,
+                "why": o.why or "",
+                "owner_id": owner,
+                "aligned_to_objective_id": aligned,
+                "key_results": key_results,
+            }
+        )
+    return app.import_objectives(
+        organization_id=organization_id,
+        unit_id=unit_id,
+        cycle_id=cycle_id,
+        objectives=objectives,
+        by=by,
+    )
+
+
+def member_id(org: Organization, text: str, field: str) -> UUID:
+    """A member given by id, name or e-mail (case-insensitive)."""
+    wanted = text.strip().casefold()
+    for member in org.members.values():
+        if wanted in (str(member.id), member.name.casefold(), member.email.casefold()):
+            return member.id
+    raise NotFound(f"{field}: no member {text!r} in {org.name}", field=field)
+
+
+def _ancestor_objectives(
+    app: OKRApplication, org: Organization, unit_id: UUID, cycle_id: UUID
+) -> dict[str, UUID]:
+    """Titles (folded) of the objectives an objective of the unit may align to."""
+    found: dict[str, UUID] = {}
+    for ancestor in org.ancestors(unit_id):
+        team_cycle = app.get_team_cycle(ancestor, cycle_id)
+        for objective_id in team_cycle.objective_ids if team_cycle else []:
+            found.setdefault(app.get_objective(objective_id).title.casefold(), objective_id)
+    return found

@@ -1,0 +1,508 @@
+"""Read-side queries: what the read API asks the read-model tables, one statement each.
+
+Every function takes the views (a :class:`~okr_es.projections.recorder.ViewRecorder` or
+anything with its ``query(sql, params)``) and the reader's organisation id, and never
+returns a row of another organisation. Functions named ``…_by_…`` take many keys at once
+(for per-request batch loaders), so a page of fifty objectives costs one statement per
+kind of row, not one per row. Rows are returned as small frozen structs.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import msgspec
+
+
+class Views(Protocol):
+    def query(
+        self, statement: str, params: dict[str, Any] | None = None
+    ) -> list[tuple[Any, ...]]: ...
+
+
+class OrganizationRow(msgspec.Struct, frozen=True):
+    organization_id: str
+    name: str
+    root_unit_id: str
+    max_objectives: int
+    min_key_results: int
+    max_key_results: int
+    warn_key_results_above: int
+    policy_mode: str
+
+
+class UnitRow(msgspec.Struct, frozen=True):
+    unit_id: str
+    organization_id: str
+    name: str
+    kind: str
+    parent_id: str | None
+    archived: int
+
+
+class MemberRow(msgspec.Struct, frozen=True):
+    member_id: str
+    organization_id: str
+    name: str
+    email: str
+
+
+class CycleRow(msgspec.Struct, frozen=True):
+    cycle_id: str
+    organization_id: str
+    label: str
+    kind: str
+    start_date: str
+    end_date: str
+    parent_id: str | None
+
+
+class ObjectiveRow(msgspec.Struct, frozen=True):
+    objective_id: str
+    organization_id: str
+    unit_id: str
+    cycle_id: str
+    title: str
+    why: str
+    owner_id: str
+    status: str
+    status_reason: str
+    aligned_to_objective_id: str | None
+    aligned_to_key_result_id: str | None
+    carried_over_from: str | None
+    carry_over_reason: str
+    progress: float
+    set_at: str
+    effective_at: str | None
+    updated_at: str
+    version: int
+
+
+class KeyResultRow(msgspec.Struct, frozen=True):
+    key_result_id: str
+    objective_id: str
+    ordinal: int
+    title: str
+    metric: str
+    start_value: float | None
+    target: float | None
+    unit: str
+    current_value: float | None
+    progress: float
+    reported_status: str | None
+    last_check_in_at: str | None
+    check_in_count: int
+    removed: int
+    score: float | None
+
+
+class CheckInRow(msgspec.Struct, frozen=True):
+    position: int
+    key_result_id: str
+    objective_id: str
+    value: float
+    status: str
+    comment: str
+    blockers: str
+    checked_in_at: str
+    recorded_at: str
+    by_member: str
+
+
+class TimelineRow(msgspec.Struct, frozen=True):
+    position: int
+    organization_id: str
+    unit_id: str | None
+    cycle_id: str | None
+    aggregate_id: str
+    aggregate_type: str
+    event_type: str
+    by_member: str | None
+    by_name: str | None
+    recorded_at: str
+    effective_at: str | None
+    language: str | None
+    sentence: str
+    objective_id: str | None
+    key_result_id: str | None
+
+
+class KpiRow(msgspec.Struct, frozen=True):
+    kpi_id: str
+    organization_id: str
+    unit_id: str
+    name: str
+    unit: str
+    lower: float | None
+    upper: float | None
+    value: float | None
+    measured_at: str | None
+    healthy: int | None
+    retired: int
+    graduated_from_objective_id: str | None
+    graduated_from_key_result_id: str | None
+    updated_at: str
+
+
+class KpiMeasurementRow(msgspec.Struct, frozen=True):
+    position: int
+    kpi_id: str
+    value: float
+    measured_at: str
+    healthy: int | None
+
+
+class ObjectiveFilter(msgspec.Struct, frozen=True, kw_only=True):
+    unit_id: str | None = None
+    include_descendants: bool = False
+    cycle_id: str | None = None
+    owner_id: str | None = None
+    status: str | None = None
+    level: str | None = None
+
+
+class InvalidCursor(ValueError):
+    """A pagination cursor this API did not hand out."""
+
+
+# --- organisation, units, members, cycles ------------------------------------------------
+
+
+def organization(views: Views, org: str) -> OrganizationRow | None:
+    rows = views.query(
+        f"SELECT {_cols(OrganizationRow)} FROM rm_organizations WHERE organization_id = :org",
+        {"org": org},
+    )
+    return OrganizationRow(*rows[0]) if rows else None
+
+
+def units(views: Views, org: str) -> list[UnitRow]:
+    rows = views.query(
+        f"SELECT {_cols(UnitRow)} FROM rm_units WHERE organization_id = :org "
+        "ORDER BY name, unit_id",
+        {"org": org},
+    )
+    return [UnitRow(*r) for r in rows]
+
+
+def units_by_id(views: Views, org: str, ids: Sequence[str]) -> list[UnitRow]:
+    return [UnitRow(*r) for r in _by_keys(views, UnitRow, "rm_units", "unit_id", org, ids)]
+
+
+def members(views: Views, org: str) -> list[MemberRow]:
+    rows = views.query(
+        f"SELECT {_cols(MemberRow)} FROM rm_members WHERE organization_id = :org "
+        "ORDER BY name, member_id",
+        {"org": org},
+    )
+    return [MemberRow(*r) for r in rows]
+
+
+def members_by_id(views: Views, org: str, ids: Sequence[str]) -> list[MemberRow]:
+    rows = _by_keys(views, MemberRow, "rm_members", "member_id", org, ids)
+    return [MemberRow(*r) for r in rows]
+
+
+def cycles(views: Views, org: str) -> list[CycleRow]:
+    rows = views.query(
+        f"SELECT {_cols(CycleRow)} FROM rm_cycles WHERE organization_id = :org "
+        "ORDER BY start_date, label",
+        {"org": org},
+    )
+    return [CycleRow(*r) for r in rows]
+
+
+def cycles_by_id(views: Views, org: str, ids: Sequence[str]) -> list[CycleRow]:
+    return [CycleRow(*r) for r in _by_keys(views, CycleRow, "rm_cycles", "cycle_id", org, ids)]
+
+
+def subtree_ids(views: Views, org: str, unit_id: str) -> list[str]:
+    """The unit and all its descendants (empty when the unit is not the organisation's)."""
+    rows = views.query(_SUBTREE + "SELECT unit_id FROM subtree", {"org": org, "unit": unit_id})
+    return [r[0] for r in rows]
+
+
+# --- objectives and key results ----------------------------------------------------------
+
+
+def objectives_page(
+    views: Views, org: str, where: ObjectiveFilter, first: int, after: str | None
+) -> list[ObjectiveRow]:
+    """Up to ``first + 1`` objectives after the cursor, oldest first (the extra row tells
+    the caller there is a next page)."""
+    params: dict[str, Any] = {"org": org, "limit": first + 1}
+    conditions = ["o.organization_id = :org"]
+    prefix = ""
+    if where.unit_id is not None:
+        params["unit"] = where.unit_id
+        if where.include_descendants:
+            prefix = _SUBTREE
+            conditions.append("o.unit_id IN (SELECT unit_id FROM subtree)")
+        else:
+            conditions.append("o.unit_id = :unit")
+    for column, value in (
+        ("o.cycle_id", where.cycle_id),
+        ("o.owner_id", where.owner_id),
+        ("o.status", where.status),
+        ("u.kind", where.level),
+    ):
+        if value is not None:
+            name = column.split(".")[1]
+            params[name] = value
+            conditions.append(f"{column} = :{name}")
+    if after is not None:
+        set_at, objective_id = decode_cursor(after, "objective")
+        params.update(after_at=set_at, after_id=objective_id)
+        conditions.append(
+            "(o.set_at > :after_at OR (o.set_at = :after_at AND o.objective_id > :after_id))"
+        )
+    rows = views.query(
+        f"{prefix}SELECT {_cols(ObjectiveRow, 'o')} FROM rm_objectives o "
+        "JOIN rm_units u ON u.unit_id = o.unit_id "
+        f"WHERE {' AND '.join(conditions)} ORDER BY o.set_at, o.objective_id LIMIT :limit",
+        params,
+    )
+    return [ObjectiveRow(*r) for r in rows]
+
+
+def objective_cursor(row: ObjectiveRow) -> str:
+    return encode_cursor("objective", row.set_at, row.objective_id)
+
+
+def objectives_by_id(views: Views, org: str, ids: Sequence[str]) -> list[ObjectiveRow]:
+    rows = _by_keys(views, ObjectiveRow, "rm_objectives", "objective_id", org, ids)
+    return [ObjectiveRow(*r) for r in rows]
+
+
+def key_results_by_objective(
+    views: Views, org: str, objective_ids: Sequence[str]
+) -> list[KeyResultRow]:
+    """The current (not removed) key results of the objectives, in their order."""
+    if not objective_ids:
+        return []
+    marks, params = _in_list("o", objective_ids)
+    rows = views.query(
+        f"SELECT {_cols(KeyResultRow, 'k')} FROM rm_key_results k "
+        "JOIN rm_objectives o ON o.objective_id = k.objective_id "
+        f"WHERE o.organization_id = :org AND k.removed = 0 AND k.objective_id IN ({marks}) "
+        "ORDER BY k.objective_id, k.ordinal",
+        {**params, "org": org},
+    )
+    return [KeyResultRow(*r) for r in rows]
+
+
+def key_results_by_id(views: Views, org: str, ids: Sequence[str]) -> list[KeyResultRow]:
+    if not ids:
+        return []
+    marks, params = _in_list("k", ids)
+    rows = views.query(
+        f"SELECT {_cols(KeyResultRow, 'k')} FROM rm_key_results k "
+        "JOIN rm_objectives o ON o.objective_id = k.objective_id "
+        f"WHERE o.organization_id = :org AND k.key_result_id IN ({marks})",
+        {**params, "org": org},
+    )
+    return [KeyResultRow(*r) for r in rows]
+
+
+# --- check-ins ---------------------------------------------------------------------------
+
+
+def check_ins_by_key_result(views: Views, org: str, kr_ids: Sequence[str]) -> list[CheckInRow]:
+    """Every check-in of the key results, in the order they were made."""
+    if not kr_ids:
+        return []
+    marks, params = _in_list("k", kr_ids)
+    rows = views.query(
+        f"SELECT {_cols(CheckInRow, 'c')} FROM rm_check_ins c "
+        "JOIN rm_objectives o ON o.objective_id = c.objective_id "
+        f"WHERE o.organization_id = :org AND c.key_result_id IN ({marks}) "
+        "ORDER BY c.position",
+        {**params, "org": org},
+    )
+    return [CheckInRow(*r) for r in rows]
+
+
+def check_ins_after(
+    views: Views, org: str, unit_ids: Sequence[str], after: int, limit: int = 500
+) -> list[CheckInRow]:
+    """Check-ins past a log position on objectives of the given units (for live streams)."""
+    if not unit_ids:
+        return []
+    marks, params = _in_list("u", unit_ids)
+    rows = views.query(
+        f"SELECT {_cols(CheckInRow, 'c')} FROM rm_check_ins c "
+        "JOIN rm_objectives o ON o.objective_id = c.objective_id "
+        f"WHERE o.organization_id = :org AND o.unit_id IN ({marks}) AND c.position > :after "
+        "ORDER BY c.position LIMIT :limit",
+        {**params, "org": org, "after": after, "limit": limit},
+    )
+    return [CheckInRow(*r) for r in rows]
+
+
+def last_position(views: Views, table: str) -> int:
+    """The highest log position stored in a position-keyed table (0 when empty)."""
+    if table not in _POSITION_TABLES:
+        raise ValueError(f"not a position-keyed read model: {table}")
+    rows = views.query(f"SELECT MAX(position) FROM {table}")
+    return int(rows[0][0] or 0) if rows else 0
+
+
+# --- change timeline ---------------------------------------------------------------------
+
+
+def timeline_page(
+    views: Views,
+    org: str,
+    *,
+    unit_ids: Sequence[str] | None,
+    cycle_id: str | None,
+    first: int,
+    after: str | None,
+) -> list[TimelineRow]:
+    """Up to ``first + 1`` timeline entries after the cursor, in log order."""
+    params: dict[str, Any] = {"org": org, "limit": first + 1}
+    conditions = ["organization_id = :org"]
+    if unit_ids is not None:
+        if not unit_ids:
+            return []
+        marks, unit_params = _in_list("u", unit_ids)
+        params.update(unit_params)
+        conditions.append(f"unit_id IN ({marks})")
+    if cycle_id is not None:
+        params["cycle"] = cycle_id
+        conditions.append("cycle_id = :cycle")
+    if after is not None:
+        (position,) = decode_cursor(after, "timeline")
+        params["after"] = _int_cursor(position)
+        conditions.append("position > :after")
+    rows = views.query(
+        f"SELECT {_cols(TimelineRow)} FROM rm_timeline WHERE {' AND '.join(conditions)} "
+        "ORDER BY position LIMIT :limit",
+        params,
+    )
+    return [TimelineRow(*r) for r in rows]
+
+
+def timeline_cursor(row: TimelineRow) -> str:
+    return encode_cursor("timeline", str(row.position))
+
+
+def timeline_after(
+    views: Views, org: str, unit_ids: Sequence[str], after: int, limit: int = 500
+) -> list[TimelineRow]:
+    """Timeline entries past a log position for the given units (for live streams)."""
+    return timeline_page(
+        views,
+        org,
+        unit_ids=unit_ids,
+        cycle_id=None,
+        first=limit - 1,
+        after=encode_cursor("timeline", str(after)),
+    )
+
+
+# --- KPIs --------------------------------------------------------------------------------
+
+
+def kpis(
+    views: Views, org: str, unit_ids: Sequence[str] | None, *, include_retired: bool = False
+) -> list[KpiRow]:
+    params: dict[str, Any] = {"org": org}
+    conditions = ["organization_id = :org"]
+    if unit_ids is not None:
+        if not unit_ids:
+            return []
+        marks, unit_params = _in_list("u", unit_ids)
+        params.update(unit_params)
+        conditions.append(f"unit_id IN ({marks})")
+    if not include_retired:
+        conditions.append("retired = 0")
+    rows = views.query(
+        f"SELECT {_cols(KpiRow)} FROM rm_kpis WHERE {' AND '.join(conditions)} "
+        "ORDER BY name, kpi_id",
+        params,
+    )
+    return [KpiRow(*r) for r in rows]
+
+
+def kpi_measurements_by_kpi(
+    views: Views, org: str, kpi_ids: Sequence[str]
+) -> list[KpiMeasurementRow]:
+    if not kpi_ids:
+        return []
+    marks, params = _in_list("k", kpi_ids)
+    rows = views.query(
+        f"SELECT {_cols(KpiMeasurementRow, 'm')} FROM rm_kpi_measurements m "
+        "JOIN rm_kpis k ON k.kpi_id = m.kpi_id "
+        f"WHERE k.organization_id = :org AND m.kpi_id IN ({marks}) ORDER BY m.position",
+        {**params, "org": org},
+    )
+    return [KpiMeasurementRow(*r) for r in rows]
+
+
+# --- cursors -----------------------------------------------------------------------------
+
+
+def encode_cursor(kind: str, *parts: str) -> str:
+    return base64.urlsafe_b64encode("|".join((kind, *parts)).encode()).decode()
+
+
+def decode_cursor(cursor: str, kind: str) -> tuple[str, ...]:
+    """The parts of a cursor of this kind, or :class:`InvalidCursor`."""
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode("ascii")).decode()
+    except (binascii.Error, UnicodeError, ValueError):
+        raise InvalidCursor(f"not a {kind} cursor") from None
+    found, *parts = text.split("|")
+    if found != kind or not parts:
+        raise InvalidCursor(f"not a {kind} cursor")
+    return tuple(parts)
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+_POSITION_TABLES = frozenset({"rm_check_ins", "rm_timeline", "rm_kpi_measurements"})
+
+# The unit :unit (if it is the organisation's) and every unit below it.
+_SUBTREE = (
+    "WITH RECURSIVE subtree(unit_id) AS ("
+    "SELECT unit_id FROM rm_units WHERE unit_id = :unit AND organization_id = :org "
+    "UNION ALL SELECT c.unit_id FROM rm_units c JOIN subtree s ON c.parent_id = s.unit_id) "
+)
+
+
+def _cols(row: type[msgspec.Struct], alias: str | None = None) -> str:
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(prefix + name for name in row.__struct_fields__)
+
+
+def _by_keys(
+    views: Views, row: type[msgspec.Struct], table: str, key: str, org: str, ids: Sequence[str]
+) -> list[tuple[Any, ...]]:
+    if not ids:
+        return []
+    marks, params = _in_list("id", ids)
+    return views.query(
+        f"SELECT {_cols(row)} FROM {table} WHERE organization_id = :org AND {key} IN ({marks})",
+        {**params, "org": org},
+    )
+
+
+def _in_list(name: str, values: Sequence[str]) -> tuple[str, dict[str, Any]]:
+    """Placeholders for an IN list, padded to a power of two (repeating the last value)
+    so that only a handful of distinct statements ever reach the statement caches."""
+    unique = list(dict.fromkeys(values))
+    size = 1 << (len(unique) - 1).bit_length()
+    padded = unique + [unique[-1]] * (size - len(unique))
+    marks = ", ".join(f":{name}{i}" for i in range(size))
+    return marks, {f"{name}{i}": value for i, value in enumerate(padded)}
+
+
+def _int_cursor(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise InvalidCursor("not a timeline cursor") from None

@@ -1,0 +1,167 @@
+"""okr-es review, replay, audit export/verify, export and import, run as real processes
+against a demo organisation stored on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from okr_es.application import OKRApplication
+from okr_es.demo import DemoSummary, seed_demo
+from okr_es.settings import Settings
+
+TODAY = "2026-11-23"
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def okr_es(settings: Settings, *args: str) -> Run:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OKR_ES_")}
+    env["OKR_ES_DATA_DIR"] = settings.data_dir
+    if settings.database_url:
+        env["OKR_ES_DATABASE_URL"] = settings.database_url
+        env["OKR_ES_DATABASE_SCHEMA"] = settings.database_schema or ""
+    done = subprocess.run(
+        [sys.executable, "-m", "okr_es.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture
+def demo(settings: Settings) -> DemoSummary:
+    with OKRApplication(settings) as app:
+        return seed_demo(app, today=date.fromisoformat(TODAY))
+
+
+def test_review_as_json_flags_the_hockey_stick(settings: Settings, demo: DemoSummary) -> None:
+    run = okr_es(
+        settings, "review", "--unit", "Team Saksbehandling", "--cycle", "2026 Q3",
+        "--format", "json", "--today", TODAY,
+    )  # fmt: skip
+    assert run.code == 0, run.err
+    review = json.loads(run.out)
+    assert review["hockey_stick"]["flagged"] is True
+    assert "hockey-stick" in [f["code"] for f in review["flags"]]
+
+
+def test_review_as_markdown_and_html(settings: Settings, demo: DemoSummary) -> None:
+    md = okr_es(
+        settings, "review", "--unit", "Team Platform", "--cycle", "2026 Q4", "--today", TODAY
+    )
+    assert md.code == 0, md.err
+    assert md.out.startswith("# Learning review: Team Platform – 2026 Q4")
+    assert "**moved-goalposts**" in md.out and "Aisha Khan" in md.out
+    html = okr_es(
+        settings, "review", "--unit", str(demo.units["Team Platform"]), "--cycle", "2026 Q4",
+        "--format", "html", "--today", TODAY,
+    )  # fmt: skip
+    assert html.code == 0, html.err
+    assert html.out.startswith("<!doctype html>") and "<svg" in html.out
+    # One offline file: nothing is fetched from anywhere.
+    assert "<script" not in html.out and "http" not in html.out and "<link" not in html.out
+
+
+def test_review_of_an_unknown_unit_is_an_error(settings: Settings, demo: DemoSummary) -> None:
+    run = okr_es(settings, "review", "--unit", "Team Nobody", "--cycle", "2026 Q4")
+    assert run.code == 1 and "no unit" in run.err
+
+
+def test_two_replays_are_byte_identical(settings: Settings, demo: DemoSummary) -> None:
+    args = ("replay", "--unit", "Team Hjemmetjenester", "--cycle", "2026 Q4")
+    first, second = okr_es(settings, *args), okr_es(settings, *args)
+    assert first.code == 0, first.err
+    assert first.out == second.out
+    assert "droppet målet" in first.out
+    early = okr_es(settings, *args, "--as-of", "2000-01-01")
+    assert early.code == 0 and "Endringer (0)" in early.out
+
+
+def test_audit_export_verifies_and_tampering_is_caught(
+    settings: Settings, demo: DemoSummary, tmp_path: Path
+) -> None:
+    export = okr_es(settings, "audit", "export", "--cycle", "2026 Q3")
+    assert export.code == 0, export.err
+    file = tmp_path / "q3.jsonl"
+    file.write_text(export.out)
+    verified = okr_es(settings, "audit", "verify", str(file))
+    assert verified.code == 0, verified.err
+    count = len(export.out.splitlines()) - 1
+    assert verified.out.startswith(f"verified {count} events")
+
+    lines = export.out.splitlines()
+    entry = json.loads(lines[4])
+    entry["by"] = str(demo.members["Ingrid Berg"])
+    lines[4] = json.dumps(entry)
+    file.write_text("\n".join(lines) + "\n")
+    tampered = okr_es(settings, "audit", "verify", str(file))
+    assert tampered.code == 1
+    assert "line 5" in tampered.err and "modified" in tampered.err
+
+
+def test_export_and_import_round_trip_into_another_unit(
+    settings: Settings, demo: DemoSummary, tmp_path: Path
+) -> None:
+    exported = okr_es(settings, "export", "--unit", "Team Platform", "--cycle", "2026 Q4")
+    assert exported.code == 0, exported.err
+    file = tmp_path / "platform.json"
+    file.write_text(exported.out)
+    imported = okr_es(
+        settings, "import", str(file), "--organization", "Fjordby kommune",
+        "--unit", "Team Data", "--cycle", "2026 Q4", "--by", "Per Johansen",
+    )  # fmt: skip
+    assert imported.code == 0, imported.err
+    assert "Imported 1 objectives" in imported.out
+    again = okr_es(settings, "export", "--unit", "Team Data", "--cycle", "2026 Q4")
+    titles = [o["title"] for o in json.loads(again.out)["objectives"]]
+    assert titles[-1] == json.loads(exported.out)["objectives"][0]["title"]
+
+
+def test_an_import_that_breaks_a_rule_writes_nothing(
+    settings: Settings, demo: DemoSummary, tmp_path: Path
+) -> None:
+    before = okr_es(settings, "events", "--json").out.count("\n")
+    document = {
+        "objectives": [
+            {
+                "title": "Et gyldig mål",
+                "key_results": [
+                    {"title": "A øker fra 1 til 2", "metric": "increase", "start": 1, "target": 2},
+                    {"title": "B ned fra 5 til 3", "metric": "decrease", "start": 5, "target": 3},
+                ],
+            },
+            {
+                "title": "Et mål med feil tall",
+                "key_results": [
+                    # An increase needs target > start: the second objective is refused.
+                    {"title": "C øker", "metric": "increase", "start": 9, "target": 2},
+                    {"title": "D ned fra 5 til 3", "metric": "decrease", "start": 5, "target": 3},
+                ],
+            },
+        ]
+    }
+    file = tmp_path / "bad.json"
+    file.write_text(json.dumps(document))
+    run = okr_es(
+        settings, "import", str(file), "--organization", "Fjordby kommune",
+        "--unit", "Team Platform", "--cycle", "2026 Q4", "--by", "Aisha Khan",
+    )  # fmt: skip
+    assert run.code == 1
+    assert "metric-mismatch" in run.err
+    assert okr_es(settings, "events", "--json").out.count("\n") == before

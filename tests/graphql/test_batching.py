@@ -1,0 +1,83 @@
+"""No N+1: a dashboard costs a fixed number of statements, however many objectives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gql_helpers import graphql
+from litestar.testing import TestClient
+
+from okr_es.application import OKRApplication
+from okr_es.demo import DemoSummary
+from okr_es.projections.recorder import ViewRecorder
+from okr_es.projections.service import ProjectionService
+
+DASHBOARD = """query($first: Int!) { objectives(first: $first) { edges { node {
+    title progress owner { name } unit { name parent { name } } cycle { label }
+    keyResults { title current progress reportedStatus expectedStatus stale
+                 checkIns { value by { name } } } } } } }"""
+
+
+class CountingViews:
+    """The real views, counting the statements the read API sends."""
+
+    def __init__(self, views: ViewRecorder) -> None:
+        self.views = views
+        self.statements: list[str] = []
+
+    def query(self, statement: str, params: dict[str, Any] | None = None) -> Any:
+        self.statements.append(statement)
+        return self.views.query(statement, params)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.views, name)
+
+
+def statements_for(
+    client: TestClient[Any], service: ProjectionService, token: str, first: int
+) -> tuple[int, int]:
+    counting = CountingViews(service.runner.views)
+    service.runner.views = counting  # type: ignore[assignment]
+    try:
+        body = graphql(client, DASHBOARD, {"first": first}, token=token)
+    finally:
+        service.runner.views = counting.views
+    assert "errors" not in body, body
+    return len(body["data"]["objectives"]["edges"]), len(counting.statements)
+
+
+def add_objectives(okr: OKRApplication, demo: DemoSummary, count: int) -> None:
+    """More objectives for one team this quarter (the policy only warns)."""
+    okr.change_policy(organization_id=demo.organization_id, by=demo.admin_id, mode="warn")
+    for i in range(count):
+        okr.set_objective(
+            organization_id=demo.organization_id,
+            unit_id=demo.units["Team Data"],
+            cycle_id=demo.cycles["2026 Q4"],
+            title=f"Extra objective {i}",
+            owner_id=demo.members["Emil Strand"],
+            key_results=[
+                {"title": f"Rate {i}", "metric": "increase", "start": 0, "target": 10},
+                {"title": f"Launch {i}", "metric": "milestone"},
+            ],
+            by=demo.admin_id,
+        )
+
+
+def test_a_fifty_objective_dashboard_costs_a_bounded_number_of_statements(
+    client: TestClient[Any],
+    okr: OKRApplication,
+    service: ProjectionService,
+    demo: DemoSummary,
+    token: str,
+) -> None:
+    add_objectives(okr, demo, 50 - demo.objectives)
+    assert service.wait_for(okr.position(), timeout=30) >= okr.position()
+
+    few, few_statements = statements_for(client, service, token, 2)
+    many, many_statements = statements_for(client, service, token, 50)
+
+    assert few == 2 and many == 50
+    # objectives, key results, check-ins, cycles, members, units, the units' parents
+    assert many_statements <= 7
+    assert many_statements == few_statements

@@ -1,0 +1,71 @@
+"""Replay and audit export on the stored demo organisation (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+import msgspec
+
+from okr_es.application import OKRApplication
+from okr_es.demo import seed_demo
+from okr_es.event_log import record
+from okr_es.learning.audit import export_lines, verify_lines
+from okr_es.learning.cycle_events import collect_cycle, collect_unit_cycle
+from okr_es.learning.replay import replay_text
+
+TODAY = date(2026, 11, 23)
+
+
+def test_replay_tells_the_timeline_and_the_end_state_the_same_way_twice(
+    app: OKRApplication,
+) -> None:
+    demo = seed_demo(app, today=TODAY)
+    got = collect_unit_cycle(app, demo.units["Team Hjemmetjenester"], demo.cycles["2026 Q4"])
+    first = replay_text(got.events, got.cycle, unit=got.unit_name, names=got.names)
+    again = collect_unit_cycle(app, demo.units["Team Hjemmetjenester"], demo.cycles["2026 Q4"])
+    second = replay_text(again.events, again.cycle, unit=again.unit_name, names=again.names)
+    assert first == second
+    assert "Siri Larsen droppet målet «Mer tid hos brukeren, mindre i bilen»" in first
+    assert "«Mer tid hos brukeren, mindre i bilen»: droppet" in first
+    positions = [p.position for p in got.events]
+    assert positions == sorted(positions)
+
+
+def test_replay_as_of_a_recorded_instant_shows_the_state_then(app: OKRApplication) -> None:
+    demo = seed_demo(app, today=TODAY)
+    got = collect_unit_cycle(app, demo.units["Team Hjemmetjenester"], demo.cycles["2026 Q4"])
+    dropped = next(p for p in got.events if type(p.event).__name__ == "ObjectiveDropped")
+    cut = max(p.event.timestamp for p in got.events if p.position < dropped.position)
+    assert cut < dropped.event.timestamp
+    text = replay_text(got.events, got.cycle, unit=got.unit_name, names=got.names, as_of=cut)
+    assert "droppet målet" not in text
+    assert "«Mer tid hos brukeren, mindre i bilen»: aktivt" in text
+
+
+def test_the_audit_export_of_a_cycle_covers_every_aggregate_it_touches(
+    app: OKRApplication,
+) -> None:
+    demo = seed_demo(app, today=TODAY)
+    cycle_id = demo.cycles["2026 Q3"]
+    events = collect_cycle(app, cycle_id)
+    kinds = {type(p.event).__name__ for p in events}
+    assert {"CycleDefined", "TeamCycleOpened", "ObjectiveSet", "CheckInMade"} <= kinds
+    assert {"ObjectiveClosed", "ReflectionRecorded", "TeamCycleClosed"} <= kinds
+    assert {p.event.originator_id for p in events if type(p.event).__name__ == "CycleDefined"} == {
+        cycle_id
+    }
+    lines = export_lines((record(p.event, p.position) for p in events), {"cycle_id": cycle_id})
+    result = verify_lines(lines)
+    assert result.ok and result.count == len(events)
+    # One unit's export holds only that unit's objectives.
+    unit = demo.units["Team Platform"]
+    only = collect_cycle(app, cycle_id, unit)
+    units = {
+        p.event.unit_id
+        for p in only
+        if type(p.event).__name__ in ("ObjectiveSet", "TeamCycleOpened")
+    }
+    assert units == {unit}
+    first = msgspec.json.decode(lines[0])
+    assert first["event"] == "CycleDefined" and UUID(first["aggregate_id"]) == cycle_id

@@ -1,0 +1,133 @@
+"""The review's rules on hand-made histories: built with the aggregates' own commands in
+memory, reviewed as a pure function (no store)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid5
+
+from okr_es.aggregates.objective import Objective
+from okr_es.aggregates.organization import Policy
+from okr_es.learning.cycle_events import CycleInfo
+from okr_es.learning.review import ReviewPolicy, load_review_policy, review
+
+_NS = UUID("3c1b7c0e-2d4f-4c8a-9e1f-6a5b4c3d2e1f")
+CYCLE = CycleInfo(uuid5(_NS, "q"), "2026 Q3", date(2026, 7, 1), date(2026, 9, 30))
+KARI = uuid5(_NS, "kari")
+
+
+def objective(metric: str = "increase", start: float | None = 0, target: float = 100) -> Any:
+    o = Objective.set(
+        objective_id=uuid5(_NS, "o"),
+        organization_id=uuid5(_NS, "org"),
+        unit_id=uuid5(_NS, "team"),
+        cycle_id=CYCLE.id,
+        title="Raskere svar til innbyggerne",
+        why="",
+        owner_id=KARI,
+        by=KARI,
+    )
+    o.add_key_result(
+        key_result_id=uuid5(_NS, "kr"),
+        title="Andel saker behandlet innen 10 dager",
+        metric=metric,
+        start=start,
+        target=target,
+        unit="percent",
+        policy=Policy(),
+        by=KARI,
+    )
+    return o
+
+
+def check_in(o: Any, week: int, value: float, status: str = "green") -> None:
+    o.check_in(
+        key_result_id=uuid5(_NS, "kr"),
+        value=value,
+        status=status,
+        checked_in_at=datetime(2026, 7, 1, 9, tzinfo=UTC) + timedelta(weeks=week),
+        by=KARI,
+    )
+
+
+def test_three_green_check_ins_with_the_same_value_make_a_zombie() -> None:
+    o = objective()
+    for week, value in enumerate([10, 20, 20, 20], start=1):
+        check_in(o, week, value)
+    result = review(o.collect_events(), CYCLE, today=date(2026, 8, 1))
+    (zombie,) = result.zombies
+    assert (zombie.value, zombie.check_ins) == (20.0, 3)
+    assert "zombie-key-result" in {f.code for f in result.flags}
+
+
+def test_a_yellow_check_in_breaks_the_zombie_run() -> None:
+    o = objective()
+    for week, (value, status) in enumerate([(20, "green"), (20, "yellow"), (20, "green")], start=1):
+        check_in(o, week, value, status)
+    assert review(o.collect_events(), CYCLE, today=date(2026, 8, 1)).zombies == []
+
+
+def test_a_held_threshold_is_never_a_zombie() -> None:
+    o = objective("stay_above", None, 7)
+    for week in range(1, 6):
+        check_in(o, week, 7.5)
+    assert review(o.collect_events(), CYCLE, today=date(2026, 8, 15)).zombies == []
+
+
+def test_progress_spread_over_the_cycle_is_no_hockey_stick() -> None:
+    o = objective()
+    for week in range(1, 14):
+        check_in(o, week, round(week / 13 * 90))
+    result = review(o.collect_events(), CYCLE)
+    assert result.hockey_stick.evaluated and not result.hockey_stick.flagged
+    assert result.rhythm.longest_gap_days == 7
+
+
+def test_progress_reported_only_at_the_end_is_a_hockey_stick() -> None:
+    o = objective()
+    check_in(o, 1, 2)
+    check_in(o, 12, 60)
+    check_in(o, 13, 90)
+    result = review(o.collect_events(), CYCLE)
+    assert result.hockey_stick.flagged
+    assert result.hockey_stick.last_part_starts == date(2026, 9, 12)
+    assert {"hockey-stick", "long-silence", "irregular-check-ins"} <= {f.code for f in result.flags}
+
+
+def test_the_thresholds_can_be_loosened_per_organisation() -> None:
+    o = objective()
+    check_in(o, 1, 2)
+    check_in(o, 12, 60)
+    check_in(o, 13, 90)
+    policy = load_review_policy(
+        b'{"hockey_stick_share": 1.0, "max_gap_days": 90, "min_coverage": 0.1}'
+    )
+    assert policy == ReviewPolicy(hockey_stick_share=1.0, max_gap_days=90, min_coverage=0.1)
+    assert review(o.collect_events(), CYCLE, policy).flags == []
+
+
+def test_a_target_raised_mid_cycle_is_not_a_moved_goalpost() -> None:
+    o = objective()
+    o.adjust_key_result(
+        key_result_id=uuid5(_NS, "kr"), target=120, reason="Vi går raskere enn ventet", by=KARI
+    )
+    assert review(o.collect_events(), CYCLE).moved_goalposts == []
+
+
+def test_the_review_speaks_english_for_english_okrs() -> None:
+    o = Objective.set(
+        objective_id=uuid5(_NS, "en"),
+        organization_id=uuid5(_NS, "org"),
+        unit_id=uuid5(_NS, "team"),
+        cycle_id=CYCLE.id,
+        title="Teams ship to citizens without waiting for us",
+        why="",
+        owner_id=KARI,
+        by=KARI,
+    )
+    result = review(o.collect_events(), CYCLE)
+    assert result.language == "en"
+    # Nobody followed it up: the silence is flagged, in English.
+    silence = next(f for f in result.flags if f.code == "long-silence")
+    assert silence.message.startswith("The longest stretch without a check-in was")
