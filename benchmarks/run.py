@@ -13,7 +13,12 @@ on a server:
 3. Serialisation: encode + decode of real domain events with okr-es' msgspec mapper against
    the eventsourcing library's default JSON mapper.
 
-Run ``python -m benchmarks.run`` (``--quick``, ``--store sqlite|postgres|all``, ``--json``).
+The read side (HTTP command throughput, GraphQL latency, projection lag) is in
+``benchmarks/read_side.py``, the organisation-wide learning review of a cycle in
+``benchmarks/learning.py``; all three suites run by default.
+
+Run ``python -m benchmarks.run`` (``--quick``, ``--suite write|read|learning|all``,
+``--store sqlite|postgres|all``, ``--json``).
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from importlib import metadata
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Protocol
 from uuid import UUID, uuid4
 
@@ -106,6 +112,9 @@ class Result:
     baseline: float
     target: float | None = None
     detail: dict[str, Any] = field(default_factory=dict)
+    # How the target reads: ">=" the ratio is at least the target (rates), "<=" the ratio
+    # is at most the target (latencies), "value<" the value itself is below the target.
+    rule: str = ">="
 
     @property
     def ratio(self) -> float:
@@ -113,7 +122,23 @@ class Result:
 
     @property
     def met(self) -> bool | None:
-        return None if self.target is None else self.ratio >= self.target
+        if self.target is None:
+            return None
+        if self.rule == "value<":
+            return self.value < self.target
+        if self.rule == "<=":
+            return self.ratio <= self.target
+        return self.ratio >= self.target
+
+    def target_text(self) -> str:
+        if self.target is None:
+            return ""
+        verdict = "met" if self.met else "MISSED"
+        if self.rule == "value<":
+            return f"< {fmt_value(self.target)} {self.unit}: {verdict}"
+        if self.rule == "<=":
+            return f"<= {self.target:.2f}x: {verdict}"
+        return f">= {self.target:.0%}: {verdict}"
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "ratio": round(self.ratio, 4), "target_met": self.met}
@@ -685,20 +710,18 @@ def bench_transcoders(sizes: Sizes) -> list[Result]:
 # --- output ------------------------------------------------------------------------------------
 
 
-def fmt_rate(value: float) -> str:
-    return f"{value:,.0f}"
+def fmt_value(value: float) -> str:
+    """Rates as whole numbers, small values (latencies in ms) with two decimals."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
 
 
 def table(results: Sequence[Result]) -> str:
-    header = ("Benchmark", "Store", "okr-es", "Baseline", "Baseline /s", "Ratio", "Target")
+    header = ("Benchmark", "Store", "okr-es", "Baseline", "Baseline value", "Ratio", "Target")
     rows = [header]
     for r in results:
-        target = "" if r.target is None else (
-            f">= {r.target:.0%}: {'met' if r.met else 'MISSED'}"
-        )
         rows.append((
-            r.name, r.store, f"{fmt_rate(r.value)} {r.unit}", r.baseline_name,
-            fmt_rate(r.baseline), f"{r.ratio:.2f}x", target,
+            r.name, r.store, f"{fmt_value(r.value)} {r.unit}", r.baseline_name,
+            fmt_value(r.baseline), f"{r.ratio:.2f}x", r.target_text(),
         ))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     numeric = {2, 4, 5}
@@ -731,6 +754,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a small run (seconds)")
     parser.add_argument("--store", choices=("sqlite", "postgres", "all"), default="all")
     parser.add_argument("--json", action="store_true", help="print results as JSON")
+    parser.add_argument("--suite", choices=("write", "read", "learning", "all"), default="all",
+                        help="write: commands, replay, serialisation; read: HTTP commands, "
+                             "GraphQL latency, projection lag (benchmarks/read_side.py); "
+                             "learning: every team's cycle review (benchmarks/learning.py)")
+    parser.add_argument("--learning-budget", type=float, default=60.0, metavar="SECONDS",
+                        help="learning suite: time review_for team by team for at most this "
+                             "long per store, then extrapolate to every team (each call reads "
+                             "the whole log, so calls cost the same); 0 reviews every team "
+                             "(default %(default)s)")
     parser.add_argument(
         "--postgres-url",
         default=os.environ.get("OKR_ES_BENCH_DATABASE_URL", DEFAULT_POSTGRES_URL),
@@ -738,8 +770,9 @@ def main(argv: Sequence[str] | None = None) -> int:
              "(default: $OKR_ES_BENCH_DATABASE_URL or %(default)s)",
     )
     parser.add_argument("--profile", action="store_true",
-                        help="profile the command phase with cProfile (printed to stderr; "
-                             "the profiler slows the application, so ignore the ratios)")
+                        help="profile the command phase (and, in the learning suite, one "
+                             "review_for and the one-pass review) with cProfile (printed to "
+                             "stderr; the profiler slows the application, so ignore the ratios)")
     args = parser.parse_args(argv)
     sizes = QUICK_SIZES if args.quick else DEFAULT_SIZES
 
@@ -757,41 +790,90 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     started = time.perf_counter()
     results: list[Result] = []
-    for name in stores:
-        context = sqlite_store() if name == "sqlite" else postgres_store(args.postgres_url)
-        with context as store:
-            results += bench_store(store, sizes, args.profile)
-    results += bench_transcoders(sizes)
+    if args.suite in ("write", "all"):
+        for name in stores:
+            context = sqlite_store() if name == "sqlite" else postgres_store(args.postgres_url)
+            with context as store:
+                results += bench_store(store, sizes, args.profile)
+        results += bench_transcoders(sizes)
+    read_side = load_read_side() if args.suite in ("read", "all") else None
+    if read_side is not None:
+        if "postgres" not in stores:
+            log("projection lag needs PostgreSQL: not measured")
+        results += read_side.bench_read(stores, args.postgres_url, args.quick,
+                                        raw_row(stored_check_in_size()))
+    learning = load_learning() if args.suite in ("learning", "all") else None
+    if learning is not None:
+        results += learning.bench_learning(stores, args.postgres_url, args.quick,
+                                           args.learning_budget or None, args.profile)
     elapsed = time.perf_counter() - started
 
     checked = [r for r in results if r.target is not None]
-    all_met = all(r.met for r in checked)
+    commands = [r for r in checked if r.section == "commands"]
     if args.json:
-        print(json.dumps({
+        report: dict[str, Any] = {
             "mode": "quick" if args.quick else "default",
+            "suite": args.suite,
             "sizes": asdict(sizes),
             "environment": environment(),
             "seconds": round(elapsed, 1),
             "skipped": skipped,
             "results": [r.as_dict() for r in results],
-            "command_target": COMMAND_TARGET,
-            "command_target_met": all_met,
-        }, indent=2))
+            "targets_met": all(r.met for r in checked),
+        }
+        if commands:
+            report["command_target"] = COMMAND_TARGET
+            report["command_target_met"] = all(r.met for r in commands)
+        if read_side is not None:
+            report["read_sizes"] = read_side.read_sizes(args.quick)
+        if learning is not None:
+            report["learning_sizes"] = learning.learning_sizes(args.quick)
+        print(json.dumps(report, indent=2))
     else:
         env = environment()
-        print(f"okr-es benchmarks ({'quick' if args.quick else 'default'} run, "
-              f"{elapsed:.0f} s; Python {env['python']}, {env['cpus']} CPUs, "
+        print(f"okr-es benchmarks ({'quick' if args.quick else 'default'} run, suite "
+              f"{args.suite}, {elapsed:.0f} s; Python {env['python']}, {env['cpus']} CPUs, "
               f"eventsourcing {env['eventsourcing']}, SQLite {env['sqlite']})")
         print()
         print(table(results))
         print()
         for r in checked:
             verdict = "met" if r.met else "NOT met"
-            print(f"Command target on {r.store}: application path at {r.ratio:.0%} of the raw "
-                  f"baseline (target >= {COMMAND_TARGET:.0%}): {verdict}")
+            print(f"Target on {r.store}: {r.name} {fmt_value(r.value)} {r.unit}, "
+                  f"{r.ratio:.2f}x {r.baseline_name} (target {r.target_text().split(':')[0]}): "
+                  f"{verdict}")
+        for r in results:
+            if r.section == "learning" and r.target is not None:
+                d = r.detail
+                print(f"Learning review on {r.store}: {d['teams']} teams, {d['log_events']:,} "
+                      f"events in the log ({d['events_reviewed']:,} reviewed), seeded in "
+                      f"{d['seed_seconds']} s; review_for {d['seconds']} s for every team "
+                      f"({d['seconds_per_team']} s per team"
+                      + (f", measured on {d['teams_measured']} teams" if d["extrapolated"]
+                         else "") + f"); raw read + decode {d['raw_seconds']} s")
         for name, problem in skipped.items():
             print(f"{name}: skipped ({problem})")
     return 0
+
+
+def load_learning() -> ModuleType:
+    """``benchmarks.learning``, also when this file is run as a script."""
+    try:
+        from benchmarks import learning
+    except ModuleNotFoundError:  # run as a script: the repository root is not on sys.path
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from benchmarks import learning
+    return learning
+
+
+def load_read_side() -> ModuleType:
+    """``benchmarks.read_side``, also when this file is run as a script."""
+    try:
+        from benchmarks import read_side
+    except ModuleNotFoundError:  # run as a script: the repository root is not on sys.path
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from benchmarks import read_side
+    return read_side
 
 
 if __name__ == "__main__":

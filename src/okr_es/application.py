@@ -316,7 +316,7 @@ class OKRApplication(Application[UUID]):
         if entry is None or entry.revoked or not access_tokens.matches(secret, entry.token_hash):
             raise Unauthenticated("unknown or revoked access token")
         try:
-            org = self._get(Organization, entry.organization_id)
+            org = self._get(Organization, entry.organization_id, copy=False)
         except NotFound:
             raise Unauthenticated("unknown or revoked access token") from None
         stored = org.tokens.get(token_id)
@@ -986,6 +986,11 @@ class OKRApplication(Application[UUID]):
             return self._get(TeamCycle, tc_id)
         except NotFound:
             return None
+
+    def read_aggregate(self, cls: type[A], aggregate_id: UUID) -> A:
+        """The current state of an aggregate for checks that only read it: the shared
+        cached object, not a copy. Callers must never change it or call its commands."""
+        return self._get(cls, aggregate_id, cls.__name__.lower(), copy=False)
 
     def get_aggregate(self, aggregate_id: Any) -> OKRAggregate:
         aid = check.identifier(aggregate_id, "aggregate_id")

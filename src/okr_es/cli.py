@@ -4,6 +4,7 @@ and store administration."""
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
 from collections.abc import Callable, Sequence
 from uuid import UUID
@@ -336,8 +337,6 @@ def _token_revoke(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    import socket
-
     import uvicorn
 
     from okr_es.api.server import create_server_app
@@ -346,7 +345,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         notes = _bootstrap(app, demo=args.demo)
     try:
         # Bound here rather than by uvicorn, so the address printed is the one in use.
-        sock = socket.create_server((args.host, args.port))
+        sock = _listening_socket(args.host, args.port)
     except OSError as e:
         print(f"okr-es: error [cannot-listen]: {args.host}:{args.port}: {e}", file=sys.stderr)
         return EXIT_ERROR
@@ -361,6 +360,25 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     server = uvicorn.Server(uvicorn.Config(create_server_app(settings), lifespan="on"))
     server.run(sockets=[sock])
     return EXIT_OK
+
+
+def _listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP listener whose connections get TCP_NODELAY from asyncio.
+
+    asyncio sets TCP_NODELAY only on sockets whose protocol is IPPROTO_TCP; without it the
+    body of a response, written after its headers, waits for the client's delayed ACK.
+    """
+    info = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+    family, kind, proto, _, address = info[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 def _bootstrap(app: OKRApplication, *, demo: bool) -> list[str]:

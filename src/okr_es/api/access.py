@@ -28,7 +28,7 @@ def organization(okr: OKRApplication, principal: Principal, organization_id: UUI
     """The principal's own organisation, when that is the one named; 404 otherwise."""
     if organization_id != principal.organization_id:
         raise NotFound(f"no Organization {organization_id}", field="organization_id")
-    return okr.get_organization(organization_id)
+    return okr.read_aggregate(Organization, organization_id)
 
 
 def administer(okr: OKRApplication, principal: Principal, organization_id: UUID) -> None:
@@ -47,7 +47,7 @@ def unit_content(
 
 def objective(okr: OKRApplication, principal: Principal, objective_id: UUID) -> None:
     target = _owned(okr, principal, Objective, objective_id, "objective_id")
-    org = okr.get_organization(target.organization_id)
+    org = okr.read_aggregate(Organization, target.organization_id)
     rule.require(
         rule.may_write_okrs(org, principal.member_id, target.unit_id, target.owner_id),
         "change this objective",
@@ -56,7 +56,7 @@ def objective(okr: OKRApplication, principal: Principal, objective_id: UUID) -> 
 
 def initiative(okr: OKRApplication, principal: Principal, initiative_id: UUID) -> None:
     target = _owned(okr, principal, Initiative, initiative_id, "initiative_id")
-    org = okr.get_organization(target.organization_id)
+    org = okr.read_aggregate(Organization, target.organization_id)
     rule.require(
         rule.may_write_okrs(org, principal.member_id, target.unit_id, target.owner_id),
         "change this initiative",
@@ -65,7 +65,7 @@ def initiative(okr: OKRApplication, principal: Principal, initiative_id: UUID) -
 
 def kpi(okr: OKRApplication, principal: Principal, kpi_id: UUID) -> None:
     target = _owned(okr, principal, Kpi, kpi_id, "kpi_id")
-    org = okr.get_organization(target.organization_id)
+    org = okr.read_aggregate(Organization, target.organization_id)
     rule.require(rule.may_write_okrs(org, principal.member_id, target.unit_id), "change this KPI")
 
 
@@ -99,11 +99,10 @@ def _owned(
     """An aggregate of the principal's organisation; anything else is 'not found'."""
     missing = NotFound(f"no {cls.__name__} {aggregate_id}", field=field)
     try:
-        found = okr.get_aggregate(aggregate_id)
+        # Guards only read: the shared cached state, without the copy a command needs.
+        found = okr.read_aggregate(cls, aggregate_id)
     except NotFound:
         raise missing from None
-    if not isinstance(found, cls):
-        raise missing
     if getattr(found, "organization_id", None) != principal.organization_id:
         raise missing
     return found

@@ -49,6 +49,19 @@ class ViewRecorder:
                 projection.apply(sql, event, position)
             self._insert_tracking(sql, Tracking(projection.name, batch[-1][0]))
 
+    def apply_together(
+        self, batches: Sequence[tuple[Projection, Sequence[tuple[int, Any]]]]
+    ) -> None:
+        """Apply several projections' batches in ONE transaction, each with its position."""
+        batches = [(projection, batch) for projection, batch in batches if batch]
+        if not batches:
+            return
+        with self._transaction() as sql:
+            for projection, batch in batches:
+                for position, event in batch:
+                    projection.apply(sql, event, position)
+                self._insert_tracking(sql, Tracking(projection.name, batch[-1][0]))
+
     def reset(self, projection: Projection) -> None:
         """Drop the projection's tables and forget its position, for a rebuild."""
         with self._transaction() as sql:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from eventsourcing.persistence import IntegrityError
+
 from okr_es.application import OKRApplication
 from okr_es.errors import NotFound
 from okr_es.projections.base import Projection
@@ -35,29 +37,56 @@ class ProjectionRunner:
         self.app = app
         self.projections = list(projections) if projections is not None else all_projections()
         self.views = ViewRecorder(app.factory.tracking_recorder(), self.projections)
+        self._positions: dict[str, int] | None = None
 
     def catch_up(self, batch_size: int = BATCH_SIZE) -> int:
-        """Apply every event not yet applied; returns how many events were read."""
+        """Apply every event not yet applied; returns how many events were read.
+
+        All projections advance in one transaction per batch. Their positions are kept in
+        memory between calls (this runner is normally their only writer); if another
+        runner moved them meanwhile, the tracking insert refuses the batch, and the
+        positions are read again before retrying.
+        """
         read = 0
         while True:
-            positions = {p.name: self.views.position(p) for p in self.projections}
+            positions = self._known_positions()
             start = min(positions.values()) + 1
             notifications = self.app.notifications(start, batch_size)
             if not notifications:
                 return read
-            read += len(notifications)
             events: list[tuple[int, Any]] = [(n.id, self.app.decode(n)) for n in notifications]
-            for projection in self.projections:
-                done = positions[projection.name]
-                self.views.apply(projection, [(pos, e) for pos, e in events if pos > done])
+            batches = [
+                (p, [(pos, e) for pos, e in events if pos > positions[p.name]])
+                for p in self.projections
+            ]
+            try:
+                self.views.apply_together(batches)
+            except IntegrityError:
+                self._positions = None
+                if self._known_positions() == positions:
+                    raise  # not another runner: a projection itself is broken
+                continue
+            read += len(notifications)
+            last = notifications[-1].id
+            self._positions = {name: max(done, last) for name, done in positions.items()}
             if len(notifications) < batch_size:
                 return read
+
+    def applied(self) -> int:
+        """The log position every projection has applied (from memory when known)."""
+        return min(self._known_positions().values(), default=0)
+
+    def _known_positions(self) -> dict[str, int]:
+        if self._positions is None:
+            self._positions = self.positions()
+        return self._positions
 
     def rebuild(self, name: str | None = None) -> int:
         """Drop and replay one projection (or all) from position 0."""
         chosen = self.projection(name) if name else self.projections
         for projection in chosen if isinstance(chosen, list) else [chosen]:
             self.views.reset(projection)
+        self._positions = None
         return self.catch_up()
 
     def projection(self, name: str) -> Projection:

@@ -112,7 +112,7 @@ class ProjectionService:
                     return
             try:
                 self.runner.catch_up()
-                reached = min(self.runner.positions().values(), default=0)
+                reached = self.runner.applied()
             except Exception:  # keep serving reads; the next save retries the catch-up
                 self.failures += 1
                 log.exception("read models could not catch up; retrying on the next save")

@@ -80,7 +80,7 @@ class ProjectionWorker:
 
     def _catch_up(self, conn: psycopg.Connection[Any]) -> int:
         self.runner.catch_up()
-        position = min(self.runner.positions().values(), default=0)
+        position = self.runner.applied()
         conn.execute(
             sql.SQL("SELECT pg_notify({}, {})").format(
                 sql.Literal(read_models_channel(self.app)), sql.Literal(str(position))

@@ -8,13 +8,23 @@ reader's organisation, except the two that the design lets touch the event store
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 import anyio.to_thread
 import strawberry
 
-from okr_es.api.graphql import history
+from okr_es.api.graphql import history, learning
+from okr_es.api.graphql.learning_types import (
+    CopyPasteCheck,
+    CycleEventConnection,
+    LintReport,
+    Review,
+    copy_paste_of,
+    event_page_of,
+    lint_report_of,
+    review_of,
+)
 from okr_es.api.graphql.types import (
     Cycle,
     HistoryEvent,
@@ -184,6 +194,75 @@ class Query:
             aggregate_id,
         )
         return [history_event(e) for e in events]
+
+    @strawberry.field(
+        description="The quality lint of the unit's stored OKR set in the cycle: the kind of "
+        "every key result and every finding."
+    )
+    async def lint(self, info: Info, unit_id: UUID, cycle_id: UUID) -> LintReport:
+        report = await anyio.to_thread.run_sync(
+            learning.lint_report,
+            info.context.application,
+            info.context.reader.organization_id,
+            unit_id,
+            cycle_id,
+        )
+        return lint_report_of(report)
+
+    @strawberry.field(
+        description="The unit's OKR set compared with its previous cycle's (null: the unit "
+        "set no OKRs in an earlier cycle)."
+    )
+    async def copy_paste(self, info: Info, unit_id: UUID, cycle_id: UUID) -> CopyPasteCheck | None:
+        found = await anyio.to_thread.run_sync(
+            learning.copy_paste,
+            info.context.application,
+            info.context.reader.organization_id,
+            unit_id,
+            cycle_id,
+        )
+        return None if found is None else copy_paste_of(found)
+
+    @strawberry.field(
+        description="The learning review of the unit's cycle, up to today (default: the "
+        "server's today; a running cycle is judged only as far as today)."
+    )
+    async def review(
+        self, info: Info, unit_id: UUID, cycle_id: UUID, today: date | None = None
+    ) -> Review:
+        result = await anyio.to_thread.run_sync(
+            learning.learning_review,
+            info.context.application,
+            info.context.reader.organization_id,
+            unit_id,
+            cycle_id,
+            today or info.context.today(),
+        )
+        return review_of(result)
+
+    @strawberry.field(
+        description="Every event of the aggregates the cycle touches (the cycle, its team "
+        "cycles, objectives and linked initiatives; with unitId only that unit's), by log "
+        "position, for auditors. `after` is a position (endCursor), first at most 200."
+    )
+    async def events(
+        self,
+        info: Info,
+        cycle_id: UUID,
+        unit_id: UUID | None = None,
+        after: int | None = None,
+        first: int = 50,
+    ) -> CycleEventConnection:
+        page = await anyio.to_thread.run_sync(
+            learning.cycle_events,
+            info.context.application,
+            info.context.reader.organization_id,
+            cycle_id,
+            unit_id,
+            after,
+            first,
+        )
+        return event_page_of(page, after)
 
 
 def _text(value: UUID | None) -> str | None:
