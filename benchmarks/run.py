@@ -760,8 +760,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "learning: every team's cycle review (benchmarks/learning.py)")
     parser.add_argument("--learning-budget", type=float, default=60.0, metavar="SECONDS",
                         help="learning suite: time review_for team by team for at most this "
-                             "long per store, then extrapolate to every team (each call reads "
-                             "the whole log, so calls cost the same); 0 reviews every team "
+                             "long per store, then extrapolate to every team (teams are the "
+                             "same size, so calls cost about the same); 0 reviews every team "
                              "(default %(default)s)")
     parser.add_argument(
         "--postgres-url",
@@ -771,7 +771,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--profile", action="store_true",
                         help="profile the command phase (and, in the learning suite, one "
-                             "review_for and the one-pass review) with cProfile (printed to "
+                             "review_for and of reviews_for) with cProfile (printed to "
                              "stderr; the profiler slows the application, so ignore the ratios)")
     args = parser.parse_args(argv)
     sizes = QUICK_SIZES if args.quick else DEFAULT_SIZES
@@ -847,7 +847,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 d = r.detail
                 print(f"Learning review on {r.store}: {d['teams']} teams, {d['log_events']:,} "
                       f"events in the log ({d['events_reviewed']:,} reviewed), seeded in "
-                      f"{d['seed_seconds']} s; review_for {d['seconds']} s for every team "
+                      f"{d['seed_seconds']} s; reviews_for {d['reviews_for_seconds']} s for "
+                      f"every team; review_for {d['review_for_seconds']} s for every team "
                       f"({d['seconds_per_team']} s per team"
                       + (f", measured on {d['teams_measured']} teams" if d["extrapolated"]
                          else "") + f"); raw read + decode {d['raw_seconds']} s")

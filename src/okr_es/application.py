@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, TypeVar
@@ -94,6 +95,8 @@ class OKRApplication(Application[UUID]):
         # Per instance, so each application follows its own settings.
         self.snapshotting_intervals = {Objective: self.settings.snapshot_interval}  # type: ignore[misc]
         self._save_listeners: list[Callable[[int], None]] = []
+        self._created: dict[str, tuple[list[UUID], int]] = {}
+        self._created_lock = threading.Lock()
         self._token_index = TokenIndex(self.notifications, self.decode)
 
     def on_saved(self, listener: Callable[[int], None]) -> None:
@@ -1016,9 +1019,9 @@ class OKRApplication(Application[UUID]):
         return self.recorder.select_notifications(start=start, limit=limit, topics=topics)
 
     def all_notifications(
-        self, topics: Sequence[str] = (), page: int = 1000
+        self, topics: Sequence[str] = (), page: int = 1000, start: int = 1
     ) -> Iterator[Notification]:
-        start = 1
+        """The log from ``start`` on (only ``topics``, if given), read in pages."""
         while True:
             batch = self.notifications(start, page, topics)
             yield from batch
@@ -1052,9 +1055,19 @@ class OKRApplication(Application[UUID]):
         return aggregate
 
     def _all(self, cls: type[A]) -> list[A]:
-        created = getattr(cls, _CREATED_EVENT[cls])
-        ids = [n.originator_id for n in self.all_notifications(topics=[get_topic(created)])]
-        return [self._get(cls, UUID(str(i))) for i in ids]
+        """Every aggregate of a kind, in creation order.
+
+        The ids are found from the creation events and remembered with the log position
+        read up to, so later calls only look at the part of the log written since.
+        """
+        topic = get_topic(getattr(cls, _CREATED_EVENT[cls]))
+        with self._created_lock:
+            known, seen = self._created.get(topic, ([], 0))
+            fresh = list(self.all_notifications(topics=[topic], start=seen + 1))
+            if fresh:
+                known = [*known, *(UUID(str(n.originator_id)) for n in fresh)]
+                self._created[topic] = (known, fresh[-1].id)
+        return [self._get(cls, i) for i in known]
 
     def _organization_and_actor(
         self, organization_id: Any, by: Any, *, for_change: bool = False

@@ -1,12 +1,14 @@
 """The learning analyses on stored data: reviews, OKR set documents and copy-paste checks.
 
 Each function here collects what it needs from the application (never writing) and hands
-it to the pure analysis: `review_for` → :func:`okr_es.learning.review.review`,
+it to the pure analysis: `review_for` (one unit) and `reviews_for` (every unit of an
+organisation, one pass over the log) → :func:`okr_es.learning.review.review`,
 `copy_paste_for` → :func:`okr_es.learning.copy_paste.compare`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,9 +22,11 @@ from okr_es.errors import InvalidInput, NotFound
 from okr_es.learning.copy_paste import CarryOver, ComparePolicy, Comparison, compare
 from okr_es.learning.cycle_events import (
     CycleInfo,
+    collect_team_cycles,
     collect_unit_cycle,
     cycle_info,
     earlier_cycles,
+    member_names,
 )
 from okr_es.learning.okr_set import KeyResult, OkrSet
 from okr_es.learning.okr_set import Objective as SetObjective
@@ -36,6 +40,7 @@ __all__ = [
     "member_id",
     "okr_set_for",
     "review_for",
+    "reviews_for",
 ]
 
 # How many earlier cycles the sandbagging streak may look back through.
@@ -50,15 +55,21 @@ def review_for(
     *,
     today: date | None = None,
 ) -> Review:
-    """Review the unit's cycle, continuing the sandbagging streak of its earlier cycles."""
+    """Review the unit's cycle, continuing the sandbagging streak of its earlier cycles.
+
+    Reads only the unit's team cycles and objectives (per aggregate, see
+    :func:`okr_es.learning.cycle_events.collect_unit_cycle`); the organisation's cycles
+    and names are read once for all the cycles reviewed."""
     policy = policy or ReviewPolicy()
-    collected = collect_unit_cycle(app, unit_id, cycle_id)
+    organization_id = _cycle(app, cycle_id).organization_id
+    cycles = app.cycles(organization_id)
+    names = member_names(app, organization_id, cycles=cycles)
+    collected = collect_unit_cycle(app, unit_id, cycle_id, names=names)
     # Oldest first, so each review can continue the streak of the one before it.
-    history = earlier_cycles(app, unit_id, collected.cycle)[: max(0, policy.sandbagging_cycles - 1)]
-    history = history[:_MAX_HISTORY]
+    history = earlier_cycles(app, unit_id, collected.cycle, cycles=cycles)[: _history_depth(policy)]
     previous: Review | None = None
     for earlier in reversed(history):
-        got = collect_unit_cycle(app, unit_id, earlier.id)
+        got = collect_unit_cycle(app, unit_id, earlier.id, names=names)
         previous = review(
             got.events,
             got.cycle,
@@ -78,6 +89,77 @@ def review_for(
         today=today,
         previous=previous,
     )
+
+
+def reviews_for(
+    app: OKRApplication,
+    organization_id: UUID,
+    cycle_id: UUID,
+    policy: ReviewPolicy | None = None,
+    *,
+    today: date | None = None,
+    unit_ids: Iterable[UUID] | None = None,
+) -> dict[UUID, Review]:
+    """Every unit's review of a cycle, each exactly what :func:`review_for` gives, from
+    ONE pass over the log (:func:`okr_es.learning.cycle_events.collect_team_cycles`) for
+    the cycle and the earlier cycles the sandbagging streak looks back through.
+
+    ``unit_ids``: the units to review, in this order; by default every unit of the
+    organisation that set OKRs in the cycle (has a team cycle), in the organisation's
+    order. Reviews by unit id."""
+    policy = policy or ReviewPolicy()
+    cycle = _cycle(app, cycle_id)
+    if cycle.organization_id != organization_id:
+        raise NotFound(f"no cycle {cycle_id} in this organisation", field="cycle")
+    org = app.read_aggregate(Organization, organization_id)  # shared: only read here
+    cycles = app.cycles(organization_id)
+    names = member_names(app, organization_id, cycles=cycles)
+    depth = _history_depth(policy)
+    # Latest first, as earlier_cycles orders them (before filtering per unit).
+    before = sorted(
+        (c for c in cycles if c.end < cycle.start), key=lambda c: (c.end, c.start), reverse=True
+    )
+    earlier = [cycle_info(c) for c in before] if depth else []
+    grouped = collect_team_cycles(app, [cycle.id, *(c.id for c in earlier)])
+    if unit_ids is None:
+        units = [u for u in org.units if (u, cycle.id) in grouped]
+    else:
+        units = list(unit_ids)
+        for unit_id in units:
+            if unit_id not in org.units:
+                raise NotFound(f"no unit {unit_id} in {org.name}", field="unit")
+    info = cycle_info(cycle)
+    reviews: dict[UUID, Review] = {}
+    for unit_id in units:
+        unit = org.units[unit_id].name
+        history = [c for c in earlier if (unit_id, c.id) in grouped][:depth]
+        previous: Review | None = None
+        for past in reversed(history):
+            previous = review(
+                grouped[(unit_id, past.id)],
+                past,
+                policy,
+                unit=unit,
+                unit_id=unit_id,
+                names=names,
+                previous=previous,
+            )
+        reviews[unit_id] = review(
+            grouped.get((unit_id, cycle.id), []),
+            info,
+            policy,
+            unit=unit,
+            unit_id=unit_id,
+            names=names,
+            today=today,
+            previous=previous,
+        )
+    return reviews
+
+
+def _history_depth(policy: ReviewPolicy) -> int:
+    """How many earlier cycles a review chains for the sandbagging streak."""
+    return min(max(0, policy.sandbagging_cycles - 1), _MAX_HISTORY)
 
 
 @dataclass(frozen=True)
@@ -151,10 +233,11 @@ def copy_paste_for(
 
 
 def _cycle(app: OKRApplication, cycle_id: UUID) -> Cycle:
-    cycle = app.get_aggregate(cycle_id)
-    if not isinstance(cycle, Cycle):
-        raise NotFound(f"no cycle {cycle_id}", field="cycle")
-    return cycle
+    """The cycle, shared from the cache: only read it."""
+    try:
+        return app.read_aggregate(Cycle, cycle_id)
+    except NotFound:
+        raise NotFound(f"no cycle {cycle_id}", field="cycle") from None
 
 
 def _document_objective(
