@@ -135,6 +135,10 @@ def _postgres_env(url: str, schema: str | None, pool_size: int) -> dict[str, str
         # PostgreSQL restart; the recorder retries statements that hit a dead connection
         # (a pre-ping instead would cost a round trip per statement).
         "POSTGRES_CONNECT_TIMEOUT": "5",
+        # Saves in one round trip under the library's table lock (see that module).
+        "APPLICATION_RECORDER_TOPIC": (
+            "okr_es.persistence.postgres_recorder:OKRPostgresApplicationRecorder"
+        ),
     }
     chosen_schema = schema or next(iter(query.get("schema", [])), None)
     if chosen_schema:

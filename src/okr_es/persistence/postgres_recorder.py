@@ -1,0 +1,232 @@
+"""A PostgreSQL application recorder that saves in one round trip, with the library's lock.
+
+Why this exists: eventsourcing's ``PostgresApplicationRecorder`` makes every save run
+``SET LOCAL lock_timeout``, ``LOCK TABLE … IN EXCLUSIVE MODE``, ``NOTIFY`` and the
+``INSERT … RETURNING notification_id`` as separate (pipelined) statements inside an explicit
+transaction: about a dozen client/server waits per save while the table lock is held, so
+concurrent writers serialise at a few hundred saves per second (DESIGN §8).
+
+The library's own alternative, ``POSTGRES_ENABLE_DB_FUNCTIONS``, calls a server-side function
+that takes *no* table lock: notification ids are then issued in a different order from the
+one in which transactions commit, and a follower reading the log from its last seen id skips
+events that commit late with lower ids. It also drops the tracking rows of process recorders.
+
+Here the same four steps run inside one PL/pgSQL function (created with the tables, named
+after the events table), called as a single statement on the pool's autocommit connection:
+the statement is its own transaction, so taking the lock, inserting, queueing the NOTIFY
+and committing cost one round trip, and the ``EXCLUSIVE`` lock is still held until commit —
+ids are issued in commit order exactly as with the library's path. A duplicate
+``(originator_id, originator_version)`` raises PostgreSQL's unique violation from inside the
+function, which surfaces as the library's ``IntegrityError`` (optimistic concurrency control
+depends on it). Reading, tracking and LISTEN-based subscriptions are the base class's.
+
+When a save carries a ``tracking`` record (process recorders only), the tracking row and the
+function call share one explicit, pipelined transaction, as in the library.
+
+Selected through the library's ``APPLICATION_RECORDER_TOPIC`` (see ``okr_es.settings``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import (
+    InterfaceError,
+    OperationalError,
+    ProcessRecorder,
+    ProgrammingError,
+    StoredEvent,
+    Tracking,
+)
+from eventsourcing.postgres import (
+    PostgresApplicationRecorder,
+    PostgresDatastore,
+    PostgresTrackingRecorder,
+)
+from eventsourcing.utils import retry
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.sql import SQL, Identifier
+
+__all__ = [
+    "OKRPostgresApplicationRecorder",
+    "OKRPostgresProcessRecorder",
+    "insert_function_name",
+]
+
+_FUNCTION_PREFIX = "okr_insert_"
+
+
+def insert_function_name(events_table_name: str) -> str:
+    """The insert function's name for an events table, within PostgreSQL's 63-byte limit."""
+    name = _FUNCTION_PREFIX + events_table_name
+    if len(name.encode()) <= PostgresApplicationRecorder.MAX_IDENTIFIER_LEN:
+        return name
+    digest = hashlib.sha256(events_table_name.encode()).hexdigest()[:16]
+    return f"{_FUNCTION_PREFIX}{events_table_name[:30]}_{digest}"
+
+
+class OKRPostgresApplicationRecorder(PostgresApplicationRecorder):
+    """PostgresApplicationRecorder whose saves are one locked server-side function call."""
+
+    def __init__(
+        self,
+        datastore: PostgresDatastore,
+        *,
+        events_table_name: str = "stored_events",
+    ):
+        super().__init__(datastore, events_table_name=events_table_name)
+        self.okr_insert_function_name = insert_function_name(self.events_table_name)
+        schema = Identifier(self.datastore.schema)
+        function = Identifier(self.okr_insert_function_name)
+        table = Identifier(self.events_table_name)
+        id_type = Identifier(self.datastore.originator_id_type)
+        # The lock comment in PostgresApplicationRecorder._lock_table explains why the
+        # EXCLUSIVE lock is needed: ids must be issued in commit order, or followers of
+        # the log pass over ids whose rows become visible later. The lock timeout is a
+        # parameter (not baked in) so applications sharing a schema cannot disagree.
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE OR REPLACE FUNCTION {schema}.{function}("
+                "p_originator_ids {id_type}[], "
+                "p_originator_versions bigint[], "
+                "p_topics text[], "
+                "p_states bytea[], "
+                "p_lock_timeout text) "
+                "RETURNS SETOF bigint "
+                "LANGUAGE plpgsql "
+                "AS $BODY$ "
+                "BEGIN "
+                "PERFORM set_config('lock_timeout', p_lock_timeout, true); "
+                "LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "
+                "NOTIFY {channel}; "
+                "RETURN QUERY "
+                "INSERT INTO {schema}.{table} "
+                "(originator_id, originator_version, topic, state) "
+                "SELECT e.originator_id, e.originator_version, e.topic, e.state "
+                "FROM unnest(p_originator_ids, p_originator_versions, p_topics, p_states) "
+                "WITH ORDINALITY "
+                "AS e(originator_id, originator_version, topic, state, n) "
+                "ORDER BY e.n "
+                "RETURNING notification_id; "
+                "END; "
+                "$BODY$"
+            ).format(
+                schema=schema,
+                function=function,
+                table=table,
+                id_type=id_type,
+                channel=Identifier(self.channel_name),
+            )
+        )
+        self.okr_insert_statement = SQL(
+            "SELECT notification_id FROM {schema}.{function}("
+            "%s::{id_type}[], %s::bigint[], %s::text[], %s::bytea[], %s::text) "
+            "AS t(notification_id)"
+        ).format(schema=schema, function=function, id_type=id_type)
+        self.okr_lock_timeout = f"{int(self.datastore.lock_timeout)}s"
+
+    def _okr_insert_params(self, stored_events: Sequence[StoredEvent]) -> tuple[Any, ...]:
+        return (
+            [e.originator_id for e in stored_events],
+            [e.originator_version for e in stored_events],
+            [e.topic for e in stored_events],
+            [e.state for e in stored_events],
+            self.okr_lock_timeout,
+        )
+
+    def _okr_needs_transaction(self, **kwargs: Any) -> bool:
+        """Whether the save writes more than events (a process recorder's tracking row)."""
+        return False
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        if self._okr_needs_transaction(**kwargs):
+            return self._okr_insert_in_transaction(stored_events, **kwargs)
+        if not stored_events:
+            return None
+        params = self._okr_insert_params(stored_events)
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            # Autocommit: this one statement is the whole transaction (lock, insert,
+            # NOTIFY and commit), so the save costs a single round trip.
+            assert conn.autocommit
+            curs.execute(self.okr_insert_statement, params, prepare=True)
+            return self._okr_fetch_ids(curs, stored_events)
+
+    def _okr_insert_in_transaction(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        exc: Exception | None = None
+        notification_ids: Sequence[int] | None = None
+        with self.datastore.get_connection() as conn:
+            with conn.pipeline() as pipeline, conn.transaction():
+                with conn.cursor() as curs:
+                    self._insert_events(curs, stored_events, **kwargs)
+                if stored_events:
+                    with conn.cursor() as curs:
+                        try:
+                            curs.execute(
+                                self.okr_insert_statement,
+                                self._okr_insert_params(stored_events),
+                                prepare=True,
+                            )
+                            # Sync now, so a unique violation raises IntegrityError here
+                            # rather than an InternalError later, at commit.
+                            pipeline.sync()
+                            notification_ids = self._okr_fetch_ids(curs, stored_events)
+                        except Exception as e:
+                            # Re-raised once the pipeline has exited (avoids its warning).
+                            exc = e
+            if exc:
+                raise exc
+        return notification_ids
+
+    @staticmethod
+    def _okr_fetch_ids(
+        curs: Cursor[DictRow], stored_events: Sequence[StoredEvent]
+    ) -> list[int]:
+        notification_ids = [row["notification_id"] for row in curs.fetchall()]
+        if len(notification_ids) != len(stored_events):
+            msg = (
+                "Couldn't get all notification IDs "
+                f"(got {len(notification_ids)}, expected {len(stored_events)})"
+            )
+            raise ProgrammingError(msg)
+        return notification_ids
+
+
+class OKRPostgresProcessRecorder(
+    PostgresTrackingRecorder, OKRPostgresApplicationRecorder, ProcessRecorder
+):
+    """Process recorder on the same insert function; tracking shares the transaction."""
+
+    def __init__(
+        self,
+        datastore: PostgresDatastore,
+        *,
+        events_table_name: str = "stored_events",
+        tracking_table_name: str = "notification_tracking",
+    ):
+        super().__init__(
+            datastore,
+            tracking_table_name=tracking_table_name,
+            events_table_name=events_table_name,
+        )
+
+    def _okr_needs_transaction(self, **kwargs: Any) -> bool:
+        return kwargs.get("tracking") is not None
+
+    def _insert_events(
+        self,
+        curs: Cursor[DictRow],
+        stored_events: Sequence[StoredEvent],
+        **kwargs: Any,
+    ) -> None:
+        tracking: Tracking | None = kwargs.get("tracking")
+        if tracking is not None:
+            self._insert_tracking(curs, tracking=tracking)
+        super()._insert_events(curs, stored_events, **kwargs)
