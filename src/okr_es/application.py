@@ -990,9 +990,18 @@ class OKRApplication(Application[UUID]):
         except NotFound:
             return None
 
-    def read_aggregate(self, cls: type[A], aggregate_id: UUID) -> A:
-        """The current state of an aggregate for checks that only read it: the shared
-        cached object, not a copy. Callers must never change it or call its commands."""
+    def read_aggregate(self, cls: type[A], aggregate_id: UUID, *, fresh: bool = True) -> A:
+        """The state of an aggregate for checks that only read it: the shared cached
+        object, not a copy. Callers must never change it or call its commands.
+
+        ``fresh=False`` answers from this process's cache without asking the store when
+        the aggregate is cached (a change made by another process moments ago may not be
+        seen yet); otherwise the store is asked for events newer than the cached copy.
+        """
+        if not fresh:
+            cached = self._cached(cls, aggregate_id)
+            if cached is not None:
+                return cached
         return self._get(cls, aggregate_id, cls.__name__.lower(), copy=False)
 
     def get_aggregate(self, aggregate_id: Any) -> OKRAggregate:

@@ -1,8 +1,10 @@
 """Guards for the command endpoints: find what a command targets, then ask authorization.
 
 Another organisation's ids answer exactly like ids that do not exist (404), so a request
-never learns what other organisations hold. The decision itself is made by the pure
-functions in :mod:`okr_es.authorization`.
+never learns what other organisations hold. Guards read this process's cached state: the
+organisation was refreshed by the request's authentication, and a target changed by
+another process a moment ago is at worst judged by its previous owner and unit. The
+decision itself is made by the pure functions in :mod:`okr_es.authorization`.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ def organization(okr: OKRApplication, principal: Principal, organization_id: UUI
     """The principal's own organisation, when that is the one named; 404 otherwise."""
     if organization_id != principal.organization_id:
         raise NotFound(f"no Organization {organization_id}", field="organization_id")
-    return okr.read_aggregate(Organization, organization_id)
+    # The request's authentication has just brought this organisation up to date.
+    return okr.read_aggregate(Organization, organization_id, fresh=False)
 
 
 def administer(okr: OKRApplication, principal: Principal, organization_id: UUID) -> None:
@@ -47,7 +50,7 @@ def unit_content(
 
 def objective(okr: OKRApplication, principal: Principal, objective_id: UUID) -> None:
     target = _owned(okr, principal, Objective, objective_id, "objective_id")
-    org = okr.read_aggregate(Organization, target.organization_id)
+    org = okr.read_aggregate(Organization, target.organization_id, fresh=False)
     rule.require(
         rule.may_write_okrs(org, principal.member_id, target.unit_id, target.owner_id),
         "change this objective",
@@ -56,7 +59,7 @@ def objective(okr: OKRApplication, principal: Principal, objective_id: UUID) -> 
 
 def initiative(okr: OKRApplication, principal: Principal, initiative_id: UUID) -> None:
     target = _owned(okr, principal, Initiative, initiative_id, "initiative_id")
-    org = okr.read_aggregate(Organization, target.organization_id)
+    org = okr.read_aggregate(Organization, target.organization_id, fresh=False)
     rule.require(
         rule.may_write_okrs(org, principal.member_id, target.unit_id, target.owner_id),
         "change this initiative",
@@ -65,7 +68,7 @@ def initiative(okr: OKRApplication, principal: Principal, initiative_id: UUID) -
 
 def kpi(okr: OKRApplication, principal: Principal, kpi_id: UUID) -> None:
     target = _owned(okr, principal, Kpi, kpi_id, "kpi_id")
-    org = okr.read_aggregate(Organization, target.organization_id)
+    org = okr.read_aggregate(Organization, target.organization_id, fresh=False)
     rule.require(rule.may_write_okrs(org, principal.member_id, target.unit_id), "change this KPI")
 
 
@@ -100,7 +103,7 @@ def _owned(
     missing = NotFound(f"no {cls.__name__} {aggregate_id}", field=field)
     try:
         # Guards only read: the shared cached state, without the copy a command needs.
-        found = okr.read_aggregate(cls, aggregate_id)
+        found = okr.read_aggregate(cls, aggregate_id, fresh=False)
     except NotFound:
         raise missing from None
     if getattr(found, "organization_id", None) != principal.organization_id:
