@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from uuid import UUID
 
 import msgspec
+import psycopg
 from eventsourcing.persistence import PersistenceError
 
 from okr_es.aggregates import validation as check
@@ -37,14 +38,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OkrSetError as e:
         print(f"okr-es: error [invalid-document]: {e}", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
+        return EXIT_OK
     except OSError as e:
         print(f"okr-es: error [unreadable-file]: {e}", file=sys.stderr)
         return EXIT_ERROR
     except PersistenceError as e:
         print(f"okr-es: the event store is not usable: {e}", file=sys.stderr)
         return EXIT_STORE
-    except BrokenPipeError:
-        return EXIT_OK
+    except psycopg.Error as e:
+        # E.g. a worker's LISTEN connection dropped: exit so a supervisor restarts it.
+        print(f"okr-es: the PostgreSQL connection failed: {e}", file=sys.stderr)
+        return EXIT_STORE
 
 
 def _parser() -> argparse.ArgumentParser:
