@@ -288,9 +288,20 @@ def run_load(base_url: str, token: str, plans: list[list[list[Any]]], warmup: in
 
 
 def bench_http(store: str, settings: Settings, sizes: ReadSizes) -> list[Result]:
+    results = [_bench_http(store, settings, sizes, worker=False)]
+    if settings.database_url is not None:
+        # The distributed configuration: read models kept by an `okr-es project` process.
+        worker_settings = msgspec.structs.replace(settings, projections="worker")
+        with project_worker(worker_settings):
+            results.append(_bench_http(store, worker_settings, sizes, worker=True))
+    return results
+
+
+def _bench_http(store: str, settings: Settings, sizes: ReadSizes, *, worker: bool) -> Result:
     clients = sizes.http_clients
-    log(f"[{store}] HTTP check-ins: {clients} keep-alive clients, {sizes.http_requests} "
-        f"requests per measurement, best of {sizes.http_repeats}")
+    where = ", read models in okr-es project" if worker else ""
+    log(f"[{store}] HTTP check-ins{where}: {clients} keep-alive clients, "
+        f"{sizes.http_requests} requests per measurement, best of {sizes.http_repeats}")
     okr = OKRApplication(settings)
     try:
         work = build_workload(okr, objectives=3 * clients)
@@ -306,11 +317,11 @@ def bench_http(store: str, settings: Settings, sizes: ReadSizes) -> list[Result]
                     best[name] = max(best.get(name, 0.0), rate)
     finally:
         okr.close()
-    return [Result(
-        "http", f"HTTP check-in, {clients} clients", store, "requests/s", best["command"],
-        "trivial litestar @post", best["trivial"], HTTP_TARGET,
-        {"requests": per_client * clients, "clients": clients},
-    )]
+    return Result(
+        "http", f"HTTP check-in, {clients} clients{where}", store, "requests/s",
+        best["command"], "trivial litestar @post", best["trivial"], HTTP_TARGET,
+        {"requests": per_client * clients, "clients": clients, "worker": worker},
+    )
 
 
 # --- 2. GraphQL dashboard latency --------------------------------------------------------------
