@@ -71,6 +71,8 @@ query Dashboard($unit: UUID!) {
 
 def test_serve_demo_prints_the_url_and_a_working_admin_token(tmp_path: Path) -> None:
     env = {**os.environ, "OKR_ES_DATA_DIR": str(tmp_path / "var")}
+    # Generous on a busy machine: the server catches its read models up on start.
+    env["OKR_ES_READ_YOUR_WRITES_MS"] = "20000"
     env.pop("OKR_ES_DATABASE_URL", None)
     command = [sys.executable, "-m", "okr_es.cli", "serve", "--demo", "--port", "0"]
     with subprocess.Popen(
@@ -100,7 +102,11 @@ def test_serve_demo_prints_the_url_and_a_working_admin_token(tmp_path: Path) -> 
                 dashboard = http.post(
                     graphql_url,
                     json={"query": DASHBOARD, "variables": {"unit": str(team.id)}},
-                    headers={"Authorization": f"Bearer {token}"},
+                    # Read the read models as of our own write (the demo seeded before it).
+                    headers={
+                        "Authorization": f"Bearer {token}",
+                        "X-OKR-Position": str(response.json()["position"]),
+                    },
                 )
             assert dashboard.status_code == 200, dashboard.text
             objectives = dashboard.json()["data"]["objectives"]["edges"]
