@@ -12,6 +12,7 @@ model, which may stand at a different position.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, NamedTuple
@@ -506,16 +507,7 @@ class ChangeTimeline(Projection):
         )
 
     def on_ObjectiveDropped(self, sql: Sql, e: Any, position: int) -> None:
-        objective, row = self._context(sql, e)
-        self._write(
-            sql,
-            e,
-            position,
-            row,
-            say.objective_dropped(
-                row.language, self._actor(sql, e, row.language), _name(objective), e.reason
-            ),
-        )
+        self._about_subject(sql, e, position, say.objective_dropped, e.reason)
 
     def on_ObjectiveClosed(self, sql: Sql, e: Any, position: int) -> None:
         objective, row = self._context(sql, e)
@@ -532,16 +524,7 @@ class ChangeTimeline(Projection):
         )
 
     def on_ObjectiveReopened(self, sql: Sql, e: Any, position: int) -> None:
-        objective, row = self._context(sql, e)
-        self._write(
-            sql,
-            e,
-            position,
-            row,
-            say.objective_reopened(
-                row.language, self._actor(sql, e, row.language), _name(objective), e.reason
-            ),
-        )
+        self._about_subject(sql, e, position, say.objective_reopened, e.reason)
 
     # --- initiatives ---------------------------------------------------------------------
 
@@ -577,44 +560,13 @@ class ChangeTimeline(Projection):
         )
 
     def on_InitiativeProgressed(self, sql: Sql, e: Any, position: int) -> None:
-        initiative, row = self._context(sql, e)
-        self._write(
-            sql,
-            e,
-            position,
-            row,
-            say.initiative_progressed(
-                row.language,
-                self._actor(sql, e, row.language),
-                _name(initiative),
-                e.percent_complete,
-                e.note,
-            ),
-        )
+        self._about_subject(sql, e, position, say.initiative_progressed, e.percent_complete, e.note)
 
     def on_InitiativeCompleted(self, sql: Sql, e: Any, position: int) -> None:
-        initiative, row = self._context(sql, e)
-        self._write(
-            sql,
-            e,
-            position,
-            row,
-            say.initiative_completed(
-                row.language, self._actor(sql, e, row.language), _name(initiative), e.note
-            ),
-        )
+        self._about_subject(sql, e, position, say.initiative_completed, e.note)
 
     def on_InitiativeStopped(self, sql: Sql, e: Any, position: int) -> None:
-        initiative, row = self._context(sql, e)
-        self._write(
-            sql,
-            e,
-            position,
-            row,
-            say.initiative_stopped(
-                row.language, self._actor(sql, e, row.language), _name(initiative), e.reason
-            ),
-        )
+        self._about_subject(sql, e, position, say.initiative_stopped, e.reason)
 
     # --- KPIs ----------------------------------------------------------------------------
 
@@ -724,6 +676,14 @@ class ChangeTimeline(Projection):
 
     def _actor(self, sql: Sql, e: Any, language: Language) -> str:
         return say.who(_name(self._named(sql, e.by)), language)
+
+    def _about_subject(
+        self, sql: Sql, e: Any, position: int, sentence: Callable[..., str], *details: Any
+    ) -> None:
+        """The common case: '<who> <did what> to <the event's own aggregate>: <details>'."""
+        subject, row = self._context(sql, e)
+        actor = self._actor(sql, e, row.language)
+        self._write(sql, e, position, row, sentence(row.language, actor, _name(subject), *details))
 
     def _context(self, sql: Sql, e: Any) -> tuple[Named | None, _Row]:
         """The event's own aggregate as remembered, and a row placed where it belongs."""
