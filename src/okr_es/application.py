@@ -95,7 +95,9 @@ class OKRApplication(Application[UUID]):
         # Per instance, so each application follows its own settings.
         self.snapshotting_intervals = {Objective: self.settings.snapshot_interval}  # type: ignore[misc]
         self._save_listeners: list[Callable[[int], None]] = []
-        self._created: dict[str, tuple[list[UUID], int]] = {}
+        # Per creation topic: the aggregates' ids with the positions of their creation
+        # events (in log order), and the position read up to.
+        self._created: dict[str, tuple[dict[UUID, int], int]] = {}
         self._created_lock = threading.Lock()
         self._token_index = TokenIndex(self.notifications, self.decode)
 
@@ -1064,19 +1066,28 @@ class OKRApplication(Application[UUID]):
         return aggregate
 
     def _all(self, cls: type[A]) -> list[A]:
-        """Every aggregate of a kind, in creation order.
+        """Every aggregate of a kind, in creation order."""
+        return [self._get(cls, i) for i in self._created_positions(cls)]
 
-        The ids are found from the creation events and remembered with the log position
-        read up to, so later calls only look at the part of the log written since.
+    def created_position(self, cls: type[Any], aggregate_id: UUID) -> int | None:
+        """The log position of the aggregate's creation event (None if there is none):
+        nothing of the aggregate, nor anything created for it, is older."""
+        return self._created_positions(cls).get(aggregate_id)
+
+    def _created_positions(self, cls: type[Any]) -> dict[UUID, int]:
+        """Ids of every aggregate of a kind with their creation positions, in log order.
+
+        Found from the creation events and remembered with the log position read up to,
+        so later calls only look at the part of the log written since.
         """
         topic = get_topic(getattr(cls, _CREATED_EVENT[cls]))
         with self._created_lock:
-            known, seen = self._created.get(topic, ([], 0))
+            known, seen = self._created.get(topic, ({}, 0))
             fresh = list(self.all_notifications(topics=[topic], start=seen + 1))
             if fresh:
-                known = [*known, *(UUID(str(n.originator_id)) for n in fresh)]
+                known = {**known, **{UUID(str(n.originator_id)): n.id for n in fresh}}
                 self._created[topic] = (known, fresh[-1].id)
-        return [self._get(cls, i) for i in known]
+            return known
 
     def _organization_and_actor(
         self, organization_id: Any, by: Any, *, for_change: bool = False

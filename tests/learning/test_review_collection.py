@@ -19,9 +19,9 @@ from okr_es.errors import NotFound
 from okr_es.learning.cycle_events import (
     Positioned,
     collect_cycle,
-    collect_team_cycles,
     collect_unit_cycle,
     cycle_info,
+    replay_team_cycles,
 )
 from okr_es.learning.review import Review, ReviewPolicy, review
 from okr_es.learning.store import review_for, reviews_for
@@ -162,15 +162,24 @@ def test_reviews_for_named_units_include_units_without_okrs(
         assert _json(reviews[unit_id]) == _json(expected)
 
 
-def test_one_pass_groups_what_collect_unit_cycle_collects(
+class _Collected(list[Any]):
+    def add(self, event: Any) -> None:
+        self.append(event)
+
+
+def test_one_pass_replays_what_collect_unit_cycle_collects(
     app: OKRApplication, demo: DemoSummary
 ) -> None:
-    grouped = collect_team_cycles(app, demo.cycles.values())
+    replayed = replay_team_cycles(app, demo.cycles.values(), _Collected)
     for cycle_id in demo.cycles.values():
         for unit_id in demo.units.values():
-            got = grouped.get((unit_id, cycle_id), [])
-            expected = collect_unit_cycle(app, unit_id, cycle_id).events
-            assert [(p.position, p.event) for p in got] == [(p.position, p.event) for p in expected]
+            got = replayed.get((unit_id, cycle_id), [])
+            expected = collect_unit_cycle(app, unit_id, cycle_id, records=True).events
+            assert got == expected
+            positioned = collect_unit_cycle(app, unit_id, cycle_id).events
+            assert [type(r).__name__ for r in got] == [
+                type(p.event).__name__ for p in positioned
+            ]
 
 
 def test_reviews_for_rejects_foreign_cycles_and_units(

@@ -1,27 +1,26 @@
 """Collecting a cycle's events from the store for the review, replay and audit analyses.
 
-This is the only module of the learning package that reads the store; everything it
-returns is plain data (decoded events with their log positions, names, cycle dates), so
-the analyses themselves stay pure functions. Events are returned in log order (by their
-notification id), which keeps the order in which things were committed across aggregates:
-replay and the audit export show and hash it, and the review lists objectives and dropped
-objectives in it. They are read per aggregate through the events table's primary key
-(with each event's notification id, see :func:`_positioned`), never by scanning the log.
+With :mod:`~okr_es.learning.event_records`, this is where the learning package reads
+the store; everything it returns is plain data (decoded events with their log positions,
+or records; names, cycle dates), so the analyses themselves stay pure functions. Events
+are returned in log order, which keeps the order in which things were committed across
+aggregates: replay and the audit export show and hash it, and the review lists objectives
+and dropped objectives in it. One unit's events are read per aggregate through the events
+table's primary key; only the organisation-wide review reads the log
+(:func:`replay_team_cycles`), from where its oldest cycle begins.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
-from eventsourcing.persistence import ApplicationRecorder, Notification
-from eventsourcing.postgres import PostgresApplicationRecorder
-from eventsourcing.sqlite import SQLiteApplicationRecorder
+import msgspec
+from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
-from psycopg.sql import SQL, Identifier
 
 from okr_es.aggregates.cycle import Cycle
 from okr_es.aggregates.initiative import Initiative
@@ -30,17 +29,18 @@ from okr_es.aggregates.organization import Organization
 from okr_es.aggregates.team_cycle import TeamCycle, team_cycle_id
 from okr_es.application import OKRApplication
 from okr_es.errors import InvalidInput, NotFound
+from okr_es.learning.event_records import EventRows, RecordDecoders, event_classes
 
 __all__ = [
     "CycleInfo",
     "Positioned",
     "UnitCycleEvents",
     "collect_cycle",
-    "collect_team_cycles",
     "collect_unit_cycle",
     "cycle_info",
     "earlier_cycles",
     "member_names",
+    "replay_team_cycles",
     "resolve_cycle",
     "resolve_unit",
 ]
@@ -72,7 +72,8 @@ class UnitCycleEvents:
     unit_id: UUID
     unit_name: str
     cycle: CycleInfo
-    events: list[Positioned]
+    # Positioned domain events, or records (see collect_unit_cycle).
+    events: list[Any]
     # Members, units and cycles by id, for naming who did what.
     names: dict[UUID, str] = field(default_factory=dict)
 
@@ -131,13 +132,16 @@ def collect_unit_cycle(
     *,
     cycles: Sequence[Cycle] | None = None,
     names: dict[UUID, str] | None = None,
+    records: bool = False,
 ) -> UnitCycleEvents:
     """The unit's team cycle and every objective it committed to (dropped ones too).
 
     Read per aggregate (the team cycle, then its objectives' events with their log
     positions), not by scanning the log. ``cycles`` (the organisation's, as
     ``app.cycles`` returns them) and ``names`` (as :func:`member_names` returns them) may
-    be passed by a caller that collects several cycles of the same organisation."""
+    be passed by a caller that collects several cycles of the same organisation.
+    ``records``: the events as :mod:`~okr_es.learning.event_records` records (what the
+    review reads), not as positioned domain events."""
     cycle = _read_cycle(app, cycle_id)
     org = app.read_aggregate(Organization, cycle.organization_id)  # shared: only read here
     if unit_id not in org.units:
@@ -148,12 +152,25 @@ def collect_unit_cycle(
         ids = {team_cycle.id, *team_cycle.objective_ids, *team_cycle.withdrawn_ids}
     if names is None:
         names = member_names(app, org.id, cycles=cycles)
+    events: list[Any]
+    if records:
+        decoders = _review_decoders(app)
+        events = []
+        for _, originator_id, _, topic, state in EventRows(app).of(ids):
+            try:
+                record = decoders.by_topic[topic](state)
+            except msgspec.ValidationError:
+                record = decoders.upcast(topic, state)
+            record.originator_id = originator_id
+            events.append(record)
+    else:
+        events = _positioned(app, ids)
     return UnitCycleEvents(
         organization_id=org.id,
         unit_id=unit_id,
         unit_name=org.units[unit_id].name,
         cycle=cycle_info(cycle),
-        events=_positioned(app, ids),
+        events=events,
         names=dict(names),
     )
 
@@ -184,48 +201,78 @@ def collect_cycle(
     return _positioned(app, ids)
 
 
-def collect_team_cycles(
-    app: OKRApplication, cycle_ids: Iterable[UUID]
-) -> dict[tuple[UUID, UUID], list[Positioned]]:
-    """Every team cycle of these cycles with its objectives' events, from ONE pass over
-    the log: by (unit, cycle), what :func:`collect_unit_cycle` gives as ``events``.
+class Replay(Protocol):
+    """What :func:`replay_team_cycles` feeds: one unit's cycle, an event at a time."""
+
+    def add(self, event: Any) -> None: ...
+
+
+R = TypeVar("R", bound=Replay)
+
+
+def replay_team_cycles(
+    app: OKRApplication, cycle_ids: Iterable[UUID], replay: Callable[[], R]
+) -> dict[tuple[UUID, UUID], R]:
+    """Every team cycle of these cycles, with its objectives, replayed from ONE pass over
+    the log since the oldest of the cycles was defined: by (unit, cycle), a ``replay()``
+    that was given, in log order, the records of what :func:`collect_unit_cycle` collects.
 
     A team cycle or objective is recognised by its first event (``TeamCycleOpened``,
-    ``ObjectiveSet``, which name the cycle); only the events of recognised aggregates are
-    decoded. A team cycle's objectives are then, as in :func:`collect_unit_cycle`, the
-    ones its own events committed (withdrawn ones too), in log order."""
+    ``ObjectiveSet``), which names its unit and cycle: an objective belongs to the team
+    cycle of its unit and cycle for good, and is committed to it in the transaction that
+    sets it. Only the events of recognised aggregates are decoded, and only into records
+    (see :mod:`~okr_es.learning.event_records`); they are handed on as they are read, so
+    a cycle of a hundred thousand events is never held as a list."""
     wanted = set(cycle_ids)
+    if not wanted:
+        return {}
+    wanted_text = {str(c) for c in wanted}  # as records carry ids
+    start = min(app.created_position(Cycle, c) or 1 for c in wanted)
+    decoders = _review_decoders(app)
+    decode = decoders.by_topic
     opened = get_topic(TeamCycle.TeamCycleOpened)
     objective_set = get_topic(Objective.ObjectiveSet)
-    of: dict[Any, list[Positioned]] = {}  # aggregate id (as the recorder returns it)
-    team_cycles: list[list[Positioned]] = []
-    decode = app.decode
-    for notification in app.all_notifications():
-        events = of.get(notification.originator_id)
-        if events is None:
-            if notification.topic != opened and notification.topic != objective_set:
-                continue
-            event: Any = decode(notification)
-            if event.cycle_id not in wanted:
-                continue
-            events = of[notification.originator_id] = []
-            if notification.topic == opened:
-                team_cycles.append(events)
-        else:
-            event = decode(notification)
-        events.append(Positioned(notification.id, event))
-    grouped: dict[tuple[UUID, UUID], list[Positioned]] = {}
-    for tc_events in team_cycles:
-        team_cycle: Any = None
-        for p in tc_events:
-            team_cycle = p.event.mutate(team_cycle)
-        objective_ids = {*team_cycle.objective_ids, *team_cycle.withdrawn_ids}
-        found = [p for i in objective_ids if (e := of.get(i)) is not None for p in e]
-        missing = {i for i in objective_ids if i not in of}
-        merged = [*tc_events, *found, *_positioned(app, missing)]
-        merged.sort(key=lambda p: p.position)
-        grouped[(team_cycle.unit_id, team_cycle.cycle_id)] = merged
-    return grouped
+    replays: dict[tuple[str, str], R] = {}  # by (unit, cycle) as records carry them
+    # Aggregate id (as the driver returns it) -> its unit's replay's add.
+    of: dict[Any, Callable[[Any], None]] = {}
+    for page in EventRows(app).log(start):
+        for _, originator_id, _, topic, state in page:
+            add = of.get(originator_id)
+            if add is None:
+                if topic != opened and topic != objective_set:
+                    continue
+                record = decode[topic](state)
+                if record.cycle_id not in wanted_text:
+                    continue
+                key = (record.unit_id, record.cycle_id)
+                target = replays.get(key)
+                if target is None:
+                    target = replays[key] = replay()
+                add = of[originator_id] = target.add
+            else:
+                decode_one = decode.get(topic)
+                if decode_one is None:
+                    continue
+                try:
+                    record = decode_one(state)
+                except msgspec.ValidationError:
+                    record = decoders.upcast(topic, state)
+            record.originator_id = originator_id
+            add(record)
+    return {(UUID(unit), UUID(cycle)): r for (unit, cycle), r in replays.items()}
+
+
+def _review_decoders(app: OKRApplication) -> RecordDecoders:
+    """Record decoders for every event of the team cycles and objectives; check-ins (most
+    of a cycle's events) keep only the fields the review reads."""
+    return RecordDecoders(
+        app.mapper,
+        [*event_classes(TeamCycle), *event_classes(Objective)],
+        only={Objective.CheckInMade: _CHECK_IN_FIELDS},
+    )
+
+
+_CHECK_IN_FIELDS = ("key_result_id", "value", "status", "checked_in_at", "timestamp", "by")
 
 
 def earlier_cycles(
@@ -240,7 +287,11 @@ def earlier_cycles(
     if cycles is None:
         cycles = _organization_cycles(app, cycle.id)
     org_cycles = [c for c in cycles if c.end < cycle.start]
-    found = [c for c in org_cycles if _read_team_cycle(app, unit_id, c.id) is not None]
+    found = [
+        c
+        for c in org_cycles
+        if app.created_position(TeamCycle, team_cycle_id(unit_id, c.id)) is not None
+    ]
     return [cycle_info(c) for c in sorted(found, key=lambda c: (c.end, c.start), reverse=True)]
 
 
@@ -269,88 +320,14 @@ def _decoded(app: OKRApplication, event_class: type[Any]) -> Iterable[Any]:
         yield app.decode(notification)
 
 
-_CHUNK = 500  # aggregate ids per query (SQLite allows 999 parameters by default)
-
-
 def _positioned(app: OKRApplication, ids: set[UUID]) -> list[Positioned]:
-    """The events of ``ids`` in log order, each with its notification id.
+    """The events of ``ids`` in log order, each with its position.
 
     Aggregate histories alone (``select_events``) would lose the commit order across
-    aggregates, and the library's recorders return no notification ids per aggregate. So
-    this asks the events table directly, by the primary key's ``originator_id`` (an index
-    lookup per aggregate, not a scan), for the same columns ``select_notifications``
-    reads: ``rowid`` is the notification id on SQLite, ``notification_id`` on PostgreSQL.
-    Any other recorder falls back to one pass over the log."""
-    if not ids:
-        return []
-    notifications = _select_by_originator(app.recorder, sorted(ids))
-    if notifications is None:
-        return _scan(app, ids)
-    notifications.sort(key=lambda n: n.id)
-    decode = app.decode
-    return [Positioned(n.id, decode(n)) for n in notifications]
-
-
-def _select_by_originator(
-    recorder: ApplicationRecorder, ids: Sequence[UUID]
-) -> list[Notification] | None:
-    """The notifications of these aggregates (any order), or None for a recorder this
-    does not know how to ask."""
-    out: list[Notification] = []
-    if isinstance(recorder, SQLiteApplicationRecorder):
-        table = recorder.events_table_name
-        for i in range(0, len(ids), _CHUNK):
-            chunk = ids[i : i + _CHUNK]
-            statement = (
-                f"SELECT rowid, originator_id, originator_version, topic, state FROM {table} "
-                f"WHERE originator_id IN ({','.join('?' * len(chunk))})"
-            )
-            with recorder.datastore.transaction(commit=False) as c:
-                c.execute(statement, [u.hex for u in chunk])
-                out += [
-                    Notification(
-                        id=row["rowid"],
-                        originator_id=recorder.convert_originator_id(row["originator_id"]),
-                        originator_version=row["originator_version"],
-                        topic=row["topic"],
-                        state=row["state"],
-                    )
-                    for row in c.fetchall()
-                ]
-        return out
-    if isinstance(recorder, PostgresApplicationRecorder):
-        datastore = recorder.datastore
-        query = SQL(
-            "SELECT notification_id, originator_id, originator_version, topic, state "
-            "FROM {schema}.{table} WHERE originator_id = ANY(%s)"
-        ).format(schema=Identifier(datastore.schema), table=Identifier(recorder.events_table_name))
-        keys: list[Any] = (
-            list(ids) if datastore.originator_id_type == "uuid" else [str(u) for u in ids]
-        )
-        with datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(query, [keys])
-            out += [
-                Notification(
-                    id=row["notification_id"],
-                    originator_id=row["originator_id"],
-                    originator_version=row["originator_version"],
-                    topic=row["topic"],
-                    state=bytes(row["state"]),
-                )
-                for row in curs.fetchall()
-            ]
-        return out
-    return None
-
-
-def _scan(app: OKRApplication, ids: set[UUID]) -> list[Positioned]:
-    """The events of ``ids`` in log order: one pass over the log, decoding only the
-    matching events (the fallback of :func:`_positioned`)."""
-    if not ids:
-        return []
-    wanted = {str(i) for i in ids}
-    out: list[Positioned] = []
-    for notification in app.all_notifications():
-        if str(notification.originator_id) in wanted:
-            out.append(Positioned(notification.id, app.decode(notification)))
-    return out
+    aggregates, and the library's recorders return no positions per aggregate, so the
+    rows come from :meth:`EventRows.of` (an index lookup per aggregate)."""
+    decode = app.mapper.to_domain_event
+    return [
+        Positioned(position, decode(StoredEvent(originator_id, version, topic, bytes(state))))
+        for position, originator_id, version, topic, state in EventRows(app).of(ids)
+    ]

@@ -33,15 +33,18 @@ _ENGLISH = _words(
 )
 
 
+_NORWEGIAN_LETTERS = re.compile(r"[æøå]")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
 def detect_language(texts: Iterable[str], default: Language = "en") -> Language:
     """Guess the language of a document from all its texts together; ties give `default`."""
-    norwegian = english = 0.0
-    for text in texts:
-        lowered = text.casefold()
-        norwegian += 2 * len(re.findall(r"[æøå]", lowered))
-        for word in re.findall(r"[^\W\d_]+", lowered):
-            norwegian += word in _NORWEGIAN
-            english += word in _ENGLISH
+    lowered = "\n".join(texts).casefold()
+    norwegian = 2.0 * len(_NORWEGIAN_LETTERS.findall(lowered))
+    english = 0.0
+    for word in _WORD.findall(lowered):
+        norwegian += word in _NORWEGIAN
+        english += word in _ENGLISH
     if norwegian == english:
         return default
     return "nb" if norwegian > english else "en"

@@ -15,6 +15,7 @@ No clock is read: "today" is an argument, so the same events give the same revie
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from itertools import pairwise
@@ -103,7 +104,9 @@ def load_review_policy(data: bytes | str) -> ReviewPolicy:
         raise ValueError(f"invalid review policy: {error}") from None
 
 
-class CheckIn(msgspec.Struct, frozen=True):
+# gc=False: these hold only values (never other objects), so they cannot form reference
+# cycles, and a cycle's review builds tens of thousands of them.
+class CheckIn(msgspec.Struct, frozen=True, gc=False):
     """One check-in as the review sees it: business time, value, status, progress."""
 
     at: datetime
@@ -114,7 +117,7 @@ class CheckIn(msgspec.Struct, frozen=True):
     by: UUID | None
 
 
-class Transition(msgspec.Struct, frozen=True):
+class Transition(msgspec.Struct, frozen=True, gc=False):
     """A change of status (a key result's colour, or an objective's lifecycle state)."""
 
     at: datetime
@@ -279,16 +282,34 @@ def review(
     today: date | None = None,
     previous: Review | None = None,
 ) -> Review:
-    """Review one unit's cycle from its events (team cycle and objectives, log order).
+    """Review one unit's cycle from its events (team cycle and objectives, log order):
+    domain events, positioned or not, or their :mod:`~okr_es.learning.event_records`
+    records (which carry ids as text).
 
     ``today`` bounds a cycle still running (the rhythm and the hockey stick look only at
     what could have happened by then); without it, a finished cycle is read to its end
     and a running one to its last event. ``previous`` is the review of the unit's
     previous cycle, which the sandbagging check continues.
     """
-    policy = policy or ReviewPolicy()
-    names = names or {}
-    state = _replay([e.event if isinstance(e, Positioned) else e for e in events])
+    replay = ReviewReplay()
+    for e in events:
+        replay.add(e.event if isinstance(e, Positioned) else e)
+    return replay.review(
+        cycle, policy, unit=unit, unit_id=unit_id, names=names, today=today, previous=previous
+    )
+
+
+def _review(
+    state: ReviewReplay,
+    cycle: CycleInfo,
+    policy: ReviewPolicy,
+    *,
+    unit: str,
+    unit_id: UUID | None,
+    names: Mapping[UUID, str],
+    today: date | None,
+    previous: Review | None,
+) -> Review:
     finished = state.closed or (
         bool(state.objectives) and all(o.status != "active" for o in state.objectives.values())
     )
@@ -334,7 +355,7 @@ def review(
     flags = _flags(words, policy, rhythm, hockey, moved, zombies, sandbagging)
     suggestions = _suggestions(words, flags, dropped, reflections, finished)
     return Review(
-        unit_id=unit_id or state.unit_id,
+        unit_id=unit_id or state.uuid(state.unit_id),
         unit=unit,
         cycle_id=cycle.id,
         cycle=cycle.label,
@@ -361,8 +382,9 @@ def review(
 
 
 class _KR:
-    def __init__(self, e: Any) -> None:
-        self.id: UUID = e.key_result_id
+    def __init__(self, e: Any, id: UUID) -> None:
+        self.id = id
+        self.key = e.key_result_id  # as the events carry it (text in records)
         self.title: str = e.title
         self.metric: str = e.metric
         self.start: float | None = e.start
@@ -371,110 +393,195 @@ class _KR:
         self.original_target = e.target
         self.removed = False
         self.removed_reason = ""
-        self.check_ins: list[CheckIn] = []
         self.adjustments: list[Any] = []
+        self.check_ins: list[CheckIn] = []
+        self._ordered: list[CheckIn] | None = None
+        self._days: list[date] = []
+
+    def ordered(self) -> list[CheckIn]:
+        """The check-ins by business time (stable: the same time stays in log order)."""
+        if self._ordered is None or len(self._ordered) != len(self.check_ins):
+            self._ordered = sorted(self.check_ins, key=_at)
+            self._days = [c.at.date() for c in self._ordered]
+        return self._ordered
+
+    def days(self) -> list[date]:
+        """The day of each check-in of :meth:`ordered`."""
+        self.ordered()
+        return self._days
 
 
 class _Objective:
-    def __init__(self, e: Any) -> None:
-        self.id: UUID = e.originator_id
+    def __init__(self, e: Any, id: UUID, carried_over_from: UUID | None) -> None:
+        self.id = id
         self.title: str = e.title
         self.why: str = e.why
-        self.carried_over_from: UUID | None = e.carried_over_from
+        self.carried_over_from = carried_over_from
         self.status = "active"
         self.note = ""
-        self.scores: dict[UUID, float] = {}
-        self.key_results: dict[UUID, _KR] = {}
+        # Keyed by key result id as the events carry it (text in records).
+        self.scores: dict[Any, float] = {}
+        self.key_results: dict[Any, _KR] = {}
         self.transitions = [Transition(_business(e, "effective_at"), None, "active")]
 
 
 class _Dropped:
-    def __init__(self, o: _Objective, e: Any) -> None:
+    def __init__(self, o: _Objective, e: Any, by: UUID | None) -> None:
         self.objective_id = o.id
         self.title = o.title
         self.reason: str = e.reason
         self.effective_at = _business(e, "effective_at")
         self.recorded_at: datetime = e.timestamp
-        self.by: UUID | None = getattr(e, "by", None)
+        self.by = by
 
 
-class _State:
+class ReviewReplay:
+    """A unit's cycle replayed for its review: its events are added one at a time, in
+    log order, and :meth:`review` reviews what was added so far.
+
+    :func:`review` replays a list of events; a reader going through the log for many
+    units at once (:func:`okr_es.learning.cycle_events.replay_team_cycles`) feeds one
+    replay per unit as the events come, without collecting them first. Events may be
+    domain events or their :mod:`~okr_es.learning.event_records` records, which carry
+    ids as text: ids are turned into UUIDs once each, for the review."""
+
     def __init__(self) -> None:
-        self.unit_id: UUID | None = None
+        self.unit_id: Any = None
         self.closed = False
-        self.objectives: dict[UUID, _Objective] = {}
+        # Keyed by objective / key result id as the events carry them.
+        self.objectives: dict[Any, _Objective] = {}
+        self._key_results: dict[Any, _KR] = {}
         self.dropped: list[_Dropped] = []
         self.reflections: list[dict[str, Any]] = []
-        self.last_business: datetime | None = None
+        # The latest business time of the events other than check-ins.
+        self._last_other: datetime | None = None
+        self._uuids: dict[Any, UUID] = {}
 
+    def uuid(self, value: Any) -> UUID | None:
+        """An id as a UUID, whether an event carried it as one or as text (records)."""
+        if value is None:
+            return None
+        found = self._uuids.get(value)
+        if found is None:
+            found = self._uuids[value] = msgspec.convert(value, UUID)
+        return found
 
-def _replay(events: Sequence[Any]) -> _State:
-    state = _State()
-    for e in events:
+    def add(self, e: Any) -> None:
+        """Replay one more event of the unit's team cycle or of one of its objectives."""
         kind = type(e).__name__
-        when = _business(e, "checked_in_at", "effective_at")
-        if state.last_business is None or when > state.last_business:
-            state.last_business = when
+        if kind == "CheckInMade":  # most of a cycle's events: kept short
+            kr = self._key_results.get(e.key_result_id)
+            if kr is not None:
+                by = self._uuids.get(e.by) or self.uuid(e.by)
+                # Progress against the target in force when the value was reported, so a
+                # later adjustment does not rewrite how far the team seemed to be then.
+                value = e.value
+                kr.check_ins.append(
+                    CheckIn(
+                        e.checked_in_at,
+                        e.timestamp,
+                        value,
+                        e.status,
+                        round(progress(kr.metric, kr.start, kr.target, value), 4),
+                        by,
+                    )
+                )
+            return
+        when = _business(e, "effective_at")
+        if self._last_other is None or when > self._last_other:
+            self._last_other = when
+        self._apply(kind, e)
+
+    @property
+    def last_business(self) -> datetime | None:
+        """The latest business time of anything replayed (a check-in's, an effective
+        time, or else a recording time)."""
+        times = [kr.ordered()[-1].at for kr in self._key_results.values() if kr.check_ins]
+        if self._last_other is not None:
+            times.append(self._last_other)
+        return max(times, default=None)
+
+    def review(
+        self,
+        cycle: CycleInfo,
+        policy: ReviewPolicy | None = None,
+        *,
+        unit: str = "",
+        unit_id: UUID | None = None,
+        names: Mapping[UUID, str] | None = None,
+        today: date | None = None,
+        previous: Review | None = None,
+    ) -> Review:
+        """The review of what was replayed; see :func:`review`."""
+        return _review(
+            self,
+            cycle,
+            policy or ReviewPolicy(),
+            unit=unit,
+            unit_id=unit_id,
+            names=names or {},
+            today=today,
+            previous=previous,
+        )
+
+    def _apply(self, kind: str, e: Any) -> None:
         if kind == "TeamCycleOpened":
-            state.unit_id = e.unit_id
+            self.unit_id = e.unit_id
         elif kind == "TeamCycleClosed":
-            state.closed = True
+            self.closed = True
         elif kind == "ReflectionRecorded":
-            state.reflections.append(
+            self.reflections.append(
                 {
                     "keep_doing": e.keep_doing,
                     "stop_doing": e.stop_doing,
                     "start_doing": e.start_doing,
                     "learnings": e.learnings,
                     "recorded_at": e.timestamp,
-                    "by": getattr(e, "by", None),
+                    "by": self.uuid(getattr(e, "by", None)),
                 }
             )
         elif kind == "ObjectiveSet":
-            state.objectives[e.originator_id] = _Objective(e)
-            state.unit_id = state.unit_id or e.unit_id
-        elif e.originator_id in state.objectives:
-            _apply_objective_event(state, state.objectives[e.originator_id], kind, e)
-    return state
-
-
-def _apply_objective_event(state: _State, o: _Objective, kind: str, e: Any) -> None:
-    if kind == "ObjectiveReworded":
-        o.title = e.title
-    elif kind == "KeyResultAdded":
-        o.key_results[e.key_result_id] = _KR(e)
-    elif kind == "KeyResultAdjusted":
-        kr = o.key_results[e.key_result_id]
-        kr.adjustments.append(e)
-        kr.title, kr.start, kr.target, kr.unit = e.title, e.start, e.target, e.unit
-    elif kind == "KeyResultRemoved":
-        kr = o.key_results[e.key_result_id]
-        kr.removed, kr.removed_reason = True, e.reason
-    elif kind == "CheckInMade":
-        kr = o.key_results[e.key_result_id]
-        # Progress against the target in force when the value was reported, so a later
-        # adjustment does not rewrite how far the team seemed to be at the time.
-        kr.check_ins.append(
-            CheckIn(
-                at=e.checked_in_at,
-                recorded_at=e.timestamp,
-                value=e.value,
-                status=e.status,
-                progress=round(progress(kr.metric, kr.start, kr.target, e.value), 4),
-                by=getattr(e, "by", None),
+            objective_id = self.uuid(e.originator_id)
+            assert objective_id is not None
+            self.objectives[e.originator_id] = _Objective(
+                e, objective_id, self.uuid(e.carried_over_from)
             )
-        )
-    elif kind in ("ObjectiveDropped", "ObjectiveClosed", "ObjectiveReopened"):
-        to = {"ObjectiveDropped": "dropped", "ObjectiveClosed": "closed"}.get(kind, "active")
-        o.transitions.append(Transition(_business(e, "effective_at"), o.status, to))
-        o.status = to
-        if kind == "ObjectiveDropped":
-            o.note = e.reason
-            state.dropped.append(_Dropped(o, e))
-        elif kind == "ObjectiveClosed":
-            o.scores, o.note = dict(e.scores), e.note
+            self.unit_id = self.unit_id or e.unit_id
         else:
-            o.scores, o.note = {}, e.reason
+            o = self.objectives.get(e.originator_id)
+            if o is not None:
+                self._apply_to_objective(o, kind, e)
+
+    def _apply_to_objective(self, o: _Objective, kind: str, e: Any) -> None:
+        if kind == "ObjectiveReworded":
+            o.title = e.title
+        elif kind == "KeyResultAdded":
+            key_result_id = self.uuid(e.key_result_id)
+            assert key_result_id is not None
+            o.key_results[e.key_result_id] = self._key_results[e.key_result_id] = _KR(
+                e, key_result_id
+            )
+        elif kind == "KeyResultAdjusted":
+            kr = o.key_results[e.key_result_id]
+            kr.adjustments.append(e)
+            kr.title, kr.start, kr.target, kr.unit = e.title, e.start, e.target, e.unit
+        elif kind == "KeyResultRemoved":
+            kr = o.key_results[e.key_result_id]
+            kr.removed, kr.removed_reason = True, e.reason
+        elif kind in ("ObjectiveDropped", "ObjectiveClosed", "ObjectiveReopened"):
+            to = {"ObjectiveDropped": "dropped", "ObjectiveClosed": "closed"}.get(kind, "active")
+            o.transitions.append(Transition(_business(e, "effective_at"), o.status, to))
+            o.status = to
+            if kind == "ObjectiveDropped":
+                o.note = e.reason
+                self.dropped.append(_Dropped(o, e, self.uuid(getattr(e, "by", None))))
+            elif kind == "ObjectiveClosed":
+                o.scores, o.note = dict(e.scores), e.note
+            else:
+                o.scores, o.note = {}, e.reason
+
+
+_at = operator.attrgetter("at")
 
 
 def _business(e: Any, *fields: str) -> datetime:
@@ -487,17 +594,17 @@ def _business(e: Any, *fields: str) -> datetime:
     return stamp
 
 
-def _as_of(cycle: CycleInfo, today: date | None, finished: bool, state: _State) -> date:
+def _as_of(cycle: CycleInfo, today: date | None, finished: bool, state: ReviewReplay) -> date:
     if today is not None:
         day = today
-    elif finished or state.last_business is None:
+    elif finished or (last := state.last_business) is None:
         day = cycle.end
     else:
-        day = state.last_business.date()
+        day = last.date()
     return min(max(day, cycle.start), cycle.end)
 
 
-def _language(policy: ReviewPolicy, state: _State) -> Language:
+def _language(policy: ReviewPolicy, state: ReviewReplay) -> Language:
     if policy.language != "auto":
         return policy.language
     texts: list[str] = []
@@ -516,15 +623,10 @@ def _name(names: Mapping[UUID, str], member: UUID | None) -> str:
 # --- the parts of the review ----------------------------------------------------------------
 
 
-def _by_business_time(kr: _KR) -> list[CheckIn]:
-    # Stable: check-ins with the same business time stay in log order.
-    return sorted(kr.check_ins, key=lambda c: c.at)
-
-
 def _objective_review(o: _Objective) -> ObjectiveReview:
     krs: list[KeyResultReview] = []
     for kr in o.key_results.values():
-        ordered = _by_business_time(kr)
+        ordered = kr.ordered()
         final = ordered[-1].value if ordered else None
         transitions: list[Transition] = []
         previous: str | None = None
@@ -543,7 +645,7 @@ def _objective_review(o: _Objective) -> ObjectiveReview:
                 original_target=kr.original_target,
                 final_value=final,
                 final_progress=round(progress(kr.metric, kr.start, kr.target, final), 4),
-                score=o.scores.get(kr.id),
+                score=o.scores.get(kr.key),
                 removed=kr.removed,
                 removed_reason=kr.removed_reason,
                 check_ins=ordered,
@@ -570,24 +672,18 @@ def _objective_review(o: _Objective) -> ObjectiveReview:
     )
 
 
-def _rhythm(state: _State, cycle: CycleInfo, as_of: date, policy: ReviewPolicy) -> Rhythm:
+def _rhythm(state: ReviewReplay, cycle: CycleInfo, as_of: date, policy: ReviewPolicy) -> Rhythm:
     interval = policy.check_in_interval_days
-    days = sorted(
-        {
-            c.at.date()
-            for o in state.objectives.values()
-            for kr in o.key_results.values()
-            for c in kr.check_ins
-            if cycle.start <= c.at.date() <= as_of
-        }
-    )
-    count = sum(
-        1
-        for o in state.objectives.values()
-        for kr in o.key_results.values()
-        for c in kr.check_ins
-        if cycle.start <= c.at.date() <= as_of
-    )
+    start = cycle.start
+    count = 0
+    seen: set[date] = set()
+    for o in state.objectives.values():
+        for kr in o.key_results.values():
+            for day in kr.days():
+                if start <= day <= as_of:
+                    seen.add(day)
+                    count += 1
+    days = sorted(seen)
     periods = math.ceil(((as_of - cycle.start).days + 1) / interval)
     covered = {(d - cycle.start).days // interval for d in days}
     points = [cycle.start, *days, as_of]
@@ -618,7 +714,7 @@ def _last_part_start(cycle: CycleInfo, policy: ReviewPolicy) -> date:
 
 
 def _hockey_stick(
-    state: _State, cycle: CycleInfo, as_of: date, policy: ReviewPolicy
+    state: ReviewReplay, cycle: CycleInfo, as_of: date, policy: ReviewPolicy
 ) -> HockeyStick:
     boundary = _last_part_start(cycle, policy)
 
@@ -639,10 +735,12 @@ def _hockey_stick(
         return not_evaluated("no-key-results")
     late = total = 0.0
     for kr in moving:
-        seen = [c for c in _by_business_time(kr) if c.at.date() <= as_of]
-        before = [c for c in seen if c.at.date() < boundary]
-        final = seen[-1].progress if seen else 0.0
-        at_boundary = before[-1].progress if before else 0.0
+        final = at_boundary = 0.0
+        for c, day in zip(kr.ordered(), kr.days(), strict=True):
+            if day <= as_of:
+                final = c.progress
+                if day < boundary:
+                    at_boundary = c.progress
         late += max(0.0, final - at_boundary)
         total += max(0.0, final)
     if total < policy.hockey_stick_min_progress * len(moving):
@@ -651,7 +749,7 @@ def _hockey_stick(
     return HockeyStick(boundary, True, "", share, share > policy.hockey_stick_share)
 
 
-def _moved_goalposts(state: _State, names: Mapping[UUID, str]) -> list[MovedGoalpost]:
+def _moved_goalposts(state: ReviewReplay, names: Mapping[UUID, str]) -> list[MovedGoalpost]:
     out: list[MovedGoalpost] = []
     for o in state.objectives.values():
         for kr in o.key_results.values():
@@ -660,7 +758,7 @@ def _moved_goalposts(state: _State, names: Mapping[UUID, str]) -> list[MovedGoal
                 new = Measure(kr.metric, e.start, e.target, e.unit)
                 if not is_easier(kr.metric, old, new):
                     continue
-                by = getattr(e, "by", None)
+                by = state.uuid(getattr(e, "by", None))
                 out.append(
                     MovedGoalpost(
                         objective_id=o.id,
@@ -680,33 +778,37 @@ def _moved_goalposts(state: _State, names: Mapping[UUID, str]) -> list[MovedGoal
     return out
 
 
-def _zombies(state: _State, policy: ReviewPolicy) -> list[Zombie]:
+def _zombies(state: ReviewReplay, policy: ReviewPolicy) -> list[Zombie]:
     out: list[Zombie] = []
     for o in state.objectives.values():
         for kr in o.key_results.values():
             # Holding a threshold is its point; a value at target has nowhere to move.
             if kr.removed or kr.metric in THRESHOLD_METRICS:
                 continue
-            run: list[CheckIn] = []
-            longest: list[CheckIn] = []
-            for c in _by_business_time(kr):
-                standing = c.status == "green" and c.progress < 1.0
-                if standing and run and c.value == run[-1].value:
-                    run.append(c)
+            ordered = kr.ordered()
+            # The longest run of standing check-ins in a row with one value: its start
+            # and length (the run in progress likewise).
+            first = length = run_first = run_length = 0
+            for i, c in enumerate(ordered):
+                if c.status == "green" and c.progress < 1.0:
+                    if run_length and c.value == ordered[i - 1].value:
+                        run_length += 1
+                    else:
+                        run_first, run_length = i, 1
+                    if run_length > length:
+                        first, length = run_first, run_length
                 else:
-                    run = [c] if standing else []
-                if len(run) > len(longest):
-                    longest = list(run)
-            if len(longest) >= policy.zombie_check_ins:
+                    run_length = 0
+            if length >= policy.zombie_check_ins:
                 out.append(
                     Zombie(
                         objective_id=o.id,
                         key_result_id=kr.id,
                         key_result=kr.title,
-                        value=longest[0].value,
-                        check_ins=len(longest),
-                        since=longest[0].at,
-                        until=longest[-1].at,
+                        value=ordered[first].value,
+                        check_ins=length,
+                        since=ordered[first].at,
+                        until=ordered[first + length - 1].at,
                     )
                 )
     return out

@@ -17,20 +17,21 @@ from uuid import UUID
 from okr_es.aggregates.cycle import Cycle
 from okr_es.aggregates.objective import DROPPED, Objective
 from okr_es.aggregates.organization import Member, Organization
+from okr_es.aggregates.team_cycle import TeamCycle, team_cycle_id
 from okr_es.application import CommandResult, OKRApplication
 from okr_es.errors import InvalidInput, NotFound
 from okr_es.learning.copy_paste import CarryOver, ComparePolicy, Comparison, compare
 from okr_es.learning.cycle_events import (
     CycleInfo,
-    collect_team_cycles,
     collect_unit_cycle,
     cycle_info,
     earlier_cycles,
     member_names,
+    replay_team_cycles,
 )
 from okr_es.learning.okr_set import KeyResult, OkrSet
 from okr_es.learning.okr_set import Objective as SetObjective
-from okr_es.learning.review import Review, ReviewPolicy, review
+from okr_es.learning.review import Review, ReviewPolicy, ReviewReplay, review
 
 __all__ = [
     "CopyPasteCheck",
@@ -64,12 +65,12 @@ def review_for(
     organization_id = _cycle(app, cycle_id).organization_id
     cycles = app.cycles(organization_id)
     names = member_names(app, organization_id, cycles=cycles)
-    collected = collect_unit_cycle(app, unit_id, cycle_id, names=names)
+    collected = collect_unit_cycle(app, unit_id, cycle_id, names=names, records=True)
     # Oldest first, so each review can continue the streak of the one before it.
     history = earlier_cycles(app, unit_id, collected.cycle, cycles=cycles)[: _history_depth(policy)]
     previous: Review | None = None
     for earlier in reversed(history):
-        got = collect_unit_cycle(app, unit_id, earlier.id, names=names)
+        got = collect_unit_cycle(app, unit_id, earlier.id, names=names, records=True)
         previous = review(
             got.events,
             got.cycle,
@@ -101,7 +102,7 @@ def reviews_for(
     unit_ids: Iterable[UUID] | None = None,
 ) -> dict[UUID, Review]:
     """Every unit's review of a cycle, each exactly what :func:`review_for` gives, from
-    ONE pass over the log (:func:`okr_es.learning.cycle_events.collect_team_cycles`) for
+    ONE pass over the log (:func:`okr_es.learning.cycle_events.replay_team_cycles`) for
     the cycle and the earlier cycles the sandbagging streak looks back through.
 
     ``unit_ids``: the units to review, in this order; by default every unit of the
@@ -119,24 +120,27 @@ def reviews_for(
     before = sorted(
         (c for c in cycles if c.end < cycle.start), key=lambda c: (c.end, c.start), reverse=True
     )
-    earlier = [cycle_info(c) for c in before] if depth else []
-    grouped = collect_team_cycles(app, [cycle.id, *(c.id for c in earlier)])
+    earlier = [cycle_info(c) for c in before]
+    units = list(org.units) if unit_ids is None else list(unit_ids)
+    for unit_id in units:
+        if unit_id not in org.units:
+            raise NotFound(f"no unit {unit_id} in {org.name}", field="unit")
+    # Per unit, the earlier cycles it set OKRs in (has a team cycle), latest first.
+    histories = {
+        u: [c for c in earlier if _has_team_cycle(app, u, c.id)][:depth] if depth else []
+        for u in units
+    }
+    needed = {cycle.id, *(c.id for history in histories.values() for c in history)}
+    replays = replay_team_cycles(app, needed, ReviewReplay)
     if unit_ids is None:
-        units = [u for u in org.units if (u, cycle.id) in grouped]
-    else:
-        units = list(unit_ids)
-        for unit_id in units:
-            if unit_id not in org.units:
-                raise NotFound(f"no unit {unit_id} in {org.name}", field="unit")
+        units = [u for u in units if (u, cycle.id) in replays]
     info = cycle_info(cycle)
     reviews: dict[UUID, Review] = {}
     for unit_id in units:
         unit = org.units[unit_id].name
-        history = [c for c in earlier if (unit_id, c.id) in grouped][:depth]
         previous: Review | None = None
-        for past in reversed(history):
-            previous = review(
-                grouped[(unit_id, past.id)],
+        for past in reversed(histories[unit_id]):
+            previous = replays[(unit_id, past.id)].review(
                 past,
                 policy,
                 unit=unit,
@@ -144,8 +148,7 @@ def reviews_for(
                 names=names,
                 previous=previous,
             )
-        reviews[unit_id] = review(
-            grouped.get((unit_id, cycle.id), []),
+        reviews[unit_id] = replays.get((unit_id, cycle.id), ReviewReplay()).review(
             info,
             policy,
             unit=unit,
@@ -155,6 +158,10 @@ def reviews_for(
             previous=previous,
         )
     return reviews
+
+
+def _has_team_cycle(app: OKRApplication, unit_id: UUID, cycle_id: UUID) -> bool:
+    return app.created_position(TeamCycle, team_cycle_id(unit_id, cycle_id)) is not None
 
 
 def _history_depth(policy: ReviewPolicy) -> int:

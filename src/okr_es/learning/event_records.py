@@ -1,0 +1,269 @@
+"""Stored events read as light records, for analyses that go through many thousand events.
+
+Decoding a stored event into a domain event builds a UUID for every id, a state dict and
+the event object: several times the cost of reading the row. An analysis that reads a
+whole cycle (the organisation-wide review reads some hundred thousand events) only reads
+fields, so here msgspec decodes each row's state straight into a *record*: a struct named
+and shaped like the event class (the same field names, so code reading events reads
+records too), with
+
+* ids kept as the text stored (``"5c1e…"``): a UUID is an object the garbage collector
+  tracks, and building one per check-in costs more than decoding the check-in;
+* ``originator_id`` as text (hex on SQLite, hyphenated on PostgreSQL), set from the
+  row;
+* instances the garbage collector does not track (records hold no references to other
+  objects, so they can never be part of a cycle).
+
+Rows come from :class:`EventRows`, which asks the events table directly: the log from a
+position on, in pages, or the events of given aggregates, in log order. Events written by
+an older version of an event class (``class_version``) are upcast by the application's
+mapper first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import operator
+import types
+import typing
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Literal
+from uuid import UUID
+
+import msgspec
+from eventsourcing.persistence import ApplicationRecorder, Mapper, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+from eventsourcing.utils import get_topic
+from psycopg.rows import tuple_row
+from psycopg.sql import SQL, Identifier
+
+from okr_es.aggregates.base import OKRAggregate
+from okr_es.application import OKRApplication
+
+__all__ = ["EventRows", "RecordDecoders", "Row", "event_classes", "record_type"]
+
+# (position in the log, originator id as text, version, topic, state)
+Row = tuple[int, Any, int, str, bytes]
+
+_COLUMN_FIELDS = frozenset({"originator_id", "originator_version"})
+_SQLITE_COLUMNS = "rowid, originator_id, originator_version, topic, state"
+# Ids as text: cheaper to build and hash than UUID objects, and what SQLite returns. Rows
+# come in PostgreSQL's binary format: the states (bytea) as they are, not hex-encoded.
+_PG_COLUMNS = "notification_id, originator_id::text, originator_version, topic, state"
+_PAGE = 2000  # rows per query when reading the log
+_CHUNK = 500  # aggregate ids per query (SQLite allows 999 parameters by default)
+
+
+def event_classes(aggregate_class: type[Any]) -> list[type[Any]]:
+    """The event classes an aggregate class declares (its nested ``Event`` subclasses)."""
+    return [
+        value
+        for value in vars(aggregate_class).values()
+        if isinstance(value, type) and issubclass(value, OKRAggregate.Event)
+    ]
+
+
+_RECORD_TYPES: dict[tuple[type[Any], tuple[str, ...] | None], type[msgspec.Struct]] = {}
+
+
+def record_type(
+    event_class: type[Any], only: Sequence[str] | None = None
+) -> type[msgspec.Struct]:
+    """The record struct of an event class: its fields (``only`` these, if given), UUIDs
+    as text, plus ``originator_id`` and, for a versioned class, ``class_version``."""
+    key = (event_class, None if only is None else tuple(only))
+    known = _RECORD_TYPES.get(key)
+    if known is None:
+        known = _RECORD_TYPES[key] = _define_record_type(event_class, key[1])
+    return known
+
+
+def _define_record_type(
+    event_class: type[Any], only: tuple[str, ...] | None
+) -> type[msgspec.Struct]:
+    hints = typing.get_type_hints(event_class)
+    fields: list[Any] = []
+    for field in dataclasses.fields(event_class):
+        if field.name in _COLUMN_FIELDS or (only is not None and field.name not in only):
+            continue
+        annotation = _ids_as_text(hints[field.name])
+        if field.default is not dataclasses.MISSING:
+            fields.append((field.name, annotation, field.default))
+        else:
+            fields.append((field.name, annotation))
+    fields.append(("originator_id", Any, None))
+    version = getattr(event_class, "class_version", 1)
+    if version > 1:
+        # Required and exact: an event stored by an older version of the class fails to
+        # decode (msgspec checks this in C) and is upcast (RecordDecoders.upcast).
+        fields.append(("class_version", Literal[version]))
+    fields.sort(key=lambda f: len(f) == 3)  # fields with defaults last, as msgspec wants
+    return msgspec.defstruct(event_class.__name__, fields, gc=False, module=__name__)
+
+
+def _ids_as_text(annotation: Any) -> Any:
+    if annotation is UUID:
+        return str
+    args = typing.get_args(annotation)
+    if not args:
+        return annotation
+    converted = tuple(_ids_as_text(a) for a in args)
+    origin = typing.get_origin(annotation)
+    if origin in (types.UnionType, typing.Union):
+        return functools.reduce(operator.or_, converted)
+    if origin is typing.Literal:
+        return annotation
+    return origin[converted if len(converted) > 1 else converted[0]]
+
+
+class RecordDecoders:
+    """Per topic, a function from a row's state to the event's record.
+
+    A function raises :class:`msgspec.ValidationError` for an event stored by an older
+    version of its class; :meth:`upcast` decodes that one (the application's mapper
+    upcasts it first)."""
+
+    def __init__(
+        self,
+        mapper: Mapper[UUID],
+        event_classes: Iterable[type[Any]],
+        only: Mapping[type[Any], Sequence[str]] | None = None,
+    ) -> None:
+        """``only``: for these event classes, the fields their records keep (a reader
+        that needs few fields of a frequent event saves decoding and memory)."""
+        self._mapper = mapper
+        self._encoder = msgspec.json.Encoder()
+        only = only or {}
+        self._decoders = {
+            get_topic(cls): msgspec.json.Decoder(record_type(cls, only.get(cls))).decode
+            for cls in event_classes
+        }
+        self.by_topic: dict[str, Callable[[bytes], Any]] = {
+            topic: self._readable(decode) for topic, decode in self._decoders.items()
+        }
+
+    def _readable(self, decode: Callable[[bytes], Any]) -> Callable[[bytes], Any]:
+        cipher, compressor = self._mapper.cipher, self._mapper.compressor
+        if cipher is None and compressor is None:
+            return decode
+
+        def decrypt_and_decode(state: bytes) -> Any:
+            data = state
+            if cipher is not None:
+                data = cipher.decrypt(data)
+            if compressor is not None:
+                data = compressor.decompress(data)
+            return decode(data)
+
+        return decrypt_and_decode
+
+    def upcast(self, topic: str, state: bytes) -> Any:
+        """The record of an event stored by an older version of its class."""
+        stored = StoredEvent(UUID(int=0), 0, topic, bytes(state))
+        event = self._mapper.to_domain_event(stored)
+        fields = {k: v for k, v in vars(event).items() if k not in _COLUMN_FIELDS}
+        version = getattr(type(event), "class_version", 1)
+        if version > 1:
+            fields["class_version"] = version
+        return self._decoders[topic](self._encoder.encode(fields))
+
+
+class EventRows:
+    """Rows of the application's events table, read without the library's notification
+    objects. SQLite and PostgreSQL are asked directly; any other recorder through the
+    application's notification log."""
+
+    def __init__(self, app: OKRApplication) -> None:
+        self._app = app
+        self._recorder: ApplicationRecorder = app.recorder
+
+    def log(self, start: int = 1) -> Iterator[Sequence[Row]]:
+        """The log from position ``start`` on, in pages, oldest first.
+
+        Holds one connection (on SQLite one read transaction, so every page comes from
+        the same snapshot) until the iteration ends: do not wait on the store between
+        pages."""
+        recorder = self._recorder
+        if isinstance(recorder, SQLiteApplicationRecorder):
+            query = (
+                f"SELECT {_SQLITE_COLUMNS} FROM {recorder.events_table_name} "
+                "WHERE rowid >= ? ORDER BY rowid LIMIT ?"
+            )
+            with recorder.datastore.transaction(commit=False) as curs:
+                cursor = curs.sqlite_cursor
+                cursor.row_factory = None
+                yield from _pages(lambda after: cursor.execute(query, (after, _PAGE)), start)
+        elif isinstance(recorder, PostgresApplicationRecorder):
+            datastore = recorder.datastore
+            pg_query = SQL(
+                f"SELECT {_PG_COLUMNS} FROM {{schema}}.{{table}} "
+                "WHERE notification_id >= %s ORDER BY notification_id LIMIT %s"
+            ).format(
+                schema=Identifier(datastore.schema), table=Identifier(recorder.events_table_name)
+            )
+            with (
+                datastore.get_connection() as conn,
+                conn.cursor(row_factory=tuple_row, binary=True) as c,
+            ):
+                yield from _pages(lambda after: c.execute(pg_query, (after, _PAGE)), start)
+        else:
+            while True:
+                batch = self._app.notifications(start, _PAGE)
+                yield [
+                    (n.id, n.originator_id, n.originator_version, n.topic, n.state)
+                    for n in batch
+                ]
+                if len(batch) < _PAGE:
+                    return
+                start = batch[-1].id + 1
+
+    def of(self, ids: Iterable[UUID]) -> list[Row]:
+        """Every event of these aggregates, in log order: an index lookup per aggregate
+        (the events table's primary key), not a scan."""
+        wanted = sorted(set(ids))
+        recorder = self._recorder
+        rows: list[Row] = []
+        if isinstance(recorder, SQLiteApplicationRecorder):
+            for i in range(0, len(wanted), _CHUNK):
+                chunk = wanted[i : i + _CHUNK]
+                query = (
+                    f"SELECT {_SQLITE_COLUMNS} FROM {recorder.events_table_name} "
+                    f"WHERE originator_id IN ({','.join('?' * len(chunk))})"
+                )
+                with recorder.datastore.transaction(commit=False) as curs:
+                    cursor = curs.sqlite_cursor
+                    cursor.row_factory = None
+                    rows += cursor.execute(query, [u.hex for u in chunk]).fetchall()
+        elif isinstance(recorder, PostgresApplicationRecorder):
+            datastore = recorder.datastore
+            pg_query = SQL(
+                f"SELECT {_PG_COLUMNS} FROM {{schema}}.{{table}} WHERE originator_id = ANY(%s)"
+            ).format(
+                schema=Identifier(datastore.schema), table=Identifier(recorder.events_table_name)
+            )
+            keys: list[Any] = (
+                list(wanted) if datastore.originator_id_type == "uuid" else [str(u) for u in wanted]
+            )
+            with (
+                datastore.get_connection() as conn,
+                conn.cursor(row_factory=tuple_row, binary=True) as c,
+            ):
+                rows += c.execute(pg_query, [keys]).fetchall()
+        else:
+            texts = {str(u) for u in wanted}
+            rows = [r for page in self.log() for r in page if str(UUID(str(r[1]))) in texts]
+        rows.sort(key=operator.itemgetter(0))
+        return rows
+
+
+def _pages(execute: Callable[[int], Any], start: int) -> Iterator[Sequence[Row]]:
+    """Pages of rows from ``execute(start)`` (rows from position ``start`` on, at most
+    ``_PAGE`` of them) until a short page."""
+    while True:
+        rows: list[Row] = execute(start).fetchall()
+        yield rows
+        if len(rows) < _PAGE:
+            return
+        start = rows[-1][0] + 1

@@ -1,0 +1,127 @@
+"""Stored events read as records (what the reviews read): the event's fields with ids as
+text, decoded straight from the rows; events of an older class version upcast first."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import UUID
+
+import msgspec
+import pytest
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.utils import get_topic
+
+from okr_es.aggregates.cycle import Cycle
+from okr_es.aggregates.objective import Objective
+from okr_es.aggregates.team_cycle import TeamCycle, team_cycle_id
+from okr_es.application import OKRApplication
+from okr_es.learning.cycle_events import collect_unit_cycle
+from okr_es.learning.event_records import EventRows, RecordDecoders, record_type
+from okr_es.learning.store import review_for, reviews_for
+from support.world import build_world, set_objective
+
+CHECKED_IN_AT = datetime(2026, 1, 12, 9, 30, tzinfo=UTC)
+
+
+def test_a_record_has_the_event_fields_with_ids_as_text() -> None:
+    record = record_type(Objective.ObjectiveClosed)
+    assert {"timestamp", "by", "scores", "note", "originator_id"} <= set(record.__struct_fields__)
+    decoded = msgspec.json.decode(
+        b'{"timestamp": "2026-01-12T09:31:00Z", "by": "5c1e6b0e-1111-4222-8333-444455556666",'
+        b' "scores": {"5c1e6b0e-1111-4222-8333-444455556667": 0.7}, "note": "done"}',
+        type=record,
+    )
+    assert decoded.by == "5c1e6b0e-1111-4222-8333-444455556666"  # type: ignore[attr-defined]
+    assert decoded.scores == {"5c1e6b0e-1111-4222-8333-444455556667": 0.7}  # type: ignore[attr-defined]
+
+
+def test_a_record_keeps_only_the_fields_asked_for() -> None:
+    record = record_type(Objective.CheckInMade, ("value", "status"))
+    assert set(record.__struct_fields__) == {"value", "status", "originator_id", "class_version"}
+
+
+def test_rows_of_aggregates_come_in_log_order_and_the_log_from_a_position(
+    app: OKRApplication,
+) -> None:
+    w = build_world(app)
+    first = set_objective(app, w).ids["objective_id"]
+    second = set_objective(app, w, title="Gjøre selvbetjening til førstevalget").ids[
+        "objective_id"
+    ]
+    rows = EventRows(app).of([second, first])
+    positions = [r[0] for r in rows]
+    assert positions == sorted(positions)
+    assert {str(UUID(str(r[1]))) for r in rows} == {str(first), str(second)}
+    log = [r for page in EventRows(app).log(positions[0]) for r in page]
+    assert [r[0] for r in log] == list(range(positions[0], app.position() + 1))
+    assert [r[3] for r in log][: len(rows)] == [n.topic for n in app.notifications(positions[0])][
+        : len(rows)
+    ]
+
+
+def test_creation_positions_are_found_from_the_creation_events(app: OKRApplication) -> None:
+    w = build_world(app)
+    defined = [
+        n.id
+        for n in app.all_notifications(topics=[get_topic(Cycle.CycleDefined)])
+        if UUID(str(n.originator_id)) == w.cycle
+    ]
+    assert app.created_position(Cycle, w.cycle) == defined[0]
+    assert app.created_position(TeamCycle, team_cycle_id(w.team, w.cycle)) is None
+    set_objective(app, w)
+    opened = app.created_position(TeamCycle, team_cycle_id(w.team, w.cycle))
+    assert opened is not None and opened > defined[0]
+
+
+def _stored_v1_check_in(app: OKRApplication) -> tuple[UUID, UUID]:
+    w = build_world(app)
+    ids = set_objective(app, w).ids
+    objective_id, kr = ids["objective_id"], ids["key_result_id_0"]
+    state = msgspec.json.encode(
+        {
+            "timestamp": "2026-01-12T09:31:00Z",
+            "by": str(w.member),
+            "key_result_id": str(kr),
+            "value": 72.5,
+            "status": "yellow",
+            "comment": "written by the old code",
+            "checked_in_at": CHECKED_IN_AT.isoformat(),
+        }
+    )
+    app.recorder.insert_events(
+        [
+            StoredEvent(
+                originator_id=objective_id,
+                originator_version=app.get_objective(objective_id).version + 1,
+                topic=get_topic(Objective.CheckInMade),
+                state=state,
+            )
+        ]
+    )
+    return objective_id, kr
+
+
+def test_a_v1_check_in_fails_the_record_decoder_and_is_upcast(app: OKRApplication) -> None:
+    _stored_v1_check_in(app)
+    [row] = [r for page in EventRows(app).log(app.position()) for r in page]
+    decoders = RecordDecoders(app.mapper, [Objective.CheckInMade])
+    with pytest.raises(msgspec.ValidationError):
+        decoders.by_topic[row[3]](row[4])
+    record = decoders.upcast(row[3], row[4])
+    assert (record.value, record.blockers, record.class_version) == (72.5, "", 2)
+
+
+def test_a_v1_check_in_is_reviewed_like_any_other(app: OKRApplication) -> None:
+    objective_id, kr = _stored_v1_check_in(app)
+    objective = app.get_objective(objective_id)
+    unit, cycle = objective.unit_id, objective.cycle_id
+    records = collect_unit_cycle(app, unit, cycle, records=True).events
+    [check_in] = [r for r in records if type(r).__name__ == "CheckInMade"]
+    assert (check_in.value, check_in.status, check_in.key_result_id) == (72.5, "yellow", str(kr))
+    one = review_for(app, unit, cycle)
+    [reviewed] = [k for o in one.objectives for k in o.key_results if k.id == kr]
+    assert [(c.value, c.status, c.at) for c in reviewed.check_ins] == [
+        (72.5, "yellow", CHECKED_IN_AT)
+    ]
+    every = reviews_for(app, objective.organization_id, cycle, unit_ids=[unit])
+    assert msgspec.json.encode(every[unit]) == msgspec.json.encode(one)
