@@ -9,6 +9,12 @@ def test_with_nothing_configured_okr_es_runs_embedded_on_sqlite_in_var() -> None
     assert not settings.uses_postgres
     assert str(settings.sqlite_path) == "var/okr-es.sqlite3"
     assert settings.projections == "inline"
+    assert settings.token_recheck_seconds == 1.0
+
+
+def test_the_token_recheck_window_is_read_in_milliseconds() -> None:
+    assert Settings.from_env({"OKR_ES_TOKEN_RECHECK_MS": "0"}).token_recheck_seconds == 0.0
+    assert Settings.from_env({"OKR_ES_TOKEN_RECHECK_MS": "250"}).token_recheck_seconds == 0.25
 
 
 def test_a_postgres_url_configures_the_library_without_leaking_the_password() -> None:
@@ -34,6 +40,8 @@ def test_a_postgres_url_configures_the_library_without_leaking_the_password() ->
         {"OKR_ES_PROJECTIONS": "sometimes"},
         {"OKR_ES_PROJECTIONS": "worker"},
         {"OKR_ES_READ_YOUR_WRITES_MS": "-5"},
+        {"OKR_ES_TOKEN_RECHECK_MS": "soon"},
+        {"OKR_ES_TOKEN_RECHECK_MS": "600000"},
     ],
 )
 def test_bad_settings_are_refused_with_the_variable_named(environ: dict[str, str]) -> None:

@@ -110,6 +110,10 @@ class TokenIndex:
             entry = self._entries.get(token_id)
         return entry
 
+    def peek(self, token_id: UUID) -> TokenEntry | None:
+        """The entry for a token id as far as the index has read (never reads the log)."""
+        return self._entries.get(token_id)
+
     def catch_up(self) -> None:
         with self._lock:
             while True:

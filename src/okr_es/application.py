@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, TypeVar
@@ -63,6 +64,14 @@ class KeyResultSpec(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     unit: str = ""
 
 
+def _principal(org: Organization, token_id: UUID) -> Principal:
+    stored = org.tokens.get(token_id)
+    if stored is None or stored.revoked or stored.member_id not in org.members:
+        raise Unauthenticated("unknown or revoked access token")
+    grants = tuple(org.members[stored.member_id].grants)
+    return Principal(organization_id=org.id, member_id=stored.member_id, roles=grants)
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -100,6 +109,10 @@ class OKRApplication(Application[UUID]):
         self._created: dict[str, tuple[dict[UUID, int], int]] = {}
         self._created_lock = threading.Lock()
         self._token_index = TokenIndex(self.notifications, self.decode)
+        # When a read of each organisation from the store to authenticate a token last
+        # started, and when this process last changed it (monotonic clock).
+        self._organization_read_at: dict[UUID, float] = {}
+        self._organization_changed_at: dict[UUID, float] = {}
 
     def on_saved(self, listener: Callable[[int], None]) -> None:
         """Call ``listener(position)`` after every save in this process (wakes followers)."""
@@ -314,21 +327,43 @@ class OKRApplication(Application[UUID]):
         """The member a bearer token belongs to, or Unauthenticated.
 
         The index finds the token's organisation without reading the log; the organisation
-        itself then decides, so a revocation made by another process counts at once.
+        itself then decides, read from the store now, so a revocation made by another
+        process counts at once.
         """
         token_id, secret = access_tokens.parse(token)
         entry = self._token_index.get(token_id)
         if entry is None or entry.revoked or not access_tokens.matches(secret, entry.token_hash):
             raise Unauthenticated("unknown or revoked access token")
+        started = time.monotonic()
         try:
             org = self._get(Organization, entry.organization_id, copy=False)
         except NotFound:
             raise Unauthenticated("unknown or revoked access token") from None
-        stored = org.tokens.get(token_id)
-        if stored is None or stored.revoked or stored.member_id not in org.members:
+        self._organization_read_at[org.id] = started
+        return _principal(org, token_id)
+
+    def authenticate_cached(self, token: str) -> Principal | None:
+        """:meth:`authenticate` from memory alone, never reading the store (so it may run
+        on an event loop), or None when it cannot say without reading: the token is not
+        in the index yet, or its organisation was last read from the store more than
+        ``settings.token_recheck_seconds`` ago. Changes made through this process are in
+        memory at once.
+        """
+        token_id, secret = access_tokens.parse(token)
+        entry = self._token_index.peek(token_id)
+        if entry is None:
+            return None
+        if entry.revoked or not access_tokens.matches(secret, entry.token_hash):
             raise Unauthenticated("unknown or revoked access token")
-        grants = tuple(org.members[stored.member_id].grants)
-        return Principal(organization_id=org.id, member_id=stored.member_id, roles=grants)
+        read_at = self._organization_read_at.get(entry.organization_id)
+        if (
+            read_at is None
+            or time.monotonic() - read_at > self.settings.token_recheck_seconds
+            or read_at <= self._organization_changed_at.get(entry.organization_id, -1.0)
+        ):
+            return None
+        org = self._cached(Organization, entry.organization_id)
+        return None if org is None else _principal(org, token_id)
 
     # --- cycles ------------------------------------------------------------------------------
 
@@ -1123,6 +1158,15 @@ class OKRApplication(Application[UUID]):
         aggregate = self._cached(cls, aggregate_id)
         return None if aggregate is None else copy.deepcopy(aggregate)
 
+    def _forget_organization_reads(self, aggregates: Sequence[OKRAggregate]) -> None:
+        """After an organisation changes here, token checks read it from the store again
+        until a read has started after the change (so a revocation made through this
+        process counts at once)."""
+        now = time.monotonic()
+        for aggregate in aggregates:
+            if isinstance(aggregate, Organization):
+                self._organization_changed_at[aggregate.id] = now
+
     def _remember(self, aggregate: OKRAggregate) -> None:
         if self.repository.cache is not None:
             self.repository.cache.put(aggregate.id, aggregate)
@@ -1269,6 +1313,7 @@ class OKRApplication(Application[UUID]):
         try:
             recordings: list[Recording[UUID]] = self.save(*aggregates)
         except IntegrityError:
+            self._forget_organization_reads(aggregates)
             if expected is None or pending_version is None:
                 raise
             actual = self.repository.get(expected.id, projector_func=_project).version
@@ -1278,6 +1323,7 @@ class OKRApplication(Application[UUID]):
                 expected_version=pending_version,
                 actual_version=actual,
             ) from None
+        self._forget_organization_reads(aggregates)
         return CommandResult(
             position=recordings[-1].notification.id if recordings else self.position(),
             ids=dict(ids or {}),

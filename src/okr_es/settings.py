@@ -30,6 +30,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # "worker": separate `okr-es project` processes do (distributed mode, PostgreSQL only).
     projections: str = "inline"
     read_your_writes_timeout: float = 2.0
+    # How long a request may trust an organisation (its tokens, members, roles) as this
+    # process last read it, before reading it from the store again. Changes made through
+    # this process count at once; those made by another process (the CLI, another API
+    # process) within this many seconds. 0: read it on every request.
+    token_recheck_seconds: float = 1.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -59,6 +64,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             check_in_retries=integer("OKR_ES_CHECK_IN_RETRIES", 5, 0, 100),
             projections=_projections_mode(env.get("OKR_ES_PROJECTIONS", ""), env),
             read_your_writes_timeout=integer("OKR_ES_READ_YOUR_WRITES_MS", 2000, 0, 60_000) / 1000,
+            token_recheck_seconds=integer("OKR_ES_TOKEN_RECHECK_MS", 1000, 0, 60_000) / 1000,
         )
 
     @property
@@ -87,6 +93,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": str(path),
                 "SQLITE_LOCK_TIMEOUT": "10",
+                # Concurrent saves share one transaction and one sync (see that module).
+                "APPLICATION_RECORDER_TOPIC": (
+                    "okr_es.persistence.sqlite_recorder:OKRSQLiteApplicationRecorder"
+                ),
             }
         return _postgres_env(self.database_url, self.database_schema, self.pool_size)
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 from uuid import uuid4
 
+import msgspec
 import pytest
 from litestar.testing import TestClient
 
+from okr_es.api import create_app
 from okr_es.application import OKRApplication
-from support.http_api import Org, bearer, is_problem
+from support.http_api import Org, bearer, build_org, is_problem
 
 Client = TestClient[Any]
 
@@ -149,3 +152,62 @@ def test_objects_of_another_organisation_cannot_be_referenced_in_a_body(
     )
     is_problem(response, 404, "not-found")
     assert okr.position() == before
+
+
+def _check_in(client: Client, org: Org, token: str) -> Any:
+    """A command that does not change the organisation (so it does not refresh it)."""
+    return client.post(
+        f"/api/v1/objectives/{org.objective}/key-results/{org.key_result}/check-ins",
+        json={"value": 70, "status": "green"},
+        headers=bearer(token),
+    )
+
+
+def _revoke_elsewhere(okr: OKRApplication, org: Org, token: str) -> None:
+    # A second application on the same store stands in for the CLI or another API process.
+    with OKRApplication(okr.settings) as other:
+        other.revoke_token(
+            organization_id=org.id, token_id=token.split("_")[1], by=org.members["admin"]
+        )
+
+
+def test_with_no_recheck_window_a_revocation_elsewhere_counts_at_once(
+    okr: OKRApplication,
+) -> None:
+    strict = msgspec.structs.replace(okr.settings, token_recheck_seconds=0.0)
+    with OKRApplication(strict) as app, TestClient(app=create_app(application=app)) as client:
+        org = build_org(app)
+        assert _check_in(client, org, org.tokens["owner"]).status_code == 201
+        _revoke_elsewhere(app, org, org.tokens["owner"])
+        is_problem(_check_in(client, org, org.tokens["owner"]), 401, "unauthenticated")
+
+
+def test_a_revocation_elsewhere_counts_once_the_recheck_window_has_passed(
+    okr: OKRApplication,
+) -> None:
+    window = 0.3
+    settings = msgspec.structs.replace(okr.settings, token_recheck_seconds=window)
+    with OKRApplication(settings) as app, TestClient(app=create_app(application=app)) as client:
+        org = build_org(app)
+        assert _check_in(client, org, org.tokens["owner"]).status_code == 201
+        _revoke_elsewhere(app, org, org.tokens["owner"])
+        time.sleep(window + 0.05)
+        is_problem(_check_in(client, org, org.tokens["owner"]), 401, "unauthenticated")
+        before = app.position()
+        is_problem(_check_in(client, org, org.tokens["owner"]), 401, "unauthenticated")
+        assert app.position() == before
+
+
+def test_a_revocation_through_this_process_counts_at_once_within_the_window(
+    okr: OKRApplication,
+) -> None:
+    settings = msgspec.structs.replace(okr.settings, token_recheck_seconds=60.0)
+    with OKRApplication(settings) as app, TestClient(app=create_app(application=app)) as client:
+        org = build_org(app)
+        assert _check_in(client, org, org.tokens["owner"]).status_code == 201
+        app.revoke_token(
+            organization_id=org.id,
+            token_id=org.tokens["owner"].split("_")[1],
+            by=org.members["admin"],
+        )
+        is_problem(_check_in(client, org, org.tokens["owner"]), 401, "unauthenticated")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
+import anyio.to_thread
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
@@ -20,8 +21,12 @@ def provide_application(state: State) -> OKRApplication:
     return application
 
 
-def provide_principal(request: Request[Any, Any, Any]) -> Principal:
-    """The member whose token is in ``Authorization: Bearer …``, or 401."""
+async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
+    """The member whose token is in ``Authorization: Bearer …``, or 401.
+
+    Answered from memory on the event loop when the token's organisation was read recently
+    enough (see ``Settings.token_recheck_seconds``); otherwise the store is read in a
+    worker thread, never on the loop."""
     header = request.headers.get("authorization")
     if not header:
         raise Unauthenticated("send an access token: Authorization: Bearer <token>")
@@ -29,13 +34,15 @@ def provide_principal(request: Request[Any, Any, Any]) -> Principal:
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("the Authorization header must read: Bearer <token>")
     application: OKRApplication = request.app.state[STATE_KEY]
-    return application.authenticate(token.strip())
+    principal = application.authenticate_cached(token.strip())
+    if principal is None:
+        principal = await anyio.to_thread.run_sync(application.authenticate, token.strip())
+    return principal
 
 
 DEPENDENCIES: dict[str, Provide] = {
     "okr": Provide(provide_application, sync_to_thread=False),
-    # Authentication may read the store (an unknown token makes the index catch up).
-    "principal": Provide(provide_principal, sync_to_thread=True),
+    "principal": Provide(provide_principal),
 }
 
 # Handler parameter types: the application, and the acting member from the token.

@@ -66,7 +66,9 @@ async def authenticate(context: GraphQLContext) -> None:
     """Find the reader from the bearer token, or raise an UNAUTHENTICATED error."""
     token = bearer_token(context)
     try:
-        principal = await anyio.to_thread.run_sync(context.application.authenticate, token)
+        principal = context.application.authenticate_cached(token)
+        if principal is None:
+            principal = await anyio.to_thread.run_sync(context.application.authenticate, token)
     except Unauthenticated as e:
         raise errors.graphql_error(e.message, errors.UNAUTHENTICATED) from None
     except Exception:
