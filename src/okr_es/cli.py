@@ -14,6 +14,7 @@ import psycopg
 from eventsourcing.persistence import PersistenceError
 
 from okr_es.aggregates import validation as check
+from okr_es.aggregates.cycle import Cycle
 from okr_es.aggregates.organization import Organization
 from okr_es.application import OKRApplication
 from okr_es.errors import NotFound, OKRError
@@ -430,9 +431,18 @@ def _names(app: OKRApplication) -> dict[UUID, str]:
 
 
 def _add_learning_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    review = sub.add_parser("review", help="learning review of a unit's cycle")
-    review.add_argument("--unit", required=True, metavar="UNIT", help="unit id or name")
+    review = sub.add_parser(
+        "review", help="learning review of a unit's cycle (or of every unit's: --all)"
+    )
+    which = review.add_mutually_exclusive_group(required=True)
+    which.add_argument("--unit", metavar="UNIT", help="unit id or name")
+    which.add_argument(
+        "--all", action="store_true", help="every unit that set OKRs in the cycle (md or json)"
+    )
     review.add_argument("--cycle", required=True, metavar="CYCLE", help="cycle id or label")
+    review.add_argument(
+        "--organization", metavar="ORG", help="with --all: organisation id or name"
+    )
     review.add_argument("--format", choices=("md", "html", "json"), default="md")
     review.add_argument("--policy", metavar="FILE", help="review policy (JSON, see docs)")
     review.add_argument(
@@ -483,23 +493,37 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
     from okr_es.learning.cycle_events import resolve_cycle, resolve_unit
     from okr_es.learning.report import review_html, review_markdown
     from okr_es.learning.review import load_review_policy
-    from okr_es.learning.store import review_for
+    from okr_es.learning.store import review_for, reviews_for
 
     try:
         policy = load_review_policy(Path(args.policy).read_bytes()) if args.policy else None
         today = date.fromisoformat(args.today) if args.today else None
     except ValueError as e:
         raise InvalidInput(str(e), field="policy" if args.policy else "today") from None
+    if args.all and args.format == "html":
+        raise InvalidInput("--all writes md or json; review one --unit for html", field="format")
+    if args.organization and not args.all:
+        raise InvalidInput("--organization goes with --all", field="organization")
     with OKRApplication(settings) as app:
-        org, unit_id = resolve_unit(app, args.unit)
-        cycle = resolve_cycle(app, org.id, args.cycle)
-        result = review_for(app, unit_id, cycle.id, policy, today=today or app.clock().date())
+        if args.all:
+            cycle, _ = _find_cycle(app, args.cycle, unit=None, organization=args.organization)
+            every = reviews_for(
+                app, cycle.organization_id, cycle.id, policy, today=today or app.clock().date()
+            )
+            results = list(every.values())
+        else:
+            org, unit_id = resolve_unit(app, args.unit)
+            cycle = resolve_cycle(app, org.id, args.cycle)
+            results = [
+                review_for(app, unit_id, cycle.id, policy, today=today or app.clock().date())
+            ]
     if args.format == "json":
-        sys.stdout.write(msgspec.json.format(msgspec.json.encode(result)).decode() + "\n")
+        found: object = results if args.all else results[0]
+        sys.stdout.write(msgspec.json.format(msgspec.json.encode(found)).decode() + "\n")
     elif args.format == "html":
-        sys.stdout.write(review_html(result))
+        sys.stdout.write(review_html(results[0]))
     else:
-        sys.stdout.write(review_markdown(result))
+        sys.stdout.write("\n".join(review_markdown(r) for r in results))
     return EXIT_OK
 
 
@@ -523,34 +547,13 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _audit_export(args: argparse.Namespace, settings: Settings) -> int:
-    from okr_es.errors import InvalidInput
     from okr_es.learning.audit import export_lines
-    from okr_es.learning.cycle_events import collect_cycle, resolve_cycle, resolve_unit
+    from okr_es.learning.cycle_events import collect_cycle
 
     with OKRApplication(settings) as app:
-        unit_id = None
-        if args.unit:
-            org, unit_id = resolve_unit(app, args.unit)
-            orgs = [org]
-        elif args.organization:
-            orgs = [_organization(app, args.organization)]
-        else:
-            orgs = app.organizations()
-        found = []
-        for org in orgs:
-            try:
-                found.append(resolve_cycle(app, org.id, args.cycle))
-            except NotFound:
-                continue
-        if not found:
-            raise NotFound(f"no cycle {args.cycle!r}", field="cycle")
-        if len(found) > 1:
-            raise InvalidInput(
-                f"{len(found)} organisations have a cycle {args.cycle!r}; give --organization",
-                code="ambiguous",
-                field="cycle",
-            )
-        cycle = found[0]
+        cycle, unit_id = _find_cycle(
+            app, args.cycle, unit=args.unit, organization=args.organization
+        )
         events = collect_cycle(app, cycle.id, unit_id)
     scope = {"cycle_id": str(cycle.id), "cycle": cycle.label, "unit_id": unit_id and str(unit_id)}
     lines = export_lines((record(p.event, p.position) for p in events), scope)
@@ -621,6 +624,39 @@ def _okr_import(args: argparse.Namespace, settings: Settings) -> int:
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return EXIT_OK
+
+
+def _find_cycle(
+    app: OKRApplication, text: str, *, unit: str | None, organization: str | None
+) -> tuple[Cycle, UUID | None]:
+    """A cycle given by id or label, looked for in the unit's organisation, the given one,
+    or else every organisation (it must then be unique); and the unit's id, if given."""
+    from okr_es.errors import InvalidInput
+    from okr_es.learning.cycle_events import resolve_cycle, resolve_unit
+
+    unit_id = None
+    if unit:
+        org, unit_id = resolve_unit(app, unit)
+        orgs = [org]
+    elif organization:
+        orgs = [_organization(app, organization)]
+    else:
+        orgs = app.organizations()
+    found = []
+    for org in orgs:
+        try:
+            found.append(resolve_cycle(app, org.id, text))
+        except NotFound:
+            continue
+    if not found:
+        raise NotFound(f"no cycle {text!r}", field="cycle")
+    if len(found) > 1:
+        raise InvalidInput(
+            f"{len(found)} organisations have a cycle {text!r}; give --organization",
+            code="ambiguous",
+            field="cycle",
+        )
+    return found[0], unit_id
 
 
 def _organization(app: OKRApplication, text: str) -> Organization:

@@ -78,6 +78,45 @@ def test_review_as_markdown_and_html(settings: Settings, demo: DemoSummary) -> N
     assert "<script" not in html.out and "http" not in html.out and "<link" not in html.out
 
 
+def test_review_of_every_unit_gives_each_units_own_review(
+    settings: Settings, demo: DemoSummary
+) -> None:
+    every = okr_es(
+        settings, "review", "--all", "--cycle", "2026 Q3", "--format", "json", "--today", TODAY
+    )
+    assert every.code == 0, every.err
+    reviews = json.loads(every.out)
+    by_unit = {r["unit"]: r for r in reviews}
+    assert "Team Saksbehandling" in by_unit and len(by_unit) == len(reviews) >= 2
+    one = okr_es(
+        settings, "review", "--unit", "Team Saksbehandling", "--cycle", "2026 Q3",
+        "--format", "json", "--today", TODAY,
+    )  # fmt: skip
+    assert by_unit["Team Saksbehandling"] == json.loads(one.out)
+    md = okr_es(settings, "review", "--all", "--cycle", "2026 Q3", "--today", TODAY)
+    assert md.code == 0, md.err
+    # One report per unit, each headed in its team's language.
+    headings = [line for line in md.out.splitlines() if line.startswith("# ")]
+    assert [h.split(": ", 1)[1] for h in headings] == [f"{r['unit']} – 2026 Q3" for r in reviews]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--all", "--format", "html"), "--all writes md or json"),
+        (("--unit", "Team Platform", "--organization", "Fjordby kommune"), "goes with --all"),
+        (("--all", "--organization", "Nowhere"), "no single organisation"),
+        (("--unit", "Team Platform", "--all"), "not allowed with"),
+        ((), "one of the arguments --unit --all is required"),
+    ],
+)
+def test_review_refuses_what_it_cannot_do(
+    settings: Settings, demo: DemoSummary, args: tuple[str, ...], message: str
+) -> None:
+    run = okr_es(settings, "review", "--cycle", "2026 Q3", *args)
+    assert run.code != 0 and message in run.err
+
+
 def test_review_of_an_unknown_unit_is_an_error(settings: Settings, demo: DemoSummary) -> None:
     run = okr_es(settings, "review", "--unit", "Team Nobody", "--cycle", "2026 Q4")
     assert run.code == 1 and "no unit" in run.err

@@ -452,3 +452,38 @@ def test_review_today_bounds_a_running_cycle(client: Client, demo: DemoSummary, 
         "evaluated": False,
         "notEvaluatedBecause": "cycle-not-there-yet",
     }
+
+
+def test_reviews_gives_every_team_its_own_review(
+    client: Client, demo: DemoSummary, token: str
+) -> None:
+    cycle = str(demo.cycles[PAST])
+    every = graphql(
+        client,
+        "query($c: UUID!, $t: Date) { reviews(cycleId: $c, today: $t) { unit flagCodes score } }",
+        {"c": cycle, "t": TODAY.isoformat()},
+        token=token,
+    )
+    assert "errors" not in every, every
+    by_unit = {r["unit"]: r for r in every["data"]["reviews"]}
+    assert len(by_unit) == len(every["data"]["reviews"]) >= 2
+    for name in ("Team Saksbehandling", "Team Selvbetjening"):
+        one = graphql(
+            client,
+            "query($u: UUID!, $c: UUID!, $t: Date) "
+            "{ review(unitId: $u, cycleId: $c, today: $t) { unit flagCodes score } }",
+            {"u": str(demo.units[name]), "c": cycle, "t": TODAY.isoformat()},
+            token=token,
+        )
+        assert by_unit[name] == one["data"]["review"]
+    assert "hockey-stick" in by_unit["Team Saksbehandling"]["flagCodes"]
+
+
+def test_reviews_of_another_organisations_cycle_is_not_found(
+    client: Client, okr: OKRApplication, demo: DemoSummary, token: str
+) -> None:
+    other = build_org(okr, "Another agency")
+    for cycle in (str(other.cycle), str(uuid4()), str(demo.units["Team Data"])):
+        body = graphql(client, "query($c: UUID!) { reviews(cycleId: $c) { unit } }", {"c": cycle},
+                       token=token)
+        assert body["data"] is None and codes(body) == ["NOT_FOUND"], body

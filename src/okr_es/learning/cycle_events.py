@@ -187,15 +187,17 @@ def collect_cycle(
     if not isinstance(cycle, Cycle):
         raise NotFound(f"no cycle {cycle_id}", field="cycle")
     ids: set[UUID] = {cycle.id}
-    for event in _decoded(app, TeamCycle.TeamCycleOpened):
+    # Nothing of the cycle is older than its definition.
+    start = app.created_position(Cycle, cycle.id) or 1
+    for event in _decoded(app, TeamCycle.TeamCycleOpened, start):
         if event.cycle_id == cycle.id and unit_id in (None, event.unit_id):
             ids.add(event.originator_id)
     objectives: set[UUID] = set()
-    for event in _decoded(app, Objective.ObjectiveSet):
+    for event in _decoded(app, Objective.ObjectiveSet, start):
         if event.cycle_id == cycle.id and unit_id in (None, event.unit_id):
             objectives.add(event.originator_id)
     ids |= objectives
-    for event in _decoded(app, Initiative.InitiativeLinked):
+    for event in _decoded(app, Initiative.InitiativeLinked, start):
         if event.objective_id in objectives:
             ids.add(event.originator_id)
     return _positioned(app, ids)
@@ -315,8 +317,8 @@ def _read_team_cycle(app: OKRApplication, unit_id: UUID, cycle_id: UUID) -> Team
         return None
 
 
-def _decoded(app: OKRApplication, event_class: type[Any]) -> Iterable[Any]:
-    for notification in app.all_notifications(topics=[get_topic(event_class)]):
+def _decoded(app: OKRApplication, event_class: type[Any], start: int = 1) -> Iterable[Any]:
+    for notification in app.all_notifications(topics=[get_topic(event_class)], start=start):
         yield app.decode(notification)
 
 

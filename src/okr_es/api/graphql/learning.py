@@ -22,7 +22,13 @@ from okr_es.event_log import EventRecord, record
 from okr_es.learning.cycle_events import collect_cycle
 from okr_es.learning.lint import LintReport, lint
 from okr_es.learning.review import Review
-from okr_es.learning.store import CopyPasteCheck, copy_paste_for, okr_set_for, review_for
+from okr_es.learning.store import (
+    CopyPasteCheck,
+    copy_paste_for,
+    okr_set_for,
+    review_for,
+    reviews_for,
+)
 
 MAX_EVENTS_PAGE = 200
 
@@ -101,6 +107,12 @@ def learning_review(
     """The learning review of the unit's cycle, as of ``today``."""
     check_scope(okr, org, unit_id, cycle_id)
     return review_for(okr, unit_id, cycle_id, today=today)
+
+
+def learning_reviews(okr: OKRApplication, org: UUID, cycle_id: UUID, today: date) -> list[Review]:
+    """The learning review of every unit that set OKRs in the cycle, as of ``today``."""
+    check_scope(okr, org, None, cycle_id)
+    return list(reviews_for(okr, org, cycle_id, today=today).values())
 
 
 @dataclass(frozen=True)

@@ -241,6 +241,23 @@ class Query:
         return review_of(result)
 
     @strawberry.field(
+        description="The learning review of every unit that set OKRs in the cycle (one "
+        "pass over the cycle's events), in the organisation's unit order; `today` as for "
+        "`review`."
+    )
+    async def reviews(
+        self, info: Info, cycle_id: UUID, today: date | None = None
+    ) -> list[Review]:
+        results = await anyio.to_thread.run_sync(
+            learning.learning_reviews,
+            info.context.application,
+            info.context.reader.organization_id,
+            cycle_id,
+            today or info.context.today(),
+        )
+        return [review_of(r) for r in results]
+
+    @strawberry.field(
         description="Every event of the aggregates the cycle touches (the cycle, its team "
         "cycles, objectives and linked initiatives; with unitId only that unit's), by log "
         "position, for auditors. `after` is a position (endCursor), first at most 200."
