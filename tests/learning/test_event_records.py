@@ -3,12 +3,10 @@ text, decoded straight from the rows; events of an older class version upcast fi
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from uuid import UUID
 
 import msgspec
 import pytest
-from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
 from okr_es.aggregates.cycle import Cycle
@@ -18,9 +16,8 @@ from okr_es.application import OKRApplication
 from okr_es.learning.cycle_events import collect_unit_cycle
 from okr_es.learning.event_records import EventRows, RecordDecoders, record_type
 from okr_es.learning.store import review_for, reviews_for
+from support.old_events import CHECKED_IN_AT, store_v1_check_in
 from support.world import build_world, set_objective
-
-CHECKED_IN_AT = datetime(2026, 1, 12, 9, 30, tzinfo=UTC)
 
 
 def test_a_record_has_the_event_fields_with_ids_as_text() -> None:
@@ -73,36 +70,8 @@ def test_creation_positions_are_found_from_the_creation_events(app: OKRApplicati
     assert opened is not None and opened > defined[0]
 
 
-def _stored_v1_check_in(app: OKRApplication) -> tuple[UUID, UUID]:
-    w = build_world(app)
-    ids = set_objective(app, w).ids
-    objective_id, kr = ids["objective_id"], ids["key_result_id_0"]
-    state = msgspec.json.encode(
-        {
-            "timestamp": "2026-01-12T09:31:00Z",
-            "by": str(w.member),
-            "key_result_id": str(kr),
-            "value": 72.5,
-            "status": "yellow",
-            "comment": "written by the old code",
-            "checked_in_at": CHECKED_IN_AT.isoformat(),
-        }
-    )
-    app.recorder.insert_events(
-        [
-            StoredEvent(
-                originator_id=objective_id,
-                originator_version=app.get_objective(objective_id).version + 1,
-                topic=get_topic(Objective.CheckInMade),
-                state=state,
-            )
-        ]
-    )
-    return objective_id, kr
-
-
 def test_a_v1_check_in_fails_the_record_decoder_and_is_upcast(app: OKRApplication) -> None:
-    _stored_v1_check_in(app)
+    store_v1_check_in(app)
     [row] = [r for page in EventRows(app).log(app.position()) for r in page]
     decoders = RecordDecoders(app.mapper, [Objective.CheckInMade])
     with pytest.raises(msgspec.ValidationError):
@@ -112,7 +81,7 @@ def test_a_v1_check_in_fails_the_record_decoder_and_is_upcast(app: OKRApplicatio
 
 
 def test_a_v1_check_in_is_reviewed_like_any_other(app: OKRApplication) -> None:
-    objective_id, kr = _stored_v1_check_in(app)
+    objective_id, kr, _ = store_v1_check_in(app)
     objective = app.get_objective(objective_id)
     unit, cycle = objective.unit_id, objective.cycle_id
     records = collect_unit_cycle(app, unit, cycle, records=True).events

@@ -1,0 +1,39 @@
+"""Events as an older version of okr-es stored them, written straight into the store."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import UUID
+
+import msgspec
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.utils import get_topic
+
+from okr_es.aggregates.objective import Objective
+from okr_es.application import OKRApplication
+from support.world import build_world, set_objective
+
+CHECKED_IN_AT = datetime(2026, 1, 12, 9, 30, tzinfo=UTC)
+
+
+def store_v1_check_in(app: OKRApplication) -> tuple[UUID, UUID, int]:
+    """A CheckInMade of class version 1 (before blockers) on a new objective's first key
+    result: (objective id, key result id, the event's version)."""
+    w = build_world(app)
+    ids = set_objective(app, w).ids
+    objective_id, kr = ids["objective_id"], ids["key_result_id_0"]
+    next_version = app.get_objective(objective_id).version + 1
+    state = msgspec.json.encode({
+        "timestamp": "2026-01-12T09:31:00Z",
+        "by": str(w.member),
+        "key_result_id": str(kr),
+        "value": 72.5,
+        "status": "yellow",
+        "comment": "written by the old code",
+        "checked_in_at": CHECKED_IN_AT.isoformat(),
+    })
+    app.recorder.insert_events([StoredEvent(
+        originator_id=objective_id, originator_version=next_version,
+        topic=get_topic(Objective.CheckInMade), state=state,
+    )])
+    return objective_id, kr, next_version
