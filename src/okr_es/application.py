@@ -95,9 +95,18 @@ class OKRApplication(Application[UUID]):
         Objective: _project
     }
 
-    def __init__(self, settings: Settings | None = None, *, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        clock: Clock = utc_now,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.settings = settings or Settings()
         self.clock = clock
+        # Elapsed time (how old a token check's read of an organisation is), apart from
+        # the business clock above.
+        self.monotonic = monotonic
         env = self.settings.eventsourcing_env()
         env["AGGREGATE_CACHE_MAXSIZE"] = "2000"
         super().__init__(env)
@@ -334,7 +343,7 @@ class OKRApplication(Application[UUID]):
         entry = self._token_index.get(token_id)
         if entry is None or entry.revoked or not access_tokens.matches(secret, entry.token_hash):
             raise Unauthenticated("unknown or revoked access token")
-        started = time.monotonic()
+        started = self.monotonic()
         try:
             org = self._get(Organization, entry.organization_id, copy=False)
         except NotFound:
@@ -358,7 +367,7 @@ class OKRApplication(Application[UUID]):
         read_at = self._organization_read_at.get(entry.organization_id)
         if (
             read_at is None
-            or time.monotonic() - read_at > self.settings.token_recheck_seconds
+            or self.monotonic() - read_at > self.settings.token_recheck_seconds
             or read_at <= self._organization_changed_at.get(entry.organization_id, -1.0)
         ):
             return None
@@ -1162,7 +1171,7 @@ class OKRApplication(Application[UUID]):
         """After an organisation changes here, token checks read it from the store again
         until a read has started after the change (so a revocation made through this
         process counts at once)."""
-        now = time.monotonic()
+        now = self.monotonic()
         for aggregate in aggregates:
             if isinstance(aggregate, Organization):
                 self._organization_changed_at[aggregate.id] = now
