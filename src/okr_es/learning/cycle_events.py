@@ -157,10 +157,7 @@ def collect_unit_cycle(
         decoders = _review_decoders(app)
         events = []
         for _, originator_id, _, topic, state in EventRows(app).of(ids):
-            try:
-                record = decoders.by_topic[topic](state)
-            except msgspec.ValidationError:
-                record = decoders.upcast(topic, state)
+            record = decoders.decode(topic, state)
             record.originator_id = originator_id
             events.append(record)
     else:
@@ -243,7 +240,7 @@ def replay_team_cycles(
             if add is None:
                 if topic != opened and topic != objective_set:
                     continue
-                record = decode[topic](state)
+                record = decoders.decode(topic, state)
                 if record.cycle_id not in wanted_text:
                     continue
                 key = (record.unit_id, record.cycle_id)
@@ -255,7 +252,7 @@ def replay_team_cycles(
                 decode_one = decode.get(topic)
                 if decode_one is None:
                     continue
-                try:
+                try:  # RecordDecoders.decode, inlined: this runs for every event
                     record = decode_one(state)
                 except msgspec.ValidationError:
                     record = decoders.upcast(topic, state)

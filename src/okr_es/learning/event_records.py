@@ -159,6 +159,14 @@ class RecordDecoders:
 
         return decrypt_and_decode
 
+    def decode(self, topic: str, state: bytes) -> Any:
+        """The record of a stored event of one of the decoders' topics, upcast if need be
+        (a loop over many rows may inline this, as ``replay_team_cycles`` does)."""
+        try:
+            return self.by_topic[topic](state)
+        except msgspec.ValidationError:
+            return self.upcast(topic, state)
+
     def upcast(self, topic: str, state: bytes) -> Any:
         """The record of an event stored by an older version of its class."""
         stored = StoredEvent(UUID(int=0), 0, topic, bytes(state))
