@@ -396,6 +396,9 @@ class _Count:
     def add(self, event: Any) -> None:
         self.events += 1
 
+    def add_check_ins(self, check_ins: Sequence[Any]) -> None:
+        self.events += len(check_ins)
+
 
 def _same(a: Review, b: Review) -> bool:
     return msgspec.json.encode(a) == msgspec.json.encode(b)

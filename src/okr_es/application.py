@@ -1122,15 +1122,19 @@ class OKRApplication(Application[UUID]):
         """Ids of every aggregate of a kind with their creation positions, in log order.
 
         Found from the creation events and remembered with the log position read up to,
-        so later calls only look at the part of the log written since.
+        so later calls only look at the part of the log written since (and none at all
+        when nothing was).
         """
         topic = get_topic(getattr(cls, _CREATED_EVENT[cls]))
         with self._created_lock:
             known, seen = self._created.get(topic, ({}, 0))
-            fresh = list(self.all_notifications(topics=[topic], start=seen + 1))
-            if fresh:
-                known = {**known, **{UUID(str(n.originator_id)): n.id for n in fresh}}
-                self._created[topic] = (known, fresh[-1].id)
+            # Read before the scan: whatever is committed after it has a later position.
+            top = self.position()
+            if top > seen:
+                fresh = list(self.all_notifications(topics=[topic], start=seen + 1))
+                if fresh:
+                    known = {**known, **{UUID(str(n.originator_id)): n.id for n in fresh}}
+                self._created[topic] = (known, max(top, fresh[-1].id if fresh else 0))
             return known
 
     def _organization_and_actor(

@@ -3,11 +3,12 @@ text, decoded straight from the rows; events of an older class version upcast fi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from uuid import UUID
 
 import msgspec
 import pytest
-from eventsourcing.utils import get_topic
+from eventsourcing.utils import Environment, get_topic
 
 from okr_es.aggregates.cycle import Cycle
 from okr_es.aggregates.objective import Objective
@@ -16,6 +17,7 @@ from okr_es.application import OKRApplication
 from okr_es.learning.cycle_events import collect_unit_cycle
 from okr_es.learning.event_records import EventRows, RecordDecoders, record_type
 from okr_es.learning.store import review_for, reviews_for
+from okr_es.settings import Settings
 from support.old_events import CHECKED_IN_AT, store_v1_check_in
 from support.world import build_world, set_objective
 
@@ -49,11 +51,22 @@ def test_rows_of_aggregates_come_in_log_order_and_the_log_from_a_position(
     positions = [r[0] for r in rows]
     assert positions == sorted(positions)
     assert {str(UUID(str(r[1]))) for r in rows} == {str(first), str(second)}
-    log = [r for page in EventRows(app).log(positions[0]) for r in page]
-    assert [r[0] for r in log] == list(range(positions[0], app.position() + 1))
-    assert [r[3] for r in log][: len(rows)] == [n.topic for n in app.notifications(positions[0])][
-        : len(rows)
+    pages = list(EventRows(app).log(positions[0]))
+    notifications = list(app.notifications(positions[0]))
+    assert [p for page in pages for p in page.positions] == [n.id for n in notifications]
+    assert [t for page in pages for t in page.topics] == [n.topic for n in notifications]
+    assert [str(UUID(str(i))) for page in pages for i in page.originator_ids] == [
+        str(n.originator_id) for n in notifications
     ]
+    assert [msgspec.json.decode(s) for page in pages for s in page.states] == [
+        msgspec.json.decode(n.state) for n in notifications
+    ]
+
+
+def test_the_log_read_from_a_position_past_its_end_is_empty(app: OKRApplication) -> None:
+    set_objective(app, build_world(app))
+    pages = list(EventRows(app).log(app.position() + 1))
+    assert [p for page in pages for p in page.positions] == []
 
 
 def test_creation_positions_are_found_from_the_creation_events(app: OKRApplication) -> None:
@@ -72,12 +85,29 @@ def test_creation_positions_are_found_from_the_creation_events(app: OKRApplicati
 
 def test_a_v1_check_in_fails_the_record_decoder_and_is_upcast(app: OKRApplication) -> None:
     store_v1_check_in(app)
-    [row] = [r for page in EventRows(app).log(app.position()) for r in page]
+    [page] = EventRows(app).log(app.position())
+    [topic], [state] = page.topics, page.states
     decoders = RecordDecoders(app.mapper, [Objective.CheckInMade])
     with pytest.raises(msgspec.ValidationError):
-        decoders.by_topic[row[3]](row[4])
-    record = decoders.upcast(row[3], row[4])
+        decoders.by_topic[topic](state)
+    record = decoders.upcast(topic, state)
     assert (record.value, record.blockers, record.class_version) == (72.5, "", 2)
+
+
+def test_check_ins_decoded_in_one_go_upcast_an_old_one_among_them(app: OKRApplication) -> None:
+    objective_id, kr, _ = store_v1_check_in(app)
+    [stored] = EventRows(app).log(app.position())
+    by = msgspec.json.decode(stored.states[0])["by"]
+    app.check_in(objective_id=objective_id, key_result_id=kr, value=80.0, status="green", by=by)
+    topic = get_topic(Objective.CheckInMade)
+    [page] = EventRows(app).log(stored.positions[0])
+    assert page.topics == [topic, topic]
+    decoders = RecordDecoders(app.mapper, [Objective.CheckInMade])
+    old, new = decoders.decode_many(topic, page.states)
+    assert (old.value, old.blockers, old.class_version) == (72.5, "", 2)
+    assert (new.value, new.status, new.class_version) == (80.0, "green", 2)
+    both = decoders.decode_many(topic, page.states[1:] * 2)
+    assert [r.value for r in both] == [80.0, 80.0]
 
 
 def test_a_v1_check_in_is_reviewed_like_any_other(app: OKRApplication) -> None:
@@ -94,3 +124,32 @@ def test_a_v1_check_in_is_reviewed_like_any_other(app: OKRApplication) -> None:
     ]
     every = reviews_for(app, objective.organization_id, cycle, unit_ids=[unit])
     assert msgspec.json.encode(every[unit]) == msgspec.json.encode(one)
+
+
+class _CompressingApplication(OKRApplication):
+    def construct_env(self, name: str, env: Mapping[str, str] | None = None) -> Environment:
+        return super().construct_env(
+            name, {**(env or {}), "COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor"}
+        )
+
+
+def test_compressed_states_are_read_row_by_row_and_reviewed_alike(
+    sqlite_settings: Settings,
+) -> None:
+    app = _CompressingApplication(sqlite_settings)
+    try:
+        w = build_world(app)
+        ids = set_objective(app, w).ids
+        for value in (20.0, 30.0):
+            app.check_in(objective_id=ids["objective_id"], key_result_id=ids["key_result_id_0"],
+                         value=value, status="green", by=w.member)
+        pages = list(EventRows(app).log())
+        assert all(isinstance(s, bytes) for page in pages for s in page.states)
+        assert [p for page in pages for p in page.positions] == list(range(1, app.position() + 1))
+        one = review_for(app, w.team, w.cycle)
+        every = reviews_for(app, w.org, w.cycle, unit_ids=[w.team])
+        assert msgspec.json.encode(every[w.team]) == msgspec.json.encode(one)
+        [reviewed] = [k for o in one.objectives for k in o.key_results][:1]
+        assert [c.value for c in reviewed.check_ins] == [20.0, 30.0]
+    finally:
+        app.close()

@@ -29,7 +29,7 @@ from okr_es.aggregates.organization import Organization
 from okr_es.aggregates.team_cycle import TeamCycle, team_cycle_id
 from okr_es.application import OKRApplication
 from okr_es.errors import InvalidInput, NotFound
-from okr_es.learning.event_records import EventRows, RecordDecoders, event_classes
+from okr_es.learning.event_records import EventRows, RecordDecoders, State, event_classes
 
 __all__ = [
     "CycleInfo",
@@ -201,12 +201,20 @@ def collect_cycle(
 
 
 class Replay(Protocol):
-    """What :func:`replay_team_cycles` feeds: one unit's cycle, an event at a time."""
+    """What :func:`replay_team_cycles` feeds: one unit's cycle, in log order."""
 
-    def add(self, event: Any) -> None: ...
+    def add(self, event: Any) -> None:
+        """One more event (a record)."""
+
+    def add_check_ins(self, check_ins: Sequence[Any]) -> None:
+        """Check-ins (``CheckInMade`` records, without ``originator_id``) that follow each
+        other in one objective's history, in log order: as if each was :meth:`add`-ed."""
 
 
 R = TypeVar("R", bound=Replay)
+
+# Check-ins of one objective held back at most, to be decoded in one go.
+_CHECK_IN_BATCH = 256
 
 
 def replay_team_cycles(
@@ -220,8 +228,12 @@ def replay_team_cycles(
     ``ObjectiveSet``), which names its unit and cycle: an objective belongs to the team
     cycle of its unit and cycle for good, and is committed to it in the transaction that
     sets it. Only the events of recognised aggregates are decoded, and only into records
-    (see :mod:`~okr_es.learning.event_records`); they are handed on as they are read, so
-    a cycle of a hundred thousand events is never held as a list."""
+    (see :mod:`~okr_es.learning.event_records`), and they are handed on as they are
+    read, except check-ins: an objective's check-ins are held back, undecoded, until
+    another event of the objective comes (so each replay still sees its objective's
+    history in order), a batch is full, or the log ends, and are then decoded in one go
+    (most of a cycle's events are check-ins, and a decode per event would cost more
+    than the rest of the review)."""
     wanted = set(cycle_ids)
     if not wanted:
         return {}
@@ -231,13 +243,30 @@ def replay_team_cycles(
     decode = decoders.by_topic
     opened = get_topic(TeamCycle.TeamCycleOpened)
     objective_set = get_topic(Objective.ObjectiveSet)
+    check_in = get_topic(Objective.CheckInMade)
     replays: dict[tuple[str, str], R] = {}  # by (unit, cycle) as records carry them
-    # Aggregate id (as the driver returns it) -> its unit's replay's add.
-    of: dict[Any, Callable[[Any], None]] = {}
+    # Aggregate id (as the driver returns it) -> its unit's replay.
+    of: dict[Any, R] = {}
+    # Objective id -> its check-ins' states not handed on yet.
+    held: dict[Any, list[State]] = {}
+
+    def hand_on(originator_id: Any, states: list[State]) -> None:
+        of[originator_id].add_check_ins(decoders.decode_many(check_in, states))
+        states.clear()
+
     for page in EventRows(app).log(start):
-        for _, originator_id, _, topic, state in page:
-            add = of.get(originator_id)
-            if add is None:
+        for originator_id, topic, state in zip(
+            page.originator_ids, page.topics, page.states, strict=True
+        ):
+            if topic == check_in:
+                states = held.get(originator_id)
+                if states is not None:
+                    states.append(state)
+                    if len(states) == _CHECK_IN_BATCH:
+                        hand_on(originator_id, states)
+                continue
+            target = of.get(originator_id)
+            if target is None:
                 if topic != opened and topic != objective_set:
                     continue
                 record = decoders.decode(topic, state)
@@ -247,7 +276,9 @@ def replay_team_cycles(
                 target = replays.get(key)
                 if target is None:
                     target = replays[key] = replay()
-                add = of[originator_id] = target.add
+                of[originator_id] = target
+                if topic == objective_set:
+                    held[originator_id] = []
             else:
                 decode_one = decode.get(topic)
                 if decode_one is None:
@@ -256,8 +287,14 @@ def replay_team_cycles(
                     record = decode_one(state)
                 except msgspec.ValidationError:
                     record = decoders.upcast(topic, state)
+                states = held.get(originator_id)
+                if states:
+                    hand_on(originator_id, states)
             record.originator_id = originator_id
-            add(record)
+            target.add(record)
+    for originator_id, states in held.items():
+        if states:
+            hand_on(originator_id, states)
     return {(UUID(unit), UUID(cycle)): r for (unit, cycle), r in replays.items()}
 
 

@@ -25,10 +25,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import operator
+import sqlite3
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from uuid import UUID
 
 import msgspec
@@ -42,8 +43,18 @@ from psycopg.sql import SQL, Identifier
 from okr_es.aggregates.base import OKRAggregate
 from okr_es.application import OKRApplication
 
-__all__ = ["EventRows", "RecordDecoders", "Row", "event_classes", "record_type"]
+__all__ = [
+    "EventRows",
+    "Page",
+    "RecordDecoders",
+    "Row",
+    "State",
+    "event_classes",
+    "record_type",
+]
 
+# A stored state: bytes, or text where plain JSON is read as text.
+State = bytes | str
 # (position in the log, originator id as text, version, topic, state)
 Row = tuple[int, Any, int, str, bytes]
 
@@ -68,9 +79,7 @@ def event_classes(aggregate_class: type[Any]) -> list[type[Any]]:
 _RECORD_TYPES: dict[tuple[type[Any], tuple[str, ...] | None], type[msgspec.Struct]] = {}
 
 
-def record_type(
-    event_class: type[Any], only: Sequence[str] | None = None
-) -> type[msgspec.Struct]:
+def record_type(event_class: type[Any], only: Sequence[str] | None = None) -> type[msgspec.Struct]:
     """The record struct of an event class: its fields (``only`` these, if given), UUIDs
     as text, plus ``originator_id`` and, for a versioned class, ``class_version``."""
     key = (event_class, None if only is None else tuple(only))
@@ -136,21 +145,27 @@ class RecordDecoders:
         self._mapper = mapper
         self._encoder = msgspec.json.Encoder()
         only = only or {}
+        types_by_topic = {get_topic(cls): record_type(cls, only.get(cls)) for cls in event_classes}
         self._decoders = {
-            get_topic(cls): msgspec.json.Decoder(record_type(cls, only.get(cls))).decode
-            for cls in event_classes
+            topic: msgspec.json.Decoder(cls).decode for topic, cls in types_by_topic.items()
         }
-        self.by_topic: dict[str, Callable[[bytes], Any]] = {
+        self.by_topic: dict[str, Callable[[State], Any]] = {
             topic: self._readable(decode) for topic, decode in self._decoders.items()
         }
+        # Whole lists in one decode, where states are stored as plain JSON.
+        plain = mapper.cipher is None and mapper.compressor is None
+        self._lists: dict[str, Callable[[State], list[Any]]] = {
+            topic: msgspec.json.Decoder(list[cls]).decode  # type: ignore[valid-type]
+            for topic, cls in (types_by_topic.items() if plain else ())
+        }
 
-    def _readable(self, decode: Callable[[bytes], Any]) -> Callable[[bytes], Any]:
+    def _readable(self, decode: Callable[[State], Any]) -> Callable[[State], Any]:
         cipher, compressor = self._mapper.cipher, self._mapper.compressor
         if cipher is None and compressor is None:
             return decode
 
-        def decrypt_and_decode(state: bytes) -> Any:
-            data = state
+        def decrypt_and_decode(state: State) -> Any:
+            data = state.encode() if isinstance(state, str) else state
             if cipher is not None:
                 data = cipher.decrypt(data)
             if compressor is not None:
@@ -159,7 +174,7 @@ class RecordDecoders:
 
         return decrypt_and_decode
 
-    def decode(self, topic: str, state: bytes) -> Any:
+    def decode(self, topic: str, state: State) -> Any:
         """The record of a stored event of one of the decoders' topics, upcast if need be
         (a loop over many rows may inline this, as ``replay_team_cycles`` does)."""
         try:
@@ -167,9 +182,30 @@ class RecordDecoders:
         except msgspec.ValidationError:
             return self.upcast(topic, state)
 
-    def upcast(self, topic: str, state: bytes) -> Any:
+    def decode_many(self, topic: str, states: Sequence[State]) -> list[Any]:
+        """The records of stored events of one topic, as :meth:`decode` gives them: in
+        one decode of the states joined into a JSON array, unless one was stored by an
+        older version of the class."""
+        decode_list = self._lists.get(topic)
+        if decode_list is not None:
+            texts = [s for s in states if isinstance(s, str)]
+            joined: State
+            if len(texts) == len(states):
+                joined = "[" + ",".join(texts) + "]"
+            else:
+                joined = (
+                    b"[" + b",".join(s.encode() if isinstance(s, str) else s for s in states) + b"]"
+                )
+            try:
+                return decode_list(joined)
+            except msgspec.ValidationError:
+                pass
+        return [self.decode(topic, state) for state in states]
+
+    def upcast(self, topic: str, state: State) -> Any:
         """The record of an event stored by an older version of its class."""
-        stored = StoredEvent(UUID(int=0), 0, topic, bytes(state))
+        data = state.encode() if isinstance(state, str) else bytes(state)
+        stored = StoredEvent(UUID(int=0), 0, topic, data)
         event = self._mapper.to_domain_event(stored)
         fields = {k: v for k, v in vars(event).items() if k not in _COLUMN_FIELDS}
         version = getattr(type(event), "class_version", 1)
@@ -187,7 +223,7 @@ class EventRows:
         self._app = app
         self._recorder: ApplicationRecorder = app.recorder
 
-    def log(self, start: int = 1) -> Iterator[Sequence[Row]]:
+    def log(self, start: int = 1) -> Iterator[Page]:
         """The log from position ``start`` on, in pages, oldest first.
 
         Holds one connection (on SQLite one read transaction, so every page comes from
@@ -195,14 +231,12 @@ class EventRows:
         pages."""
         recorder = self._recorder
         if isinstance(recorder, SQLiteApplicationRecorder):
-            query = (
-                f"SELECT {_SQLITE_COLUMNS} FROM {recorder.events_table_name} "
-                "WHERE rowid >= ? ORDER BY rowid LIMIT ?"
-            )
             with recorder.datastore.transaction(commit=False) as curs:
                 cursor = curs.sqlite_cursor
                 cursor.row_factory = None
-                yield from _pages(lambda after: cursor.execute(query, (after, _PAGE)), start)
+                yield from _sqlite_pages(
+                    cursor, recorder.events_table_name, start, plain=self._plain
+                )
         elif isinstance(recorder, PostgresApplicationRecorder):
             datastore = recorder.datastore
             pg_query = SQL(
@@ -215,17 +249,30 @@ class EventRows:
                 datastore.get_connection() as conn,
                 conn.cursor(row_factory=tuple_row, binary=True) as c,
             ):
-                yield from _pages(lambda after: c.execute(pg_query, (after, _PAGE)), start)
+                while True:
+                    rows: list[Row] = c.execute(pg_query, (start, _PAGE)).fetchall()
+                    yield Page.of_rows(rows)
+                    if len(rows) < _PAGE:
+                        return
+                    start = rows[-1][0] + 1
         else:
             while True:
                 batch = self._app.notifications(start, _PAGE)
-                yield [
-                    (n.id, n.originator_id, n.originator_version, n.topic, n.state)
-                    for n in batch
-                ]
+                yield Page(
+                    [n.id for n in batch],
+                    [n.originator_id for n in batch],
+                    [n.topic for n in batch],
+                    [n.state for n in batch],
+                )
                 if len(batch) < _PAGE:
                     return
                 start = batch[-1].id + 1
+
+    @property
+    def _plain(self) -> bool:
+        """Whether states are stored as plain JSON (no cipher, no compression)."""
+        mapper = self._app.mapper
+        return mapper.cipher is None and mapper.compressor is None
 
     def of(self, ids: Iterable[UUID]) -> list[Row]:
         """Every event of these aggregates, in log order: an index lookup per aggregate
@@ -261,17 +308,88 @@ class EventRows:
                 rows += c.execute(pg_query, [keys]).fetchall()
         else:
             texts = {str(u) for u in wanted}
-            rows = [r for page in self.log() for r in page if str(UUID(str(r[1]))) in texts]
+            rows = [
+                (n.id, n.originator_id, n.originator_version, n.topic, n.state)
+                for n in self._app.all_notifications()
+                if str(UUID(str(n.originator_id))) in texts
+            ]
         rows.sort(key=operator.itemgetter(0))
         return rows
 
 
-def _pages(execute: Callable[[int], Any], start: int) -> Iterator[Sequence[Row]]:
-    """Pages of rows from ``execute(start)`` (rows from position ``start`` on, at most
-    ``_PAGE`` of them) until a short page."""
-    while True:
-        rows: list[Row] = execute(start).fetchall()
-        yield rows
-        if len(rows) < _PAGE:
-            return
-        start = rows[-1][0] + 1
+class Page(NamedTuple):
+    """Consecutive events of the log, as columns: a page of the log is read for every
+    event it holds, and columns are cheaper to build and to go through than a row
+    object per event."""
+
+    positions: Sequence[int]
+    originator_ids: Sequence[Any]  # as the driver returns them
+    topics: Sequence[str]
+    # Stored states: bytes, or text where they are plain JSON read as text (SQLite).
+    states: Sequence[State]
+
+    @classmethod
+    def of_rows(cls, rows: Sequence[Row]) -> Page:
+        return cls(
+            [r[0] for r in rows], [r[1] for r in rows], [r[3] for r in rows], [r[4] for r in rows]
+        )
+
+
+# Between states in a page read as text: a character JSON text never holds unescaped.
+_STATE_SEPARATOR = "\x1e"
+
+
+def _sqlite_pages(cursor: sqlite3.Cursor, table: str, start: int, *, plain: bool) -> Iterator[Page]:
+    """Pages of the log from ``start`` to where it ends when the first page is read.
+
+    Plain JSON states are read as one row per page, every column concatenated by
+    SQLite, rather than a row per event: building a row per event costs more than
+    reading it, and leaves the garbage collector tens of thousands of objects to go
+    through. Within a page, the columns are concatenated in the same order (one
+    aggregate step per row), which is checked to be the log's; a page that is not is
+    read again row by row."""
+    end = cursor.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
+    rows_query = (
+        f"SELECT {_SQLITE_COLUMNS} FROM {table} WHERE rowid >= ? AND rowid < ? ORDER BY rowid"
+    )
+    joined_query = (
+        "SELECT count(*), group_concat(rowid), group_concat(originator_id), "
+        f"group_concat(topic), group_concat(state, char(30)) FROM {table} "
+        "WHERE rowid >= ? AND rowid < ?"
+    )
+    for first in range(max(start, 1), end + 1, _PAGE):
+        bounds = (first, first + _PAGE)
+        if plain:
+            count, positions, ids, topics, states = cursor.execute(joined_query, bounds).fetchone()
+            page = _joined_page(count, positions, ids, topics, states)
+            if page is not None:
+                yield page
+                continue
+        yield Page.of_rows(cursor.execute(rows_query, bounds).fetchall())
+
+
+_POSITIONS = msgspec.json.Decoder(list[int])
+
+
+def _joined_page(
+    count: int, positions: str | None, ids: str | None, topics: str | None, states: str | None
+) -> Page | None:
+    """The page from its concatenated columns; None unless they hold ``count`` events
+    each, in log order."""
+    if not count:
+        return Page([], [], [], [])
+    if positions is None or ids is None or topics is None or states is None:
+        return None
+    page = Page(
+        _POSITIONS.decode(f"[{positions}]"),
+        ids.split(","),
+        topics.split(","),
+        states.split(_STATE_SEPARATOR),
+    )
+    if not (
+        count == len(page.positions) == len(page.originator_ids) == len(page.topics)
+        and count == len(page.states)
+        and list(page.positions) == sorted(page.positions)
+    ):
+        return None
+    return page

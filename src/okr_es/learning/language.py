@@ -41,10 +41,9 @@ def detect_language(texts: Iterable[str], default: Language = "en") -> Language:
     """Guess the language of a document from all its texts together; ties give `default`."""
     lowered = "\n".join(texts).casefold()
     norwegian = 2.0 * len(_NORWEGIAN_LETTERS.findall(lowered))
-    english = 0.0
-    for word in _WORD.findall(lowered):
-        norwegian += word in _NORWEGIAN
-        english += word in _ENGLISH
+    words = _WORD.findall(lowered)
+    norwegian += sum(map(_NORWEGIAN.__contains__, words))
+    english = float(sum(map(_ENGLISH.__contains__, words)))
     if norwegian == english:
         return default
     return "nb" if norwegian > english else "en"

@@ -14,9 +14,12 @@ No clock is read: "today" is an argument, so the same events give the same revie
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
 import math
 import operator
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 from typing import Annotated, Any, Literal
@@ -391,6 +394,7 @@ class _KR:
         self.target: float | None = e.target
         self.unit: str = e.unit
         self.original_target = e.target
+        self.progress = functools.partial(progress, self.metric, self.start, self.target)
         self.removed = False
         self.removed_reason = ""
         self.adjustments: list[Any] = []
@@ -402,7 +406,7 @@ class _KR:
         """The check-ins by business time (stable: the same time stays in log order)."""
         if self._ordered is None or len(self._ordered) != len(self.check_ins):
             self._ordered = sorted(self.check_ins, key=_at)
-            self._days = [c.at.date() for c in self._ordered]
+            self._days = list(map(datetime.date, map(_at, self._ordered)))
         return self._ordered
 
     def days(self) -> list[date]:
@@ -469,28 +473,38 @@ class ReviewReplay:
     def add(self, e: Any) -> None:
         """Replay one more event of the unit's team cycle or of one of its objectives."""
         kind = type(e).__name__
-        if kind == "CheckInMade":  # most of a cycle's events: kept short
-            kr = self._key_results.get(e.key_result_id)
-            if kr is not None:
-                by = self._uuids.get(e.by) or self.uuid(e.by)
-                # Progress against the target in force when the value was reported, so a
-                # later adjustment does not rewrite how far the team seemed to be then.
-                value = e.value
-                kr.check_ins.append(
-                    CheckIn(
-                        e.checked_in_at,
-                        e.timestamp,
-                        value,
-                        e.status,
-                        round(progress(kr.metric, kr.start, kr.target, value), 4),
-                        by,
-                    )
-                )
+        if kind == "CheckInMade":
+            self.add_check_ins((e,))
             return
         when = _business(e, "effective_at")
         if self._last_other is None or when > self._last_other:
             self._last_other = when
         self._apply(kind, e)
+
+    def add_check_ins(self, check_ins: Iterable[Any]) -> None:
+        """Replay check-ins (``CheckInMade`` events or records) that follow each other
+        in one objective's history: what :meth:`add` does with each, in one loop, as
+        they are most of a cycle's events."""
+        key_results = self._key_results
+        uuids = self._uuids
+        for e in check_ins:
+            kr = key_results.get(e.key_result_id)
+            if kr is None:
+                continue
+            by = e.by
+            # Progress against the target in force when the value was reported, so a
+            # later adjustment does not rewrite how far the team seemed to be then.
+            value = e.value
+            kr.check_ins.append(
+                CheckIn(
+                    e.checked_in_at,
+                    e.timestamp,
+                    value,
+                    e.status,
+                    round(kr.progress(value), 4),
+                    None if by is None else (uuids.get(by) or self.uuid(by)),
+                )
+            )
 
     @property
     def last_business(self) -> datetime | None:
@@ -565,6 +579,7 @@ class ReviewReplay:
             kr = o.key_results[e.key_result_id]
             kr.adjustments.append(e)
             kr.title, kr.start, kr.target, kr.unit = e.title, e.start, e.target, e.unit
+            kr.progress = functools.partial(progress, kr.metric, kr.start, kr.target)
         elif kind == "KeyResultRemoved":
             kr = o.key_results[e.key_result_id]
             kr.removed, kr.removed_reason = True, e.reason
@@ -582,6 +597,8 @@ class ReviewReplay:
 
 
 _at = operator.attrgetter("at")
+_status = operator.attrgetter("status")
+_value = operator.attrgetter("value")
 
 
 def _business(e: Any, *fields: str) -> datetime:
@@ -630,10 +647,9 @@ def _objective_review(o: _Objective) -> ObjectiveReview:
         final = ordered[-1].value if ordered else None
         transitions: list[Transition] = []
         previous: str | None = None
-        for c in ordered:
-            if c.status != previous:
-                transitions.append(Transition(c.at, previous, c.status))
-                previous = c.status
+        for status, run in itertools.groupby(ordered, _status):
+            transitions.append(Transition(next(run).at, previous, status))
+            previous = status
         krs.append(
             KeyResultReview(
                 id=kr.id,
@@ -679,10 +695,11 @@ def _rhythm(state: ReviewReplay, cycle: CycleInfo, as_of: date, policy: ReviewPo
     seen: set[date] = set()
     for o in state.objectives.values():
         for kr in o.key_results.values():
-            for day in kr.days():
-                if start <= day <= as_of:
-                    seen.add(day)
-                    count += 1
+            days = kr.days()  # in order
+            if days and (days[0] < start or days[-1] > as_of):
+                days = days[bisect.bisect_left(days, start) : bisect.bisect_right(days, as_of)]
+            seen.update(days)
+            count += len(days)
     days = sorted(seen)
     periods = math.ceil(((as_of - cycle.start).days + 1) / interval)
     covered = {(d - cycle.start).days // interval for d in days}
@@ -735,12 +752,13 @@ def _hockey_stick(
         return not_evaluated("no-key-results")
     late = total = 0.0
     for kr in moving:
-        final = at_boundary = 0.0
-        for c, day in zip(kr.ordered(), kr.days(), strict=True):
-            if day <= as_of:
-                final = c.progress
-                if day < boundary:
-                    at_boundary = c.progress
+        # The progress of the last check-in by as_of, and of the last before the
+        # boundary (which as_of is not before): check-ins and days are in order.
+        ordered, days = kr.ordered(), kr.days()
+        by_end = bisect.bisect_right(days, as_of)
+        before = bisect.bisect_left(days, boundary, hi=by_end)
+        final = ordered[by_end - 1].progress if by_end else 0.0
+        at_boundary = ordered[before - 1].progress if before else 0.0
         late += max(0.0, final - at_boundary)
         total += max(0.0, final)
     if total < policy.hockey_stick_min_progress * len(moving):
@@ -786,6 +804,10 @@ def _zombies(state: ReviewReplay, policy: ReviewPolicy) -> list[Zombie]:
             if kr.removed or kr.metric in THRESHOLD_METRICS:
                 continue
             ordered = kr.ordered()
+            if len(ordered) < policy.zombie_check_ins or (
+                policy.zombie_check_ins > 1 and len(set(map(_value, ordered))) == len(ordered)
+            ):
+                continue  # too few check-ins, or never the same value twice
             # The longest run of standing check-ins in a row with one value: its start
             # and length (the run in progress likewise).
             first = length = run_first = run_length = 0
