@@ -165,7 +165,7 @@ class RecordDecoders:
             return decode
 
         def decrypt_and_decode(state: State) -> Any:
-            data = state.encode() if isinstance(state, str) else state
+            data = _as_bytes(state)
             if cipher is not None:
                 data = cipher.decrypt(data)
             if compressor is not None:
@@ -188,14 +188,11 @@ class RecordDecoders:
         older version of the class."""
         decode_list = self._lists.get(topic)
         if decode_list is not None:
-            texts = [s for s in states if isinstance(s, str)]
             joined: State
-            if len(texts) == len(states):
-                joined = "[" + ",".join(texts) + "]"
-            else:
-                joined = (
-                    b"[" + b",".join(s.encode() if isinstance(s, str) else s for s in states) + b"]"
-                )
+            try:
+                joined = "[" + ",".join(typing.cast(Sequence[str], states)) + "]"
+            except TypeError:  # bytes among them
+                joined = b"[" + b",".join(_as_bytes(s) for s in states) + b"]"
             try:
                 return decode_list(joined)
             except msgspec.ValidationError:
@@ -204,14 +201,17 @@ class RecordDecoders:
 
     def upcast(self, topic: str, state: State) -> Any:
         """The record of an event stored by an older version of its class."""
-        data = state.encode() if isinstance(state, str) else bytes(state)
-        stored = StoredEvent(UUID(int=0), 0, topic, data)
+        stored = StoredEvent(UUID(int=0), 0, topic, bytes(_as_bytes(state)))
         event = self._mapper.to_domain_event(stored)
         fields = {k: v for k, v in vars(event).items() if k not in _COLUMN_FIELDS}
         version = getattr(type(event), "class_version", 1)
         if version > 1:
             fields["class_version"] = version
         return self._decoders[topic](self._encoder.encode(fields))
+
+
+def _as_bytes(state: State) -> bytes:
+    return state.encode() if isinstance(state, str) else state
 
 
 class EventRows:

@@ -397,10 +397,11 @@ class _KR:
         self.progress = functools.partial(progress, self.metric, self.start, self.target)
         self.removed = False
         self.removed_reason = ""
-        self.adjustments: list[Any] = []
+        # Tuples where most key results keep none: an object less each to build.
+        self.adjustments: tuple[Any, ...] = ()
         self.check_ins: list[CheckIn] = []
         self._ordered: list[CheckIn] | None = None
-        self._days: list[date] = []
+        self._days: Sequence[date] = ()
 
     def ordered(self) -> list[CheckIn]:
         """The check-ins by business time (stable: the same time stays in log order)."""
@@ -409,7 +410,7 @@ class _KR:
             self._days = list(map(datetime.date, map(_at, self._ordered)))
         return self._ordered
 
-    def days(self) -> list[date]:
+    def days(self) -> Sequence[date]:
         """The day of each check-in of :meth:`ordered`."""
         self.ordered()
         return self._days
@@ -577,7 +578,7 @@ class ReviewReplay:
             )
         elif kind == "KeyResultAdjusted":
             kr = o.key_results[e.key_result_id]
-            kr.adjustments.append(e)
+            kr.adjustments = (*kr.adjustments, e)
             kr.title, kr.start, kr.target, kr.unit = e.title, e.start, e.target, e.unit
             kr.progress = functools.partial(progress, kr.metric, kr.start, kr.target)
         elif kind == "KeyResultRemoved":

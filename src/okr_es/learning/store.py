@@ -29,6 +29,7 @@ from okr_es.learning.cycle_events import (
     member_names,
     replay_team_cycles,
 )
+from okr_es.learning.gc_paused import gc_paused
 from okr_es.learning.okr_set import KeyResult, OkrSet
 from okr_es.learning.okr_set import Objective as SetObjective
 from okr_es.learning.review import Review, ReviewPolicy, ReviewReplay, review
@@ -131,33 +132,35 @@ def reviews_for(
         for u in units
     }
     needed = {cycle.id, *(c.id for history in histories.values() for c in history)}
-    replays = replay_team_cycles(app, needed, ReviewReplay)
-    if unit_ids is None:
-        units = [u for u in units if (u, cycle.id) in replays]
-    info = cycle_info(cycle)
-    reviews: dict[UUID, Review] = {}
-    for unit_id in units:
-        unit = org.units[unit_id].name
-        previous: Review | None = None
-        for past in reversed(histories[unit_id]):
-            previous = replays[(unit_id, past.id)].review(
-                past,
+    # The replay and the reviews build state that lives until the end, without cycles.
+    with gc_paused():
+        replays = replay_team_cycles(app, needed, ReviewReplay)
+        if unit_ids is None:
+            units = [u for u in units if (u, cycle.id) in replays]
+        info = cycle_info(cycle)
+        reviews: dict[UUID, Review] = {}
+        for unit_id in units:
+            unit = org.units[unit_id].name
+            previous: Review | None = None
+            for past in reversed(histories[unit_id]):
+                previous = replays[(unit_id, past.id)].review(
+                    past,
+                    policy,
+                    unit=unit,
+                    unit_id=unit_id,
+                    names=names,
+                    previous=previous,
+                )
+            reviews[unit_id] = replays.get((unit_id, cycle.id), ReviewReplay()).review(
+                info,
                 policy,
                 unit=unit,
                 unit_id=unit_id,
                 names=names,
+                today=today,
                 previous=previous,
             )
-        reviews[unit_id] = replays.get((unit_id, cycle.id), ReviewReplay()).review(
-            info,
-            policy,
-            unit=unit,
-            unit_id=unit_id,
-            names=names,
-            today=today,
-            previous=previous,
-        )
-    return reviews
+        return reviews
 
 
 def _has_team_cycle(app: OKRApplication, unit_id: UUID, cycle_id: UUID) -> bool:
