@@ -4,10 +4,11 @@ text, decoded straight from the rows; events of an older class version upcast fi
 from __future__ import annotations
 
 from collections.abc import Mapping
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import msgspec
 import pytest
+from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import Environment, get_topic
 
 from okr_es.aggregates.cycle import Cycle
@@ -151,5 +152,27 @@ def test_compressed_states_are_read_row_by_row_and_reviewed_alike(
         assert msgspec.json.encode(every[w.team]) == msgspec.json.encode(one)
         [reviewed] = [k for o in one.objectives for k in o.key_results][:1]
         assert [c.value for c in reviewed.check_ins] == [20.0, 30.0]
+    finally:
+        app.close()
+
+
+@pytest.mark.parametrize(
+    "odd_state",
+    [b'{"note": "a\x1eb"}', b"\xff\xfe not text"],
+    ids=["separator-inside", "not-utf8"],
+)
+def test_a_page_sqlite_cannot_join_is_read_row_by_row(
+    sqlite_settings: Settings, odd_state: bytes
+) -> None:
+    app = OKRApplication(sqlite_settings)
+    try:
+        set_objective(app, build_world(app))
+        app.recorder.insert_events([StoredEvent(
+            originator_id=uuid4(), originator_version=1, topic="elsewhere:Odd", state=odd_state,
+        )])
+        pages = list(EventRows(app).log())
+        states = [s if isinstance(s, bytes) else s.encode() for p in pages for s in p.states]
+        assert states == [n.state for n in app.notifications(1, 10_000)]
+        assert [p for page in pages for p in page.positions] == list(range(1, app.position() + 1))
     finally:
         app.close()

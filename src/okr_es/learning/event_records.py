@@ -360,8 +360,11 @@ def _sqlite_pages(cursor: sqlite3.Cursor, table: str, start: int, *, plain: bool
     for first in range(max(start, 1), end + 1, _PAGE):
         bounds = (first, first + _PAGE)
         if plain:
-            count, positions, ids, topics, states = cursor.execute(joined_query, bounds).fetchone()
-            page = _joined_page(count, positions, ids, topics, states)
+            try:
+                joined = cursor.execute(joined_query, bounds).fetchone()
+            except sqlite3.OperationalError:  # a state that is not UTF-8 text after all
+                joined = None
+            page = None if joined is None else _joined_page(*joined)
             if page is not None:
                 yield page
                 continue
