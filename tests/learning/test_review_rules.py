@@ -7,8 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid5
 
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from okr_es.aggregates.key_result import progress
 from okr_es.aggregates.objective import Objective
 from okr_es.aggregates.organization import Policy
+from okr_es.errors import InvalidInput, RuleViolation
 from okr_es.learning.cycle_events import CycleInfo
 from okr_es.learning.review import ReviewPolicy, load_review_policy, review
 
@@ -131,3 +136,45 @@ def test_the_review_speaks_english_for_english_okrs() -> None:
     # Nobody followed it up: the silence is flagged, in English.
     silence = next(f for f in result.flags if f.code == "long-silence")
     assert silence.message.startswith("The longest stretch without a check-in was")
+
+
+finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_subnormal=False)
+measures = st.one_of(
+    st.tuples(st.sampled_from(["increase", "decrease"]), finite, finite),
+    st.tuples(st.sampled_from(["stay_above", "stay_below"]), st.none(), finite),
+)
+
+
+@given(
+    measure=measures,
+    values=st.lists(finite, min_size=1, max_size=6),
+    new_target=finite,
+    adjusted_after=st.integers(min_value=0, max_value=6),
+)
+def test_each_check_in_has_the_progress_of_the_target_in_force_when_reported(
+    measure: tuple[str, float | None, float],
+    values: list[float],
+    new_target: float,
+    adjusted_after: int,
+) -> None:
+    metric, start, target = measure
+    try:
+        o = objective(metric, start, target)
+    except InvalidInput:
+        assume(False)
+    in_force = [target] * len(values)
+    for week, value in enumerate(values, start=1):
+        if week - 1 == adjusted_after:
+            try:
+                o.adjust_key_result(
+                    key_result_id=uuid5(_NS, "kr"), target=new_target, reason="Re-planned", by=KARI
+                )
+                in_force[week - 1 :] = [new_target] * (len(values) - week + 1)
+            except (InvalidInput, RuleViolation):
+                pass  # a target that does not fit the metric, or no change: the old one holds
+        check_in(o, week, value)
+    result = review(o.collect_events(), CYCLE, today=date(2026, 9, 30))
+    (kr,) = result.objectives[0].key_results
+    assert [c.progress for c in kr.check_ins] == [
+        round(progress(metric, start, t, v), 4) for v, t in zip(values, in_force, strict=True)
+    ]

@@ -392,7 +392,7 @@ def _joined_page(
     if not (
         count == len(page.positions) == len(page.originator_ids) == len(page.topics)
         and count == len(page.states)
-        and list(page.positions) == sorted(page.positions)
+        and page.positions == sorted(page.positions)
     ):
         return None
     return page

@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import bisect
 import functools
-import itertools
 import math
 import operator
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
-from itertools import pairwise
+from itertools import groupby, pairwise
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -394,7 +393,7 @@ class _KR:
         self.target: float | None = e.target
         self.unit: str = e.unit
         self.original_target = e.target
-        self.progress = functools.partial(progress, self.metric, self.start, self.target)
+        self.measure()
         self.removed = False
         self.removed_reason = ""
         # Tuples where most key results keep none: an object less each to build.
@@ -402,6 +401,22 @@ class _KR:
         self.check_ins: list[CheckIn] = []
         self._ordered: list[CheckIn] | None = None
         self._days: Sequence[date] = ()
+
+    def measure(self) -> None:
+        """How a value's progress is worked out, for the start and target in force."""
+        self.progress = functools.partial(progress, self.metric, self.start, self.target)
+        # (start, target - start) where progress is the share of that span, as
+        # ``progress`` works it out: the replay inlines it (a call per check-in costs
+        # more than the rest of the check-in's replay).
+        self.span: tuple[float, float] | None = None
+        start, target = self.start, self.target
+        if (
+            self.metric in ("increase", "decrease")
+            and start is not None
+            and target is not None
+            and target != start
+        ):
+            self.span = (start, target - start)
 
     def ordered(self) -> list[CheckIn]:
         """The check-ins by business time (stable: the same time stays in log order)."""
@@ -492,17 +507,23 @@ class ReviewReplay:
             kr = key_results.get(e.key_result_id)
             if kr is None:
                 continue
-            by = e.by
             # Progress against the target in force when the value was reported, so a
             # later adjustment does not rewrite how far the team seemed to be then.
             value = e.value
+            span = kr.span
+            if span is None:
+                done = round(kr.progress(value), 4)
+            else:
+                share = (value - span[0]) / span[1]
+                done = 0.0 if share <= 0.0 else 1.0 if share > 1.0 else round(share, 4)
+            by = e.by
             kr.check_ins.append(
                 CheckIn(
                     e.checked_in_at,
                     e.timestamp,
                     value,
                     e.status,
-                    round(kr.progress(value), 4),
+                    done,
                     None if by is None else (uuids.get(by) or self.uuid(by)),
                 )
             )
@@ -580,7 +601,7 @@ class ReviewReplay:
             kr = o.key_results[e.key_result_id]
             kr.adjustments = (*kr.adjustments, e)
             kr.title, kr.start, kr.target, kr.unit = e.title, e.start, e.target, e.unit
-            kr.progress = functools.partial(progress, kr.metric, kr.start, kr.target)
+            kr.measure()
         elif kind == "KeyResultRemoved":
             kr = o.key_results[e.key_result_id]
             kr.removed, kr.removed_reason = True, e.reason
@@ -648,7 +669,7 @@ def _objective_review(o: _Objective) -> ObjectiveReview:
         final = ordered[-1].value if ordered else None
         transitions: list[Transition] = []
         previous: str | None = None
-        for status, run in itertools.groupby(ordered, _status):
+        for status, run in groupby(ordered, _status):
             transitions.append(Transition(next(run).at, previous, status))
             previous = status
         krs.append(
