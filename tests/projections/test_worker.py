@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import os
-import queue
 import signal
-import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from datetime import date
 
@@ -18,39 +15,23 @@ from okr_es.demo import seed_demo
 from okr_es.projections.runner import ProjectionRunner
 from okr_es.projections.worker import RemoteReadModels
 from okr_es.settings import Settings
+from support.processes import Process
 
 pytestmark = pytest.mark.postgres
 TODAY = date(2026, 11, 23)
 
 
-class Worker:
+class Worker(Process):
     """``okr-es project`` as a real process; ``started`` waits for its ready line."""
 
     def __init__(self, settings: Settings) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("OKR_ES_")}
         env["OKR_ES_DATABASE_URL"] = settings.database_url or ""
         env["OKR_ES_DATABASE_SCHEMA"] = settings.database_schema or ""
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "okr_es.cli", "project"],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.put(line)
+        super().__init__("okr-es project", [sys.executable, "-m", "okr_es.cli", "project"], env)
 
     def started(self) -> str:
-        return self.lines.get(timeout=60)
-
-    def stop(self, sig: int = signal.SIGTERM) -> int:
-        self.process.send_signal(sig)
-        return self.process.wait(timeout=30)
+        return self.next_line()
 
 
 @pytest.fixture
@@ -74,7 +55,7 @@ def test_the_worker_keeps_read_models_current_and_api_processes_hear_it(
         finally:
             watcher.stop()
     finally:
-        assert worker.stop() == 0
+        assert worker.stop()[0] == 0
 
 
 def test_a_worker_killed_mid_stream_resumes_to_the_same_rows_as_a_rebuild(

@@ -15,6 +15,8 @@ METRICS: frozenset[str] = frozenset(
     {"increase", "decrease", "stay_above", "stay_below", "milestone"}
 )
 THRESHOLD_METRICS: frozenset[str] = frozenset({"stay_above", "stay_below"})
+# Moved from a start towards a target: progress is the share of that span covered.
+SPAN_METRICS: frozenset[str] = frozenset({"increase", "decrease"})
 STATUSES: frozenset[str] = frozenset({"green", "yellow", "red"})
 
 

@@ -26,7 +26,13 @@ from uuid import UUID
 
 import msgspec
 
-from okr_es.aggregates.key_result import THRESHOLD_METRICS, Measure, is_easier, progress
+from okr_es.aggregates.key_result import (
+    SPAN_METRICS,
+    THRESHOLD_METRICS,
+    Measure,
+    is_easier,
+    progress,
+)
 from okr_es.learning.cycle_events import CycleInfo, Positioned
 from okr_es.learning.language import Language, detect_language
 from okr_es.projections.sentences import number, quote
@@ -411,7 +417,7 @@ class _KR:
         self.span: tuple[float, float] | None = None
         start, target = self.start, self.target
         if (
-            self.metric in ("increase", "decrease")
+            self.metric in SPAN_METRICS
             and start is not None
             and target is not None
             and target != start
