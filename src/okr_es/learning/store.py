@@ -17,7 +17,6 @@ from uuid import UUID
 from okr_es.aggregates.cycle import Cycle
 from okr_es.aggregates.objective import DROPPED, Objective
 from okr_es.aggregates.organization import Member, Organization
-from okr_es.aggregates.team_cycle import TeamCycle, team_cycle_id
 from okr_es.application import CommandResult, OKRApplication
 from okr_es.errors import InvalidInput, NotFound
 from okr_es.learning.copy_paste import CarryOver, ComparePolicy, Comparison, compare
@@ -117,19 +116,14 @@ def reviews_for(
     cycles = app.cycles(organization_id)
     names = member_names(app, organization_id, cycles=cycles)
     depth = _history_depth(policy)
-    # Latest first, as earlier_cycles orders them (before filtering per unit).
-    before = sorted(
-        (c for c in cycles if c.end < cycle.start), key=lambda c: (c.end, c.start), reverse=True
-    )
-    earlier = [cycle_info(c) for c in before]
+    info = cycle_info(cycle)
     units = list(org.units) if unit_ids is None else list(unit_ids)
     for unit_id in units:
         if unit_id not in org.units:
             raise NotFound(f"no unit {unit_id} in {org.name}", field="unit")
-    # Per unit, the earlier cycles it set OKRs in (has a team cycle), latest first.
+    # Per unit, the earlier cycles it set OKRs in, latest first.
     histories = {
-        u: [c for c in earlier if _has_team_cycle(app, u, c.id)][:depth] if depth else []
-        for u in units
+        u: earlier_cycles(app, u, info, cycles=cycles)[:depth] if depth else [] for u in units
     }
     needed = {cycle.id, *(c.id for history in histories.values() for c in history)}
     # The replay and the reviews build state that lives until the end, without cycles.
@@ -137,7 +131,6 @@ def reviews_for(
         replays = replay_team_cycles(app, needed, ReviewReplay)
         if unit_ids is None:
             units = [u for u in units if (u, cycle.id) in replays]
-        info = cycle_info(cycle)
         reviews: dict[UUID, Review] = {}
         for unit_id in units:
             unit = org.units[unit_id].name
@@ -161,10 +154,6 @@ def reviews_for(
                 previous=previous,
             )
         return reviews
-
-
-def _has_team_cycle(app: OKRApplication, unit_id: UUID, cycle_id: UUID) -> bool:
-    return app.created_position(TeamCycle, team_cycle_id(unit_id, cycle_id)) is not None
 
 
 def _history_depth(policy: ReviewPolicy) -> int:
