@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from okr_es.learning.copy_paste import CarryOver, Comparison, Evidence, compare
+from okr_es.learning.copy_paste import CarryOver, ComparePolicy, Comparison, Evidence, compare
 from okr_es.learning.okr_set import KeyResult, Objective, OkrSet
+from okr_es.learning.text import extract_numbers
 
 
 def okr(*objectives: tuple[str, list[str | KeyResult]], cycle: str = "2025-Q1") -> OkrSet:
@@ -104,6 +105,84 @@ def test_synonyms_in_both_languages_are_recognised() -> None:
     result = compare(previous, synonyms)
     assert result.verdict == "copy"
     assert [e.changes for e in key_result_evidence(result)] == [["synonyms", "copied"]] * 2
+
+
+def test_numbers_written_as_words_or_grouped_differently_are_the_same_targets() -> None:
+    previous = okr(
+        (
+            "Effektiv kundeservice",
+            ["Svare på 95 % av e-postene innen 2 virkedager", "Besvare 1 000 chatter i måneden"],
+        )
+    )
+    spelt_out = okr(
+        (
+            "Effektiv kundeservice",
+            [
+                "Svare på 95 prosent av e-postene innen to virkedager",
+                "Besvare 1000 chatter i måneden",
+            ],
+        )
+    )
+    result = compare(previous, spelt_out)
+    assert result.verdict == "copy"
+    assert all("copied" in e.changes for e in key_result_evidence(result))
+
+
+@pytest.mark.parametrize(
+    ("title", "numbers"),
+    [
+        ("Grow trial sign-ups from 400 to 600 a month", (400.0, 600.0)),
+        ("Run three co-marketing campaigns with partners", (3.0,)),
+        ("Svare på e-post innen to virkedager", (2.0,)),
+        ("Åtti prosent av henvendelsene løses ved første kontakt", (80.0,)),
+        ("Holde fire kurs for nyansatte", (4.0,)),
+        ("Fire safety training for every one of the 40 sites", (40.0,)),
+    ],
+)
+def test_number_words_count_and_to_is_a_number_in_bokmal_only(
+    title: str, numbers: tuple[float, ...]
+) -> None:
+    assert extract_numbers(title) == numbers
+
+
+def test_acronyms_match_the_words_they_stand_for() -> None:
+    previous = okr(("Secure access", ["Roll out SSO to all 40 internal tools", "CSAT of 92%"]))
+    spelt_out = okr(
+        (
+            "Secure access",
+            ["Roll out single sign-on to all 40 internal tools", "Customer satisfaction of 92%"],
+        )
+    )
+    result = compare(previous, spelt_out)
+    assert result.verdict == "copy"
+    assert all(e.similarity >= 0.9 for e in key_result_evidence(result))
+
+
+def test_the_same_targets_reworded_are_copies_and_rewording_without_numbers_is_not() -> None:
+    previous = okr(
+        (
+            "Digitale byggesøknader",
+            [
+                "75 % av søknadene leveres digitalt",
+                "Færre enn 10 % av søknadene sendes i retur for mangler",
+            ],
+        )
+    )
+    reworded = okr(
+        (
+            "Digitale byggesøknader",
+            [
+                "75 prosent av byggesøknadene sendes inn digitalt",
+                "Under 10 % av byggesøknadene returneres på grunn av mangler",
+            ],
+        )
+    )
+    result = compare(previous, reworded)
+    assert result.verdict == "copy"
+    assert all(0.55 <= e.similarity < 0.75 for e in key_result_evidence(result))
+    # The lower threshold needs the numbers: without them the same rewording is no copy.
+    strict = compare(previous, reworded, policy=ComparePolicy(copy_similarity_same_numbers=0.75))
+    assert strict.verdict == "evolved"
 
 
 def test_new_targets_on_the_same_wording_are_an_evolution() -> None:

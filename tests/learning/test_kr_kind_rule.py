@@ -37,6 +37,43 @@ def test_changes_people_experience_are_outcomes(title: str) -> None:
     assert classify_key_result(title) == "outcome"
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Øke antall foreldremøter vi holder fra 2 til 4",
+        "Grow the number of demos the sales team runs from 10 to 25 a week",
+        "Servicetorget gjennomfører 300 veiledningssamtaler per måned",
+        "Alle ledere har fullført lederkurset innen 1. mai",
+        "95% of engineers complete the secure coding training",
+        "Få på plass ny rutine for avviksmelding",
+        "Double our monthly newsletter count",
+    ],
+)
+def test_the_teams_own_work_stated_as_a_change_or_a_share_is_an_output(title: str) -> None:
+    assert classify_key_result(title) == "output"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "80 % av innbyggerne sender søknaden digitalt",
+        "Every team deploys to production at least once a day",
+        "Vi holder sykefraværet under 5 %",
+        "Få 60 % av brukerne til å fornye digitalt",
+        "90 % av søknadene behandles innen 3 uker",
+    ],
+)
+def test_people_doing_things_and_service_levels_stay_outcomes(title: str) -> None:
+    assert classify_key_result(title) == "outcome"
+
+
+def test_a_deadline_is_not_a_bound_but_a_time_limit_is() -> None:
+    deadline = explain_key_result("Migrere 80 % av fagsystemene til skyen innen årsskiftet")
+    assert deadline.kind == "output" and "+outcome:bound" not in deadline.reasons
+    limit = explain_key_result("Svare på klager innen 5 dager")
+    assert "+outcome:bound" in limit.reasons
+
+
 def test_a_milestone_metric_leans_toward_output() -> None:
     assert classify_key_result("Ny søknadsløsning", metric="milestone") == "output"
     assert classify_key_result("Ny søknadsløsning", metric="increase") == "outcome"

@@ -58,6 +58,10 @@ class ComparePolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     match_similarity: Ratio = 0.5
     # A pair at or above this wording similarity with unchanged numbers is a copy.
     copy_similarity: Ratio = 0.75
+    # ... or at or above this one when its titles state the same numbers: the same
+    # targets reworded ("75 % av søknadene leveres digitalt" / "75 prosent av
+    # søknadene sendes inn digitalt").
+    copy_similarity_same_numbers: Ratio = 0.55
     # Relative difference under which two numbers count as the same target (2 %).
     number_tolerance: Ratio = 0.02
     # Share of key result slots that must be copies for the verdict "copy".
@@ -152,7 +156,12 @@ def compare(
         if repeats_miss:
             changes.append("missed-target-repeated")
         steady = numbers_same and "metric-changed" not in changes
-        if steady and pair.similarity >= policy.copy_similarity and not is_carried:
+        needed = (
+            policy.copy_similarity_same_numbers
+            if steady and _numbers(old.kr)
+            else policy.copy_similarity
+        )
+        if steady and pair.similarity >= needed and not is_carried:
             changes.append("copied")
             copied += 1 + (policy.missed_target_weight if repeats_miss else 0.0)
         kr_topic += pair.similarity

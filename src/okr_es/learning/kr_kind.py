@@ -4,7 +4,9 @@ The rule weighs two kinds of evidence found in the title, in bokmål and English
 
 * output: the title opens with an activity or delivery verb ("holde", "levere", "ship",
   "conduct"), states that something was produced ("lansert", "published", "på plass"),
-  or counts things the team itself produces ("4 workshops", "antall publiserte artikler");
+  counts things the team itself produces ("4 workshops", "antall publiserte artikler"),
+  states the team's own work in a clause ("antall kurs vi arrangerer", "the team runs"),
+  or has everyone complete a course the team rolls out ("alle har fullført kurset");
 * outcome: the title opens with a change verb ("redusere", "increase", "halve"),
   states a change or a bound ("fra 350 til 100", "at least", "under 10 dager"),
   a share of a population ("80 % av sakene"), a measurement ("NPS", "ventetid",
@@ -51,7 +53,8 @@ _ACTIVITY_VERBS = _words(
     konfigurere modernisere erstatte avvikle fase flytte ta definere beskrive utrede
     evaluere vurdere identifisere velge prioritere avklare samle bestille legge
     tilrettelegge utvide tilpasse rydde vedta godkjenne skaffe utlyse innhente oppgradere
-    avslutte besvare gi lage møte fikse rette onboarde host run conduct organize organise
+    avslutte besvare gi lage møte fikse rette onboarde skifte bytte host run conduct organize
+    organise
     arrange deliver launch ship release publish write create build develop design redesign
     implement introduce roll deploy migrate move set establish complete finish finalize
     finalise prepare plan draft document update revise review audit map analyze analyse
@@ -59,7 +62,7 @@ _ACTIVITY_VERBS = _words(
     buy purchase install integrate configure automate digitize digitise refactor rewrite
     upgrade replace retire decommission translate produce make start kick initiate define
     identify evaluate assess select prioritize prioritise collect gather add present attend
-    visit schedule book fix
+    visit schedule book fix enable provide offer populate
     """
 )
 
@@ -88,6 +91,7 @@ _PRODUCED = _words(
     updated revised reviewed audited mapped piloted hired recruited trained onboarded
     interviewed sent signed procured installed integrated automated refactored rewritten
     upgraded replaced decommissioned translated produced started approved live done
+    populated enabled
     """
 )
 # Nouns naming an activity: "Etablering av ...", "Rollout of ...".
@@ -218,8 +222,6 @@ _BOUND_PHRASES = (
     "på en skala",
     "on a scale",
     "innen varslet frist",
-    "within",
-    "innen",
 )
 _BOUND_WORDS = frozenset({"under", "over", "above", "below", "<", ">", "≥", "≤", "<=", ">="})
 _NONE_WORDS = frozenset({"ingen", "zero", "null", "no"})
@@ -233,6 +235,33 @@ _DETERMINERS = _words(
 )
 _MAINTAIN_HINTS = frozenset(
     {"under", "over", "below", "above", "stabil", "stable", "stabilt", "lav", "low", "høy", "high"}
+)
+
+# What a team rolls out for others to go through; everyone having completed it is the
+# rollout done, not a change in how they work.
+_TRAINING = _words(
+    """
+    kurs kurset kurset opplæring opplæringen e-læring e-læringen e-læringskurs
+    sertifisering sertifiseringen training course courses module e-learning certification
+    onboarding-course
+    """
+)
+_COMPLETED = _words(
+    """
+    fullført fullfører gjennomført gjennomfører tatt tar deltatt deltar bestått består
+    complete completes completed finish finishes finished attend attends attended take
+    takes taken pass passes passed
+    """
+)
+# Subjects of a sentence about the team's own work ("vi arrangerer", "the team runs").
+_OWN_SUBJECTS = frozenset({"vi", "we", "team", "teamet"})
+# "every team ships ...": the teams are the people whose behaviour is measured.
+_EVERY = frozenset({"every", "each", "all", "alle", "hvert", "ethvert", "hver"})
+# A deadline, not a bound: "innen 1. juni", "within Q2" (a bound: "innen 3 dager").
+_WITHIN = re.compile(
+    r"\b(innen|within|in under|på under)\s+\d+(?:[.,]\d+)?\s*(?:"
+    + "|".join(sorted(_TIME_UNITS, key=len, reverse=True))
+    + r")\b"
 )
 
 _NUMBER_WORDS = _words(
@@ -282,22 +311,33 @@ def explain_key_result(title: str, metric: str | None = None) -> KindDecision:
         elif _is_activity_noun(lead, after_lead):
             output["activity-noun"] = 3.0
 
+    produced = any(w in _PRODUCED for w in words) or any(p in text for p in _PRODUCED_PHRASES)
+    if produced and lead in _CAUSATIVE:
+        # "Få på plass ...", "Get the catalogue populated": a delivery, not a change.
+        outcome.pop("change-verb", None)
     starts_with_change = "change-verb" in outcome or "maintain-verb" in outcome
-    if not starts_with_change and (
-        any(w in _PRODUCED for w in words) or any(p in text for p in _PRODUCED_PHRASES)
-    ):
+    if produced and not starts_with_change:
         output["produced"] = 2.5
 
-    if _counts_own_production(words):
-        output["counts-own-production"] = 6.0
+    own = _own_activity(words)
+    if _counts_own_production(words) or (own and _counting(words)):
+        output["counts-own-production"] = 7.0
     elif _counts_deliverables(words):
         output["counted-deliverables"] = 1.5
+    if own:
+        output["own-activity"] = 4.0
+    if _completes_training(words):
+        output["training-completed"] = 5.0
 
     if re.search(r"\b(fra|from)\s+[<>]?\s?\d[\d.,\s%]*\w*\s+(til|to)\b", text):
         outcome["from-to"] = 2.0
     if re.search(r"\b(med|by)\s+\d+(?:[.,]\d+)?\s?(%|prosent|percent|prosentpoeng)", text):
         outcome["change-by"] = 2.0
-    if any(p in text for p in _BOUND_PHRASES) or any(w in _BOUND_WORDS for w in words):
+    if (
+        any(p in text for p in _BOUND_PHRASES)
+        or any(w in _BOUND_WORDS for w in words)
+        or _WITHIN.search(text)
+    ):
         outcome["bound"] = 1.5
     if re.search(r"\d\s?(%|prosent|percent)", text) or "%" in text:
         outcome["percentage"] = 1.0
@@ -337,6 +377,53 @@ def explain_key_result(title: str, metric: str | None = None) -> KindDecision:
         kind = "outcome" if outcome_score > output_score else "output"
     reasons = tuple(f"+outcome:{k}" for k in outcome) + tuple(f"+output:{k}" for k in output)
     return KindDecision(kind, outcome_score, output_score, reasons)
+
+
+_CAUSATIVE = frozenset({"få", "get", "have", "ha"})
+
+
+def _present_activity(word: str) -> bool:
+    """A present-tense form of an activity verb: "arrangerer", "gjennomfører", "runs"."""
+    if word.endswith("er") and word[:-1] in _ACTIVITY_VERBS:
+        return True
+    if word.endswith("es") and word[:-2] in _ACTIVITY_VERBS and len(word) > 4:
+        return True
+    return word.endswith("s") and word[:-1] in _ACTIVITY_VERBS and len(word) > 3
+
+
+def _own_activity(words: list[str]) -> bool:
+    """The team states its own work in a clause: "(antall kurs) vi arrangerer", "the
+    product team runs", "Kundesenteret gjennomfører 500 samtaler" - a subject that is the
+    team, or a counted object. People's behaviour ("innbyggerne sender søknaden") is not."""
+    for index, word in enumerate(words):
+        if index == 0 or not _present_activity(word):
+            continue
+        subject = words[index - 1]
+        if words[index - 2 : index - 1] and words[index - 2] in _EVERY:
+            continue
+        following = words[index + 1 : index + 5]
+        if word.startswith("hold") and _is_maintain(following):
+            continue
+        counted = any(w[:1].isdigit() or w in _NUMBER_WORDS for w in following[:2]) or (
+            _counting(words[:index])
+        )
+        if subject in _OWN_SUBJECTS or (counted and not _is_population(subject)):
+            return True
+    return False
+
+
+def _counting(words: list[str]) -> bool:
+    return "antall" in words or "number" in words
+
+
+def _completes_training(words: list[str]) -> bool:
+    """Everyone having completed a course or a training: the rollout of it, an output."""
+    for index, word in enumerate(words):
+        if word in _COMPLETED:
+            window = words[index + 1 : index + 6]
+            if any(w in _TRAINING or w.endswith(("kurs", "kurset", "opplæring")) for w in window):
+                return True
+    return False
 
 
 def _leading_word(words: list[str]) -> tuple[int, str | None]:
@@ -384,6 +471,8 @@ def _is_activity_noun(word: str, following: list[str]) -> bool:
 
 def _counts_own_production(words: list[str]) -> bool:
     for index, word in enumerate(words):
+        if word == "count" and any(_is_deliverable(w) for w in words[max(0, index - 2) : index]):
+            return True  # "our weekly webinar count"
         if word == "antall" or (word == "number" and words[index + 1 : index + 2] == ["of"]):
             window = words[index + 1 : index + 4]
             if any(w in _PRODUCED or _adjective_of_produced(w) for w in window):

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from okr_es.learning.language import detect_language
+
 __all__ = [
     "NormalisedText",
     "extract_numbers",
@@ -170,10 +172,56 @@ _SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("tjeneste", "service"),
     ("søknad", "application"),
     ("nettside", "nettsted", "website", "site", "web"),
+    ("oppetid", "tilgjengelighet", "uptime", "availability"),
+    ("lage", "bygge", "utvikle", "opprette", "create", "build", "develop", "make"),
+    ("løse", "resolve", "solve"),
+    ("null", "ingen", "zero", "none", "no"),
+    ("utrulling", "deploy", "deployment"),
+    ("migrere", "flytte", "migrate", "move"),
+    ("pålitelig", "stabil", "robust", "reliable", "dependable", "stable"),
+)
+
+# Acronyms teams write as often spelt out; each is compared as the words it stands for.
+_ACRONYMS = {
+    "sso": "single sign on",
+    "csat": "customer satisfaction",
+    "nps": "net promoter score",
+    "mttr": "mean time to recovery",
+    "sla": "service level agreement",
+    "kpi": "key performance indicator",
+    "mfa": "multi factor authentication",
+    "2fa": "two factor authentication",
+    "faq": "frequently asked questions",
+    "cs": "customer success",
+    "mrr": "monthly recurring revenue",
+    "arr": "annual recurring revenue",
+    "ci": "continuous integration",
+}
+_ACRONYM = re.compile(r"\b(" + "|".join(_ACRONYMS) + r")\b")
+
+# Numbers written as words: "three campaigns", "åtti prosent". "to" (2) and "fire" (4)
+# are English words too, so they count as numbers in bokmål titles only; "one" and "en"
+# are mostly not numbers at all ("every one of", "en ny løsning").
+_NUMBER_WORDS_EN = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90, "hundred": 100,
+}  # fmt: skip
+_NUMBER_WORDS_NB = {
+    "tre": 3, "fem": 5, "seks": 6, "sju": 7, "syv": 7, "åtte": 8, "ni": 9, "ti": 10,
+    "elleve": 11, "tolv": 12, "femten": 15, "tjue": 20, "tretti": 30, "førti": 40,
+    "femti": 50, "seksti": 60, "sytti": 70, "åtti": 80, "nitti": 90, "hundre": 100,
+}  # fmt: skip
+_NUMBER_WORDS_NB_ONLY = {"to": 2, "fire": 4}
+_ALL_NUMBER_WORDS = {*_NUMBER_WORDS_EN, *_NUMBER_WORDS_NB, *_NUMBER_WORDS_NB_ONLY}
+_NUMBER_WORD = re.compile(
+    r"(?<![\w-])(" + "|".join(sorted(_ALL_NUMBER_WORDS, key=len, reverse=True)) + r")(?=[\s-])"
 )
 
 _MIN_FUZZY_LEN = 5
 _FUZZY_TOKEN = 0.8
+_FUZZY_SYNONYM = 0.85
 _MIN_COMPOUND_PART = 4
 _COMPOUND_PART = 0.7
 
@@ -201,8 +249,32 @@ def period_expressions(text: str) -> tuple[str, ...]:
 
 
 def extract_numbers(text: str) -> tuple[float, ...]:
-    """Numbers a title states once periods and dates are removed, in order."""
-    return tuple(_parse_number(m.group(0)) for m in _NUMBER.finditer(strip_periods(text)))
+    """Numbers a title states once periods and dates are removed, in order (numbers
+    written as words too: "three campaigns", "åtti prosent")."""
+    stripped = _digits(strip_periods(text))
+    return tuple(_parse_number(m.group(0)) for m in _NUMBER.finditer(stripped))
+
+
+def _digits(folded: str) -> str:
+    """Number words as digits; "to" and "fire" only where the text reads as bokmål
+    ("to virkedager", not "from 5 to 15")."""
+    if not _NUMBER_WORD.search(folded):
+        return folded
+    bokmal = _reads_as_bokmal(folded)
+
+    def digit(match: re.Match[str]) -> str:
+        word = match.group(1)
+        if word in _NUMBER_WORDS_NB_ONLY and not bokmal:
+            return word
+        value = _NUMBER_WORDS_EN.get(word) or _NUMBER_WORDS_NB.get(word)
+        return str(value if value is not None else _NUMBER_WORDS_NB_ONLY[word])
+
+    return _NUMBER_WORD.sub(digit, folded)
+
+
+def _reads_as_bokmal(folded: str) -> bool:
+    # Organisations register in Norway first: a title with no telling word reads as bokmål.
+    return detect_language([folded], default="nb") == "nb"
 
 
 def numbers_match(first: Sequence[float], second: Sequence[float], tolerance: float) -> bool:
@@ -235,11 +307,30 @@ class NormalisedText:
 @lru_cache(maxsize=4096)
 def normalise(text: str) -> NormalisedText:
     """Strip periods, numbers and stopwords; stem; map synonyms."""
-    body = _NUMBER.sub(" ", strip_periods(text))
+    stripped = _ACRONYM.sub(lambda m: _ACRONYMS[m.group(1)], _digits(strip_periods(text)))
+    # "75 %" says what "75 prosent" says.
+    body = _NUMBER.sub(" ", stripped.replace("%", " prosent "))
     words = [w for w in re.findall(r"[^\W\d_]+", body) if w not in _STOPWORDS and len(w) > 1]
     stems = tuple(part for w in words for part in _split_compound(w))
-    canonical = tuple(_SYNONYMS.get(s, s) for s in stems)
+    canonical = tuple(_synonym(s) for s in stems)
     return NormalisedText(stems=stems, canonical=canonical)
+
+
+@lru_cache(maxsize=65536)
+def _synonym(stemmed: str) -> str:
+    """The synonym group's head of a stem, forgiving a typo in a longer word ("incease")."""
+    found = _SYNONYMS.get(stemmed)
+    if found is not None:
+        return found
+    if len(stemmed) >= _MIN_FUZZY_LEN:
+        for word, head in _SYNONYMS.items():
+            if (
+                len(word) >= _MIN_FUZZY_LEN
+                and abs(len(word) - len(stemmed)) <= 2
+                and _ratio(word, stemmed) >= _FUZZY_SYNONYM
+            ):
+                return head
+    return stemmed
 
 
 def text_similarity(first: str, second: str) -> float:
