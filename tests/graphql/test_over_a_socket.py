@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from gql import Client, gql
+from gql import Client, GraphQLRequest
 from gql.transport.httpx import HTTPXTransport
 from gql.transport.websockets import WebsocketsTransport
 from gql_helpers import read_api
@@ -65,9 +65,11 @@ def test_an_external_client_queries_and_subscribes_over_a_real_socket(
 
     with Client(transport=HTTPXTransport(url=f"http://{address}/graphql", headers=auth)) as s:
         result = s.execute(
-            gql("""query($unit: UUID!) { objectives(filter: {unitId: $unit}, first: 5) {
-                     edges { node { id keyResults { id title expectedStatus } } } } }"""),
-            variable_values={"unit": team},
+            GraphQLRequest(
+                """query($unit: UUID!) { objectives(filter: {unitId: $unit}, first: 5) {
+                     edges { node { id keyResults { id title expectedStatus } } } } }""",
+                variable_values={"unit": team},
+            )
         )
     node = result["objectives"]["edges"][-1]["node"]
     objective_id, kr = node["id"], node["keyResults"][0]
@@ -80,9 +82,11 @@ def test_an_external_client_queries_and_subscribes_over_a_real_socket(
         )
         async with Client(transport=transport) as session:
             stream = session.subscribe(
-                gql("""subscription($unit: UUID!) { checkIns(unitId: $unit) {
-                         value comment keyResult { id } } }"""),
-                variable_values={"unit": team},
+                GraphQLRequest(
+                    """subscription($unit: UUID!) { checkIns(unitId: $unit) {
+                         value comment keyResult { id } } }""",
+                    variable_values={"unit": team},
+                )
             )
             first = asyncio.ensure_future(anext(stream))
             following = await asyncio.to_thread(app.state[FEED_KEY].wait_until_following, 1, 10)
