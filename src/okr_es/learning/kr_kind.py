@@ -241,7 +241,7 @@ _MAINTAIN_HINTS = frozenset(
 # rollout done, not a change in how they work.
 _TRAINING = _words(
     """
-    kurs kurset kurset opplæring opplæringen e-læring e-læringen e-læringskurs
+    kurs kurset opplæring opplæringen e-læring e-læringen e-læringskurs
     sertifisering sertifiseringen training course courses module e-learning certification
     onboarding-course
     """

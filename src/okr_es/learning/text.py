@@ -214,9 +214,9 @@ _NUMBER_WORDS_NB = {
     "femti": 50, "seksti": 60, "sytti": 70, "åtti": 80, "nitti": 90, "hundre": 100,
 }  # fmt: skip
 _NUMBER_WORDS_NB_ONLY = {"to": 2, "fire": 4}
-_ALL_NUMBER_WORDS = {*_NUMBER_WORDS_EN, *_NUMBER_WORDS_NB, *_NUMBER_WORDS_NB_ONLY}
+_NUMBER_WORD_VALUES = {**_NUMBER_WORDS_EN, **_NUMBER_WORDS_NB, **_NUMBER_WORDS_NB_ONLY}
 _NUMBER_WORD = re.compile(
-    r"(?<![\w-])(" + "|".join(sorted(_ALL_NUMBER_WORDS, key=len, reverse=True)) + r")(?=[\s-])"
+    r"(?<![\w-])(" + "|".join(sorted(_NUMBER_WORD_VALUES, key=len, reverse=True)) + r")(?=[\s-])"
 )
 
 _MIN_FUZZY_LEN = 5
@@ -248,6 +248,7 @@ def period_expressions(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=4096)
 def extract_numbers(text: str) -> tuple[float, ...]:
     """Numbers a title states once periods and dates are removed, in order (numbers
     written as words too: "three campaigns", "åtti prosent")."""
@@ -266,8 +267,7 @@ def _digits(folded: str) -> str:
         word = match.group(1)
         if word in _NUMBER_WORDS_NB_ONLY and not bokmal:
             return word
-        value = _NUMBER_WORDS_EN.get(word) or _NUMBER_WORDS_NB.get(word)
-        return str(value if value is not None else _NUMBER_WORDS_NB_ONLY[word])
+        return str(_NUMBER_WORD_VALUES[word])
 
     return _NUMBER_WORD.sub(digit, folded)
 
