@@ -29,10 +29,16 @@ class FreshFile:
     def setUp(self) -> None:
         self.directory = tempfile.TemporaryDirectory(prefix="okr-es-sqlite-")
         self.datastores: list[SQLiteDatastore] = []
+        self.threads_before = set(threading.enumerate())
         super().setUp()  # type: ignore[misc]
 
     def tearDown(self) -> None:
         super().tearDown()  # type: ignore[misc]
+        # The library's test_concurrent_no_conflicts tells its reader threads to stop but
+        # does not wait for them; closing a SQLite connection a reader is still executing
+        # on crashes the interpreter. (These recorders start no threads that live on.)
+        for thread in set(threading.enumerate()) - self.threads_before:
+            thread.join(timeout=30)
         for datastore in self.datastores:
             datastore.close()
         self.directory.cleanup()
