@@ -137,6 +137,9 @@ def test_numbers_written_as_words_or_grouped_differently_are_the_same_targets() 
         ("Åtti prosent av henvendelsene løses ved første kontakt", (80.0,)),
         ("Holde fire kurs for nyansatte", (4.0,)),
         ("Fire safety training for every one of the 40 sites", (40.0,)),
+        ("Redusere kritiske hendelser fra åtte til tre", (8.0, 3.0)),
+        ("Løse henvendelsen innen én virkedag", (1.0,)),
+        ("Løse en henvendelse innen tre virkedager.", (3.0,)),
     ],
 )
 def test_number_words_count_and_to_is_a_number_in_bokmal_only(
@@ -182,6 +185,36 @@ def test_the_same_targets_reworded_are_copies_and_rewording_without_numbers_is_n
     assert all(0.55 <= e.similarity < 0.75 for e in key_result_evidence(result))
     # The lower threshold needs the numbers: without them the same rewording is no copy.
     strict = compare(previous, reworded, policy=ComparePolicy(copy_similarity_same_numbers=0.75))
+    assert strict.verdict == "evolved"
+
+
+def test_the_same_start_and_target_pair_key_results_reworded_beyond_recognition() -> None:
+    previous = okr(
+        (
+            "Biblioteket som møteplass",
+            ["Arrangere 60 arrangementer for barn", "Øke utlånet av e-bøker fra 10 000 til 12 000"],
+        )
+    )
+    compounded = okr(
+        (
+            "Biblioteket som møteplass",
+            ["Arrangere 60 arrangementer for barn", "E-bokutlånet skal opp fra 10 000 til 12 000"],
+        )
+    )
+    result = compare(previous, compounded)
+    assert result.verdict == "copy"
+    loans = key_result_evidence(result)[1]
+    assert loans.similarity < 0.5 and "copied" in loans.changes
+    # Without the same start and target the wording alone is too far apart to pair.
+    raised = okr(
+        (
+            "Biblioteket som møteplass",
+            ["Arrangere 60 arrangementer for barn", "E-bokutlånet skal opp fra 10 000 til 15 000"],
+        )
+    )
+    unpaired = compare(previous, raised)
+    assert [e.changes for e in key_result_evidence(unpaired)][1:] == [["dropped"], ["added"]]
+    strict = compare(previous, compounded, policy=ComparePolicy(copy_similarity_same_range=0.55))
     assert strict.verdict == "evolved"
 
 

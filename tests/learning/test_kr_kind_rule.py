@@ -85,3 +85,50 @@ def test_the_explanation_names_the_deciding_signals() -> None:
     assert "+outcome:change-verb" in decision.reasons
     assert "+outcome:from-to" in decision.reasons
     assert decision.outcome_score > decision.output_score
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Gjennomføre utviklingssamtaler med 90 % av de ansatte",
+        "80 % av sjåførene opplært i nytt kjøresystem",
+        "100% of warehouse pickers trained on the new scanner workflow",
+        "Double the number of playtests we run per sprint, from 2 to 4",
+        "Øke antall tilsyn med skjenkesteder fra 150 til 220",
+        "Enforce MFA on 100% of employee accounts",
+        "Fit 200 trucks with temperature sensors",
+        "Fordele 2 millioner kroner i tilskudd til lag og foreninger",
+        "ISO 27001 certification obtained before the renewal season",
+    ],
+)
+def test_rollouts_to_people_and_the_teams_own_counts_are_outputs(title: str) -> None:
+    assert classify_key_result(title) == "output"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Offer acceptance rate above 85%",
+        "Review time under 24 hours",
+        "Build success rate at least 95 %",
+        "Password-reset tickets down 60% after self-service reset goes live",
+        "80 % av de ansatte bruker verktøyet ukentlig",
+    ],
+)
+def test_a_measure_named_after_an_activity_and_a_change_by_a_share_are_outcomes(
+    title: str,
+) -> None:
+    assert classify_key_result(title) == "outcome"
+
+
+def test_a_share_of_people_is_not_a_change_by_that_share() -> None:
+    share = explain_key_result("Gjennomføre samtaler med 90 % av de ansatte")
+    assert "+outcome:change-by" not in share.reasons
+    change = explain_key_result("Redusere ventetiden med 20 %")
+    assert "+outcome:change-by" in change.reasons
+
+
+def test_an_activity_verb_still_opens_a_title_about_a_measure_it_produces() -> None:
+    # The measure's name is followed by what is made, not by a level.
+    assert classify_key_result("Launch NPS survey for all customers") == "output"
+    assert classify_key_result("Ship time tracking to 3 pilot customers") == "output"

@@ -62,6 +62,10 @@ class ComparePolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     # targets reworded ("75 % av søknadene leveres digitalt" / "75 prosent av
     # søknadene sendes inn digitalt").
     copy_similarity_same_numbers: Ratio = 0.55
+    # ... or at or above this one when its titles state the same two or more numbers (a
+    # start and a target: "fra 10 000 til 12 000"), which are evidence enough of the same
+    # key result that it is paired even below `match_similarity`.
+    copy_similarity_same_range: Ratio = 0.4
     # Relative difference under which two numbers count as the same target (2 %).
     number_tolerance: Ratio = 0.02
     # Share of key result slots that must be copies for the verdict "copy".
@@ -156,9 +160,12 @@ def compare(
         if repeats_miss:
             changes.append("missed-target-repeated")
         steady = numbers_same and "metric-changed" not in changes
+        stated = len(_numbers(old.kr)) if steady else 0
         needed = (
-            policy.copy_similarity_same_numbers
-            if steady and _numbers(old.kr)
+            policy.copy_similarity_same_range
+            if stated >= 2
+            else policy.copy_similarity_same_numbers
+            if stated
             else policy.copy_similarity
         )
         if steady and pair.similarity >= needed and not is_carried:
@@ -240,11 +247,15 @@ def _match_key_results(
     for i, old in enumerate(before):
         for j, new in enumerate(after):
             similarity = text_similarity(old.kr.title, new.kr.title)
-            if similarity < policy.match_similarity:
+            if similarity < min(policy.match_similarity, policy.copy_similarity_same_range):
                 continue
             same_numbers = numbers_match(
                 _numbers(old.kr), _numbers(new.kr), policy.number_tolerance
             )
+            if similarity < policy.match_similarity and not (
+                same_numbers and len(_numbers(old.kr)) >= 2
+            ):
+                continue
             same_text = fold(old.kr.title) == fold(new.kr.title)
             candidates.append(
                 (similarity, same_numbers, same_text, old.position == new.position, -i, -j)

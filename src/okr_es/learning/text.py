@@ -201,7 +201,8 @@ _ACRONYM = re.compile(r"\b(" + "|".join(_ACRONYMS) + r")\b")
 
 # Numbers written as words: "three campaigns", "åtti prosent". "to" (2) and "fire" (4)
 # are English words too, so they count as numbers in bokmål titles only; "one" and "en"
-# are mostly not numbers at all ("every one of", "en ny løsning").
+# are mostly not numbers at all ("every one of", "en ny løsning"), but the accented "én"
+# is written only for the number.
 _NUMBER_WORDS_EN = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
@@ -212,11 +213,12 @@ _NUMBER_WORDS_NB = {
     "tre": 3, "fem": 5, "seks": 6, "sju": 7, "syv": 7, "åtte": 8, "ni": 9, "ti": 10,
     "elleve": 11, "tolv": 12, "femten": 15, "tjue": 20, "tretti": 30, "førti": 40,
     "femti": 50, "seksti": 60, "sytti": 70, "åtti": 80, "nitti": 90, "hundre": 100,
+    "én": 1,
 }  # fmt: skip
 _NUMBER_WORDS_NB_ONLY = {"to": 2, "fire": 4}
 _NUMBER_WORD_VALUES = {**_NUMBER_WORDS_EN, **_NUMBER_WORDS_NB, **_NUMBER_WORDS_NB_ONLY}
 _NUMBER_WORD = re.compile(
-    r"(?<![\w-])(" + "|".join(sorted(_NUMBER_WORD_VALUES, key=len, reverse=True)) + r")(?=[\s-])"
+    r"(?<![\w-])(" + "|".join(sorted(_NUMBER_WORD_VALUES, key=len, reverse=True)) + r")(?![\w])"
 )
 
 _MIN_FUZZY_LEN = 5
