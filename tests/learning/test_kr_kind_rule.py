@@ -99,6 +99,7 @@ def test_the_explanation_names_the_deciding_signals() -> None:
         "Fit 200 trucks with temperature sensors",
         "Fordele 2 millioner kroner i tilskudd til lag og foreninger",
         "ISO 27001 certification obtained before the renewal season",
+        "Stand up a 24/7 on-call rota for 40 field technicians",
     ],
 )
 def test_rollouts_to_people_and_the_teams_own_counts_are_outputs(title: str) -> None:
@@ -132,3 +133,14 @@ def test_an_activity_verb_still_opens_a_title_about_a_measure_it_produces() -> N
     # The measure's name is followed by what is made, not by a level.
     assert classify_key_result("Launch NPS survey for all customers") == "output"
     assert classify_key_result("Ship time tracking to 3 pilot customers") == "output"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Crime victims feel informed about the progress of their case",
+        "Pårørende opplever at de blir tatt med på råd",
+    ],
+)
+def test_people_feeling_something_is_an_outcome_whoever_they_are(title: str) -> None:
+    assert classify_key_result(title) == "outcome"

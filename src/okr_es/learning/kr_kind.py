@@ -64,7 +64,8 @@ _ACTIVITY_VERBS = _words(
     upgrade replace retire decommission translate produce make start kick initiate define
     identify evaluate assess select prioritize prioritise collect gather add present attend
     visit schedule book fix enable provide offer populate enforce fit equip outfit retrofit
-    distribute allocate award disburse utstyre montere fordele tildele dele utbetale
+    distribute allocate award disburse utstyre montere fordele tildele dele utbetale stand
+    spin
     """
 )
 
@@ -164,6 +165,8 @@ _EXPERIENCE_VERBS = _words(
     """
 )
 
+# Verbs only people are the subject of, whoever the people are.
+_FEELINGS = frozenset({"feel", "feels", "føler", "opplever", "stoler"})
 _MEASURES = _words(
     """
     nps csat score andel prosent rate churn frafall konvertering retensjon tid tiden oppetid
@@ -571,6 +574,8 @@ def _is_population(word: str) -> bool:
 
 
 def _population_experiences(words: list[str]) -> bool:
+    if any(w in _FEELINGS for w in words[1:]):
+        return True  # only people feel: "Crime victims feel informed", "pårørende opplever"
     for index, word in enumerate(words):
         if _is_population(word):
             following = words[index + 1 : index + 4]
