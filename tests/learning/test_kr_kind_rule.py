@@ -112,6 +112,7 @@ def test_rollouts_to_people_and_the_teams_own_counts_are_outputs(title: str) -> 
         "Offer acceptance rate above 85%",
         "Review time under 24 hours",
         "Build success rate at least 95 %",
+        "Deploy lead time under 2 days",
         "Password-reset tickets down 60% after self-service reset goes live",
         "80 % av de ansatte bruker verktøyet ukentlig",
     ],

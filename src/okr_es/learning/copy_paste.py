@@ -160,13 +160,12 @@ def compare(
         if repeats_miss:
             changes.append("missed-target-repeated")
         steady = numbers_same and "metric-changed" not in changes
-        stated = len(_numbers(old.kr)) if steady else 0
         needed = (
-            policy.copy_similarity_same_range
-            if stated >= 2
+            policy.copy_similarity
+            if not steady or not _numbers(old.kr)
+            else policy.copy_similarity_same_range
+            if _states_a_range(old.kr)
             else policy.copy_similarity_same_numbers
-            if stated
-            else policy.copy_similarity
         )
         if steady and pair.similarity >= needed and not is_carried:
             changes.append("copied")
@@ -238,6 +237,11 @@ def _numbers(kr: KeyResult) -> tuple[float, ...]:
     return extract_numbers(kr.title)
 
 
+def _states_a_range(kr: KeyResult) -> bool:
+    """The title states two or more numbers: a start and a target, or a level and a scale."""
+    return len(_numbers(kr)) >= 2
+
+
 def _match_key_results(
     before: Sequence[_Item], after: Sequence[_Item], policy: ComparePolicy
 ) -> list[_Pair]:
@@ -247,14 +251,13 @@ def _match_key_results(
     for i, old in enumerate(before):
         for j, new in enumerate(after):
             similarity = text_similarity(old.kr.title, new.kr.title)
-            if similarity < min(policy.match_similarity, policy.copy_similarity_same_range):
-                continue
             same_numbers = numbers_match(
                 _numbers(old.kr), _numbers(new.kr), policy.number_tolerance
             )
-            if similarity < policy.match_similarity and not (
-                same_numbers and len(_numbers(old.kr)) >= 2
-            ):
+            # The same start and target are evidence of the same key result on their own.
+            same_range = same_numbers and _states_a_range(old.kr)
+            bar = policy.match_similarity
+            if similarity < (min(bar, policy.copy_similarity_same_range) if same_range else bar):
                 continue
             same_text = fold(old.kr.title) == fold(new.kr.title)
             candidates.append(

@@ -178,7 +178,7 @@ _MEASURES = _words(
     ticket tickets complaint complaints absence usage adoption engagement coverage accuracy
     quality average p95 p99 mttr frequency drop-off dropoff breach breaches defect defects
     bugs trust subscribers sign-ups signups margin profit savings throughput rating sessions
-    crash-free crash crashes disputes
+    crash-free crash crashes disputes ratio
     """
 )
 _TIME_UNITS = _words(
@@ -259,8 +259,6 @@ _COMPLETED = _words(
     """
 )
 _PERCENT = ("%", "prosent", "percent")
-# Heads of measure names that are not measures on their own ("release frequency").
-_MEASURE_HEADS = frozenset({"frequency", "rate", "coverage", "time", "lead", "ratio"})
 # People who were trained: the training's rollout is done.
 _TRAINED = _words(
     """
@@ -481,7 +479,7 @@ def _names_a_measure(following: list[str]) -> bool:
     for index, word in enumerate(following[:2]):
         if word in _DETERMINERS or word[:1].isdigit():
             return False
-        if word in _MEASURES or word in _MEASURE_HEADS:
+        if _is_measure(word):
             after = following[index + 1 : index + 2]
             return bool(after) and _states_level(after[0])
     return False
