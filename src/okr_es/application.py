@@ -31,7 +31,14 @@ from okr_es.aggregates.kpi import Kpi
 from okr_es.aggregates.objective import ACTIVE, CLOSED, DROPPED, Objective
 from okr_es.aggregates.organization import Organization
 from okr_es.aggregates.team_cycle import TeamCycle, team_cycle_id
-from okr_es.errors import Conflict, InvalidInput, NotFound, RuleViolation, Unauthenticated
+from okr_es.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    OKRError,
+    RuleViolation,
+    Unauthenticated,
+)
 from okr_es.persistence.msgspec_mapper import MsgspecMapper
 from okr_es.settings import Settings
 
@@ -117,6 +124,11 @@ class OKRApplication(Application[UUID]):
         # events (in log order), and the position read up to.
         self._created: dict[str, tuple[dict[UUID, int], int]] = {}
         self._created_lock = threading.Lock()
+        # Commands that check other aggregates than the one they write (a cycle against
+        # its siblings, a reopen against its unit's set, closing a set against its
+        # objectives): nothing in the store makes such a pair conflict, so this process
+        # runs them one at a time.
+        self._cross_checks = threading.Lock()
         self._token_index = TokenIndex(self.notifications, self.decode)
         # When a read of each organisation from the store to authenticate a token last
         # started, and when this process last changed it (monotonic clock).
@@ -393,29 +405,31 @@ class OKRApplication(Application[UUID]):
         if parent_id is not None:
             parent = self._get(Cycle, check.identifier(parent_id, "parent_id"), "parent_id")
         cycle_id = uuid4()
-        cycle = Cycle.define(
-            cycle_id=cycle_id,
-            organization_id=org.id,
-            label=label,
-            kind=kind,
-            start=start,
-            end=end,
-            parent=parent,
-            siblings=self._sibling_cycles(org.id, None if parent is None else parent.id),
-            by=actor,
-        )
-        return self._saved(cycle, ids={"cycle_id": cycle_id})
+        with self._cross_checks:
+            cycle = Cycle.define(
+                cycle_id=cycle_id,
+                organization_id=org.id,
+                label=label,
+                kind=kind,
+                start=start,
+                end=end,
+                parent=parent,
+                siblings=self._sibling_cycles(org.id, None if parent is None else parent.id),
+                by=actor,
+            )
+            return self._saved(cycle, ids={"cycle_id": cycle_id})
 
     def rename_cycle(self, *, cycle_id: Any, label: Any, by: Any) -> CommandResult:
         """Give a cycle a new label."""
-        cycle = self._get(Cycle, check.identifier(cycle_id, "cycle_id"), "cycle_id")
-        _, actor = self._organization_and_actor(cycle.organization_id, by)
-        cycle.rename(
-            label=label,
-            siblings=self._sibling_cycles(cycle.organization_id, cycle.parent_id),
-            by=actor,
-        )
-        return self._saved(cycle)
+        with self._cross_checks:
+            cycle = self._get(Cycle, check.identifier(cycle_id, "cycle_id"), "cycle_id")
+            _, actor = self._organization_and_actor(cycle.organization_id, by)
+            cycle.rename(
+                label=label,
+                siblings=self._sibling_cycles(cycle.organization_id, cycle.parent_id),
+                by=actor,
+            )
+            return self._saved(cycle)
 
     def cycles(self, organization_id: UUID) -> list[Cycle]:
         """The organisation's cycles, earliest first."""
@@ -661,21 +675,31 @@ class OKRApplication(Application[UUID]):
 
         oid = check.identifier(objective_id, "objective_id")
 
-        def attempt() -> CommandResult:
+        def attempt(from_cache: bool = True) -> CommandResult:
             # The hot path: start from this process's cached objective without asking the
             # store. If another writer got there first, the insert conflicts on the version
             # number, the stale copy is evicted and the attempt is retried on fresh state.
-            objective = self._cached_copy(Objective, oid) or self.get_objective(oid)
+            cached = self._cached_copy(Objective, oid) if from_cache else None
+            objective = cached or self.get_objective(oid)
             actor = self._known_member(objective.organization_id, by)
-            objective.check_in(
-                key_result_id=kr_id,
-                value=value,
-                status=status,
-                comment=comment,
-                blockers=blockers,
-                checked_in_at=when or self.clock(),
-                by=actor,
-            )
+            try:
+                objective.check_in(
+                    key_result_id=kr_id,
+                    value=value,
+                    status=status,
+                    comment=comment,
+                    blockers=blockers,
+                    checked_in_at=when or self.clock(),
+                    by=actor,
+                )
+            except OKRError:
+                if cached is None:
+                    raise
+                # Other commands save without updating the cached copy: a refusal is only
+                # given on the objective as the store has it (a reopened objective, a key
+                # result just added).
+                self._evict(oid)
+                return attempt(from_cache=False)
             try:
                 recordings = self.save(objective)
             except IntegrityError:
@@ -731,12 +755,15 @@ class OKRApplication(Application[UUID]):
         self, *, objective_id: Any, reason: Any, by: Any, expected_version: int | None = None
     ) -> CommandResult:
         """Reopen a closed objective, e.g. to correct its last check-in."""
-        objective, _, actor = self._objective_and_actor(objective_id, by, expected_version)
-        team_cycle = self._get(TeamCycle, team_cycle_id(objective.unit_id, objective.cycle_id))
-        if team_cycle.closed:
-            raise RuleViolation("the unit's cycle is closed", code="team-cycle-closed")
-        objective.reopen(reason=reason, by=actor)
-        return self._saved(objective, expected=objective)
+        with self._cross_checks:
+            objective, _, actor = self._objective_and_actor(objective_id, by, expected_version)
+            team_cycle = self._get(
+                TeamCycle, team_cycle_id(objective.unit_id, objective.cycle_id)
+            )
+            if team_cycle.closed:
+                raise RuleViolation("the unit's cycle is closed", code="team-cycle-closed")
+            objective.reopen(reason=reason, by=actor)
+            return self._saved(objective, expected=objective)
 
     # --- the unit's cycle --------------------------------------------------------------------
 
@@ -751,29 +778,35 @@ class OKRApplication(Application[UUID]):
         start_doing: Any = "",
         learnings: Any = "",
     ) -> CommandResult:
-        """Record what the unit will keep, stop and start doing, and its learnings."""
-        team_cycle, actor = self._existing_team_cycle(unit_id, cycle_id, by)
-        team_cycle.record_reflection(
-            keep_doing=keep_doing,
-            stop_doing=stop_doing,
-            start_doing=start_doing,
-            learnings=learnings,
-            by=actor,
-        )
-        return self._saved(team_cycle)
+        """Record what the unit will keep, stop and start doing, and its learnings.
+        Reflections commute, so a concurrent change is retried (bounded)."""
+
+        def attempt() -> CommandResult:
+            team_cycle, actor = self._existing_team_cycle(unit_id, cycle_id, by)
+            team_cycle.record_reflection(
+                keep_doing=keep_doing,
+                stop_doing=stop_doing,
+                start_doing=start_doing,
+                learnings=learnings,
+                by=actor,
+            )
+            return self._saved(team_cycle)
+
+        return self._retrying(attempt, self.settings.check_in_retries, "record_reflection")
 
     def close_team_cycle(
         self, *, unit_id: Any, cycle_id: Any, by: Any, note: Any = ""
     ) -> CommandResult:
         """Close a unit's cycle once every objective is closed or dropped."""
-        team_cycle, actor = self._existing_team_cycle(unit_id, cycle_id, by)
-        still_open = [
-            o.title
-            for o in (self._get(Objective, oid) for oid in team_cycle.objective_ids)
-            if o.status == ACTIVE
-        ]
-        team_cycle.close(open_objective_titles=still_open, note=note, by=actor)
-        return self._saved(team_cycle)
+        with self._cross_checks:
+            team_cycle, actor = self._existing_team_cycle(unit_id, cycle_id, by)
+            still_open = [
+                o.title
+                for o in (self._get(Objective, oid) for oid in team_cycle.objective_ids)
+                if o.status == ACTIVE
+            ]
+            team_cycle.close(open_objective_titles=still_open, note=note, by=actor)
+            return self._saved(team_cycle)
 
     # --- initiatives -------------------------------------------------------------------------
 
@@ -952,6 +985,11 @@ class OKRApplication(Application[UUID]):
         cycle = self._get(Cycle, check.identifier(cycle_id, "cycle_id"), "cycle_id")
         if cycle.organization_id != org.id:
             raise NotFound("no such cycle in this organisation", field="cycle_id")
+        if isinstance(objectives, (str, bytes, Mapping)) or not isinstance(objectives, Sequence):
+            raise InvalidInput("objectives must be a list", code="wrong-type", field="objectives")
+        if not objectives:
+            # Nothing to set would still open the unit's set for the cycle.
+            raise InvalidInput("objectives is empty", code="empty", field="objectives")
         team_cycle = self._team_cycle(org.id, unit.id, cycle.id, actor)
         built: list[Objective] = []
         ids: dict[str, UUID] = {}
@@ -1281,7 +1319,11 @@ class OKRApplication(Application[UUID]):
 
     def _check_carry_over(self, org_id: UUID, unit_id: UUID, cycle: Cycle, source_id: UUID) -> None:
         source = self._get(Objective, source_id, "carried_over_from")
-        if source.organization_id != org_id or source.unit_id != unit_id:
+        if source.organization_id != org_id:
+            # Answered like an id that does not exist: another organisation's ids are not
+            # to be probed.
+            raise NotFound(f"no Objective {source_id}", field="carried_over_from")
+        if source.unit_id != unit_id:
             raise RuleViolation(
                 "a unit carries over its own objectives",
                 code="carry-over-other-unit",
@@ -1328,7 +1370,12 @@ class OKRApplication(Application[UUID]):
         except IntegrityError:
             self._forget_organization_reads(aggregates)
             if expected is None or pending_version is None:
-                raise
+                # Another writer changed one of them between our read and this save.
+                raise Conflict(
+                    "changed meanwhile by another request; try again",
+                    expected_version=-1,
+                    actual_version=-1,
+                ) from None
             actual = self.repository.get(expected.id, projector_func=_project).version
             raise Conflict(
                 f"{type(expected).__name__} {expected.id} changed meanwhile "

@@ -7,6 +7,8 @@ import argparse
 import socket
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 import msgspec
@@ -18,7 +20,7 @@ from okr_es.aggregates.cycle import Cycle
 from okr_es.aggregates.organization import Organization
 from okr_es.application import OKRApplication
 from okr_es.errors import NotFound, OKRError
-from okr_es.event_log import as_json, as_line, record
+from okr_es.event_log import EventRecord, as_json, as_line, record
 from okr_es.learning import OkrSetError, compare, lint, load_okr_set_file
 from okr_es.settings import Settings
 
@@ -152,6 +154,37 @@ def _non_negative(raw: str) -> int:
     return value
 
 
+def _instant(raw: str) -> datetime:
+    from okr_es.learning.replay import parse_instant
+
+    try:
+        return parse_instant(raw)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def _day(raw: str) -> date:
+    if not raw.strip():
+        raise argparse.ArgumentTypeError("an empty value is no date")
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date: {raw!r}") from None
+
+
+def _file_name(raw: str) -> str:
+    if not raw.strip():
+        raise argparse.ArgumentTypeError("an empty value is no file name")
+    return raw
+
+
+def _hash(raw: str) -> str:
+    digest = raw.strip().lower()
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise argparse.ArgumentTypeError(f"not a SHA-256 hash (64 hex digits): {raw!r}")
+    return digest
+
+
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
     from okr_es.demo import ORGANIZATION_NAME, seed_demo
 
@@ -179,27 +212,48 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _events(args: argparse.Namespace, settings: Settings) -> int:
+    limit: int | None = args.limit
+    items: list[EventRecord] = []
     with OKRApplication(settings) as app:
         names = _names(app)
-        if args.aggregate_id:
-            history = app.history(args.aggregate_id)
-            selected = [(None, e) for e in history if e.originator_version > 0]
-            if args.limit is not None:
-                selected = selected[: args.limit]
-            items = [record(event, position) for position, event in selected]
-        else:
-            items = []
-            for notification in app.all_notifications():
-                if notification.id <= args.after:
-                    continue
+        if args.aggregate_id is not None:
+            items = _aggregate_events(app, args.aggregate_id, after=args.after, limit=limit)
+        elif limit != 0 and args.after < app.position():
+            # Past the log's end there is nothing to ask for (nor a position the store
+            # could hold).
+            for notification in app.all_notifications(start=args.after + 1):
                 items.append(record(app.decode(notification), notification.id))
-                if args.limit is not None and len(items) >= args.limit:
+                if len(items) == limit:
                     break
     for item in items:
         print(as_json(item) if args.json else as_line(item, names))
     if not items and not args.json:
         print("(no events)", file=sys.stderr)
     return EXIT_OK
+
+
+def _aggregate_events(
+    app: OKRApplication, text: str, *, after: int, limit: int | None
+) -> list[EventRecord]:
+    """One aggregate's events after log position ``after``, with their positions."""
+    from eventsourcing.persistence import StoredEvent
+
+    from okr_es.learning.event_records import EventRows
+
+    aggregate_id = check.identifier(text, "aggregate_id")
+    # The aggregate's rows carry their log positions, which its history does not.
+    rows = EventRows(app).of([aggregate_id])
+    if not rows:
+        raise NotFound(f"no aggregate {aggregate_id}", field="aggregate_id")
+    items: list[EventRecord] = []
+    for position, originator_id, version, topic, state in rows:
+        if position <= after:
+            continue
+        if len(items) == limit:
+            break
+        stored = StoredEvent(originator_id, version, topic, bytes(state))
+        items.append(record(app.mapper.to_domain_event(stored), position))
+    return items
 
 
 def _lint(args: argparse.Namespace, settings: Settings) -> int:
@@ -444,9 +498,14 @@ def _add_learning_commands(sub: argparse._SubParsersAction[argparse.ArgumentPars
         "--organization", metavar="ORG", help="with --all: organisation id or name"
     )
     review.add_argument("--format", choices=("md", "html", "json"), default="md")
-    review.add_argument("--policy", metavar="FILE", help="review policy (JSON, see docs)")
     review.add_argument(
-        "--today", metavar="DATE", help="review a running cycle as of this day (default: today)"
+        "--policy", type=_file_name, metavar="FILE", help="review policy (JSON, see docs)"
+    )
+    review.add_argument(
+        "--today",
+        type=_day,
+        metavar="DATE",
+        help="review a running cycle as of this day (default: today)",
     )
     review.set_defaults(run=_review)
 
@@ -454,7 +513,10 @@ def _add_learning_commands(sub: argparse._SubParsersAction[argparse.ArgumentPars
     replay.add_argument("--unit", required=True, metavar="UNIT", help="unit id or name")
     replay.add_argument("--cycle", required=True, metavar="CYCLE", help="cycle id or label")
     replay.add_argument(
-        "--as-of", metavar="T", help="only what was recorded by T (ISO date or date-time)"
+        "--as-of",
+        type=_instant,
+        metavar="T",
+        help="only what was known at T (ISO date = the end of that day in UTC, or date-time)",
     )
     replay.set_defaults(run=_replay)
 
@@ -467,7 +529,9 @@ def _add_learning_commands(sub: argparse._SubParsersAction[argparse.ArgumentPars
     export.set_defaults(run=_audit_export)
     verify = audit_sub.add_parser("verify", help="check an export's hash chain")
     verify.add_argument("file", help="the JSON Lines export")
-    verify.add_argument("--head", metavar="HASH", help="the last hash, as kept elsewhere")
+    verify.add_argument(
+        "--head", type=_hash, metavar="HASH", help="the last hash, as kept elsewhere"
+    )
     verify.set_defaults(run=_audit_verify)
 
     okr_export = sub.add_parser("export", help="a unit's OKR set for a cycle as a document")
@@ -481,25 +545,26 @@ def _add_learning_commands(sub: argparse._SubParsersAction[argparse.ArgumentPars
     okr_import.add_argument("--organization", required=True, metavar="ORG", help="id or name")
     okr_import.add_argument("--unit", required=True, metavar="UNIT", help="unit id or name")
     okr_import.add_argument("--cycle", required=True, metavar="CYCLE", help="cycle id or label")
-    okr_import.add_argument("--by", required=True, metavar="MEMBER", help="member id or e-mail")
+    okr_import.add_argument(
+        "--by", required=True, metavar="MEMBER", help="member id, name or e-mail"
+    )
     okr_import.set_defaults(run=_okr_import)
 
 
 def _review(args: argparse.Namespace, settings: Settings) -> int:
-    from datetime import date
     from pathlib import Path
 
     from okr_es.errors import InvalidInput
     from okr_es.learning.cycle_events import resolve_cycle, resolve_unit
-    from okr_es.learning.report import review_html, review_markdown
+    from okr_es.learning.report import no_reviews_markdown, review_html, review_markdown
     from okr_es.learning.review import load_review_policy
     from okr_es.learning.store import review_for, reviews_for
 
+    today: date | None = args.today
     try:
-        policy = load_review_policy(Path(args.policy).read_bytes()) if args.policy else None
-        today = date.fromisoformat(args.today) if args.today else None
+        policy = None if args.policy is None else load_review_policy(Path(args.policy).read_bytes())
     except ValueError as e:
-        raise InvalidInput(str(e), field="policy" if args.policy else "today") from None
+        raise InvalidInput(str(e), field="policy") from None
     if args.all and args.format == "html":
         raise InvalidInput("--all writes md or json; review one --unit for html", field="format")
     if args.organization and not args.all:
@@ -522,28 +587,54 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdout.write(msgspec.json.format(msgspec.json.encode(found)).decode() + "\n")
     elif args.format == "html":
         sys.stdout.write(review_html(results[0]))
-    else:
+    elif results:
         sys.stdout.write("\n".join(review_markdown(r) for r in results))
+    else:
+        sys.stdout.write(no_reviews_markdown(cycle.label))
     return EXIT_OK
 
 
 def _replay(args: argparse.Namespace, settings: Settings) -> int:
-    from okr_es.errors import InvalidInput
-    from okr_es.learning.cycle_events import collect_unit_cycle, resolve_cycle, resolve_unit
-    from okr_es.learning.replay import parse_instant, replay_text
+    import dataclasses
 
-    try:
-        as_of = parse_instant(args.as_of) if args.as_of else None
-    except ValueError as e:
-        raise InvalidInput(str(e), field="as-of") from None
+    from okr_es.learning.cycle_events import collect_unit_cycle, resolve_cycle, resolve_unit
+    from okr_es.learning.replay import replay_text
+
+    as_of: datetime | None = args.as_of
     with OKRApplication(settings) as app:
         org, unit_id = resolve_unit(app, args.unit)
         cycle = resolve_cycle(app, org.id, args.cycle)
         got = collect_unit_cycle(app, unit_id, cycle.id)
-    sys.stdout.write(
-        replay_text(got.events, got.cycle, unit=got.unit_name, names=got.names, as_of=as_of)
-    )
+        names, unit_name, info = got.names, got.unit_name, got.cycle
+        if as_of is not None:
+            # Names as they were then: a unit renamed since shows its old name.
+            org_then = _as_known_at(app, org.id, as_of)
+            if isinstance(org_then, Organization):
+                names[org_then.id] = org_then.name
+                names.update({m.id: m.name for m in org_then.members.values()})
+                names.update({u.id: u.name for u in org_then.units.values()})
+                if unit_id in org_then.units:
+                    unit_name = org_then.units[unit_id].name
+            cycle_then = _as_known_at(app, cycle.id, as_of)
+            if isinstance(cycle_then, Cycle):
+                names[cycle.id] = cycle_then.label
+                info = dataclasses.replace(info, label=cycle_then.label)
+    sys.stdout.write(replay_text(got.events, info, unit=unit_name, names=names, as_of=as_of))
     return EXIT_OK
+
+
+def _as_known_at(app: OKRApplication, aggregate_id: UUID, as_of: datetime) -> object | None:
+    """The aggregate as it stood at ``as_of`` by the rule replay counts events by (None if
+    it did not exist yet)."""
+    from okr_es.learning.replay import known_count
+
+    history: list[Any] = app.history(aggregate_id)
+    known = known_count((e.timestamp for e in history), as_of)
+    if not known:
+        return None
+    version = history[known - 1].originator_version
+    then: object = app.repository.get(aggregate_id, version=version)
+    return then
 
 
 def _audit_export(args: argparse.Namespace, settings: Settings) -> int:
@@ -555,7 +646,11 @@ def _audit_export(args: argparse.Namespace, settings: Settings) -> int:
             app, args.cycle, unit=args.unit, organization=args.organization
         )
         events = collect_cycle(app, cycle.id, unit_id)
-    scope = {"cycle_id": str(cycle.id), "cycle": cycle.label, "unit_id": unit_id and str(unit_id)}
+    # The label the exported events end with, not the one read before them: the summary
+    # must agree with the lines even if the cycle was renamed in between.
+    labels = [getattr(p.event, "label", None) for p in events if p.event.originator_id == cycle.id]
+    label = next((x for x in reversed(labels) if isinstance(x, str)), cycle.label)
+    scope = {"cycle_id": str(cycle.id), "cycle": label, "unit_id": unit_id and str(unit_id)}
     lines = export_lines((record(p.event, p.position) for p in events), scope)
     sys.stdout.write("".join(line + "\n" for line in lines))
     head = msgspec.json.decode(lines[-1])["hash"]
@@ -568,9 +663,9 @@ def _audit_verify(args: argparse.Namespace, settings: Settings) -> int:
 
     from okr_es.learning.audit import verify_lines
 
-    text = Path(args.file).read_text("utf-8")
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
+    # Bytes, not text: a line must be exactly the bytes its hash was computed over.
+    lines = Path(args.file).read_bytes().split(b"\n")
+    if lines and lines[-1] == b"":
         lines.pop()  # the newline that ends the last line
     result = verify_lines(lines, expected_head=args.head)
     if result.ok:
@@ -581,8 +676,8 @@ def _audit_verify(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _okr_export(args: argparse.Namespace, settings: Settings) -> int:
-    from okr_es.learning import dump_okr_set
     from okr_es.learning.cycle_events import resolve_cycle, resolve_unit
+    from okr_es.learning.okr_set import dump_okr_set, dump_okr_set_yaml
     from okr_es.learning.store import okr_set_for
 
     with OKRApplication(settings) as app:
@@ -590,10 +685,7 @@ def _okr_export(args: argparse.Namespace, settings: Settings) -> int:
         cycle = resolve_cycle(app, org.id, args.cycle)
         stored = okr_set_for(app, unit_id, cycle.id)
     if args.yaml:
-        import yaml  # type: ignore[import-untyped]
-
-        tree = msgspec.to_builtins(stored.okr_set)
-        sys.stdout.write(yaml.safe_dump(tree, allow_unicode=True, sort_keys=False))
+        sys.stdout.write(dump_okr_set_yaml(stored.okr_set))
     else:
         sys.stdout.write(dump_okr_set(stored.okr_set).decode())
     return EXIT_OK

@@ -95,11 +95,20 @@ def _plain(value: Any) -> Any:
 
 # Every code a command can fail with, and what it means. The HTTP API maps the classes
 # (InvalidInput → 422, NotFound → 404, RuleViolation/LimitExceeded/Conflict → 409,
-# Unauthenticated → 401, Forbidden → 403).
+# Unauthenticated → 401, Forbidden → 403); a body it cannot even read as the command's
+# JSON is refused before any command runs, as invalid-input with 400.
 ERROR_CODES: dict[str, tuple[type[OKRError], str]] = {
-    "invalid-input": (InvalidInput, "a value does not fit (see message and field)"),
+    "invalid-input": (
+        InvalidInput,
+        "a value does not fit (see message and field); HTTP 400 if the body is not the "
+        "command's JSON",
+    ),
     "wrong-type": (InvalidInput, "a value has the wrong type (text, number, list …)"),
-    "empty": (InvalidInput, "a required text is empty or only whitespace"),
+    "empty": (
+        InvalidInput,
+        "a required text is empty or only whitespace, or a list that must hold something "
+        "is empty (`objectives` of an import)",
+    ),
     "too-long": (InvalidInput, "a text is longer than allowed (titles 200, texts 2000)"),
     "control-characters": (InvalidInput, "a text contains control characters"),
     "invalid-text": (InvalidInput, "a text is not valid Unicode (e.g. lone surrogates)"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from litestar import get
@@ -150,3 +151,54 @@ def test_a_bug_is_a_500_problem_that_reveals_nothing(okr: OKRApplication) -> Non
     problem = is_problem(response, 500, "internal-error")
     assert "secret" not in response.text
     assert "RuntimeError" not in json.dumps(problem)
+
+
+def test_a_body_that_is_not_utf8_is_400(client: Client, okr: OKRApplication, org: Org) -> None:
+    path = f"/api/v1/objectives/{org.objective}/drop"
+    problem = refused(
+        client, okr, path, b'{"reason": "caf\xe9"}', org.tokens["owner"], 400, "invalid-input"
+    )
+    assert "UTF-8" in problem["detail"]
+
+
+def test_a_body_nested_too_deeply_is_400(client: Client, okr: OKRApplication, org: Org) -> None:
+    deep = '{"reason": ' + "[" * 1000 + "]" * 1000 + "}"
+    for path in (
+        f"/api/v1/objectives/{org.objective}/drop",
+        f"/api/v1/objectives/{org.objective}/key-results/{org.key_result}/check-ins",
+        f"/api/v1/organizations/{org.id}/units",
+    ):
+        refused(client, okr, path, deep, org.tokens["admin"], 400, "invalid-input")
+
+
+def test_a_body_not_declared_as_json_is_415(client: Client, okr: OKRApplication, org: Org) -> None:
+    path = f"/api/v1/objectives/{org.objective}/drop"
+    body = b'{"reason": "no longer needed"}'
+    before = okr.position()
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", None):
+        headers = bearer(org.tokens["owner"])
+        if content_type is not None:
+            headers["content-type"] = content_type
+        response = client.post(path, content=body, headers=headers)
+
+        problem = is_problem(response, 415, "unsupported-media-type")
+        assert "application/json" in problem["detail"]
+    assert okr.position() == before
+
+    as_json = {**bearer(org.tokens["owner"]), "content-type": "application/json; charset=utf-8"}
+    accepted = client.post(path, content=body, headers=as_json)
+    assert accepted.status_code == 200, accepted.text
+
+
+def test_the_command_reference_names_both_statuses_of_invalid_input(
+    client: Client, okr: OKRApplication, org: Org
+) -> None:
+    reference = Path(__file__).resolve().parents[2] / "docs" / "commands.md"
+    row = next(
+        line for line in reference.read_text().splitlines() if line.startswith("| `invalid-input`")
+    )
+    malformed = f"/api/v1/objectives/{org.objective}/drop"
+    refused(client, okr, malformed, '{"reason": ', org.tokens["owner"], 400, "invalid-input")
+
+    assert "| 422 |" in row
+    assert "400" in row

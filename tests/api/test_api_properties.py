@@ -36,8 +36,22 @@ def endpoints(org: Org) -> list[str]:
 
 @st.composite
 def bad_bodies(draw: st.DrawFn) -> bytes:
-    """Malformed JSON, wrong types, unknown fields and oversized payloads."""
-    kind = draw(st.sampled_from(["garbage", "wrong-type", "unknown-field", "huge", "not-object"]))
+    """Malformed JSON, wrong types, unknown fields, oversized payloads, bytes that are not
+    UTF-8 and nesting beyond any decoder's recursion limit."""
+    kind = draw(
+        st.sampled_from(
+            ["garbage", "wrong-type", "unknown-field", "huge", "not-object", "not-utf8", "deep"]
+        )
+    )
+    if kind == "not-utf8":
+        text = json.dumps({"reason": draw(st.text(max_size=20))}).encode()
+        cut = draw(st.integers(min_value=1, max_value=len(text) - 1))
+        invalid = draw(st.sampled_from([b"\xe9", b"\xff", b"\xc3", b"\xed\xa0\x80"]))
+        return text[:cut] + invalid + text[cut:]
+    if kind == "deep":
+        depth = draw(st.integers(min_value=1_000, max_value=5_000))
+        opener, closer = draw(st.sampled_from([("[", "]"), ('{"a":', "}")]))
+        return ('{"reason": ' + opener * depth + "1" + closer * depth + "}").encode()
     if kind == "garbage":
         raw = draw(st.binary(max_size=200))
         return b"{" + raw if raw[:1] != b"{" else raw + b"}}"

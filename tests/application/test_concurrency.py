@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from uuid import UUID
 
+from okr_es.aggregates.team_cycle import team_cycle_id
 from okr_es.application import OKRApplication
 from okr_es.errors import Conflict, LimitExceeded
 from okr_es.settings import Settings
-from support.world import build_world, committed, event_names, set_objective
+from support.world import World, build_world, committed, event_names, set_objective
 
 
 def _race(count: int, command: Callable[[int], object]) -> list[object]:
@@ -93,3 +95,45 @@ def test_commits_racing_from_separate_application_instances_respect_the_limit(
     assert len(errors) == 2, outcomes
     assert all(isinstance(e, (LimitExceeded, Conflict)) for e in errors), errors
     assert len(committed(app, w.team, w.cycle)) == 3
+
+
+def test_concurrent_definitions_of_one_cycle_define_it_once(app: OKRApplication) -> None:
+    w = build_world(app)
+    outcomes = _race(8, lambda i: app.define_cycle(
+        organization_id=w.org, label="2040 Q1", kind="quarter", start="2040-01-01",
+        end="2040-03-31", by=w.admin))
+    assert sum(not isinstance(o, Exception) for o in outcomes) == 1
+    assert [c.label for c in app.cycles(w.org)].count("2040 Q1") == 1
+
+
+def test_a_reopen_racing_the_close_of_its_set_leaves_no_open_objective_in_a_closed_set(
+    app: OKRApplication,
+) -> None:
+    for _ in range(5):
+        w = build_world(app)
+        objective = set_objective(app, w).ids["objective_id"]
+        app.close_objective(objective_id=objective, by=w.admin)
+        _race(2, _reopen_or_close_the_set(app, w, objective))
+        closed = app.get_team_cycle(w.team, w.cycle)
+        assert closed is not None
+        assert not (closed.closed and app.get_objective(objective).status == "active")
+
+
+def _reopen_or_close_the_set(
+    app: OKRApplication, w: World, objective: UUID
+) -> Callable[[int], object]:
+    def command(i: int) -> object:
+        if i == 0:
+            return app.reopen_objective(objective_id=objective, reason="fix", by=w.admin)
+        return app.close_team_cycle(unit_id=w.team, cycle_id=w.cycle, by=w.admin)
+
+    return command
+
+
+def test_concurrent_reflections_all_land(app: OKRApplication) -> None:
+    w = build_world(app)
+    set_objective(app, w)
+    outcomes = _race(6, lambda i: app.record_reflection(
+        unit_id=w.team, cycle_id=w.cycle, learnings=f"learning {i}", by=w.admin))
+    assert not [o for o in outcomes if isinstance(o, Exception)]
+    assert event_names(app, team_cycle_id(w.team, w.cycle)).count("ReflectionRecorded") == 6

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -231,6 +231,19 @@ def test_carrying_over_another_units_objective_writes_nothing(app: OKRApplicatio
     assert signature(error) == ("RuleViolation", "carry-over-other-unit", "carried_over_from")
 
 
+def test_carrying_over_another_organisations_objective_is_answered_as_unknown(
+    app: OKRApplication,
+) -> None:
+    w, other = build_world(app), build_world(app)
+    theirs, _, _ = _objective(app, other, cycle=other.previous_cycle)
+    foreign = refused_by(app, lambda: set_objective(app, w, carried_over_from=theirs,
+                                                    carry_over_reason="we liked it"))
+    unknown = refused_by(app, lambda: set_objective(app, w, carried_over_from=uuid4(),
+                                                    carry_over_reason="we liked it"))
+    assert signature(foreign) == signature(unknown) == (
+        "NotFound", "not-found", "carried_over_from")
+
+
 def test_carrying_over_without_a_reason_writes_nothing(app: OKRApplication) -> None:
     w = build_world(app)
     earlier, _, _ = _objective(app, w, cycle=w.previous_cycle)
@@ -332,6 +345,54 @@ def test_a_check_in_on_a_dropped_objective_writes_nothing(app: OKRApplication) -
     assert error.code == "objective-dropped"
 
 
+def test_a_check_in_after_a_reopen_made_by_this_process_is_written(
+    app: OKRApplication,
+) -> None:
+    w = build_world(app)
+    objective, kr, _ = _objective(app, w)
+    app.check_in(objective_id=objective, key_result_id=kr, value=60, status="green",
+                 by=w.member)
+    app.close_objective(objective_id=objective, by=w.admin)
+    app.reopen_objective(objective_id=objective, reason="correct the last check-in",
+                         by=w.admin)
+    _, new = written(app, lambda: app.check_in(objective_id=objective, key_result_id=kr,
+                                               value=65, status="green", by=w.member),
+                     aggregate_id=objective)
+    assert new == ["CheckInMade"]
+
+
+def test_a_check_in_on_a_key_result_just_added_by_this_process_is_written(
+    app: OKRApplication,
+) -> None:
+    w = build_world(app)
+    objective, kr, _ = _objective(app, w)
+    app.check_in(objective_id=objective, key_result_id=kr, value=60, status="green",
+                 by=w.member)
+    added = app.add_key_result(objective_id=objective, title="Answers within a day",
+                               metric="increase", start=0, target=9, unit="%",
+                               by=w.admin).ids["key_result_id"]
+    _, new = written(app, lambda: app.check_in(objective_id=objective, key_result_id=added,
+                                               value=1, status="green", by=w.member),
+                     aggregate_id=objective)
+    assert new == ["CheckInMade"]
+
+
+def test_a_back_dated_check_in_does_not_replace_a_later_value(app: OKRApplication) -> None:
+    w = build_world(app)
+    objective, kr, _ = _objective(app, w)
+    now = datetime.now(UTC).replace(microsecond=0)
+    app.check_in(objective_id=objective, key_result_id=kr, value=75, status="green",
+                 checked_in_at=(now - timedelta(days=1)).isoformat(), by=w.member)
+    app.check_in(objective_id=objective, key_result_id=kr, value=62, status="red",
+                 checked_in_at=(now - timedelta(days=20)).isoformat(), by=w.member)
+    key_result = app.get_objective(objective).key_results[kr]
+    assert (key_result.current, key_result.status, key_result.check_in_count) == (
+        75.0, "green", 2)
+    assert key_result.last_check_in_at == now - timedelta(days=1)
+    app.close_objective(objective_id=objective, by=w.admin)
+    assert app.get_objective(objective).scores[kr] == pytest.approx(0.75)
+
+
 def test_closing_an_objective_writes_its_scores(app: OKRApplication) -> None:
     w = build_world(app)
     objective, kr, milestone = _objective(app, w)
@@ -383,3 +444,11 @@ def test_an_objective_can_be_read_as_of_an_earlier_version(app: OKRApplication) 
     app.reword_objective(objective_id=objective, title="Later words", by=w.admin)
     assert app.get_objective(objective, version=1).title == "Happier users"
     assert app.get_objective(objective).title == "Later words"
+
+
+def test_an_import_of_no_objectives_writes_nothing(app: OKRApplication) -> None:
+    w = build_world(app)
+    error = refused_by(app, lambda: app.import_objectives(
+        organization_id=w.org, unit_id=w.team, cycle_id=w.cycle, objectives=[], by=w.admin))
+    assert signature(error) == ("InvalidInput", "empty", "objectives")
+    assert app.get_team_cycle(w.team, w.cycle) is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from okr_es.learning.okr_set import (
     OkrSet,
     OkrSetError,
     dump_okr_set,
+    dump_okr_set_yaml,
     load_okr_set,
     load_okr_set_file,
     load_okr_set_yaml,
@@ -70,7 +72,13 @@ def test_a_full_document_keeps_every_field_and_ignores_extra_ones() -> None:
             "$.objectives[0].key_results[0].metric",
             "grow",
         ),
-        ('{"objectives": [{"title": "' + "x" * 10_000 + '"}]}', "$.objectives[0].title", "500"),
+        ('{"objectives": [{"title": "' + "x" * 10_000 + '"}]}', "$.objectives[0].title", "200"),
+        (b'{"objectives": [{"title": "\xe6\xf8\xe5"}]}', "$", "UTF-8"),
+        ('{"objectives": [{"title": "o", "x": ' + "[" * 1000 + "]" * 1000 + "}]}", "$",
+         "nested"),
+        (json.dumps({"objectives": [{"title": f"O{i}", "key_results": [
+            {"title": f"K{j}"} for j in range(20)]} for i in range(6)]}), "$.objectives",
+         "at most 100 key results in all"),
         ('{"unit": ["a"]}', "$.unit", "str"),
         ('{"objectives": {"title": "a"}}', "$.objectives", "array"),
         ("[]", "$", "object"),
@@ -79,7 +87,7 @@ def test_a_full_document_keeps_every_field_and_ignores_extra_ones() -> None:
     ],
 )
 def test_an_invalid_document_is_rejected_with_the_path_of_the_problem(
-    document: str, path: str, fragment: str
+    document: str | bytes, path: str, fragment: str
 ) -> None:
     with pytest.raises(OkrSetError) as caught:
         load_okr_set(document)
@@ -113,6 +121,23 @@ def test_yaml_without_pyyaml_names_the_missing_package(monkeypatch: pytest.Monke
     monkeypatch.setitem(sys.modules, "yaml", None)  # makes `import yaml` fail
     with pytest.raises(OkrSetError, match="PyYAML"):
         load_okr_set_yaml("objectives: []")
+
+
+def test_a_byte_order_mark_before_json_is_ignored() -> None:
+    assert load_okr_set(b"\xef\xbb\xbf" + MINIMAL.encode()).objectives[0].title == "Raskere svar"
+
+
+def test_a_file_far_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.json"
+    with huge.open("wb") as stream:
+        stream.truncate(1 << 30)  # sparse: a gigabyte of zero bytes on disk in no time
+    with pytest.raises(OkrSetError, match="larger than"):
+        load_okr_set_file(huge)
+
+
+def test_yaml_documents_are_written_and_read_back_unchanged() -> None:
+    okr_set = load_okr_set(MINIMAL)
+    assert load_okr_set_yaml(dump_okr_set_yaml(okr_set)) == okr_set
 
 
 def test_files_are_read_as_yaml_or_json_by_their_suffix(tmp_path: Path) -> None:

@@ -161,3 +161,21 @@ def test_the_stored_okr_set_holds_the_committed_objectives(
     assert objective.owner == "Siri Larsen"
     assert objective.aligned_to == "Innbyggerne får raskere og enklere hjelp"
     assert [kr.metric for kr in objective.key_results] == ["increase", "stay_below"]
+
+
+def test_a_unit_without_okrs_gets_no_findings_only_the_empty_set_named(
+    app: OKRApplication, demo: DemoSummary
+) -> None:
+    review = review_for(app, demo.units["Helse og velferd"], demo.cycles[CURRENT], today=TODAY)
+    assert review.objectives == []
+    assert review.flags == []
+    assert review.suggestions == ["Enheten satte ingen OKR-er i denne perioden."]
+
+
+def test_today_does_not_cut_short_a_finished_cycle(app: OKRApplication, demo: DemoSummary) -> None:
+    mid_quarter = date(2026, 8, 15)
+    review = review_for(app, demo.units["Team Saksbehandling"], demo.cycles[PAST],
+                        today=mid_quarter)
+    assert review.finished
+    assert review.as_of == review.end
+    assert "hockey-stick" in {f.code for f in review.flags}

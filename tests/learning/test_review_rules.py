@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid5
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -110,6 +111,12 @@ def test_the_thresholds_can_be_loosened_per_organisation() -> None:
     )
     assert policy == ReviewPolicy(hockey_stick_share=1.0, max_gap_days=90, min_coverage=0.1)
     assert review(o.collect_events(), CYCLE, policy).flags == []
+
+
+@pytest.mark.parametrize("part", ["0", "1", "0.0", "1.0", "-0.1"])
+def test_the_last_part_must_leave_a_before_and_an_after(part: str) -> None:
+    with pytest.raises(ValueError, match="last_part"):
+        load_review_policy(f'{{"last_part": {part}}}')
 
 
 def test_a_target_raised_mid_cycle_is_not_a_moved_goalpost() -> None:

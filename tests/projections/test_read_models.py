@@ -74,6 +74,36 @@ def test_read_models_built_event_by_event_equal_a_rebuild_from_zero(app: OKRAppl
     assert row == (4.0, pytest.approx(6 / 7), "green", 3)
 
 
+def test_a_back_dated_check_in_is_counted_but_the_latest_value_stays_current(
+    app: OKRApplication,
+) -> None:
+    runner = ProjectionRunner(app)
+    reg = app.register_organization(name="Org", admin_name="A", admin_email="a@x.no")
+    org, admin = reg.ids["organization_id"], reg.ids["member_id"]
+    cycle = app.define_cycle(organization_id=org, label="Q4", kind="quarter",
+                             start="2026-10-01", end="2026-12-31", by=admin).ids["cycle_id"]
+    result = app.set_objective(
+        organization_id=org, unit_id=reg.ids["root_unit_id"], cycle_id=cycle,
+        title="Raskere svar", owner_id=admin, by=admin,
+        key_results=[{"title": "Svartid fra 10 til 2 dager", "metric": "decrease",
+                      "start": 10, "target": 2, "unit": "days"},
+                     {"title": "Lansert chat", "metric": "milestone"}],
+    )
+    objective, kr = result.ids["objective_id"], result.ids["key_result_id_0"]
+    app.check_in(objective_id=objective, key_result_id=kr, value=4, status="green",
+                 checked_in_at="2026-11-20T09:00:00+00:00", by=admin)
+    app.check_in(objective_id=objective, key_result_id=kr, value=9, status="red",
+                 checked_in_at="2026-10-10T09:00:00+00:00", by=admin)
+    runner.catch_up()
+
+    (row,) = runner.views.query(
+        "SELECT current_value, reported_status, last_check_in_at, check_in_count "
+        "FROM rm_key_results WHERE key_result_id = :id",
+        {"id": str(kr)},
+    )
+    assert row == (4.0, "green", "2026-11-20T09:00:00+00:00", 2)
+
+
 def test_the_demo_organisation_rebuilds_to_identical_tables(app: OKRApplication) -> None:
     seed_demo(app, today=TODAY)
     runner = ProjectionRunner(app)

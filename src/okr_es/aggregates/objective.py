@@ -176,10 +176,14 @@ class Objective(OKRAggregate):
 
         def apply(self, aggregate: Any) -> None:
             kr = aggregate.key_results[self.key_result_id]
+            kr.check_in_count += 1
+            # A check-in back-dated to before the latest one is history, not news: the
+            # current value and status are the latest in business time.
+            if kr.last_check_in_at is not None and self.checked_in_at < kr.last_check_in_at:
+                return
             kr.current = self.value
             kr.status = self.status
             kr.last_check_in_at = self.checked_in_at
-            kr.check_in_count += 1
 
     class ObjectiveDropped(OKRAggregate.Event):
         """The unit stopped pursuing the objective before the cycle ended."""

@@ -120,7 +120,8 @@ class TeamCycle(OKRAggregate):
     def record_reflection(
         self, *, keep_doing: Any, stop_doing: Any, start_doing: Any, learnings: Any, by: UUID
     ) -> None:
-        self._check_open()
+        """Record what the unit learnt; also after the set is closed, as the retrospective
+        usually comes then."""
         texts = {
             name: check.text(value, name, max_length=check.TEXT_MAX, required=False)
             for name, value in (

@@ -18,6 +18,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins import PluginProtocol
 from litestar.types import ControllerRouterHandler
 
+from okr_es.api.bodies import JSONRequest, require_json
 from okr_es.api.commands import COMMAND_HANDLERS
 from okr_es.api.dependencies import DEPENDENCIES, STATE_KEY
 from okr_es.api.problems import EXCEPTION_HANDLERS, document_problems
@@ -73,7 +74,9 @@ def create_app(
             if application is None:
                 await anyio.to_thread.run_sync(okr.close)
 
-    commands = Router(path=API_PREFIX, route_handlers=list(COMMAND_HANDLERS))
+    commands = Router(
+        path=API_PREFIX, route_handlers=list(COMMAND_HANDLERS), before_request=require_json
+    )
     app = Litestar(
         route_handlers=[commands, *route_handlers],
         plugins=[StrictStructSchemaPlugin(), *plugins],
@@ -81,6 +84,7 @@ def create_app(
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[open_application],
         request_max_body_size=MAX_BODY_BYTES,
+        request_class=JSONRequest,
         openapi_config=_openapi(),
     )
     document_problems(app)

@@ -185,7 +185,7 @@ _ERROR_STATUSES: dict[int, str] = {
     404: "An id is unknown in the token's organisation",
     409: "A rule, a policy limit or a concurrent change refused the command",
     413: "The body is larger than allowed",
-    415: "The body is not JSON",
+    415: "The body is not sent as application/json",
     422: "A value is well-formed but not acceptable (empty, too long, not finite, …)",
     503: "The event store is unavailable",
 }

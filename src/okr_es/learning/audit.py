@@ -6,7 +6,10 @@ Each line carries ``prev_hash`` (the previous line's ``hash``; 64 zeros on the f
 Event lines (``"kind": "event"``) come in log order, numbered by ``seq`` from 1; the last
 line (``"kind": "summary"``) counts them and is chained too, so cutting the end off is
 noticed. `verify_lines` walks the chain and names the first line that was modified,
-removed, inserted or reordered.
+removed, inserted or reordered. It checks the bytes it is given, not only what they
+decode to: a line must be exactly the canonical encoding, since JSON that decodes to the
+hashed content can still show a reader something else (a repeated key, say). The
+summary's fields must agree with the event lines wherever those decide them.
 
 A chain proves the file is internally consistent; someone who rewrites every line after
 a change can forge a new consistent chain. Keep the ``head`` hash (printed on export and
@@ -19,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 import msgspec
 
@@ -93,28 +96,66 @@ class Verification(msgspec.Struct, frozen=True):
     message: str = ""
 
 
-def verify_lines(lines: Sequence[str], expected_head: str | None = None) -> Verification:
+class _EventLine(msgspec.Struct, forbid_unknown_fields=True):
+    """The fields an event line has, with their types: what `export_lines` writes."""
+
+    kind: Literal["event"]
+    seq: int
+    position: int | None
+    recorded_at: str
+    aggregate: str
+    aggregate_id: str
+    aggregate_version: int
+    event: str
+    by: str | None
+    data: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class _SummaryLine(msgspec.Struct, forbid_unknown_fields=True):
+    kind: Literal["summary"]
+    seq: int
+    count: int
+    first_position: int | None
+    last_position: int | None
+    scope: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+# Events that name the unit and cycle they belong to, as the summary's scope does.
+_SCOPED_EVENTS = frozenset({"TeamCycleOpened", "ObjectiveSet"})
+
+
+def verify_lines(
+    lines: Sequence[str | bytes], expected_head: str | None = None
+) -> Verification:
     """Check the chain line by line; report the first line that breaks it.
 
-    ``problem`` is one of "not-json", "modified", "reordered", "inserted", "removed",
-    "broken-chain", "truncated", "after-summary", "wrong-count", "wrong-head", "empty".
+    Lines are best given as the bytes read from the file: a line must be exactly the
+    canonical encoding of what it holds, because that encoding is what was hashed. The
+    newline that ends a line is not part of it.
+
+    ``problem`` is one of "not-json", "not-canonical", "modified", "reordered",
+    "inserted", "removed", "broken-chain", "wrong-field", "truncated", "after-summary",
+    "wrong-count", "wrong-summary", "wrong-head", "empty".
     """
-    entries: list[dict[str, Any]] = []
-    for number, text in enumerate(lines, start=1):
-        try:
-            entry = msgspec.json.decode(text)
-        except msgspec.DecodeError:
-            return _bad(number, "not-json", f"line {number} is not valid JSON")
-        if not isinstance(entry, dict) or not isinstance(entry.get("hash"), str):
-            return _bad(number, "not-json", f"line {number} is not an audit line")
-        entries.append(entry)
-    if not entries:
+    read: list[_Read] = []
+    for number, line in enumerate(lines, start=1):
+        one = _read_line(number, line)
+        if isinstance(one, Verification):
+            return one
+        read.append(one)
+    if not read:
         return _bad(1, "empty", "the file holds no lines")
+    entries = [r.entry for r in read]
 
     claimed = [e["hash"] for e in entries]
+    seen = _Seen()
     for i, entry in enumerate(entries):
         number = i + 1
-        if line_hash(entry) != entry["hash"]:
+        if read[i].hashed != entry["hash"]:
             return _bad(
                 number,
                 "modified",
@@ -123,38 +164,50 @@ def verify_lines(lines: Sequence[str], expected_head: str | None = None) -> Veri
         expected_prev = GENESIS if i == 0 else claimed[i - 1]
         if entry.get("prev_hash") != expected_prev:
             return _broken_link(entries, claimed, i)
-        if entry.get("kind") == "summary":
+        shaped = _shaped(number, entry)
+        if isinstance(shaped, Verification):
+            return shaped
+        if shaped.seq != number:
+            return _bad(
+                number,
+                "broken-chain",
+                f"line {number} is numbered {shaped.seq}: lines were renumbered",
+            )
+        if isinstance(shaped, _EventLine):
+            problem = seen.add(number, shaped)
+            if problem is not None:
+                return problem
+        else:
             if number != len(entries):
                 return _bad(
                     number + 1,
                     "after-summary",
                     f"line {number + 1} comes after the summary line",
                 )
-            events = len(entries) - 1
-            if entry.get("count") != events:
-                return _bad(
-                    number,
-                    "wrong-count",
-                    f"the summary (line {number}) counts {entry.get('count')} events "
-                    f"but the file holds {events}",
-                )
-            if expected_head is not None and entry["hash"] != expected_head:
+            problem = _check_summary(number, shaped, seen)
+            if problem is not None:
+                return problem
+        if not read[i].canonical:
+            return _bad(
+                number,
+                "not-canonical",
+                f"line {number} is not in the canonical encoding (keys sorted, each key "
+                "once, no spaces, UTF-8 without \\u escapes): its bytes are not the ones "
+                "that were hashed",
+            )
+        if isinstance(shaped, _SummaryLine):
+            head = shaped.hash
+            if expected_head is not None and head != expected_head.strip().lower():
                 return _bad(
                     number,
                     "wrong-head",
-                    f"the last hash is {entry['hash']}, not the expected {expected_head}",
+                    f"the last hash is {head}, not the expected {expected_head}",
                 )
             return Verification(
                 ok=True,
-                count=events,
-                head=entry["hash"],
-                message=f"verified {events} events",
-            )
-        if entry.get("seq") != number:
-            return _bad(
-                number,
-                "broken-chain",
-                f"line {number} is numbered {entry.get('seq')}",
+                count=shaped.count,
+                head=head,
+                message=f"verified {shaped.count} events",
             )
     last = len(entries)
     return _bad(
@@ -163,6 +216,163 @@ def verify_lines(lines: Sequence[str], expected_head: str | None = None) -> Veri
         f"the file ends after line {last} without its summary line: lines were removed "
         "from the end",
     )
+
+
+class _Read(NamedTuple):
+    entry: dict[str, Any]
+    hashed: str  # the hash its content has
+    # Whether the line is exactly the canonical encoding of its content. Decoding
+    # forgets what the hash never saw: key order, spacing, escapes, and every value of a
+    # repeated key but the last. A reader who takes another one of those values would
+    # read something the chain does not vouch for.
+    canonical: bool
+
+
+def _read_line(number: int, line: str | bytes) -> _Read | Verification:
+    """The line decoded and hashed; or why it is no audit line at all."""
+    try:
+        data = line if isinstance(line, bytes) else line.encode("utf-8")
+        entry = msgspec.json.decode(data)
+        if not isinstance(entry, dict) or not isinstance(entry.get("hash"), str):
+            return _bad(number, "not-json", f"line {number} is not an audit line")
+        # Encoding nests deeper than decoding: a line can be read but not encoded again.
+        return _Read(entry, line_hash(entry), canonical(entry) == data)
+    except UnicodeError:
+        return _bad(number, "not-json", f"line {number} is not UTF-8 text")
+    except RecursionError:
+        return _bad(number, "not-json", f"line {number} is nested too deeply to be read")
+    except msgspec.DecodeError:
+        return _bad(number, "not-json", f"line {number} is not valid JSON")
+
+
+def _shaped(number: int, entry: dict[str, Any]) -> _EventLine | _SummaryLine | Verification:
+    """The line as an event or summary line, or which field is missing or mistyped."""
+    kind = entry.get("kind")
+    if kind not in ("event", "summary"):
+        return _bad(
+            number,
+            "wrong-field",
+            f"line {number} has kind {_shown(kind)}, neither \"event\" nor \"summary\"",
+        )
+    shape: type[_EventLine | _SummaryLine] = _EventLine if kind == "event" else _SummaryLine
+    try:
+        return msgspec.convert(entry, shape)
+    except msgspec.ValidationError as e:
+        return _bad(number, "wrong-field", f"line {number} is not a valid {kind} line: {e}")
+
+
+class _Seen:
+    """What the event lines read so far say about the export: what its summary must say."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.first: tuple[int, int | None] | None = None  # (line, position)
+        self.last: tuple[int, int | None] | None = None
+        # Ids of the cycles whose own events the lines hold, and their latest label.
+        self.cycle_ids: dict[Any, int] = {}
+        self.label: tuple[int, str] | None = None
+        # Line by line, the unit and cycle named by events that name them.
+        self.scoped: list[tuple[int, Any, Any]] = []
+
+    def add(self, number: int, line: _EventLine) -> Verification | None:
+        last = self.last
+        if (
+            last is not None
+            and last[1] is not None
+            and line.position is not None
+            and line.position <= last[1]
+        ):
+            return _bad(
+                number,
+                "reordered",
+                f"line {number} (log position {line.position}) follows line {last[0]} "
+                f"(log position {last[1]}): the event lines are not in log order",
+            )
+        self.count += 1
+        self.first = self.first or (number, line.position)
+        self.last = (number, line.position)
+        if line.aggregate == "Cycle":
+            self.cycle_ids.setdefault(line.aggregate_id, number)
+            label = line.data.get("label")
+            if isinstance(label, str):
+                self.label = (number, label)
+        if line.event in _SCOPED_EVENTS:
+            self.scoped.append((number, line.data.get("unit_id"), line.data.get("cycle_id")))
+        return None
+
+
+def _check_summary(number: int, summary: _SummaryLine, seen: _Seen) -> Verification | None:
+    """Every field of the summary that the event lines decide must agree with them."""
+    where = f"the summary (line {number})"
+    if summary.count != seen.count:
+        return _bad(
+            number,
+            "wrong-count",
+            f"{where} counts {summary.count} events but the file holds {seen.count}",
+        )
+    for name, which, claimed, actual in (
+        ("first_position", "first", summary.first_position, seen.first),
+        ("last_position", "last", summary.last_position, seen.last),
+    ):
+        position = None if actual is None else actual[1]
+        if claimed != position:
+            held = (
+                "the file holds no event lines"
+                if actual is None
+                else f"the {which} event line (line {actual[0]}) has log position "
+                f"{_shown(position)}"
+            )
+            return _bad(
+                number,
+                "wrong-summary",
+                f"{where} gives {name} {_shown(claimed)}, but {held}",
+            )
+    scope = summary.scope
+    cycle_id = scope.get("cycle_id")
+    if cycle_id is not None:
+        for other, line in seen.cycle_ids.items():
+            if other != cycle_id:
+                return _bad(
+                    number,
+                    "wrong-summary",
+                    f"{where} names cycle {_shown(cycle_id)}, but line {line} holds an "
+                    f"event of cycle {_shown(other)}",
+                )
+        for line, _, cycle in seen.scoped:
+            if cycle != cycle_id:
+                return _bad(
+                    number,
+                    "wrong-summary",
+                    f"{where} names cycle {_shown(cycle_id)}, but line {line} belongs to "
+                    f"cycle {_shown(cycle)}",
+                )
+    label = scope.get("cycle")
+    if label is not None and seen.label is not None and label != seen.label[1]:
+        return _bad(
+            number,
+            "wrong-summary",
+            f"{where} names the cycle {_shown(label)}, but line {seen.label[0]} gives it "
+            f"the label {_shown(seen.label[1])}",
+        )
+    unit_id = scope.get("unit_id")
+    if unit_id is not None:
+        for line, unit, _ in seen.scoped:
+            if unit != unit_id:
+                return _bad(
+                    number,
+                    "wrong-summary",
+                    f"{where} names unit {_shown(unit_id)}, but line {line} belongs to "
+                    f"unit {_shown(unit)}",
+                )
+    return None
+
+
+def _shown(value: Any) -> str:
+    """A value as it stands in the file: text in quotes, so "5" is not taken for 5."""
+    try:
+        return msgspec.json.encode(value).decode("utf-8")
+    except (msgspec.EncodeError, OverflowError, RecursionError):
+        return repr(value)
 
 
 def _chained(entry: dict[str, Any], lines: list[str]) -> str:
@@ -202,11 +412,25 @@ def _broken_link(entries: Sequence[dict[str, Any]], claimed: Sequence[str], i: i
             f"line {earlier + 1} was inserted: line {number} continues line {earlier}",
         )
     seq = entries[i].get("seq")
-    if isinstance(seq, int) and seq > number:
+    if isinstance(seq, int) and not isinstance(seq, bool) and seq > number:
         missing = seq - number
         return _bad(
             number,
             "removed",
             f"{missing} line{'s' if missing > 1 else ''} removed before line {number}",
         )
-    return _bad(number, "broken-chain", f"line {number} does not continue the chain")
+    if i == 0:
+        return _bad(
+            number,
+            "broken-chain",
+            "line 1 does not start the chain (its prev_hash is not 64 zeros): it was "
+            "changed, or lines were removed before it",
+        )
+    # Line i-1 verified against its own hash, so either it was changed and re-hashed,
+    # or this line once followed another one: both lines need looking at.
+    return _bad(
+        number,
+        "broken-chain",
+        f"line {number} does not follow line {number - 1}: line {number - 1} was changed "
+        f"(and its hash recomputed), or lines were removed or inserted between them",
+    )

@@ -15,9 +15,12 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from okr_es.aggregates import validation as check
+
 __all__ = [
     "MAX_INPUT_BYTES",
     "MAX_KEY_RESULTS",
+    "MAX_KEY_RESULTS_IN_ALL",
     "MAX_NAME_CHARS",
     "MAX_OBJECTIVES",
     "MAX_TEXT_CHARS",
@@ -28,19 +31,23 @@ __all__ = [
     "OkrSet",
     "OkrSetError",
     "dump_okr_set",
+    "dump_okr_set_yaml",
     "load_okr_set",
     "load_okr_set_file",
     "load_okr_set_yaml",
     "okr_set_from_python",
 ]
 
-MAX_TITLE_CHARS = 500
-MAX_TEXT_CHARS = 4000
+# What the store takes, so a document that loads can be imported.
+MAX_TITLE_CHARS = check.TITLE_MAX
+MAX_TEXT_CHARS = check.TEXT_MAX
 MAX_NAME_CHARS = 200
-MAX_UNIT_CHARS = 40
+MAX_UNIT_CHARS = check.UNIT_LABEL_MAX
 # Far above any sensible policy: the lint reports "too many"; the loader only stops abuse.
-MAX_OBJECTIVES = 100
-MAX_KEY_RESULTS = 100
+# Comparing wording looks at every pair of key results, so the total is bounded too.
+MAX_OBJECTIVES = 20
+MAX_KEY_RESULTS = 20
+MAX_KEY_RESULTS_IN_ALL = 100
 MAX_INPUT_BYTES = 2_000_000
 
 Metric = Literal["increase", "decrease", "stay_above", "stay_below", "milestone"]
@@ -95,17 +102,29 @@ class OkrSet(msgspec.Struct, frozen=True, forbid_unknown_fields=False, omit_defa
     cycle: Name | None = None
     objectives: Annotated[tuple[Objective, ...], msgspec.Meta(max_length=MAX_OBJECTIVES)] = ()
 
+    def __post_init__(self) -> None:
+        if sum(len(o.key_results) for o in self.objectives) > MAX_KEY_RESULTS_IN_ALL:
+            raise OkrSetError(
+                f"`objectives` must hold at most {MAX_KEY_RESULTS_IN_ALL} key results in all"
+            )
+
 
 def load_okr_set(data: bytes | str) -> OkrSet:
     """Decode and validate a JSON OKR set document; raise `OkrSetError` on any problem."""
     raw = data.encode("utf-8", errors="surrogatepass") if isinstance(data, str) else data
     _check_size(raw)
+    # Editors on Windows write a byte order mark; it is not part of the JSON.
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
     try:
         return msgspec.json.decode(raw, type=OkrSet)
     except msgspec.ValidationError as error:
         raise _from_validation_error(error) from None
     except msgspec.DecodeError as error:
         raise OkrSetError(f"not valid JSON ({error})") from None
+    except UnicodeDecodeError:
+        raise OkrSetError("not valid JSON (text is not UTF-8)") from None
+    except RecursionError:
+        raise OkrSetError("not valid JSON (nested too deeply)") from None
 
 
 def load_okr_set_yaml(data: bytes | str) -> OkrSet:
@@ -129,7 +148,9 @@ def load_okr_set_file(path: str | Path) -> OkrSet:
     Errors reading the file itself (missing, unreadable) propagate as `OSError`.
     """
     file = Path(path)
-    data = file.read_bytes()
+    with file.open("rb") as stream:
+        # One byte more than allowed is enough to refuse, however large the file.
+        data = stream.read(MAX_INPUT_BYTES + 1)
     if file.suffix.lower() in {".yaml", ".yml"}:
         return load_okr_set_yaml(data)
     return load_okr_set(data)
@@ -146,6 +167,13 @@ def okr_set_from_python(tree: object) -> OkrSet:
 def dump_okr_set(okr_set: OkrSet) -> bytes:
     """Encode an OKR set as indented JSON; unset optional fields are left out."""
     return msgspec.json.format(msgspec.json.encode(okr_set), indent=2) + b"\n"
+
+
+def dump_okr_set_yaml(okr_set: OkrSet) -> str:
+    """Encode an OKR set as YAML (needs PyYAML); unset optional fields are left out."""
+    yaml = _import_yaml()
+    text: str = yaml.safe_dump(msgspec.to_builtins(okr_set), allow_unicode=True, sort_keys=False)
+    return text
 
 
 def _require_text(field: str, value: str) -> None:

@@ -2,14 +2,15 @@
 
 `replay_text` is a pure function of the unit's events (with their log positions): the
 same events give byte-identical output, because nothing here reads the clock, draws a
-random number or iterates an unordered collection. With ``as_of`` only events recorded at
-or before that instant count, so the state is the one anybody could see at that time.
+random number or iterates an unordered collection. With ``as_of`` only the events known
+at that instant count (see `known_count`), so the state is the one anybody could see at
+that time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, time
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, time
 from typing import Any
 from uuid import UUID
 
@@ -19,20 +20,58 @@ from okr_es.learning.language import Language, detect_language
 from okr_es.learning.review import review
 from okr_es.projections import sentences as say
 
-__all__ = ["parse_instant", "replay_text", "sentence"]
+__all__ = ["known_count", "parse_instant", "replay_text", "sentence"]
+
+# Where UTC ends: an instant such as year 1 at +14:00 lies before the first UTC instant.
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
+_LATEST = datetime.max.replace(tzinfo=UTC)
 
 
 def parse_instant(text: str) -> datetime:
-    """An ISO date or date-time; a date means the end of that day, naive means UTC."""
+    """An ISO date or date-time as an instant in UTC.
+
+    Whatever `date.fromisoformat` reads (``2026-11-24``, ``20261124``, ``2026-W48-2``)
+    is a date and means the end of that day in UTC; a date-time without an offset is UTC.
+    Raises ValueError for empty text, anything else, and instants outside the years
+    1–9999 in UTC."""
     raw = text.strip()
+    if not raw:
+        raise ValueError("an empty value is no date or date-time")
     try:
-        if len(raw) == 10:
-            day = datetime.fromisoformat(raw).date()
-            return datetime.combine(day, time.max, tzinfo=UTC)
+        day = date.fromisoformat(raw)
+    except ValueError:
+        pass
+    else:
+        return datetime.combine(day, time.max, tzinfo=UTC)
+    try:
         moment = datetime.fromisoformat(raw)
     except ValueError:
         raise ValueError(f"not an ISO date or date-time: {text!r}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{text!r} lies outside the years 1 to 9999 in UTC") from None
+
+
+def known_count(recorded: Iterable[datetime], as_of: datetime) -> int:
+    """How many of these events, given in log order by their recording times, were known
+    at ``as_of``.
+
+    An event counts from the latest recording time of itself and every event before it.
+    Events saved together are stamped as each was made, not in the order they were
+    written, so a later position can carry an earlier time; taken one by one they would
+    show half a save. Counted this way, what was known is always a prefix of the log."""
+    count = 0
+    latest: datetime | None = None
+    for stamp in recorded:
+        if latest is None or stamp > latest:
+            latest = stamp
+        if latest > as_of:
+            break
+        count += 1
+    return count
 
 
 def replay_text(
@@ -43,8 +82,11 @@ def replay_text(
     names: Mapping[UUID, str],
     as_of: datetime | None = None,
 ) -> str:
-    """The timeline, one line per event, followed by the state at the end (or ``as_of``)."""
-    chosen = [p for p in events if as_of is None or p.event.timestamp <= as_of]
+    """The timeline, one line per event, followed by the state at the end (or as known
+    at ``as_of``: the events before the first one `known_count` leaves out)."""
+    chosen = list(events)
+    if as_of is not None:
+        chosen = chosen[: known_count((p.event.timestamp for p in chosen), as_of)]
     language = _language(chosen)
     titles, metrics = _titles(chosen)
     nb = language == "nb"
@@ -57,17 +99,19 @@ def replay_text(
     if as_of is None:
         out.append("Slik loggen står nå" if nb else "As the log stands")
     else:
-        stamp = as_of.astimezone(UTC).isoformat()
+        stamp = _utc(as_of).isoformat()
         out.append(f"Slik det var registrert {stamp}" if nb else f"As recorded at {stamp}")
     out.append("")
     out.append(f"{'Endringer' if nb else 'Changes'} ({len(chosen)})")
     for p in chosen:
         e = p.event
         business = _business(e)
-        recorded = e.timestamp.astimezone(UTC)
+        recorded = _utc(e.timestamp)
         out.append(
-            f"#{p.position:<6} {business:%Y-%m-%d}  "
-            f"({'registrert' if nb else 'recorded'} {recorded:%Y-%m-%d %H:%M:%S})  "
+            # isoformat, as strftime's %Y leaves years before 1000 unpadded on some systems.
+            f"#{p.position:<6} {business.date().isoformat()}  "
+            f"({'registrert' if nb else 'recorded'} {recorded.date().isoformat()} "
+            f"{recorded:%H:%M:%S})  "
             f"{sentence(e, language, titles, names, metrics, unit=unit, cycle=cycle.label)}"
         )
     out.append("")
@@ -211,9 +255,17 @@ def _business(e: Any) -> datetime:
     for name in ("checked_in_at", "effective_at"):
         value = getattr(e, name, None)
         if isinstance(value, datetime):
-            return value.astimezone(UTC)
-    stamp: datetime = e.timestamp
-    return stamp.astimezone(UTC)
+            return _utc(value)
+    return _utc(e.timestamp)
+
+
+def _utc(moment: datetime) -> datetime:
+    """The instant in UTC, or the nearest one UTC can show (a stored date of year 1 at
+    +14:00 lies before the first)."""
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return _EARLIEST if moment.year == 1 else _LATEST
 
 
 def _status(status: str, language: Language) -> str:

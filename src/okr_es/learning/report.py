@@ -2,7 +2,9 @@
 
 The HTML report works offline and alone: inline CSS, inline SVG charts (each key
 result's progress over the cycle against the ideal pace line), no scripts, no fonts, no
-links to anything. Both renderers are pure functions of a `Review`.
+links to anything. Both renderers are pure functions of a `Review`. Whatever people
+wrote (titles, reasons, reflections, names) is escaped in both, so it shows as written
+and can neither break the layout nor bring in markup.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from html import escape
 from okr_es.learning.review import KeyResultReview, Review
 from okr_es.projections.sentences import number
 
-__all__ = ["review_html", "review_markdown"]
+__all__ = ["markdown_text", "no_reviews_markdown", "review_html", "review_markdown"]
 
 _LABELS: dict[str, tuple[str, str]] = {
     "title": ("Læringsgjennomgang", "Learning review"),
@@ -71,15 +73,43 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{round(value * 100)} %"
 
 
+# Characters Markdown (CommonMark with GitHub's tables and strikethrough) would read as
+# markup: emphasis, code, links, table cells, headings' closing marks. Markup characters
+# that only count at the start of a line need nothing, as user text never starts one.
+_MARKDOWN_ESCAPES = str.maketrans(
+    {
+        **{c: "\\" + c for c in "\\`*_[]|~#"},
+        # Entities rather than backslashes, which not every renderer honours before HTML.
+        "<": "&lt;",
+        ">": "&gt;",
+        "&": "&amp;",
+        # A line break would end a table row or a list item; keep it as a break.
+        "\n": "<br>",
+    }
+)
+
+
+def markdown_text(text: str) -> str:
+    """Text as Markdown that shows it as written, in running text or a table cell."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_MARKDOWN_ESCAPES)
+
+
+def no_reviews_markdown(cycle: str) -> str:
+    """What the Markdown of every unit's review says when no unit set OKRs in the cycle."""
+    return f"No unit set OKRs in {markdown_text(cycle)}.\n"
+
+
 def review_markdown(review: Review) -> str:
     """The review as Markdown, in the review's language."""
 
     def t(key: str) -> str:
         return _t(review, key)
 
+    m = markdown_text
+
     state = t("finished") if review.finished else t("running")
     out = [
-        f"# {t('title')}: {review.unit} – {review.cycle}",
+        f"# {t('title')}: {m(review.unit)} – {m(review.cycle)}",
         "",
         f"{t('period')} {review.start.isoformat()} – {review.end.isoformat()}, "
         f"{t('as_of')} {review.as_of.isoformat()} ({state}). "
@@ -88,12 +118,14 @@ def review_markdown(review: Review) -> str:
         f"## {t('findings')}",
         "",
     ]
-    out += [f"- **{f.code}**: {f.message}" for f in review.flags] or [t("no_findings")]
+    out += [f"- **{m(f.code)}**: {m(f.message)}" for f in review.flags] or [t("no_findings")]
     out += ["", f"## {t('objectives')}", ""]
     for o in review.objectives:
-        out.append(f"### {o.title} ({o.status}, {t('score').lower()} {_n(review, o.score)})")
+        out.append(
+            f"### {m(o.title)} ({m(o.status)}, {t('score').lower()} {_n(review, o.score)})"
+        )
         if o.note:
-            out.append(f"_{o.note}_")
+            out.append(f"_{m(o.note)}_")
         out += [
             "",
             f"| {t('kr')} | {t('status')} | {t('value')} | {t('target')} | "
@@ -102,11 +134,11 @@ def review_markdown(review: Review) -> str:
         ]
         for kr in o.key_results:
             status = kr.check_ins[-1].status if kr.check_ins else "–"
-            moves = " → ".join(tr.to_status for tr in kr.transitions) or "–"
-            title = f"~~{kr.title}~~" if kr.removed else kr.title
+            moves = " → ".join(m(tr.to_status) for tr in kr.transitions) or "–"
+            title = f"~~{m(kr.title)}~~" if kr.removed else m(kr.title)
             out.append(
-                f"| {title} | {status} | {_n(review, kr.final_value)} | "
-                f"{_n(review, kr.target)} {kr.unit} | {_pct(kr.final_progress)} | "
+                f"| {title} | {m(status)} | {_n(review, kr.final_value)} | "
+                f"{_n(review, kr.target)} {m(kr.unit)} | {_pct(kr.final_progress)} | "
                 f"{_n(review, kr.score)} | {moves} |"
             )
         out.append("")
@@ -126,22 +158,23 @@ def review_markdown(review: Review) -> str:
     if h.evaluated:
         out.append(f"- {t('hockey_share')} {h.last_part_starts.isoformat()}): {_pct(h.share)}")
     else:
-        out.append(f"- {t('not_evaluated')} ({h.not_evaluated_because})")
+        out.append(f"- {t('not_evaluated')} ({m(h.not_evaluated_because)})")
     out += ["", f"## {t('moved')}", ""]
     out += [
-        f"- {m.key_result}: {_n(review, m.previous_target)} → {_n(review, m.target)}, "
-        f"{_day(m.effective_at)} ({m.by_name}; {_day(m.recorded_at)}): {m.reason}"
-        for m in review.moved_goalposts
+        f"- {m(g.key_result)}: {_n(review, g.previous_target)} → {_n(review, g.target)}, "
+        f"{_day(g.effective_at)} ({m(g.by_name)}; {_day(g.recorded_at)}): {m(g.reason)}"
+        for g in review.moved_goalposts
     ] or [t("none")]
     out += ["", f"## {t('zombies')}", ""]
     out += [
-        f"- {z.key_result}: {_n(review, z.value)} × {z.check_ins} "
+        f"- {m(z.key_result)}: {_n(review, z.value)} × {z.check_ins} "
         f"({_day(z.since)} – {_day(z.until)})"
         for z in review.zombies
     ] or [t("none")]
     out += ["", f"## {t('dropped')}", ""]
     out += [
-        f"- {d.title} ({_day(d.effective_at)}, {d.by_name}): {d.reason}" for d in review.dropped
+        f"- {m(d.title)} ({_day(d.effective_at)}, {m(d.by_name)}): {m(d.reason)}"
+        for d in review.dropped
     ] or [t("none")]
     out += ["", f"## {t('reflections')}", ""]
     for ref in review.reflections:
@@ -152,11 +185,11 @@ def review_markdown(review: Review) -> str:
             ("learnings", ref.learnings),
         ):
             if text:
-                out.append(f"- {t(key)}: {text}")
+                out.append(f"- {t(key)}: {m(text)}")
     if not review.reflections:
         out.append(t("none"))
     out += ["", f"## {t('suggestions')}", ""]
-    out += [f"- {s}" for s in review.suggestions]
+    out += [f"- {m(s)}" for s in review.suggestions]
     return "\n".join(out) + "\n"
 
 

@@ -60,6 +60,8 @@ __all__ = [
 Ratio = Annotated[float, msgspec.Meta(ge=0.0, le=1.0)]
 Days = Annotated[int, msgspec.Meta(ge=1, le=366)]
 Count = Annotated[int, msgspec.Meta(ge=1, le=1000)]
+# A part of a cycle: none of it, or all of it, leaves no before and after to compare.
+Part = Annotated[float, msgspec.Meta(gt=0.0, lt=1.0)]
 
 FLAG_CODES: tuple[str, ...] = (
     "irregular-check-ins",
@@ -81,7 +83,7 @@ class ReviewPolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit
     # Flag "long-silence" when the longest stretch without a check-in exceeds this.
     max_gap_days: Days = 21
     # The end part of the cycle the hockey stick looks at (0.2 = the last fifth).
-    last_part: Ratio = 0.2
+    last_part: Part = 0.2
     # Flag "hockey-stick" when more than this share of the progress came in that part.
     hockey_stick_share: Ratio = 0.5
     # Below this average progress per key result there is too little progress to judge.
@@ -360,8 +362,18 @@ def _review(
         for r in state.reflections
     ]
     words = _Words(language)
-    flags = _flags(words, policy, rhythm, hockey, moved, zombies, sandbagging)
-    suggestions = _suggestions(words, flags, dropped, reflections, finished)
+    if state.objectives:
+        flags = _flags(words, policy, rhythm, hockey, moved, zombies, sandbagging)
+        suggestions = _suggestions(words, flags, dropped, reflections, finished)
+    else:
+        # No OKRs, no rhythm to miss: the finding is the empty set itself.
+        flags = []
+        suggestions = [
+            words.say(
+                "Enheten satte ingen OKR-er i denne perioden.",
+                "The unit set no OKRs in this cycle.",
+            )
+        ]
     return Review(
         unit_id=unit_id or state.uuid(state.unit_id),
         unit=unit,
@@ -640,9 +652,12 @@ def _business(e: Any, *fields: str) -> datetime:
 
 
 def _as_of(cycle: CycleInfo, today: date | None, finished: bool, state: ReviewReplay) -> date:
-    if today is not None:
+    if finished:
+        # Everything that will happen in it has: ``today`` only bounds a running cycle.
+        day = cycle.end
+    elif today is not None:
         day = today
-    elif finished or (last := state.last_business) is None:
+    elif (last := state.last_business) is None:
         day = cycle.end
     else:
         day = last.date()

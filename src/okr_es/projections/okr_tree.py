@@ -7,6 +7,7 @@ pace, staleness) are derived at read time from these rows and the cycle's dates.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
 
 from okr_es.aggregates.key_result import progress
@@ -250,7 +251,16 @@ class OkrTree(Projection):
         )
         if row is None:
             return
-        metric, start, target, _ = row
+        metric, start, target, latest = row
+        if latest is not None and e.checked_in_at < datetime.fromisoformat(latest):
+            # Back-dated: counted, but the current value is the latest in business time.
+            sql.run(
+                "UPDATE rm_key_results SET check_in_count = check_in_count + 1 "
+                "WHERE key_result_id = :id",
+                {"id": text(e.key_result_id)},
+            )
+            self._objective(sql, e)
+            return
         sql.run(
             "UPDATE rm_key_results SET current_value = :value, progress = :progress, "
             "reported_status = :status, last_check_in_at = :at, "

@@ -5,17 +5,23 @@ subscriptions over graphql-transport-ws).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
+from cross_web import HTTPException as RequestRefused
 from graphql.error import GraphQLError
+from litestar import Request, Response
 from litestar.datastructures import State
+from litestar.exceptions import HTTPException
 from litestar.types import ControllerRouterHandler
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.litestar import make_graphql_controller
 from strawberry.types.unset import UNSET, UnsetType
 
+from okr_es.api.bodies import JSON_CONTENT_TYPE, malformed, media_type
 from okr_es.api.dependencies import STATE_KEY
+from okr_es.api.graphql import errors
 from okr_es.api.graphql.context import GraphQLContext
 from okr_es.api.graphql.extensions import authenticate
 from okr_es.api.graphql.live import LiveFeed
@@ -69,6 +75,51 @@ def graphql_handlers(
 
     class GraphQLController(base):  # type: ignore[misc]
         """The read API (queries over HTTP, subscriptions over websockets)."""
+
+        async def execute_request(
+            self, request: Request[Any, Any, Any], context: Any, root_value: Any
+        ) -> Response[Any]:
+            # strawberry reads any body whose type merely contains "application/json"
+            # and refuses the rest as a 400; a wrong type is what 415 is for.
+            content_type = media_type(request.headers.get("content-type"))
+            if request.method == "POST" and content_type != JSON_CONTENT_TYPE:
+                return errors.request_error(
+                    415, f"send the GraphQL request as JSON, with Content-Type: {JSON_CONTENT_TYPE}"
+                )
+            try:
+                response: Response[Any] = await self.run(
+                    request, context=context, root_value=root_value
+                )
+            except RequestRefused as e:
+                # strawberry's refusals of a request it cannot run (not JSON, a batch, no
+                # query, variables that are no object) would leave as plain text.
+                return errors.request_error(e.status_code, e.reason)
+            except HTTPException as e:
+                if e.status_code >= 500:
+                    raise
+                # The body is read through litestar, which refuses one over its limit.
+                return errors.request_error(e.status_code, e.detail)
+            return response
+
+        async def parse_http_body(self, request: Any) -> Any:
+            if request.method == "POST":
+                body: bytes = await request.get_body()
+                start = body.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")[:1]
+                # strawberry reads any JSON value and then looks up "query" in it, which
+                # crashes on a string, a number, true or null.
+                if start not in (b"{", b"["):
+                    raise RequestRefused(
+                        400, 'a GraphQL request is a JSON object: {"query": "…", "variables": {…}}'
+                    )
+            return await super().parse_http_body(request)
+
+        def decode_json(self, data: str | bytes) -> object:
+            try:
+                return json.loads(data)
+            except (ValueError, RecursionError) as error:
+                # Only JSONDecodeError would become a 400 by itself: bytes that are not
+                # UTF-8, deep nesting or a huge integer would escape as a 500.
+                raise RequestRefused(400, malformed(error, "the request") or "") from None
 
         async def on_ws_connect(self, context: Any) -> UnsetType | dict[str, object] | None:
             # A websocket authenticates once, with its connection_init payload

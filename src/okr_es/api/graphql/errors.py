@@ -2,7 +2,8 @@
 
 Domain errors keep their message and stable okr-es code (``extensions.okrCode``); GraphQL's
 own validation errors say so; anything unexpected is logged and answered with a message
-that reveals nothing about the internals.
+that reveals nothing about the internals. A request that is not a GraphQL request at all
+(not JSON, no query, …) is answered in the same shape, with no ``data``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import logging
 from typing import Any
 
 from graphql.error import GraphQLError
+from litestar import MediaType, Response
 
 from okr_es.errors import Conflict, Forbidden, InvalidInput, NotFound, OKRError, Unauthenticated
 from okr_es.projections.queries import InvalidCursor
@@ -22,6 +24,8 @@ BAD_USER_INPUT = "BAD_USER_INPUT"
 CONFLICT = "CONFLICT"
 READ_MODEL_BEHIND = "READ_MODEL_BEHIND"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+BAD_REQUEST = "BAD_REQUEST"
+OPERATION_RESOLUTION_FAILURE = "OPERATION_RESOLUTION_FAILURE"
 INTERNAL = "INTERNAL_SERVER_ERROR"
 
 # Domain error class → GraphQL code; the first matching class wins.
@@ -43,6 +47,12 @@ _log = logging.getLogger(__name__)
 def graphql_error(message: str, code: str, **extensions: Any) -> GraphQLError:
     """An error to raise from a resolver or an extension, already carrying its code."""
     return GraphQLError(message, extensions={"code": code, **extensions})
+
+
+def request_error(status: int, message: str, code: str = BAD_REQUEST) -> Response[Any]:
+    """The answer to a request that never reached GraphQL execution: ``errors`` only."""
+    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    return Response(body, status_code=status, media_type=MediaType.JSON)
 
 
 def with_code(error: GraphQLError) -> GraphQLError:

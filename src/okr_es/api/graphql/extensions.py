@@ -1,18 +1,21 @@
-"""The read API's gate: who is asking, and how fresh the answer must be.
+"""The read API's gates: which operation runs, who is asking, how fresh the answer must be.
 
-:class:`Gate` authenticates the bearer token (once per HTTP request; websockets
-authenticate on ``connection_init``) and honours ``X-OKR-Position`` (read-your-writes):
-it waits, bounded, until the read models have applied that log position, and answers
-anyway (with a warning) when they do not get there in time.
+:class:`OneOperation` settles which operation of the document runs, as the GraphQL spec
+asks, before anything else looks at it. :class:`Gate` authenticates the bearer token
+(once per HTTP request; websockets authenticate on ``connection_init``) and honours
+``X-OKR-Position`` (read-your-writes): it waits, bounded, until the read models have
+applied that log position, and answers anyway (with a warning) when they do not get
+there in time.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Mapping
-from typing import Any
+from collections.abc import AsyncIterator, Iterator, Mapping
+from typing import Any, NoReturn
 
 import anyio.to_thread
+from graphql.language import DocumentNode, OperationDefinitionNode, OperationType
 from strawberry.extensions import SchemaExtension
 
 from okr_es.api.graphql import errors
@@ -22,6 +25,70 @@ from okr_es.errors import Unauthenticated
 POSITION_HEADER = "x-okr-position"
 _log = logging.getLogger(__name__)
 _MAX_POSITION_DIGITS = 18
+
+
+class OneOperation(SchemaExtension):
+    """Exactly one operation runs: the one ``operationName`` names, or the document's
+    only one; and a subscription only over a websocket, since plain HTTP cannot stream it.
+
+    strawberry itself would run the first of several operations when none is named, and
+    execute a subscription sent over HTTP as if it were a query (which then fails as a
+    bug). Over HTTP these refusals are answered with status 400, like any request that
+    cannot be run."""
+
+    def __init__(self) -> None:
+        self.requested: str | None = None
+
+    def on_operation(self) -> Iterator[None]:
+        # Until the document is parsed this is the name the request gave; afterwards
+        # strawberry answers the first operation's name when none was given.
+        self.requested = self.execution_context.operation_name
+        yield
+
+    def on_parse(self) -> Iterator[None]:
+        yield
+        document = self.execution_context.graphql_document
+        if document is None:
+            return  # it did not parse: that error is answered already
+        operation = self._chosen(document)
+        if operation.operation == OperationType.SUBSCRIPTION and self._over_http():
+            self._refuse(
+                "a subscription streams its events over a websocket (protocol "
+                "graphql-transport-ws on this path); plain HTTP cannot carry it",
+                errors.BAD_REQUEST,
+            )
+
+    def _chosen(self, document: DocumentNode) -> OperationDefinitionNode:
+        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        if self.requested is not None:
+            for operation in operations:
+                if operation.name is not None and operation.name.value == self.requested:
+                    return operation
+            self._refuse(
+                f'the document has no operation named "{self.requested}"',
+                errors.OPERATION_RESOLUTION_FAILURE,
+            )
+        if len(operations) == 1:
+            return operations[0]
+        if not operations:
+            self._refuse(
+                "the document has no operation to run", errors.OPERATION_RESOLUTION_FAILURE
+            )
+        self._refuse(
+            f"the document has {len(operations)} operations: name the one to run in operationName",
+            errors.OPERATION_RESOLUTION_FAILURE,
+        )
+
+    def _over_http(self) -> bool:
+        context = self.execution_context.context
+        return isinstance(context, GraphQLContext) and context.request is not None
+
+    def _refuse(self, message: str, code: str) -> NoReturn:
+        context = self.execution_context.context
+        if isinstance(context, GraphQLContext) and context.response is not None:
+            # The answer carries no data: the request as a whole could not be run.
+            context.response.status_code = 400
+        raise errors.graphql_error(message, code)
 
 
 class Gate(SchemaExtension):
@@ -104,9 +171,17 @@ def requested_position(context: GraphQLContext) -> int | None:
     if raw is None:
         return None
     text = raw.strip()
-    if not text.isdigit() or len(text) > _MAX_POSITION_DIGITS:
+    # isdigit() alone also accepts digits int() does not read, such as "²".
+    if not (text.isascii() and text.isdigit()):
         raise errors.graphql_error(
             "X-OKR-Position must be a log position: a whole number ≥ 0",
+            errors.BAD_USER_INPUT,
+            field="X-OKR-Position",
+        )
+    if len(text.lstrip("0")) > _MAX_POSITION_DIGITS:
+        raise errors.graphql_error(
+            f"X-OKR-Position is too large: a log position has at most "
+            f"{_MAX_POSITION_DIGITS} digits",
             errors.BAD_USER_INPUT,
             field="X-OKR-Position",
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 
 import strawberry
@@ -13,12 +14,14 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from okr_es.api.graphql.errors import with_code
-from okr_es.api.graphql.extensions import Gate
+from okr_es.api.graphql.extensions import Gate, OneOperation
 from okr_es.api.graphql.live import Subscription
 from okr_es.api.graphql.query import Query
+from okr_es.api.graphql.scalars import UTC_DATETIME
 
 MAX_DEPTH = 10
 MAX_TOKENS = 2000
@@ -41,16 +44,19 @@ def build_schema(
     *, max_depth: int = MAX_DEPTH, max_tokens: int = MAX_TOKENS, max_aliases: int = MAX_ALIASES
 ) -> strawberry.Schema:
     """The schema with its protections: token, depth and alias limits (checked before
-    anything runs), parser and validation caches, authentication and error codes."""
+    anything runs), parser and validation caches, one operation per request,
+    authentication, error codes, and instants read as UTC."""
     return ReadSchema(
         query=Query,
         subscription=Subscription,
+        config=StrawberryConfig(scalar_map={datetime: UTC_DATETIME}),
         extensions=[
             partial(MaxTokensLimiter, max_token_count=max_tokens),
             partial(ParserCache, maxsize=CACHE_SIZE),
             partial(ValidationCache, maxsize=CACHE_SIZE),
             partial(QueryDepthLimiter, max_depth=max_depth),
             partial(MaxAliasesLimiter, max_alias_count=max_aliases),
+            OneOperation,
             Gate,
         ],
     )

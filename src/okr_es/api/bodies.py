@@ -1,0 +1,66 @@
+"""Reading request bodies: only JSON is accepted, and no bytes, however malformed, crash.
+
+The command API's bodies are decoded by litestar (msgspec), the read API's by strawberry
+(the standard library); both let some malformed input escape as an exception that is not
+a decoding error: bytes that are not UTF-8, nesting deeper than the decoder's recursion
+limit, an integer with more digits than Python converts. :func:`malformed` names those,
+so each decoder can answer 400 instead of a 500.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.exceptions import HTTPException, SerializationException
+
+JSON_CONTENT_TYPE = "application/json"
+
+
+def media_type(content_type: str | None) -> str:
+    """The media type of a Content-Type header, without parameters (``charset=utf-8``)."""
+    return (content_type or "").partition(";")[0].strip().lower()
+
+
+def is_json(content_type: str | None) -> bool:
+    """``application/json`` or a ``+json`` type, with any parameters."""
+    kind, _, subtype = media_type(content_type).partition("/")
+    return kind == "application" and (subtype == "json" or subtype.endswith("+json"))
+
+
+def malformed(error: BaseException, subject: str = "the body") -> str | None:
+    """Why ``subject`` could not be decoded, when ``error`` says it is the input's fault."""
+    if isinstance(error, UnicodeDecodeError):
+        return f"{subject} is not valid UTF-8"
+    if isinstance(error, RecursionError):
+        return f"{subject} nests JSON too deeply"
+    if isinstance(error, ValueError):
+        return f"{subject} is not valid JSON"
+    return None
+
+
+class JSONRequest(Request[Any, Any, Any]):
+    """The request the app hands its handlers: a body that cannot be decoded is a 400."""
+
+    async def json(self) -> Any:
+        try:
+            return await super().json()
+        except (ValueError, RecursionError) as error:
+            reason = malformed(error)
+            # Litestar answers a SerializationException raised while reading the
+            # handler's arguments as a 400, like any JSON it cannot parse.
+            raise SerializationException(reason) from None
+
+
+async def require_json(request: Request[Any, Any, Any]) -> None:
+    """Refuse a command body that is not declared as JSON (415), before it is decoded.
+
+    A body sent as form data or plain text would otherwise be read as JSON anyway;
+    naming the expected type tells a client at once what it got wrong."""
+    if is_json(request.headers.get("content-type")):
+        return
+    if await request.body():
+        raise HTTPException(
+            status_code=415,
+            detail=f"send the body as JSON, with Content-Type: {JSON_CONTENT_TYPE}",
+        )

@@ -1,0 +1,80 @@
+"""okr-es review --format md as a real process: what people wrote shows as written, and
+a cycle nobody set OKRs in says so."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import date
+
+from okr_es.application import OKRApplication
+from okr_es.demo import seed_demo
+from okr_es.settings import Settings
+
+TODAY = "2026-11-23"
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def okr_es(settings: Settings, *args: str) -> Run:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OKR_ES_")}
+    env["OKR_ES_DATA_DIR"] = settings.data_dir
+    done = subprocess.run(
+        [sys.executable, "-m", "okr_es.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def test_user_text_cannot_break_the_table_or_bring_in_html(sqlite_settings: Settings) -> None:
+    with OKRApplication(sqlite_settings) as app:
+        demo = seed_demo(app, today=date.fromisoformat(TODAY))
+        team_cycle = app.get_team_cycle(demo.units["Team Platform"], demo.cycles["2026 Q4"])
+        assert team_cycle is not None
+        app.add_key_result(
+            objective_id=team_cycle.objective_ids[0],
+            title="A | B | C *bold* `code` <script>alert(1)</script> & [link](x) \\ end",
+            metric="milestone",
+            by=demo.members["Aisha Khan"],
+        )
+    run = okr_es(
+        sqlite_settings, "review", "--unit", "Team Platform", "--cycle", "2026 Q4",
+        "--format", "md", "--today", TODAY,
+    )  # fmt: skip
+    assert run.code == 0, run.err
+    row = next(line for line in run.out.splitlines() if line.startswith("| A "))
+    # Seven columns: eight pipes that are no escaped part of a cell.
+    assert len(re.findall(r"(?<!\\)\|", row)) == 8
+    assert row.startswith(
+        r"| A \| B \| C \*bold\* \`code\` &lt;script&gt;alert(1)&lt;/script&gt; &amp; "
+        r"\[link\](x) \\ end |"
+    )
+    assert "<script" not in run.out
+
+
+def test_every_units_review_of_a_cycle_without_okrs_says_so(sqlite_settings: Settings) -> None:
+    with OKRApplication(sqlite_settings) as app:
+        demo = seed_demo(app, today=date.fromisoformat(TODAY))
+        app.define_cycle(
+            organization_id=demo.organization_id,
+            label="2027 Q1",
+            kind="quarter",
+            start="2027-01-01",
+            end="2027-03-31",
+            by=demo.admin_id,
+        )
+    run = okr_es(sqlite_settings, "review", "--all", "--cycle", "2027 Q1", "--today", TODAY)
+    assert run.code == 0, run.err
+    assert run.out == "No unit set OKRs in 2027 Q1.\n"
