@@ -5,9 +5,6 @@ it fail with anything but a named problem."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +14,7 @@ import pytest
 
 from okr_es.event_log import EventRecord
 from okr_es.learning.audit import GENESIS, canonical, export_lines, line_hash
+from support.cli_process import Run, okr_es
 
 _NS = UUID("5d0e3a7c-9b1f-4c2e-8a6d-1f2e3d4c5b6a")
 CYCLE = uuid5(_NS, "2026 Q3")
@@ -25,22 +23,8 @@ OBJECTIVE = uuid5(_NS, "objective")
 KARI = uuid5(_NS, "kari")
 
 
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
 def verify(file: Path, *args: str) -> Run:
-    done = subprocess.run(
-        [sys.executable, "-m", "okr_es.cli", "audit", "verify", str(file), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    return Run(done.returncode, done.stdout, done.stderr)
+    return okr_es(None, "audit", "verify", str(file), *args)
 
 
 def event(

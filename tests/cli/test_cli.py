@@ -6,36 +6,12 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from okr_es.settings import Settings
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-def okr_es(settings: Settings, *args: str) -> Run:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OKR_ES_")}
-    env["OKR_ES_DATA_DIR"] = settings.data_dir
-    if settings.database_url:
-        env["OKR_ES_DATABASE_URL"] = settings.database_url
-        env["OKR_ES_DATABASE_SCHEMA"] = settings.database_schema or ""
-    done = subprocess.run(
-        [sys.executable, "-m", "okr_es.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    return Run(done.returncode, done.stdout, done.stderr)
+from support.cli_process import okr_es
 
 
 def test_demo_prints_what_it_created_and_events_show_the_history(settings: Settings) -> None:

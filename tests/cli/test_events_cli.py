@@ -4,37 +4,10 @@ and for one aggregate's history."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from dataclasses import dataclass
 from typing import Any
 
 from okr_es.settings import Settings
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-def okr_es(settings: Settings, *args: str) -> Run:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OKR_ES_")}
-    env["OKR_ES_DATA_DIR"] = settings.data_dir
-    if settings.database_url:
-        env["OKR_ES_DATABASE_URL"] = settings.database_url
-        env["OKR_ES_DATABASE_SCHEMA"] = settings.database_schema or ""
-    done = subprocess.run(
-        [sys.executable, "-m", "okr_es.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    return Run(done.returncode, done.stdout, done.stderr)
+from support.cli_process import Run, okr_es
 
 
 def records(run: Run) -> list[dict[str, Any]]:

@@ -4,10 +4,6 @@ shown then, and option values that are no instant or day."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,33 +12,10 @@ import pytest
 from okr_es.application import OKRApplication
 from okr_es.demo import DemoSummary, seed_demo
 from okr_es.settings import Settings
+from support.cli_process import okr_es
 
 TODAY = "2026-11-23"
 PLATFORM = ("--unit", "Team Platform", "--cycle", "2026 Q4")
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-def okr_es(settings: Settings, *args: str) -> Run:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OKR_ES_")}
-    env["OKR_ES_DATA_DIR"] = settings.data_dir
-    if settings.database_url:
-        env["OKR_ES_DATABASE_URL"] = settings.database_url
-        env["OKR_ES_DATABASE_SCHEMA"] = settings.database_schema or ""
-    done = subprocess.run(
-        [sys.executable, "-m", "okr_es.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    return Run(done.returncode, done.stdout, done.stderr)
 
 
 @pytest.fixture

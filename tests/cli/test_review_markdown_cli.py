@@ -3,39 +3,15 @@ a cycle nobody set OKRs in says so."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from dataclasses import dataclass
 from datetime import date
 
 from okr_es.application import OKRApplication
 from okr_es.demo import seed_demo
 from okr_es.settings import Settings
+from support.cli_process import okr_es
 
 TODAY = "2026-11-23"
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-def okr_es(settings: Settings, *args: str) -> Run:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OKR_ES_")}
-    env["OKR_ES_DATA_DIR"] = settings.data_dir
-    done = subprocess.run(
-        [sys.executable, "-m", "okr_es.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    return Run(done.returncode, done.stdout, done.stderr)
 
 
 def test_user_text_cannot_break_the_table_or_bring_in_html(sqlite_settings: Settings) -> None:
