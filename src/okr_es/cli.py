@@ -8,7 +8,6 @@ import socket
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Any
 from uuid import UUID
 
 import msgspec
@@ -236,24 +235,15 @@ def _aggregate_events(
     app: OKRApplication, text: str, *, after: int, limit: int | None
 ) -> list[EventRecord]:
     """One aggregate's events after log position ``after``, with their positions."""
-    from eventsourcing.persistence import StoredEvent
-
-    from okr_es.learning.event_records import EventRows
+    from okr_es.learning.cycle_events import positioned_events
 
     aggregate_id = check.identifier(text, "aggregate_id")
-    # The aggregate's rows carry their log positions, which its history does not.
-    rows = EventRows(app).of([aggregate_id])
-    if not rows:
+    # Read with their log positions, which the aggregate's history does not carry.
+    events = positioned_events(app, [aggregate_id])
+    if not events:
         raise NotFound(f"no aggregate {aggregate_id}", field="aggregate_id")
-    items: list[EventRecord] = []
-    for position, originator_id, version, topic, state in rows:
-        if position <= after:
-            continue
-        if len(items) == limit:
-            break
-        stored = StoredEvent(originator_id, version, topic, bytes(state))
-        items.append(record(app.mapper.to_domain_event(stored), position))
-    return items
+    later = [record(p.event, p.position) for p in events if p.position > after]
+    return later if limit is None else later[:limit]
 
 
 def _lint(args: argparse.Namespace, settings: Settings) -> int:
@@ -595,9 +585,12 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _replay(args: argparse.Namespace, settings: Settings) -> int:
-    import dataclasses
-
-    from okr_es.learning.cycle_events import collect_unit_cycle, resolve_cycle, resolve_unit
+    from okr_es.learning.cycle_events import (
+        collect_unit_cycle,
+        names_as_of,
+        resolve_cycle,
+        resolve_unit,
+    )
     from okr_es.learning.replay import replay_text
 
     as_of: datetime | None = args.as_of
@@ -605,36 +598,12 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
         org, unit_id = resolve_unit(app, args.unit)
         cycle = resolve_cycle(app, org.id, args.cycle)
         got = collect_unit_cycle(app, unit_id, cycle.id)
-        names, unit_name, info = got.names, got.unit_name, got.cycle
         if as_of is not None:
-            # Names as they were then: a unit renamed since shows its old name.
-            org_then = _as_known_at(app, org.id, as_of)
-            if isinstance(org_then, Organization):
-                names[org_then.id] = org_then.name
-                names.update({m.id: m.name for m in org_then.members.values()})
-                names.update({u.id: u.name for u in org_then.units.values()})
-                if unit_id in org_then.units:
-                    unit_name = org_then.units[unit_id].name
-            cycle_then = _as_known_at(app, cycle.id, as_of)
-            if isinstance(cycle_then, Cycle):
-                names[cycle.id] = cycle_then.label
-                info = dataclasses.replace(info, label=cycle_then.label)
-    sys.stdout.write(replay_text(got.events, info, unit=unit_name, names=names, as_of=as_of))
+            got = names_as_of(app, got, as_of)
+    sys.stdout.write(
+        replay_text(got.events, got.cycle, unit=got.unit_name, names=got.names, as_of=as_of)
+    )
     return EXIT_OK
-
-
-def _as_known_at(app: OKRApplication, aggregate_id: UUID, as_of: datetime) -> object | None:
-    """The aggregate as it stood at ``as_of`` by the rule replay counts events by (None if
-    it did not exist yet)."""
-    from okr_es.learning.replay import known_count
-
-    history: list[Any] = app.history(aggregate_id)
-    known = known_count((e.timestamp for e in history), as_of)
-    if not known:
-        return None
-    version = history[known - 1].originator_version
-    then: object = app.repository.get(aggregate_id, version=version)
-    return then
 
 
 def _audit_export(args: argparse.Namespace, settings: Settings) -> int:

@@ -12,9 +12,10 @@ table's primary key; only the organisation-wide review reads the log
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
@@ -40,6 +41,8 @@ __all__ = [
     "cycle_info",
     "earlier_cycles",
     "member_names",
+    "names_as_of",
+    "positioned_events",
     "replay_team_cycles",
     "resolve_cycle",
     "resolve_unit",
@@ -161,7 +164,7 @@ def collect_unit_cycle(
             record.originator_id = originator_id
             events.append(record)
     else:
-        events = _positioned(app, ids)
+        events = positioned_events(app, ids)
     return UnitCycleEvents(
         organization_id=org.id,
         unit_id=unit_id,
@@ -197,7 +200,7 @@ def collect_cycle(
     for event in _decoded(app, Initiative.InitiativeLinked, start):
         if event.objective_id in objectives:
             ids.add(event.originator_id)
-    return _positioned(app, ids)
+    return positioned_events(app, ids)
 
 
 class Replay(Protocol):
@@ -351,12 +354,46 @@ def _read_team_cycle(app: OKRApplication, unit_id: UUID, cycle_id: UUID) -> Team
         return None
 
 
+def names_as_of(
+    app: OKRApplication, got: UnitCycleEvents, as_of: datetime
+) -> UnitCycleEvents:
+    """The unit's cycle named as it was at ``as_of`` (units, members and the cycle label
+    as they stood then), counting the organisation's and cycle's events by the rule
+    replay counts events by (:func:`~okr_es.learning.replay.known_count`)."""
+    names = dict(got.names)
+    unit_name, info = got.unit_name, got.cycle
+    org_then = _as_known_at(app, got.organization_id, as_of)
+    if isinstance(org_then, Organization):
+        names[org_then.id] = org_then.name
+        names.update({m.id: m.name for m in org_then.members.values()})
+        names.update({u.id: u.name for u in org_then.units.values()})
+        if got.unit_id in org_then.units:
+            unit_name = org_then.units[got.unit_id].name
+    cycle_then = _as_known_at(app, got.cycle.id, as_of)
+    if isinstance(cycle_then, Cycle):
+        names[cycle_then.id] = cycle_then.label
+        info = dataclasses.replace(info, label=cycle_then.label)
+    return dataclasses.replace(got, names=names, unit_name=unit_name, cycle=info)
+
+
+def _as_known_at(app: OKRApplication, aggregate_id: UUID, as_of: datetime) -> object | None:
+    """The aggregate as it stood at ``as_of`` (None if it did not exist yet)."""
+    from okr_es.learning.replay import known_count  # replay builds on this module
+
+    history: list[Any] = app.history(aggregate_id)
+    known = known_count((e.timestamp for e in history), as_of)
+    if not known:
+        return None
+    then: object = app.repository.get(aggregate_id, version=history[known - 1].originator_version)
+    return then
+
+
 def _decoded(app: OKRApplication, event_class: type[Any], start: int = 1) -> Iterable[Any]:
     for notification in app.all_notifications(topics=[get_topic(event_class)], start=start):
         yield app.decode(notification)
 
 
-def _positioned(app: OKRApplication, ids: set[UUID]) -> list[Positioned]:
+def positioned_events(app: OKRApplication, ids: Iterable[UUID]) -> list[Positioned]:
     """The events of ``ids`` in log order, each with its position.
 
     Aggregate histories alone (``select_events``) would lose the commit order across
