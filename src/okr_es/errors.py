@@ -106,14 +106,19 @@ ERROR_CODES: dict[str, tuple[type[OKRError], str]] = {
     "wrong-type": (InvalidInput, "a value has the wrong type (text, number, list …)"),
     "empty": (
         InvalidInput,
-        "a required text is empty or only whitespace, or a list that must hold something "
+        "a required text is empty or only whitespace and invisible characters (such as "
+        "zero-width spaces), or a list that must hold something "
         "is empty (`objectives` of an import)",
     ),
     "too-long": (InvalidInput, "a text is longer than allowed (titles 200, texts 2000)"),
     "control-characters": (InvalidInput, "a text contains control characters"),
     "invalid-text": (InvalidInput, "a text is not valid Unicode (e.g. lone surrogates)"),
     "not-finite": (InvalidInput, "a number is NaN or infinite"),
-    "out-of-range": (InvalidInput, "a number is outside its allowed range"),
+    "out-of-range": (
+        InvalidInput,
+        "a number is outside its allowed range, or a date-time lies outside the years "
+        "1 to 9999 in UTC",
+    ),
     "invalid-choice": (InvalidInput, "a value is not one of the allowed words"),
     "invalid-id": (InvalidInput, "an id is not a UUID"),
     "invalid-date": (InvalidInput, "a date or date-time is not ISO 8601"),

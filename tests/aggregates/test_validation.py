@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -15,7 +15,8 @@ from okr_es.errors import InvalidInput
     ("value", "code"),
     [(None, "wrong-type"), (12, "wrong-type"), (["a"], "wrong-type"), ("", "empty"),
      (" \t\n ", "empty"), ("x" * 201, "too-long"), ("a\x00b", "control-characters"),
-     ("a\x1bb", "control-characters")],
+     ("a\x1bb", "control-characters"), ("\u200b", "empty"), (" \ufeff\u2060 ", "empty"),
+     ("\u200c\u200d\u200e", "empty")],
 )
 def test_a_malformed_text_is_invalid_input(value: Any, code: str) -> None:
     with pytest.raises(InvalidInput) as raised:
@@ -25,6 +26,12 @@ def test_a_malformed_text_is_invalid_input(value: Any, code: str) -> None:
 
 def test_a_text_is_stripped_and_may_span_lines() -> None:
     assert check.text("  line one\nline two\t ", "why") == "line one\nline two"
+
+
+def test_invisible_characters_at_the_ends_are_stripped_but_kept_inside() -> None:
+    assert check.text("\ufeff\u200b Raskere svar\u200b \n", "title") == "Raskere svar"
+    # A joiner inside a word or an emoji sequence is part of the text.
+    assert check.text("Team 👩\u200d💻", "title") == "Team 👩\u200d💻"
 
 
 @pytest.mark.parametrize(
@@ -48,6 +55,17 @@ def test_an_impossible_day_is_invalid_input(value: Any) -> None:
     with pytest.raises(InvalidInput) as raised:
         check.day(value, "start")
     assert (raised.value.code, raised.value.field) == ("invalid-date", "start")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["0001-01-01T00:00:00+14:00", "9999-12-31T23:30:00-05:00",
+     datetime(1, 1, 1, 3, tzinfo=timezone(timedelta(hours=5)))],
+)
+def test_an_instant_utc_cannot_show_is_out_of_range(value: Any) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        check.instant(value, "checked_in_at")
+    assert (raised.value.code, raised.value.field) == ("out-of-range", "checked_in_at")
 
 
 def test_an_instant_without_a_zone_is_taken_as_utc() -> None:

@@ -4,13 +4,15 @@ shown then, and option values that are no instant or day."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 
+from okr_es.aggregates.objective import Objective
 from okr_es.application import OKRApplication
 from okr_es.demo import DemoSummary, seed_demo
+from okr_es.errors import InvalidInput
 from okr_es.settings import Settings
 from support.cli_process import okr_es
 
@@ -104,21 +106,48 @@ def test_as_of_shows_whole_saves_only(settings: Settings, demo: DemoSummary) -> 
     assert first_set["data"]["title"] not in run.out
 
 
-def test_a_check_in_dated_before_utc_begins_is_replayed(
+def test_a_check_in_dated_before_utc_begins_is_refused(
     settings: Settings, demo: DemoSummary
 ) -> None:
     with OKRApplication(settings) as app:
         team_cycle = app.get_team_cycle(demo.units["Team Platform"], demo.cycles["2026 Q4"])
         assert team_cycle is not None
         objective = app.get_objective(team_cycle.objective_ids[0])
-        position = app.check_in(
-            objective_id=objective.id,
+        before = app.position()
+        with pytest.raises(InvalidInput) as refused:
+            app.check_in(
+                objective_id=objective.id,
+                key_result_id=next(iter(objective.key_results)),
+                value=1,
+                status="green",
+                by=demo.members["Aisha Khan"],
+                checked_in_at="0001-01-01T00:00:00+14:00",
+            )
+        assert (refused.value.code, refused.value.field) == ("out-of-range", "checked_in_at")
+        assert app.position() == before
+
+
+def test_a_stored_check_in_dated_before_utc_begins_is_replayed(
+    settings: Settings, demo: DemoSummary
+) -> None:
+    # Stores written before such instants were refused may hold one: the event is
+    # triggered on the aggregate itself, past the command's checks.
+    with OKRApplication(settings) as app:
+        team_cycle = app.get_team_cycle(demo.units["Team Platform"], demo.cycles["2026 Q4"])
+        assert team_cycle is not None
+        objective = app.get_objective(team_cycle.objective_ids[0])
+        objective.trigger_event(
+            Objective.CheckInMade,
             key_result_id=next(iter(objective.key_results)),
-            value=1,
+            value=1.0,
             status="green",
+            comment="",
+            blockers="",
+            checked_in_at=datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))),
             by=demo.members["Aisha Khan"],
-            checked_in_at="0001-01-01T00:00:00+14:00",
-        ).position
+        )
+        app.save(objective)
+        position = app.position()
     run = okr_es(settings, "replay", *PLATFORM)
     assert run.code == 0, run.err
     assert f"#{position:<6} 0001-01-01  " in run.out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Collection
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -25,6 +26,14 @@ NUMBER_LIMIT = 1e15
 T = TypeVar("T", bound=str)
 # Unicode category Cc except tab, newline and carriage return (faster than per-character checks).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Invisible format characters that editors and copy-paste leave at the ends of a text
+# (zero-width space, joiners, word joiner, byte order mark): stripped like whitespace.
+_ENDS = re.compile("^[\\s\u200b\u200c\u200d\u2060\ufeff]+|[\\s\u200b\u200c\u200d\u2060\ufeff]+$")
+
+
+def _visible(character: str) -> bool:
+    """Whether a character shows: not whitespace and not a format character (Cf)."""
+    return not character.isspace() and unicodedata.category(character) != "Cf"
 
 
 def text(value: Any, field: str, *, max_length: int = TITLE_MAX, required: bool = True) -> str:
@@ -33,8 +42,10 @@ def text(value: Any, field: str, *, max_length: int = TITLE_MAX, required: bool 
         return ""
     if not isinstance(value, str):
         raise InvalidInput(f"{field} must be text", code="wrong-type", field=field)
-    cleaned = value.strip()
-    if required and not cleaned:
+    cleaned = _ENDS.sub("", value)
+    # A text of nothing but invisible characters says nothing: a reason or title that
+    # must be given is not given by it.
+    if required and not any(map(_visible, cleaned)):
         raise InvalidInput(f"{field} must not be empty", code="empty", field=field)
     if len(cleaned) > max_length:
         raise InvalidInput(
@@ -132,7 +143,18 @@ def instant(value: Any, field: str) -> datetime:
                     field=field,
                 ) from None
     if isinstance(value, datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        moment = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        try:
+            # An instant UTC cannot show (year 1 at +14:00, year 9999 at -05:00) could be
+            # stored but not compared, replayed or exported.
+            moment.astimezone(UTC)
+        except OverflowError:
+            raise InvalidInput(
+                f"{field} lies outside the years 1 to 9999 in UTC",
+                code="out-of-range",
+                field=field,
+            ) from None
+        return moment
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=UTC)
     raise InvalidInput(
