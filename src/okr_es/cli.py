@@ -88,6 +88,15 @@ def _parser() -> argparse.ArgumentParser:
     lint = sub.add_parser("lint", help="check an OKR set document (JSON or YAML) for quality")
     lint.add_argument("file", help="OKR set document (see docs/learning.md)")
     lint.add_argument("--json", action="store_true", help="machine-readable report")
+    lint.add_argument(
+        "--policy", type=_file_name, metavar="FILE", help="lint policy (JSON, see docs)"
+    )
+    lint.add_argument(
+        "--fail-on",
+        choices=(*_SEVERITIES, "never"),
+        default="error",
+        help="exit 1 when a finding is this grave or graver (default: error)",
+    )
     lint.set_defaults(run=_lint)
 
     compare = sub.add_parser("compare", help="is NEXT a copy of PREVIOUS? (copy-paste syndrome)")
@@ -246,11 +255,29 @@ def _aggregate_events(
     return later if limit is None else later[:limit]
 
 
+_SEVERITIES = ("error", "warning", "info")  # gravest first
+
+
 def _lint(args: argparse.Namespace, settings: Settings) -> int:
-    report = lint(load_okr_set_file(args.file))
+    from pathlib import Path
+
+    from okr_es.errors import InvalidInput
+    from okr_es.learning import load_lint_policy
+
+    try:
+        policy = None if args.policy is None else load_lint_policy(Path(args.policy).read_bytes())
+    except ValueError as e:
+        raise InvalidInput(str(e), field="policy") from None
+    report = lint(load_okr_set_file(args.file), policy)
+    if args.fail_on == "never":
+        failed = False
+    else:
+        graver = _SEVERITIES[: _SEVERITIES.index(args.fail_on) + 1]
+        failed = any(finding.severity in graver for finding in report.findings)
+    exit_code = EXIT_ERROR if failed else EXIT_OK
     if args.json:
         print(msgspec.json.encode(report).decode())
-        return EXIT_OK
+        return exit_code
     for kr in report.key_results:
         print(f"  O{kr.objective + 1}.KR{kr.index + 1}  {kr.kind:<7}  {kr.title}")
     for finding in report.findings:
@@ -259,7 +286,7 @@ def _lint(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{finding.severity:<7} {finding.code:<28} {where:<8} {finding.message}")
     if not report.findings:
         print("No findings.")
-    return EXIT_OK
+    return exit_code
 
 
 def _compare(args: argparse.Namespace, settings: Settings) -> int:
@@ -484,9 +511,7 @@ def _add_learning_commands(sub: argparse._SubParsersAction[argparse.ArgumentPars
         "--all", action="store_true", help="every unit that set OKRs in the cycle (md or json)"
     )
     review.add_argument("--cycle", required=True, metavar="CYCLE", help="cycle id or label")
-    review.add_argument(
-        "--organization", metavar="ORG", help="with --all: organisation id or name"
-    )
+    review.add_argument("--organization", metavar="ORG", help="with --all: organisation id or name")
     review.add_argument("--format", choices=("md", "html", "json"), default="md")
     review.add_argument(
         "--policy", type=_file_name, metavar="FILE", help="review policy (JSON, see docs)"

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 DATA = Path(__file__).resolve().parents[1] / "data" / "copy_paste_pairs.json"
 
 
@@ -89,3 +91,87 @@ def test_a_missing_file_is_refused(tmp_path: Path) -> None:
     done = run("lint", str(tmp_path / "missing.json"))
     assert done.returncode == 1
     assert "[unreadable-file]" in done.stderr
+
+
+ALL_OUTPUTS = {
+    "unit": "Team Skjema",
+    "objectives": [
+        {
+            "title": "Raskere svar til innbyggerne",
+            "owner": "Kari",
+            "aligned_to": "Fornøyde innbyggere",
+            "key_results": [
+                {"title": "Holde 4 workshops med brukerne"},
+                {"title": "Levere ny skjemaløsning innen mars"},
+            ],
+        }
+    ],
+}
+
+
+def test_lint_fails_on_an_error_finding_and_still_reports(tmp_path: Path) -> None:
+    file = write(tmp_path / "okr.json", ALL_OUTPUTS)
+
+    done = run("lint", file, "--json")
+
+    assert done.returncode == 1, done.stderr
+    findings = json.loads(done.stdout)["findings"]
+    assert {"all-key-results-are-outputs"} == {
+        f["code"] for f in findings if f["severity"] == "error"
+    }
+    text = run("lint", file)
+    assert text.returncode == 1
+    assert "all-key-results-are-outputs" in text.stdout
+    assert run("lint", file, "--fail-on", "never").returncode == 0
+
+
+def test_lint_fails_on_warnings_when_asked_to(tmp_path: Path) -> None:
+    only_warnings = {
+        "objectives": [
+            {
+                "title": "Raskere svar til innbyggerne",
+                "key_results": [
+                    {"title": "Holde 4 workshops med brukerne"},
+                    {"title": "Redusere henvendelser fra 350 til under 100 per uke"},
+                ],
+            }
+        ]
+    }
+    file = write(tmp_path / "okr.json", only_warnings)
+
+    assert run("lint", file).returncode == 0
+    assert run("lint", file, "--fail-on", "warning").returncode == 1
+    assert run("lint", file, "--fail-on", "bogus").returncode == 2
+
+
+def test_lint_applies_a_policy_file(tmp_path: Path) -> None:
+    file = write(tmp_path / "okr.json", ALL_OUTPUTS)
+    policy = tmp_path / "policy.json"
+    policy.write_text(
+        json.dumps(
+            {"disabled": ["kr-is-output"], "severities": {"all-key-results-are-outputs": "info"}}
+        )
+    )
+
+    done = run("lint", file, "--json", "--policy", str(policy))
+
+    assert done.returncode == 0, done.stderr
+    findings = json.loads(done.stdout)["findings"]
+    assert "kr-is-output" not in {f["code"] for f in findings}
+    assert [f["severity"] for f in findings if f["code"] == "all-key-results-are-outputs"] == [
+        "info"
+    ]
+
+
+@pytest.mark.parametrize(
+    "policy", ['{"max_objectives": -1}', '{"disabled": ["no-such-code"]}', "{", '{"x": 1}']
+)
+def test_an_invalid_lint_policy_is_refused(tmp_path: Path, policy: str) -> None:
+    file = write(tmp_path / "okr.json", ALL_OUTPUTS)
+    (tmp_path / "policy.json").write_text(policy)
+
+    done = run("lint", file, "--policy", str(tmp_path / "policy.json"))
+
+    assert done.returncode == 1
+    assert "[invalid-input] (policy)" in done.stderr
+    assert done.stdout == ""

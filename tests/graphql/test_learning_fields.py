@@ -17,6 +17,7 @@ from okr_es.application import OKRApplication
 from okr_es.demo import DemoSummary
 from okr_es.learning.cycle_events import collect_cycle
 from okr_es.learning.lint import lint
+from okr_es.learning.lint_policy import LintPolicy
 from okr_es.learning.store import okr_set_for
 from okr_es.projections.service import ProjectionService
 from support.http_api import build_org
@@ -284,6 +285,35 @@ def test_lint_gives_a_kind_for_every_key_result_of_each_team(
             for finding in report["findings"]:
                 assert finding["severity"] in {"info", "warning", "error"}
                 assert finding["message"]
+
+
+def test_lint_holds_the_set_to_the_organisations_own_limits(
+    client: Client, okr: OKRApplication, demo: DemoSummary, token: str
+) -> None:
+    okr.change_policy(
+        organization_id=demo.organization_id,
+        by=demo.admin_id,
+        max_objectives=1,
+        min_key_results=3,
+        max_key_results=6,
+        mode="warn",
+    )
+    sets = {
+        team: okr_set_for(okr, unit_id, demo.cycles[CURRENT]).okr_set
+        for team, unit_id in demo.units.items()
+    }
+    team, stored = next(
+        (team, s)
+        for team, s in sets.items()
+        if len(s.objectives) > 1 and any(len(o.key_results) < 3 for o in s.objectives)
+    )
+
+    report = ask(client, demo, token, LINT, team, CURRENT)["lint"]
+
+    codes = [f["code"] for f in report["findings"]]
+    assert "too-many-objectives" in codes and "too-few-key-results" in codes
+    limits = LintPolicy(max_objectives=1, min_key_results=3, max_key_results=6)
+    assert codes == lint(stored, limits).codes()
 
 
 def test_lint_leaves_out_a_dropped_objective(client: Client, demo: DemoSummary, token: str) -> None:

@@ -29,6 +29,8 @@ from okr_es.learning.cycle_events import (
     replay_team_cycles,
 )
 from okr_es.learning.gc_paused import gc_paused
+from okr_es.learning.lint import LintReport, lint
+from okr_es.learning.lint_policy import LintPolicy
 from okr_es.learning.okr_set import KeyResult, OkrSet
 from okr_es.learning.okr_set import Objective as SetObjective
 from okr_es.learning.review import Review, ReviewPolicy, ReviewReplay, review
@@ -38,6 +40,7 @@ __all__ = [
     "StoredOkrSet",
     "copy_paste_for",
     "import_okr_set",
+    "lint_for",
     "member_id",
     "okr_set_for",
     "review_for",
@@ -330,6 +333,26 @@ def import_okr_set(
         objectives=objectives,
         by=by,
     )
+
+
+def lint_for(
+    app: OKRApplication, unit_id: UUID, cycle_id: UUID, policy: LintPolicy | None = None
+) -> LintReport:
+    """The quality lint of the unit's stored OKR set in a cycle.
+
+    Without a ``policy``, the lint's defaults with the organisation's own limits (the
+    objective and key-result counts its policy sets for commands), so the lint and the
+    commands never disagree about how many is too many."""
+    stored = okr_set_for(app, unit_id, cycle_id)
+    if policy is None:
+        limits = app.get_organization(_cycle(app, cycle_id).organization_id).policy
+        policy = LintPolicy(
+            max_objectives=limits.max_objectives,
+            min_key_results=limits.min_key_results,
+            max_key_results=limits.max_key_results,
+            warn_key_results_above=limits.warn_key_results_above,
+        )
+    return lint(stored.okr_set, policy)
 
 
 def member_id(org: Organization, text: str, field: str) -> UUID:

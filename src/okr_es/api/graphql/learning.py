@@ -20,11 +20,12 @@ from okr_es.application import OKRApplication
 from okr_es.errors import InvalidInput, NotFound
 from okr_es.event_log import EventRecord, record
 from okr_es.learning.cycle_events import collect_cycle
-from okr_es.learning.lint import LintReport, lint
+from okr_es.learning.lint import LintReport
 from okr_es.learning.review import Review
 from okr_es.learning.store import (
     CopyPasteCheck,
     copy_paste_for,
+    lint_for,
     okr_set_for,
     review_for,
     reviews_for,
@@ -51,7 +52,7 @@ def check_scope(okr: OKRApplication, org: UUID, unit_id: UUID | None, cycle_id: 
 def lint_report(okr: OKRApplication, org: UUID, unit_id: UUID, cycle_id: UUID) -> LintReport:
     """The quality lint of the unit's stored OKR set in the cycle."""
     check_scope(okr, org, unit_id, cycle_id)
-    return lint(okr_set_for(okr, unit_id, cycle_id).okr_set)
+    return lint_for(okr, unit_id, cycle_id)
 
 
 @dataclass(frozen=True)

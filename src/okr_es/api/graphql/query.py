@@ -197,7 +197,8 @@ class Query:
 
     @strawberry.field(
         description="The quality lint of the unit's stored OKR set in the cycle: the kind of "
-        "every key result and every finding."
+        "every key result and every finding, held to the organisation's objective and key "
+        "result limits."
     )
     async def lint(self, info: Info, unit_id: UUID, cycle_id: UUID) -> LintReport:
         report = await anyio.to_thread.run_sync(
