@@ -459,7 +459,9 @@ class OKRApplication(Application[UUID]):
         """Set an objective (with its first key results) and commit it to the unit's cycle.
 
         The objective and the unit's OKR set are saved in one transaction, so the policy's
-        objective limit holds even when two people commit at the same moment.
+        objective limit holds even when two people commit at the same moment. A title
+        already in the unit's set for the cycle (case aside) is refused
+        (``duplicate-objective``); a dropped objective's title is free again.
         """
         specs = _key_result_specs(key_results)
         objective_id = uuid4()
@@ -514,6 +516,7 @@ class OKRApplication(Application[UUID]):
                     by=actor,
                 )
             team_cycle = self._team_cycle(org.id, unit.id, cycle.id, actor)
+            _check_new_title(objective, self._titles_in_set(team_cycle))
             warnings += team_cycle.commit(objective_id=objective_id, policy=org.policy, by=actor)
             ids = {"objective_id": objective_id}
             ids.update({f"key_result_id_{i}": kr for i, kr in enumerate(kr_ids)})
@@ -757,9 +760,7 @@ class OKRApplication(Application[UUID]):
         """Reopen a closed objective, e.g. to correct its last check-in."""
         with self._cross_checks:
             objective, _, actor = self._objective_and_actor(objective_id, by, expected_version)
-            team_cycle = self._get(
-                TeamCycle, team_cycle_id(objective.unit_id, objective.cycle_id)
-            )
+            team_cycle = self._get(TeamCycle, team_cycle_id(objective.unit_id, objective.cycle_id))
             if team_cycle.closed:
                 raise RuleViolation("the unit's cycle is closed", code="team-cycle-closed")
             objective.reopen(reason=reason, by=actor)
@@ -978,7 +979,10 @@ class OKRApplication(Application[UUID]):
         written; a concurrent change to the unit's set makes the save fail as a whole.
         Each mapping holds ``title``, ``owner_id`` and optionally ``why``,
         ``aligned_to_objective_id``, ``aligned_to_key_result_id``, ``hypothesis`` and
-        ``key_results`` (as for ``set_objective``).
+        ``key_results`` (as for ``set_objective``). A refusal's field names the part at
+        fault, 0-based: ``objectives[1].title``, ``objectives[0].key_results[2].target``.
+        A title already in the unit's set, or given twice, is refused
+        (``duplicate-objective``), so an import sent twice writes nothing the second time.
         """
         org, actor = self._organization_and_actor(organization_id, by)
         unit = org.active_unit(check.identifier(unit_id, "unit_id"))
@@ -991,54 +995,61 @@ class OKRApplication(Application[UUID]):
             # Nothing to set would still open the unit's set for the cycle.
             raise InvalidInput("objectives is empty", code="empty", field="objectives")
         team_cycle = self._team_cycle(org.id, unit.id, cycle.id, actor)
+        titles = self._titles_in_set(team_cycle)
         built: list[Objective] = []
         ids: dict[str, UUID] = {}
         warnings: list[str] = []
         for index, raw in enumerate(objectives):
-            if not isinstance(raw, Mapping):
-                raise InvalidInput(
-                    f"objectives[{index}] must be an object",
-                    code="wrong-type",
-                    field=f"objectives[{index}]",
+            with _located(f"objectives[{index}]"):
+                if not isinstance(raw, Mapping):
+                    raise InvalidInput(
+                        f"objectives[{index}] must be an object", code="wrong-type", field=None
+                    )
+                specs = _key_result_specs(raw.get("key_results", ()))
+                owner = org.member(
+                    check.identifier(raw.get("owner_id"), "owner_id"), field="owner_id"
                 )
-            specs = _key_result_specs(raw.get("key_results", ()))
-            owner = org.member(check.identifier(raw.get("owner_id"), "owner_id"), field="owner_id")
-            parent_id = check.optional_identifier(
-                raw.get("aligned_to_objective_id"), "aligned_to_objective_id"
-            )
-            parent_kr = check.optional_identifier(
-                raw.get("aligned_to_key_result_id"), "aligned_to_key_result_id"
-            )
-            objective_id = uuid4()
-            objective = Objective.set(
-                objective_id=objective_id,
-                organization_id=org.id,
-                unit_id=unit.id,
-                cycle_id=cycle.id,
-                title=raw.get("title"),
-                why=raw.get("why", ""),
-                owner_id=owner.id,
-                aligned_to_objective_id=parent_id,
-                aligned_to_key_result_id=parent_kr,
-                hypothesis=raw.get("hypothesis", ""),
-                by=actor,
-            )
-            if parent_id is not None:
-                self._check_alignment(org, unit.id, parent_id, parent_kr)
-            for k, spec in enumerate(specs):
-                kr_id = uuid4()
-                warnings += objective.add_key_result(
-                    key_result_id=kr_id,
-                    title=spec.title,
-                    metric=spec.metric,
-                    start=spec.start,
-                    target=spec.target,
-                    unit=spec.unit,
-                    policy=org.policy,
+                parent_id = check.optional_identifier(
+                    raw.get("aligned_to_objective_id"), "aligned_to_objective_id"
+                )
+                parent_kr = check.optional_identifier(
+                    raw.get("aligned_to_key_result_id"), "aligned_to_key_result_id"
+                )
+                objective_id = uuid4()
+                objective = Objective.set(
+                    objective_id=objective_id,
+                    organization_id=org.id,
+                    unit_id=unit.id,
+                    cycle_id=cycle.id,
+                    title=raw.get("title"),
+                    why=raw.get("why", ""),
+                    owner_id=owner.id,
+                    aligned_to_objective_id=parent_id,
+                    aligned_to_key_result_id=parent_kr,
+                    hypothesis=raw.get("hypothesis", ""),
                     by=actor,
                 )
-                ids[f"key_result_id_{index}_{k}"] = kr_id
-            warnings += team_cycle.commit(objective_id=objective_id, policy=org.policy, by=actor)
+                _check_new_title(objective, titles)
+                titles.add(objective.title.casefold())
+                if parent_id is not None:
+                    self._check_alignment(org, unit.id, parent_id, parent_kr)
+                for k, spec in enumerate(specs):
+                    kr_id = uuid4()
+                    with _located(f"key_results[{k}]"):
+                        warnings += objective.add_key_result(
+                            key_result_id=kr_id,
+                            title=spec.title,
+                            metric=spec.metric,
+                            start=spec.start,
+                            target=spec.target,
+                            unit=spec.unit,
+                            policy=org.policy,
+                            by=actor,
+                        )
+                    ids[f"key_result_id_{index}_{k}"] = kr_id
+                warnings += team_cycle.commit(
+                    objective_id=objective_id, policy=org.policy, by=actor
+                )
             ids[f"objective_id_{index}"] = objective_id
             built.append(objective)
         return self._saved(team_cycle, *built, ids=ids, warnings=warnings, expected=team_cycle)
@@ -1285,6 +1296,12 @@ class OKRApplication(Application[UUID]):
                 organization_id=org_id, unit_id=unit_id, cycle_id=cycle_id, by=actor
             )
 
+    def _titles_in_set(self, team_cycle: TeamCycle) -> set[str]:
+        """The (case-folded) titles of the objectives committed to a unit's set."""
+        return {
+            self.read_aggregate(Objective, i).title.casefold() for i in team_cycle.objective_ids
+        }
+
     def _existing_team_cycle(self, unit_id: Any, cycle_id: Any, by: Any) -> tuple[TeamCycle, UUID]:
         tc = self.get_team_cycle(unit_id, cycle_id)
         if tc is None:
@@ -1415,6 +1432,29 @@ _CREATED_EVENT: dict[type[Any], str] = {
     Initiative: "InitiativeStarted",
     Kpi: "KpiDefined",
 }
+
+
+def _check_new_title(objective: Objective, taken: set[str]) -> None:
+    """A unit's set holds one objective of a title: a second is a double submission or
+    an import run twice, not a new objective."""
+    if objective.title.casefold() in taken:
+        raise RuleViolation(
+            f"the unit's set for this cycle already has an objective '{objective.title}'",
+            code="duplicate-objective",
+            field="title",
+        )
+
+
+@contextlib.contextmanager
+def _located(where: str) -> Iterator[None]:
+    """Name the part of a command at fault: a refusal raised inside names ``where``
+    before its own field (``objectives[1]`` + ``title`` = ``objectives[1].title``)."""
+    try:
+        yield
+    except OKRError as error:
+        if not isinstance(error, Conflict):
+            error.field = f"{where}.{error.field}" if error.field else where
+        raise
 
 
 def _key_result_specs(raw: Sequence[KeyResultSpec | Mapping[str, Any]]) -> list[KeyResultSpec]:

@@ -140,6 +140,11 @@ ERROR_CODES: dict[str, tuple[type[OKRError], str]] = {
     "duplicate-unit-name": (RuleViolation, "a sibling unit already has that name"),
     "duplicate-cycle": (RuleViolation, "a sibling cycle already has that label"),
     "duplicate-key-result": (RuleViolation, "the objective already has a key result so named"),
+    "duplicate-objective": (
+        RuleViolation,
+        "the unit's set for the cycle already has an objective so named (an import names "
+        "the objective at fault, e.g. `objectives[1].title`)",
+    ),
     "unit-archived": (RuleViolation, "the unit is archived"),
     "unit-cycle": (RuleViolation, "a unit would move under itself or a descendant"),
     "unit-has-children": (RuleViolation, "a unit with active sub-units cannot be archived"),

@@ -12,6 +12,7 @@ from okr_es.aggregates.team_cycle import team_cycle_id
 from okr_es.application import OKRApplication
 from okr_es.errors import Conflict, LimitExceeded
 from support.world import (
+    TWO_KEY_RESULTS,
     World,
     build_world,
     committed,
@@ -452,3 +453,87 @@ def test_an_import_of_no_objectives_writes_nothing(app: OKRApplication) -> None:
         organization_id=w.org, unit_id=w.team, cycle_id=w.cycle, objectives=[], by=w.admin))
     assert signature(error) == ("InvalidInput", "empty", "objectives")
     assert app.get_team_cycle(w.team, w.cycle) is None
+
+
+# --- one objective of a title per set ---------------------------------------------------------
+
+
+def test_a_second_objective_of_the_same_title_is_refused(app: OKRApplication) -> None:
+    w = build_world(app)
+    set_objective(app, w, title="Happier users")
+    error = refused_by(app, lambda: set_objective(app, w, title="  HAPPIER users "))
+    assert signature(error) == ("RuleViolation", "duplicate-objective", "title")
+    # Another unit's set may hold the same title.
+    written(app, lambda: set_objective(app, w, title="Happier users", unit=w.sibling_team),
+            id_key="objective_id")
+
+
+def test_a_dropped_objectives_title_may_be_set_again(app: OKRApplication) -> None:
+    w = build_world(app)
+    objective, _, _ = _objective(app, w)
+    app.drop_objective(objective_id=objective, reason="Wrong focus", by=w.admin)
+    _, new = written(app, lambda: set_objective(app, w), id_key="objective_id")
+    assert new[0] == "ObjectiveSet"
+
+
+def _import(app: OKRApplication, w: World, *objectives: dict[str, Any]) -> Any:
+    return app.import_objectives(
+        organization_id=w.org, unit_id=w.team, cycle_id=w.cycle, objectives=list(objectives),
+        by=w.admin,
+    )
+
+
+def _entry(w: World, title: str, changed: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An import's objective: the title, the world's member as owner, two key results."""
+    entry = {"title": title, "owner_id": w.member, "key_results": TWO_KEY_RESULTS}
+    return {**entry, **(changed or {})}
+
+
+def test_an_import_run_twice_is_refused_the_second_time(app: OKRApplication) -> None:
+    w = build_world(app)
+    _import(app, w, _entry(w, "Happier users"))
+    error = refused_by(app, lambda: _import(app, w, _entry(w, "Happier users")))
+    assert signature(error) == ("RuleViolation", "duplicate-objective", "objectives[0].title")
+
+
+def test_an_import_that_names_one_objective_twice_is_refused(app: OKRApplication) -> None:
+    w = build_world(app)
+    error = refused_by(app, lambda: _import(
+        app, w, _entry(w, "Happier users"), _entry(w, "Happier Users")))
+    assert signature(error) == ("RuleViolation", "duplicate-objective", "objectives[1].title")
+    assert app.get_team_cycle(w.team, w.cycle) is None
+
+
+KR = TWO_KEY_RESULTS[0]
+
+
+@pytest.mark.parametrize(
+    ("changed", "expected"),
+    [
+        ({"title": ""}, ("InvalidInput", "empty", "objectives[1].title")),
+        ({"owner_id": "not-an-id"}, ("InvalidInput", "invalid-id", "objectives[1].owner_id")),
+        ({"key_results": [KR, {"title": "Fewer calls", "metric": "decrease", "start": 1,
+                               "target": 5}]},
+         ("InvalidInput", "metric-mismatch", "objectives[1].key_results[1].target")),
+        ({"key_results": [KR, KR]},
+         ("RuleViolation", "duplicate-key-result", "objectives[1].key_results[1].title")),
+        ({"key_results": [KR, {"title": 5}]},
+         ("InvalidInput", "wrong-type", "objectives[1].key_results[1]")),
+        ({"key_results": "many"}, ("InvalidInput", "wrong-type", "objectives[1].key_results")),
+    ],
+)
+def test_an_import_names_the_objective_and_key_result_at_fault(
+    app: OKRApplication, changed: dict[str, Any], expected: tuple[str, str, str]
+) -> None:
+    w = build_world(app)
+    error = refused_by(app, lambda: _import(
+        app, w, _entry(w, "Happier users"), _entry(w, "Faster answers", changed)))
+    assert signature(error) == expected
+    assert app.get_team_cycle(w.team, w.cycle) is None
+
+
+def test_an_import_names_the_objective_over_the_limit(app: OKRApplication) -> None:
+    w = build_world(app)
+    error = refused_by(app, lambda: _import(
+        app, w, *(_entry(w, f"Objective {i}") for i in range(4))))
+    assert signature(error) == ("LimitExceeded", "too-many-objectives", "objectives[3]")

@@ -145,6 +145,65 @@ def test_export_and_import_round_trip_into_another_unit(
     assert titles[-1] == json.loads(exported.out)["objectives"][0]["title"]
 
 
+def test_an_import_run_twice_writes_nothing_the_second_time(
+    settings: Settings, demo: DemoSummary, tmp_path: Path
+) -> None:
+    exported = okr_es(settings, "export", "--unit", "Team Platform", "--cycle", "2026 Q4")
+    file = tmp_path / "platform.json"
+    file.write_text(exported.out)
+    into_data = (
+        "import", str(file), "--organization", "Fjordby kommune",
+        "--unit", "Team Data", "--cycle", "2026 Q4", "--by", "Per Johansen",
+    )  # fmt: skip
+    assert okr_es(settings, *into_data).code == 0
+    before = okr_es(settings, "events", "--json").out.count("\n")
+
+    again = okr_es(settings, *into_data)
+
+    assert again.code == 1
+    assert "[duplicate-objective] (objectives[0].title)" in again.err
+    assert okr_es(settings, "events", "--json").out.count("\n") == before
+
+
+def test_an_alignment_two_parent_objectives_share_is_refused_until_given_by_id(
+    settings: Settings, demo: DemoSummary, tmp_path: Path
+) -> None:
+    title = "Fornøyde innbyggere i alle bydeler"
+    team = demo.units["Team Data"]
+    with OKRApplication(settings) as app:
+        org = app.get_organization(demo.organization_id)
+        parents = [
+            app.set_objective(
+                organization_id=org.id, unit_id=unit, cycle_id=demo.cycles["2026 Q4"],
+                title=title, owner_id=demo.admin_id, by=demo.admin_id,
+            ).ids["objective_id"]
+            for unit in org.ancestors(team)
+        ]  # fmt: skip
+    assert len(parents) == 2
+    file = tmp_path / "aligned.json"
+    entry = {"title": "Data alle stoler på", "key_results": [
+        {"title": "Feil i rapportene ned fra 30 til 5", "metric": "decrease", "start": 30,
+         "target": 5}]}  # fmt: skip
+    command = (
+        "import", str(file), "--organization", "Fjordby kommune",
+        "--unit", "Team Data", "--cycle", "2026 Q4", "--by", "Per Johansen",
+    )  # fmt: skip
+
+    file.write_text(json.dumps({"objectives": [{**entry, "aligned_to": title.upper()}]}))
+    refused = okr_es(settings, *command)
+    assert refused.code == 1
+    assert "[ambiguous] (objectives[0].aligned_to)" in refused.err
+    assert all(str(p) in refused.err for p in parents)
+
+    file.write_text(json.dumps({"objectives": [{**entry, "aligned_to": str(parents[1])}]}))
+    assert okr_es(settings, *command).code == 0, refused.err
+    with OKRApplication(settings) as app:
+        team_cycle = app.get_team_cycle(team, demo.cycles["2026 Q4"])
+        assert team_cycle is not None
+        imported = app.get_objective(team_cycle.objective_ids[-1])
+        assert imported.aligned_to_objective_id == parents[1]
+
+
 def test_an_import_that_breaks_a_rule_writes_nothing(
     settings: Settings, demo: DemoSummary, tmp_path: Path
 ) -> None:
@@ -175,5 +234,5 @@ def test_an_import_that_breaks_a_rule_writes_nothing(
         "--unit", "Team Platform", "--cycle", "2026 Q4", "--by", "Aisha Khan",
     )  # fmt: skip
     assert run.code == 1
-    assert "metric-mismatch" in run.err
+    assert "[metric-mismatch] (objectives[1].key_results[0].target)" in run.err
     assert okr_es(settings, "events", "--json").out.count("\n") == before

@@ -290,16 +290,7 @@ def import_okr_set(
     for i, o in enumerate(document.objectives):
         where = f"objectives[{i}]"
         owner = by if o.owner is None else member_id(org, o.owner, f"{where}.owner")
-        aligned: UUID | None = None
-        if o.aligned_to is not None:
-            aligned = parents.get(o.aligned_to.casefold())
-            if aligned is None:
-                raise InvalidInput(
-                    f"{where}.aligned_to: no objective {o.aligned_to!r} of a parent unit "
-                    "in this cycle",
-                    code="unknown-alignment",
-                    field=f"{where}.aligned_to",
-                )
+        aligned = None if o.aligned_to is None else _parent(parents, o.aligned_to, where)
         key_results = []
         for k, kr in enumerate(o.key_results):
             if kr.metric is None:
@@ -366,11 +357,33 @@ def member_id(org: Organization, text: str, field: str) -> UUID:
 
 def _ancestor_objectives(
     app: OKRApplication, org: Organization, unit_id: UUID, cycle_id: UUID
-) -> dict[str, UUID]:
-    """Titles (folded) of the objectives an objective of the unit may align to."""
-    found: dict[str, UUID] = {}
+) -> dict[str, list[UUID]]:
+    """The objectives an objective of the unit may align to, by folded title and by id."""
+    found: dict[str, list[UUID]] = {}
     for ancestor in org.ancestors(unit_id):
         team_cycle = app.get_team_cycle(ancestor, cycle_id)
         for objective_id in team_cycle.objective_ids if team_cycle else []:
-            found.setdefault(app.get_objective(objective_id).title.casefold(), objective_id)
+            found.setdefault(app.get_objective(objective_id).title.casefold(), []).append(
+                objective_id
+            )
+            found[str(objective_id)] = [objective_id]
     return found
+
+
+def _parent(parents: dict[str, list[UUID]], aligned_to: str, where: str) -> UUID:
+    """The parent objective a document's ``aligned_to`` names, by title or id."""
+    found = parents.get(aligned_to.strip().casefold(), [])
+    if not found:
+        raise InvalidInput(
+            f"{where}.aligned_to: no objective {aligned_to!r} of a parent unit in this cycle",
+            code="unknown-alignment",
+            field=f"{where}.aligned_to",
+        )
+    if len(found) > 1:
+        raise InvalidInput(
+            f"{where}.aligned_to: {len(found)} objectives of parent units are called "
+            f"{aligned_to!r}; give the objective's id ({', '.join(map(str, found))})",
+            code="ambiguous",
+            field=f"{where}.aligned_to",
+        )
+    return found[0]
