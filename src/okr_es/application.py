@@ -516,7 +516,7 @@ class OKRApplication(Application[UUID]):
                     by=actor,
                 )
             team_cycle = self._team_cycle(org.id, unit.id, cycle.id, actor)
-            _check_new_title(objective, self._titles_in_set(team_cycle))
+            self._check_new_title(objective, self._titles_in_set(team_cycle))
             warnings += team_cycle.commit(objective_id=objective_id, policy=org.policy, by=actor)
             ids = {"objective_id": objective_id}
             ids.update({f"key_result_id_{i}": kr for i, kr in enumerate(kr_ids)})
@@ -1029,8 +1029,8 @@ class OKRApplication(Application[UUID]):
                     hypothesis=raw.get("hypothesis", ""),
                     by=actor,
                 )
-                _check_new_title(objective, titles)
-                titles.add(objective.title.casefold())
+                self._check_new_title(objective, titles)
+                titles[objective.title.casefold()] = None
                 if parent_id is not None:
                     self._check_alignment(org, unit.id, parent_id, parent_kr)
                 for k, spec in enumerate(specs):
@@ -1296,11 +1296,30 @@ class OKRApplication(Application[UUID]):
                 organization_id=org_id, unit_id=unit_id, cycle_id=cycle_id, by=actor
             )
 
-    def _titles_in_set(self, team_cycle: TeamCycle) -> set[str]:
-        """The (case-folded) titles of the objectives committed to a unit's set."""
+    def _titles_in_set(self, team_cycle: TeamCycle) -> dict[str, UUID | None]:
+        """The objectives committed to a unit's set by case-folded title, as this process
+        has them cached (setting an objective need not ask the store about every other
+        objective of the set; a title that matches is confirmed on fresh state)."""
         return {
-            self.read_aggregate(Objective, i).title.casefold() for i in team_cycle.objective_ids
+            self.read_aggregate(Objective, i, fresh=False).title.casefold(): i
+            for i in team_cycle.objective_ids
         }
+
+    def _check_new_title(self, objective: Objective, titles: dict[str, UUID | None]) -> None:
+        """A unit's set holds one objective of a title: a second is a double submission or
+        an import run twice, not a new objective. ``titles`` as :meth:`_titles_in_set`
+        gives them, plus (with None) titles of objectives not saved yet."""
+        key = objective.title.casefold()
+        if key not in titles:
+            return
+        stored = titles[key]
+        if stored is not None and self.read_aggregate(Objective, stored).title.casefold() != key:
+            return  # reworded by another process since this one cached it
+        raise RuleViolation(
+            f"the unit's set for this cycle already has an objective '{objective.title}'",
+            code="duplicate-objective",
+            field="title",
+        )
 
     def _existing_team_cycle(self, unit_id: Any, cycle_id: Any, by: Any) -> tuple[TeamCycle, UUID]:
         tc = self.get_team_cycle(unit_id, cycle_id)
@@ -1432,17 +1451,6 @@ _CREATED_EVENT: dict[type[Any], str] = {
     Initiative: "InitiativeStarted",
     Kpi: "KpiDefined",
 }
-
-
-def _check_new_title(objective: Objective, taken: set[str]) -> None:
-    """A unit's set holds one objective of a title: a second is a double submission or
-    an import run twice, not a new objective."""
-    if objective.title.casefold() in taken:
-        raise RuleViolation(
-            f"the unit's set for this cycle already has an objective '{objective.title}'",
-            code="duplicate-objective",
-            field="title",
-        )
 
 
 @contextlib.contextmanager

@@ -11,6 +11,7 @@ import pytest
 from okr_es.aggregates.team_cycle import team_cycle_id
 from okr_es.application import OKRApplication
 from okr_es.errors import Conflict, LimitExceeded
+from okr_es.settings import Settings
 from support.world import (
     TWO_KEY_RESULTS,
     World,
@@ -474,6 +475,19 @@ def test_a_dropped_objectives_title_may_be_set_again(app: OKRApplication) -> Non
     app.drop_objective(objective_id=objective, reason="Wrong focus", by=w.admin)
     _, new = written(app, lambda: set_objective(app, w), id_key="objective_id")
     assert new[0] == "ObjectiveSet"
+
+
+def test_a_title_another_process_reworded_away_is_free(
+    app: OKRApplication, settings: Settings
+) -> None:
+    w = build_world(app)
+    objective, _, _ = _objective(app, w)  # cached by this process as "Happier users"
+    with OKRApplication(settings) as other:
+        other.reword_objective(objective_id=objective, title="Calmer users", by=w.admin)
+    _, new = written(app, lambda: set_objective(app, w), id_key="objective_id")
+    assert new[0] == "ObjectiveSet"
+    error = refused_by(app, lambda: set_objective(app, w, title="calmer USERS"))
+    assert signature(error) == ("RuleViolation", "duplicate-objective", "title")
 
 
 def _import(app: OKRApplication, w: World, *objectives: dict[str, Any]) -> Any:
