@@ -632,7 +632,7 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _audit_export(args: argparse.Namespace, settings: Settings) -> int:
-    from okr_es.learning.audit import export_lines
+    from okr_es.learning.audit import cycle_export_lines
     from okr_es.learning.cycle_events import collect_cycle
 
     with OKRApplication(settings) as app:
@@ -640,12 +640,7 @@ def _audit_export(args: argparse.Namespace, settings: Settings) -> int:
             app, args.cycle, unit=args.unit, organization=args.organization
         )
         events = collect_cycle(app, cycle.id, unit_id)
-    # The label the exported events end with, not the one read before them: the summary
-    # must agree with the lines even if the cycle was renamed in between.
-    labels = [getattr(p.event, "label", None) for p in events if p.event.originator_id == cycle.id]
-    label = next((x for x in reversed(labels) if isinstance(x, str)), cycle.label)
-    scope = {"cycle_id": str(cycle.id), "cycle": label, "unit_id": unit_id and str(unit_id)}
-    lines = export_lines((record(p.event, p.position) for p in events), scope)
+    lines = cycle_export_lines(events, cycle.id, cycle.label, unit_id)
     sys.stdout.write("".join(line + "\n" for line in lines))
     head = msgspec.json.decode(lines[-1])["hash"]
     print(f"exported {len(lines) - 1} events; head {head}", file=sys.stderr)

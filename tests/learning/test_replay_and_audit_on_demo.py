@@ -7,10 +7,11 @@ from uuid import UUID
 
 import msgspec
 
+from okr_es.aggregates.cycle import Cycle
 from okr_es.application import OKRApplication
 from okr_es.demo import seed_demo
 from okr_es.event_log import record
-from okr_es.learning.audit import export_lines, verify_lines
+from okr_es.learning.audit import cycle_export_lines, export_lines, verify_lines
 from okr_es.learning.cycle_events import collect_cycle, collect_unit_cycle
 from okr_es.learning.replay import replay_text
 
@@ -69,3 +70,20 @@ def test_the_audit_export_of_a_cycle_covers_every_aggregate_it_touches(
     assert units == {unit}
     first = msgspec.json.decode(lines[0])
     assert first["event"] == "CycleDefined" and UUID(first["aggregate_id"]) == cycle_id
+
+
+def test_the_export_summary_names_the_cycle_as_its_events_end(app: OKRApplication) -> None:
+    demo = seed_demo(app, today=TODAY)
+    cycle_id = demo.cycles["2026 Q3"]
+    app.rename_cycle(cycle_id=cycle_id, label="Tertial 2", by=demo.admin_id)
+    events = collect_cycle(app, cycle_id)
+    # Renamed again after the events were read, before the label is: the summary keeps
+    # to what the exported lines say.
+    app.rename_cycle(cycle_id=cycle_id, label="Tertial 2 (2026)", by=demo.admin_id)
+    later_label = app.read_aggregate(Cycle, cycle_id).label
+
+    lines = cycle_export_lines(events, cycle_id, later_label)
+
+    summary = msgspec.json.decode(lines[-1])
+    assert summary["scope"] == {"cycle_id": str(cycle_id), "cycle": "Tertial 2", "unit_id": None}
+    assert verify_lines(lines).ok

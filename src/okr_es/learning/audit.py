@@ -23,15 +23,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal, NamedTuple
+from uuid import UUID
 
 import msgspec
 
-from okr_es.event_log import EventRecord
+from okr_es.event_log import EventRecord, record
 
 __all__ = [
     "GENESIS",
     "Verification",
     "canonical",
+    "cycle_export_lines",
     "export_lines",
     "line_hash",
     "verify_lines",
@@ -83,6 +85,24 @@ def export_lines(records: Iterable[EventRecord], scope: Mapping[str, Any]) -> li
     }
     _chained(summary, lines)
     return lines
+
+
+def cycle_export_lines(
+    events: Sequence[Any], cycle_id: UUID, label: str, unit_id: UUID | None = None
+) -> list[str]:
+    """The export of a cycle's events (positioned, as ``collect_cycle`` gives them).
+
+    The summary's scope names the cycle by the label its exported events end with, and
+    ``label`` (as read before them) only when they hold none: the summary must agree with
+    the lines even if the cycle was renamed between the two reads."""
+    labels = [getattr(p.event, "label", None) for p in events if p.event.originator_id == cycle_id]
+    last_label = next((x for x in reversed(labels) if isinstance(x, str)), label)
+    scope = {
+        "cycle_id": str(cycle_id),
+        "cycle": last_label,
+        "unit_id": None if unit_id is None else str(unit_id),
+    }
+    return export_lines((record(p.event, p.position) for p in events), scope)
 
 
 class Verification(msgspec.Struct, frozen=True):
