@@ -672,7 +672,12 @@ class OKRApplication(Application[UUID]):
         checked_in_at: Any = None,
     ) -> CommandResult:
         """Report a key result's value and status. Check-ins on different key results
-        commute, so a concurrent change is retried (bounded) rather than refused."""
+        commute, so a concurrent change is retried (bounded) rather than refused.
+
+        ``checked_in_at`` (default: now) may lie before the cycle starts or after it ends:
+        teams take a first reading in the planning weeks and a last one after the
+        quarter. Only the future is refused (more than a day ahead); the review's check-in
+        rhythm counts the check-ins inside the cycle."""
         when = self._business_time(checked_in_at, "checked_in_at")
         kr_id = check.identifier(key_result_id, "key_result_id")
 
