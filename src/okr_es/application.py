@@ -294,7 +294,13 @@ class OKRApplication(Application[UUID]):
         warn_key_results_above: Any = None,
         mode: Any = None,
     ) -> CommandResult:
-        """Change the limits; unspecified ones keep their current value."""
+        """Change the limits; unspecified ones keep their current value.
+
+        ``mode`` ``enforce`` refuses a command that would pass ``max_objectives`` or
+        ``max_key_results``, or remove a key result below ``min_key_results``; ``warn``
+        accepts it with a warning. An objective may still be set with fewer than
+        ``min_key_results`` key results and given the rest later (OKRs are drafted
+        that way); the lint reports such an objective (``too-few-key-results``)."""
 
         def change(org: Organization, actor: UUID) -> None:
             p = org.policy
