@@ -539,13 +539,17 @@ class OKRApplication(Application[UUID]):
         by: Any,
         expected_version: int | None = None,
     ) -> CommandResult:
-        """Rewrite an objective's title and, optionally, its why."""
-        return self._on_objective(
-            objective_id,
-            by,
-            expected_version,
-            lambda o, org, actor: o.reword(title=title, why=why, by=actor),
-        )
+        """Rewrite an objective's title and, optionally, its why (not to the title of
+        another objective in the unit's set: ``duplicate-objective``)."""
+
+        def reword(o: Objective, org: Organization, actor: UUID) -> None:
+            o.reword(title=title, why=why, by=actor)
+            team_cycle = self._team_cycle(org.id, o.unit_id, o.cycle_id, actor)
+            others = self._titles_in_set(team_cycle)
+            others = {key: i for key, i in others.items() if i != o.id}
+            self._check_new_title(o, others)
+
+        return self._on_objective(objective_id, by, expected_version, reword)
 
     def change_owner(
         self, *, objective_id: Any, owner_id: Any, by: Any, expected_version: int | None = None

@@ -551,3 +551,16 @@ def test_an_import_names_the_objective_over_the_limit(app: OKRApplication) -> No
     error = refused_by(app, lambda: _import(
         app, w, *(_entry(w, f"Objective {i}") for i in range(4))))
     assert signature(error) == ("LimitExceeded", "too-many-objectives", "objectives[3]")
+
+
+def test_an_objective_is_not_reworded_to_another_objectives_title(app: OKRApplication) -> None:
+    w = build_world(app)
+    set_objective(app, w, title="Happier users")
+    objective, _, _ = _objective(app, w, title="Faster answers")
+    error = refused_by(app, lambda: app.reword_objective(
+        objective_id=objective, title="happier users", by=w.admin))
+    assert signature(error) == ("RuleViolation", "duplicate-objective", "title")
+    # Its own title in other letters is a change like any other.
+    _, new = written(app, lambda: app.reword_objective(
+        objective_id=objective, title="FASTER answers", by=w.admin), aggregate_id=objective)
+    assert new == ["ObjectiveReworded"]
