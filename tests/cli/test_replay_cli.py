@@ -106,13 +106,17 @@ def test_as_of_shows_whole_saves_only(settings: Settings, demo: DemoSummary) -> 
     assert first_set["data"]["title"] not in run.out
 
 
+def platform_objective(app: OKRApplication, demo: DemoSummary) -> Objective:
+    team_cycle = app.get_team_cycle(demo.units["Team Platform"], demo.cycles["2026 Q4"])
+    assert team_cycle is not None
+    return app.get_objective(team_cycle.objective_ids[0])
+
+
 def test_a_check_in_dated_before_utc_begins_is_refused(
     settings: Settings, demo: DemoSummary
 ) -> None:
     with OKRApplication(settings) as app:
-        team_cycle = app.get_team_cycle(demo.units["Team Platform"], demo.cycles["2026 Q4"])
-        assert team_cycle is not None
-        objective = app.get_objective(team_cycle.objective_ids[0])
+        objective = platform_objective(app, demo)
         before = app.position()
         with pytest.raises(InvalidInput) as refused:
             app.check_in(
@@ -133,9 +137,7 @@ def test_a_stored_check_in_dated_before_utc_begins_is_replayed(
     # Stores written before such instants were refused may hold one: the event is
     # triggered on the aggregate itself, past the command's checks.
     with OKRApplication(settings) as app:
-        team_cycle = app.get_team_cycle(demo.units["Team Platform"], demo.cycles["2026 Q4"])
-        assert team_cycle is not None
-        objective = app.get_objective(team_cycle.objective_ids[0])
+        objective = platform_objective(app, demo)
         objective.trigger_event(
             Objective.CheckInMade,
             key_result_id=next(iter(objective.key_results)),
