@@ -509,20 +509,21 @@ class OKRApplication(Application[UUID]):
             if source_id is not None:
                 self._check_carry_over(org.id, unit.id, cycle, source_id)
             warnings: list[str] = []
-            for kr_id, spec in zip(kr_ids, specs, strict=True):
-                warnings += objective.add_key_result(
-                    key_result_id=kr_id,
-                    title=spec.title,
-                    metric=spec.metric,
-                    start=spec.start,
-                    target=spec.target,
-                    unit=spec.unit,
-                    policy=org.policy,
-                    effective_at=when,
-                    by=actor,
-                )
+            for k, (kr_id, spec) in enumerate(zip(kr_ids, specs, strict=True)):
+                with _located(f"key_results[{k}]"):
+                    warnings += objective.add_key_result(
+                        key_result_id=kr_id,
+                        title=spec.title,
+                        metric=spec.metric,
+                        start=spec.start,
+                        target=spec.target,
+                        unit=spec.unit,
+                        policy=org.policy,
+                        effective_at=when,
+                        by=actor,
+                    )
             team_cycle = self._team_cycle(org.id, unit.id, cycle.id, actor)
-            self._check_new_title(objective, self._titles_in_set(team_cycle))
+            _check_new_title(objective, self._titles_in_set(team_cycle))
             warnings += team_cycle.commit(objective_id=objective_id, policy=org.policy, by=actor)
             ids = {"objective_id": objective_id}
             ids.update({f"key_result_id_{i}": kr for i, kr in enumerate(kr_ids)})
@@ -545,9 +546,10 @@ class OKRApplication(Application[UUID]):
         def reword(o: Objective, org: Organization, actor: UUID) -> None:
             o.reword(title=title, why=why, by=actor)
             team_cycle = self._team_cycle(org.id, o.unit_id, o.cycle_id, actor)
-            others = self._titles_in_set(team_cycle)
-            others = {key: i for key, i in others.items() if i != o.id}
-            self._check_new_title(o, others)
+            others = [i for i in team_cycle.objective_ids if i != o.id]
+            _check_new_title(
+                o, {check.same_text_key(self.read_aggregate(Objective, i).title) for i in others}
+            )
 
         return self._on_objective(objective_id, by, expected_version, reword)
 
@@ -1044,8 +1046,8 @@ class OKRApplication(Application[UUID]):
                     hypothesis=raw.get("hypothesis", ""),
                     by=actor,
                 )
-                self._check_new_title(objective, titles)
-                titles[objective.title.casefold()] = None
+                _check_new_title(objective, titles)
+                titles.add(check.same_text_key(objective.title))
                 if parent_id is not None:
                     self._check_alignment(org, unit.id, parent_id, parent_kr)
                 for k, spec in enumerate(specs):
@@ -1311,30 +1313,14 @@ class OKRApplication(Application[UUID]):
                 organization_id=org_id, unit_id=unit_id, cycle_id=cycle_id, by=actor
             )
 
-    def _titles_in_set(self, team_cycle: TeamCycle) -> dict[str, UUID | None]:
-        """The objectives committed to a unit's set by case-folded title, as this process
-        has them cached (setting an objective need not ask the store about every other
-        objective of the set; a title that matches is confirmed on fresh state)."""
+    def _titles_in_set(self, team_cycle: TeamCycle) -> set[str]:
+        """The titles (as :func:`~okr_es.aggregates.validation.same_text_key` compares
+        them) of the objectives committed to a unit's set, as stored
+        (a cached copy can lag behind a reword saved by this very process)."""
         return {
-            self.read_aggregate(Objective, i, fresh=False).title.casefold(): i
+            check.same_text_key(self.read_aggregate(Objective, i).title)
             for i in team_cycle.objective_ids
         }
-
-    def _check_new_title(self, objective: Objective, titles: dict[str, UUID | None]) -> None:
-        """A unit's set holds one objective of a title: a second is a double submission or
-        an import run twice, not a new objective. ``titles`` as :meth:`_titles_in_set`
-        gives them, plus (with None) titles of objectives not saved yet."""
-        key = objective.title.casefold()
-        if key not in titles:
-            return
-        stored = titles[key]
-        if stored is not None and self.read_aggregate(Objective, stored).title.casefold() != key:
-            return  # reworded by another process since this one cached it
-        raise RuleViolation(
-            f"the unit's set for this cycle already has an objective '{objective.title}'",
-            code="duplicate-objective",
-            field="title",
-        )
 
     def _existing_team_cycle(self, unit_id: Any, cycle_id: Any, by: Any) -> tuple[TeamCycle, UUID]:
         tc = self.get_team_cycle(unit_id, cycle_id)
@@ -1466,6 +1452,17 @@ _CREATED_EVENT: dict[type[Any], str] = {
     Initiative: "InitiativeStarted",
     Kpi: "KpiDefined",
 }
+
+
+def _check_new_title(objective: Objective, taken: set[str]) -> None:
+    """A unit's set holds one objective of a title: a second is a double submission or
+    an import run twice, not a new objective."""
+    if check.same_text_key(objective.title) in taken:
+        raise RuleViolation(
+            f"the unit's set for this cycle already has an objective '{objective.title}'",
+            code="duplicate-objective",
+            field="title",
+        )
 
 
 @contextlib.contextmanager

@@ -86,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     events.set_defaults(run=_events)
 
     lint = sub.add_parser("lint", help="check an OKR set document (JSON or YAML) for quality")
-    lint.add_argument("file", help="OKR set document (see docs/learning.md)")
+    lint.add_argument("file", type=_file_name, help="OKR set document (see docs/learning.md)")
     lint.add_argument("--json", action="store_true", help="machine-readable report")
     lint.add_argument(
         "--policy", type=_file_name, metavar="FILE", help="lint policy (JSON, see docs)"
@@ -100,8 +100,8 @@ def _parser() -> argparse.ArgumentParser:
     lint.set_defaults(run=_lint)
 
     compare = sub.add_parser("compare", help="is NEXT a copy of PREVIOUS? (copy-paste syndrome)")
-    compare.add_argument("previous", help="the earlier cycle's OKR set document")
-    compare.add_argument("next", help="the later cycle's OKR set document")
+    compare.add_argument("previous", type=_file_name, help="the earlier cycle's OKR set document")
+    compare.add_argument("next", type=_file_name, help="the later cycle's OKR set document")
     compare.add_argument("--json", action="store_true", help="machine-readable verdict")
     compare.set_defaults(run=_compare)
 
@@ -543,7 +543,7 @@ def _add_learning_commands(sub: argparse._SubParsersAction[argparse.ArgumentPars
     export.add_argument("--organization", metavar="ORG", help="organisation id or name")
     export.set_defaults(run=_audit_export)
     verify = audit_sub.add_parser("verify", help="check an export's hash chain")
-    verify.add_argument("file", help="the JSON Lines export")
+    verify.add_argument("file", type=_file_name, help="the JSON Lines export")
     verify.add_argument(
         "--head", type=_hash, metavar="HASH", help="the last hash, as kept elsewhere"
     )
@@ -556,7 +556,7 @@ def _add_learning_commands(sub: argparse._SubParsersAction[argparse.ArgumentPars
     okr_export.set_defaults(run=_okr_export)
 
     okr_import = sub.add_parser("import", help="set a unit's OKRs from a document (all or none)")
-    okr_import.add_argument("file", help="OKR set document (JSON or YAML)")
+    okr_import.add_argument("file", type=_file_name, help="OKR set document (JSON or YAML)")
     okr_import.add_argument("--organization", required=True, metavar="ORG", help="id or name")
     okr_import.add_argument("--unit", required=True, metavar="UNIT", help="unit id or name")
     okr_import.add_argument("--cycle", required=True, metavar="CYCLE", help="cycle id or label")

@@ -16,7 +16,8 @@ from okr_es.errors import InvalidInput
     [(None, "wrong-type"), (12, "wrong-type"), (["a"], "wrong-type"), ("", "empty"),
      (" \t\n ", "empty"), ("x" * 201, "too-long"), ("a\x00b", "control-characters"),
      ("a\x1bb", "control-characters"), ("\u200b", "empty"), (" \ufeff\u2060 ", "empty"),
-     ("\u200c\u200d\u200e", "empty")],
+     ("\u200c\u200d\u200e", "empty"), ("\u00ad", "empty"), ("\u202e\u2066\u2069", "empty"),
+     ("\u200bx" + " " * 63_000 + "x", "too-long")],
 )
 def test_a_malformed_text_is_invalid_input(value: Any, code: str) -> None:
     with pytest.raises(InvalidInput) as raised:
@@ -30,8 +31,32 @@ def test_a_text_is_stripped_and_may_span_lines() -> None:
 
 def test_invisible_characters_at_the_ends_are_stripped_but_kept_inside() -> None:
     assert check.text("\ufeff\u200b Raskere svar\u200b \n", "title") == "Raskere svar"
-    # A joiner inside a word or an emoji sequence is part of the text.
+    assert check.text("\u200eReduce churn\u200b\u00ad", "title") == "Reduce churn"
+    assert check.text("\u2066Reduce churn\u2069", "title") == "Reduce churn"
+    # A joiner inside a word or an emoji sequence is part of the text, and so are the
+    # tags that end a flag's sequence.
     assert check.text("Team 👩\u200d💻", "title") == "Team 👩\u200d💻"
+    scotland = "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+    assert check.text(f"Team {scotland}", "title") == f"Team {scotland}"
+
+
+def test_an_optional_text_of_only_invisible_characters_is_empty() -> None:
+    assert check.text("\u00ad\u200e", "comment", required=False) == ""
+    assert check.text(" \u202e ", "comment", required=False) == ""
+
+
+def test_a_long_text_padded_with_invisible_characters_is_stripped_whole() -> None:
+    padded = "\u200b" + " \u200b" * 3_000 + "Title" + "\u00ad " * 300
+    assert check.text(padded, "title", max_length=check.TEXT_MAX) == "Title"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Reduce churn", "reduce  CHURN"), ("Reduce churn", "Re\u00adduce churn"),
+     ("Ｑ1 goals", "Q1 goals"), ("Straße", "STRASSE")],
+)
+def test_texts_people_would_call_the_same_have_the_same_key(a: str, b: str) -> None:
+    assert check.same_text_key(a) == check.same_text_key(b)
 
 
 @pytest.mark.parametrize(

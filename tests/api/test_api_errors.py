@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from litestar import get
 from litestar.testing import TestClient
 
@@ -120,6 +121,48 @@ def test_a_nested_unknown_field_is_400(client: Client, okr: OKRApplication, org:
         client, okr, "/api/v1/objectives", body, org.tokens["lead"], 400, "invalid-input"
     )
     assert "colour" in problem["field"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"value": "42", "status": "green"}, "value"),
+        ({"value": 42, "status": "green", "checked_in_at": 1730000000}, "checked_in_at"),
+        ({"value": 42, "status": "green", "checked_in_at": "2026-11-01"}, "checked_in_at"),
+        ({"value": True, "status": "green"}, "value"),
+        ({"value": 42, "status": "green", "comment": 5}, "comment"),
+    ],
+)
+def test_a_value_of_another_json_type_is_400_not_converted(
+    client: Client, okr: OKRApplication, org: Org, body: dict[str, Any], field: str
+) -> None:
+    path = f"/api/v1/objectives/{org.objective}/key-results/{org.key_result}/check-ins"
+    problem = refused(client, okr, path, body, org.tokens["owner"], 400, "invalid-input")
+    assert problem["field"] == field
+
+
+def test_a_nested_field_is_named_by_its_whole_path(
+    client: Client, okr: OKRApplication, org: Org
+) -> None:
+    entry = {"title": "T", "owner_id": str(org.members["lead"]),
+             "key_results": [KEY_RESULTS[0], {**KEY_RESULTS[0], "colour": "red"}]}  # fmt: skip
+    body = {"organization_id": str(org.id), "unit_id": str(org.team),
+            "cycle_id": str(org.cycle), "objectives": [entry]}  # fmt: skip
+    problem = refused(client, okr, "/api/v1/objectives/import", body, org.tokens["lead"], 400,
+                      "invalid-input")  # fmt: skip
+    assert problem["field"] == "objectives[0].key_results[1].colour"
+    del body["objectives"]
+    problem = refused(client, okr, "/api/v1/objectives/import", body, org.tokens["lead"], 400,
+                      "invalid-input")  # fmt: skip
+    assert problem["field"] == "objectives"
+
+
+def test_a_malformed_body_without_a_token_is_401(
+    client: Client, okr: OKRApplication, org: Org
+) -> None:
+    path = f"/api/v1/objectives/{org.objective}/key-results/{org.key_result}/check-ins"
+    response = client.post(path, json={"value": "42"})
+    assert response.status_code == 401, response.text
 
 
 def test_a_missing_body_is_400(client: Client, okr: OKRApplication, org: Org) -> None:

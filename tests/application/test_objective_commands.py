@@ -469,12 +469,47 @@ def test_a_second_objective_of_the_same_title_is_refused(app: OKRApplication) ->
             id_key="objective_id")
 
 
+def test_titles_that_only_look_different_are_the_same_title(app: OKRApplication) -> None:
+    w = build_world(app)
+    set_objective(app, w, title="Reduce churn")
+    for same in ("Re\u00adduce churn", "reduce   churn", "Ｒeduce churn",
+                 "\u2066Reduce churn\u2069"):
+        error = refused_by(app, lambda t=same: set_objective(app, w, title=t))
+        assert signature(error) == ("RuleViolation", "duplicate-objective", "title")
+
+
 def test_a_dropped_objectives_title_may_be_set_again(app: OKRApplication) -> None:
     w = build_world(app)
     objective, _, _ = _objective(app, w)
     app.drop_objective(objective_id=objective, reason="Wrong focus", by=w.admin)
     _, new = written(app, lambda: set_objective(app, w), id_key="objective_id")
     assert new[0] == "ObjectiveSet"
+
+
+def test_a_reworded_title_is_taken_at_once(app: OKRApplication) -> None:
+    w = build_world(app)
+    objective, _, _ = _objective(app, w, title="Alpha")
+    set_objective(app, w, title="Beta")
+    app.reword_objective(objective_id=objective, title="Gamma", by=w.admin)
+    for title in ("gamma", "GAMMA "):
+        error = refused_by(app, lambda t=title: set_objective(app, w, title=t))
+        assert signature(error) == ("RuleViolation", "duplicate-objective", "title")
+    beta = committed(app, w.team, w.cycle)[1]
+    error = refused_by(app, lambda: app.reword_objective(
+        objective_id=beta, title="Gamma", by=w.admin))
+    assert signature(error) == ("RuleViolation", "duplicate-objective", "title")
+    written(app, lambda: set_objective(app, w, title="Alpha"), id_key="objective_id")
+
+
+def test_set_objective_names_the_key_result_at_fault(app: OKRApplication) -> None:
+    w = build_world(app)
+    bad = {"title": "Fewer calls", "metric": "decrease", "start": 1, "target": 5}
+    error = refused_by(app, lambda: set_objective(
+        app, w, key_results=[TWO_KEY_RESULTS[0], bad]))
+    assert signature(error) == ("InvalidInput", "metric-mismatch", "key_results[1].target")
+    error = refused_by(app, lambda: set_objective(
+        app, w, key_results=[TWO_KEY_RESULTS[0], TWO_KEY_RESULTS[0]]))
+    assert signature(error) == ("RuleViolation", "duplicate-key-result", "key_results[1].title")
 
 
 def test_a_title_another_process_reworded_away_is_free(

@@ -89,6 +89,23 @@ def test_adding_an_existing_email_again_writes_nothing(app: OKRApplication) -> N
     assert signature(error) == ("RuleViolation", "duplicate-member", "email")
 
 
+def test_an_email_with_invisible_characters_inside_writes_nothing(app: OKRApplication) -> None:
+    w = build_world(app)
+    error = refused_by(app, lambda: app.add_member(organization_id=w.org, name="Ola 2",
+                                                   email="ola\u00ad@digdir.no", by=w.admin))
+    assert signature(error) == ("InvalidInput", "invalid-email", "email")
+
+
+def test_a_unit_name_that_only_differs_invisibly_is_a_duplicate(app: OKRApplication) -> None:
+    w = build_world(app)
+    app.add_unit(organization_id=w.org, name="Team Ø", kind="team", parent_id=w.department,
+                 by=w.admin)
+    error = refused_by(app, lambda: app.add_unit(
+        organization_id=w.org, name="team  Ø\u00ad", kind="team", parent_id=w.department,
+        by=w.admin))
+    assert signature(error) == ("RuleViolation", "duplicate-unit-name", "name")
+
+
 def test_granting_and_revoking_a_role_write_one_event_each(app: OKRApplication) -> None:
     w = build_world(app)
     _, granted = written(app, lambda: app.grant_role(organization_id=w.org, member_id=w.member,

@@ -17,6 +17,15 @@ def test_recording_a_reflection_writes_reflection_recorded(app: OKRApplication) 
     assert new == ["ReflectionRecorded"]
 
 
+def test_a_reflection_of_only_invisible_characters_writes_nothing(app: OKRApplication) -> None:
+    w = build_world(app)
+    set_objective(app, w)
+    error = refused_by(app, lambda: app.record_reflection(
+        unit_id=w.team, cycle_id=w.cycle, keep_doing="\u200e", learnings="\u00ad ",
+        by=w.member))
+    assert (type(error).__name__, error.code) == ("InvalidInput", "empty")
+
+
 def test_a_reflection_for_a_cycle_the_unit_never_started_writes_nothing(
     app: OKRApplication,
 ) -> None:

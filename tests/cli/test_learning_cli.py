@@ -153,6 +153,8 @@ def test_lint_applies_a_policy_file(tmp_path: Path) -> None:
         )
     )
 
+    policy.write_bytes(b"\xef\xbb\xbf" + policy.read_bytes())  # as some editors save it
+
     done = run("lint", file, "--json", "--policy", str(policy))
 
     assert done.returncode == 0, done.stderr

@@ -8,6 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from okr_es.aggregates import validation as check
 from okr_es.learning.copy_paste import compare
 from okr_es.learning.lint import lint
 from okr_es.learning.okr_set import (
@@ -60,7 +61,7 @@ def test_loading_any_bytes_or_text_returns_a_set_or_raises_okr_set_error(data: b
     loads_or_rejects(load_okr_set_yaml, data)
 
 
-titles = st.text(min_size=1, max_size=60).filter(lambda s: s.strip() != "")
+titles = st.text(min_size=1, max_size=60).filter(lambda s: not check.blank(s))
 numbers = st.none() | st.floats(allow_nan=False, allow_infinity=False, width=32)
 key_results = st.builds(
     KeyResult,

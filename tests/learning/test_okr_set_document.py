@@ -79,6 +79,7 @@ def test_a_full_document_keeps_every_field_and_ignores_extra_ones() -> None:
         (json.dumps({"objectives": [{"title": f"O{i}", "key_results": [
             {"title": f"K{j}"} for j in range(20)]} for i in range(6)]}), "$.objectives",
          "at most 100 key results in all"),
+        ('{"objectives": [{"title": "\\u200b\\u00ad "}]}', "$.objectives[0].title", "blank"),
         ('{"unit": ["a"]}', "$.unit", "str"),
         ('{"objectives": {"title": "a"}}', "$.objectives", "array"),
         ("[]", "$", "object"),

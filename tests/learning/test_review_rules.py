@@ -113,6 +113,13 @@ def test_the_thresholds_can_be_loosened_per_organisation() -> None:
     assert review(o.collect_events(), CYCLE, policy).flags == []
 
 
+def test_a_policy_saved_with_a_byte_order_mark_loads() -> None:
+    assert load_review_policy(b'\xef\xbb\xbf{"max_gap_days": 21}') == ReviewPolicy(
+        max_gap_days=21
+    )
+    assert load_review_policy('\ufeff{"max_gap_days": 21}') == ReviewPolicy(max_gap_days=21)
+
+
 @pytest.mark.parametrize("part", ["0", "1", "0.0", "1.0", "-0.1"])
 def test_the_last_part_must_leave_a_before_and_an_after(part: str) -> None:
     with pytest.raises(ValueError, match="last_part"):

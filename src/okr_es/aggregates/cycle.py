@@ -87,7 +87,7 @@ class Cycle(OKRAggregate):
                     field="start",
                 )
         for sibling in siblings:
-            if sibling.label.casefold() == label.casefold():
+            if check.same_text_key(sibling.label) == check.same_text_key(label):
                 raise RuleViolation(
                     f"a cycle labelled '{label}' already exists",
                     code="duplicate-cycle",
@@ -115,7 +115,8 @@ class Cycle(OKRAggregate):
         label = check.text(label, "label", max_length=check.NAME_MAX)
         if label == self.label:
             raise RuleViolation("the cycle already has that label", code="no-change")
-        if any(s.id != self.id and s.label.casefold() == label.casefold() for s in siblings):
+        key = check.same_text_key(label)
+        if any(s.id != self.id and check.same_text_key(s.label) == key for s in siblings):
             raise RuleViolation(
                 f"a cycle labelled '{label}' already exists", code="duplicate-cycle", field="label"
             )

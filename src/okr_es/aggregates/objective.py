@@ -362,7 +362,8 @@ class Objective(OKRAggregate):
         m = measure(metric, start, target, unit)
         if key_result_id in self.key_results:
             raise RuleViolation("key result id already used", code="duplicate-id")
-        if any(kr.title.casefold() == title.casefold() for kr in self.active_key_results()):
+        key = check.same_text_key(title)
+        if any(check.same_text_key(kr.title) == key for kr in self.active_key_results()):
             raise RuleViolation(
                 f"the objective already has a key result '{title}'",
                 code="duplicate-key-result",

@@ -301,7 +301,9 @@ class Organization(OKRAggregate):
     def add_member(self, *, member_id: UUID, name: str, email: str, by: UUID) -> None:
         name = check.text(name, "name", max_length=check.NAME_MAX)
         email = check.text(email, "email", max_length=254).lower()
-        if not _EMAIL.match(email):
+        # Invisible characters inside an address would make a second member of the same
+        # person (``isprintable`` is False for them).
+        if not _EMAIL.match(email) or not email.isprintable():
             raise InvalidInput(
                 "email is not an e-mail address", code="invalid-email", field="email"
             )
@@ -463,9 +465,13 @@ class Organization(OKRAggregate):
         return unit_id
 
     def _check_unique_sibling_name(self, parent_id: UUID, name: str, exclude: UUID | None) -> None:
-        folded = name.casefold()
+        key = check.same_text_key(name)
         for sibling in self.children(parent_id):
-            if sibling.id != exclude and not sibling.archived and sibling.name.casefold() == folded:
+            if (
+                sibling.id != exclude
+                and not sibling.archived
+                and check.same_text_key(sibling.name) == key
+            ):
                 raise RuleViolation(
                     f"a unit named '{name}' already exists there",
                     code="duplicate-unit-name",

@@ -26,10 +26,6 @@ NUMBER_LIMIT = 1e15
 T = TypeVar("T", bound=str)
 # Unicode category Cc except tab, newline and carriage return (faster than per-character checks).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# Invisible format characters that editors and copy-paste leave at the ends of a text
-# (zero-width space, joiners, word joiner, byte order mark): stripped like whitespace.
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
-_ENDS = re.compile(f"^[\\s{_INVISIBLE}]+|[\\s{_INVISIBLE}]+$")
 
 
 def _visible(character: str) -> bool:
@@ -37,19 +33,48 @@ def _visible(character: str) -> bool:
     return not character.isspace() and unicodedata.category(character) != "Cf"
 
 
+def _strippable(character: str) -> bool:
+    """Whitespace, or a format character (zero-width space, joiners, marks, bidi
+    controls, byte order mark) except the tags that end a flag emoji's sequence."""
+    return character.isspace() or (
+        unicodedata.category(character) == "Cf" and not "\U000e0000" <= character <= "\U000e007f"
+    )
+
+
+def _strip(value: str) -> str:
+    """``value`` without whitespace and invisible characters at its ends."""
+    cleaned = value.strip()
+    if not cleaned or not (_strippable(cleaned[0]) or _strippable(cleaned[-1])):
+        return cleaned  # nearly always: a plain strip did it
+    start, end = 0, len(cleaned)
+    while start < end and _strippable(cleaned[start]):
+        start += 1
+    while end > start and _strippable(cleaned[end - 1]):
+        end -= 1
+    return cleaned[start:end]
+
+
 def text(value: Any, field: str, *, max_length: int = TITLE_MAX, required: bool = True) -> str:
-    """A single-line or multi-line human text, stripped; empty only when not required."""
+    """A single-line or multi-line human text, stripped of whitespace and invisible
+    characters at its ends; empty only when not required. A text of nothing but
+    invisible characters says nothing, so it counts as empty."""
     if value is None and not required:
         return ""
     if not isinstance(value, str):
         raise InvalidInput(f"{field} must be text", code="wrong-type", field=field)
-    cleaned = value.strip()
-    if cleaned and (cleaned[0] in _INVISIBLE or cleaned[-1] in _INVISIBLE):
-        cleaned = _ENDS.sub("", cleaned)  # rare: a plain strip is far cheaper
-    # A text of nothing but invisible characters says nothing: a reason or title that
-    # must be given is not given by it.
-    if required and not any(map(_visible, cleaned)):
-        raise InvalidInput(f"{field} must not be empty", code="empty", field=field)
+    if len(value) > 4 * max_length:
+        # Longer than any stripping could bring within the limit: refused before any
+        # per-character work.
+        raise InvalidInput(
+            f"{field} is {len(value)} characters; at most {max_length} allowed",
+            code="too-long",
+            field=field,
+        )
+    cleaned = _strip(value)
+    if blank(cleaned):
+        if required:
+            raise InvalidInput(f"{field} must not be empty", code="empty", field=field)
+        cleaned = ""
     if len(cleaned) > max_length:
         raise InvalidInput(
             f"{field} is {len(cleaned)} characters; at most {max_length} allowed",
@@ -67,6 +92,18 @@ def text(value: Any, field: str, *, max_length: int = TITLE_MAX, required: bool 
             f"{field} contains control characters", code="control-characters", field=field
         )
     return cleaned
+
+
+def blank(value: str) -> bool:
+    """Whether a text shows nothing: only whitespace and invisible characters."""
+    return not any(map(_visible, value))
+
+
+def same_text_key(value: str) -> str:
+    """What two texts share when people would call them the same: case, compatibility
+    forms (NFKC), invisible characters and runs of whitespace aside."""
+    shown = "".join(c for c in value if unicodedata.category(c) != "Cf")
+    return " ".join(unicodedata.normalize("NFKC", shown).casefold().split())
 
 
 def number(value: Any, field: str) -> float:

@@ -20,7 +20,7 @@ from litestar.types import ControllerRouterHandler
 
 from okr_es.api.bodies import JSONRequest, require_json
 from okr_es.api.commands import COMMAND_HANDLERS
-from okr_es.api.dependencies import DEPENDENCIES, STATE_KEY
+from okr_es.api.dependencies import DEPENDENCIES, STATE_KEY, authenticate
 from okr_es.api.problems import EXCEPTION_HANDLERS, document_problems
 from okr_es.api.strict_structs import StrictStructSchemaPlugin
 from okr_es.application import OKRApplication
@@ -75,7 +75,10 @@ def create_app(
                 await anyio.to_thread.run_sync(okr.close)
 
     commands = Router(
-        path=API_PREFIX, route_handlers=list(COMMAND_HANDLERS), before_request=require_json
+        path=API_PREFIX,
+        route_handlers=list(COMMAND_HANDLERS),
+        guards=[authenticate],
+        before_request=require_json,
     )
     app = Litestar(
         route_handlers=[commands, *route_handlers],

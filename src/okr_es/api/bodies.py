@@ -5,14 +5,19 @@ The command API's bodies are decoded by litestar (msgspec), the read API's by st
 a decoding error: bytes that are not UTF-8, nesting deeper than the decoder's recursion
 limit, an integer with more digits than Python converts. :func:`malformed` names those,
 so each decoder can answer 400 instead of a 500.
+
+Litestar converts a handler's arguments leniently (a query string only has text), and
+would read a body's ``"42"`` as the number 42 and a number as a Unix time. A command body
+is checked against its struct strictly first: JSON types must be the documented ones.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import Request
-from litestar.exceptions import HTTPException, SerializationException
+from litestar.exceptions import HTTPException, SerializationException, ValidationException
 
 JSON_CONTENT_TYPE = "application/json"
 
@@ -44,12 +49,28 @@ class JSONRequest(Request[Any, Any, Any]):
 
     async def json(self) -> Any:
         try:
-            return await super().json()
+            data = await super().json()
         except (ValueError, RecursionError) as error:
             reason = malformed(error)
             # Litestar answers a SerializationException raised while reading the
             # handler's arguments as a 400, like any JSON it cannot parse.
             raise SerializationException(reason) from None
+        body = self.route_handler.parsed_fn_signature.parameters.get("data")
+        if body is not None:
+            _check_strictly(data, body.annotation)
+        return data
+
+
+def _check_strictly(data: Any, body_type: Any) -> None:
+    """Refuse a body whose JSON types are not the struct's own (400, naming the field)."""
+    if not (isinstance(body_type, type) and issubclass(body_type, msgspec.Struct)):
+        return
+    try:
+        msgspec.convert(data, body_type, strict=True)
+    except msgspec.ValidationError as error:
+        raise ValidationException(
+            detail="the body does not match the command", extra=[{"message": str(error)}]
+        ) from None
 
 
 async def require_json(request: Request[Any, Any, Any]) -> None:

@@ -6,14 +6,17 @@ from typing import Any, TypeAlias
 
 import anyio.to_thread
 from litestar import Request
+from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
+from litestar.handlers.base import BaseRouteHandler
 
 from okr_es.access_tokens import Principal
 from okr_es.application import OKRApplication
 from okr_es.errors import Unauthenticated
 
 STATE_KEY = "okr"
+_PRINCIPAL_KEY = "okr_es_principal"
 
 
 def provide_application(state: State) -> OKRApplication:
@@ -21,19 +24,33 @@ def provide_application(state: State) -> OKRApplication:
     return application
 
 
-async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
-    """The member whose token is in ``Authorization: Bearer …``, or 401.
+async def authenticate(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """Guard: a handler that acts for a member learns who, or answers 401, before its
+    body is read, so a caller without a valid token learns nothing about the body."""
+    if "principal" in handler.parsed_fn_signature.parameters:
+        connection.state[_PRINCIPAL_KEY] = await _principal(connection)
 
-    Answered from memory on the event loop when the token's organisation was read recently
-    enough (see ``Settings.token_recheck_seconds``); otherwise the store is read in a
-    worker thread, never on the loop."""
-    header = request.headers.get("authorization")
+
+async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
+    """The member whose token is in ``Authorization: Bearer …``, or 401 (as the
+    :func:`authenticate` guard found it, where it ran)."""
+    known: Principal | None = request.state.get(_PRINCIPAL_KEY)
+    return known if known is not None else await _principal(request)
+
+
+async def _principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    """Answered from memory on the event loop when the token's organisation was read
+    recently enough (see ``Settings.token_recheck_seconds``); otherwise the store is read
+    in a worker thread, never on the loop."""
+    header = connection.headers.get("authorization")
     if not header:
         raise Unauthenticated("send an access token: Authorization: Bearer <token>")
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("the Authorization header must read: Bearer <token>")
-    application: OKRApplication = request.app.state[STATE_KEY]
+    application: OKRApplication = connection.app.state[STATE_KEY]
     principal = application.authenticate_cached(token.strip())
     if principal is None:
         principal = await anyio.to_thread.run_sync(application.authenticate, token.strip())

@@ -156,14 +156,17 @@ def _framework_errors(extra: Any) -> list[dict[str, str]]:
         message = str(raw.get("message", ""))
         if key == "data" and message == "'data'":
             message = "a JSON object body is required"
-        named = _UNKNOWN_FIELD.search(message) or _AT_PATH.search(message)
-        if named:
-            key = named.group(1)
+        named = _NAMED_FIELD.search(message)
+        at = _AT_PATH.search(message)
+        if named:  # a field of the object at the path (or of the body itself)
+            key = f"{at.group(1)}.{named.group(1)}" if at else named.group(1)
+        elif at:
+            key = at.group(1)
         errors.append({"field": key, "message": message})
     return errors
 
 
-_UNKNOWN_FIELD = re.compile(r"unknown field `([^`]+)`")
+_NAMED_FIELD = re.compile(r"(?:unknown|missing required) field `([^`]+)`")
 _AT_PATH = re.compile(r"at `\$\.([^`]+)`")
 
 

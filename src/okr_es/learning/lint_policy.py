@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from okr_es.learning.byte_order_mark import without_bom
+
 __all__ = [
     "FINDING_CODES",
     "Alignment",
@@ -63,8 +65,9 @@ class LintPolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_d
 
 
 def load_lint_policy(data: bytes | str) -> LintPolicy:
-    """Decode a JSON policy document; raise `ValueError` naming the problem."""
+    """Decode a JSON policy document; raise `ValueError` naming the problem. A byte order
+    mark before the JSON is ignored, as editors on some systems write one."""
     try:
-        return msgspec.json.decode(data, type=LintPolicy)
+        return msgspec.json.decode(without_bom(data), type=LintPolicy)
     except msgspec.DecodeError as error:  # ValidationError is a DecodeError
         raise ValueError(f"invalid lint policy: {error}") from None

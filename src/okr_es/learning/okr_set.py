@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from okr_es.aggregates import validation as check
+from okr_es.learning.byte_order_mark import without_bom
 
 __all__ = [
     "MAX_INPUT_BYTES",
@@ -113,8 +114,7 @@ def load_okr_set(data: bytes | str) -> OkrSet:
     """Decode and validate a JSON OKR set document; raise `OkrSetError` on any problem."""
     raw = data.encode("utf-8", errors="surrogatepass") if isinstance(data, str) else data
     _check_size(raw)
-    # Editors on Windows write a byte order mark; it is not part of the JSON.
-    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    raw = without_bom(raw)
     try:
         return msgspec.json.decode(raw, type=OkrSet)
     except msgspec.ValidationError as error:
@@ -177,7 +177,7 @@ def dump_okr_set_yaml(okr_set: OkrSet) -> str:
 
 
 def _require_text(field: str, value: str) -> None:
-    if not value.strip():
+    if check.blank(value):
         raise OkrSetError(f"`{field}` must not be blank")
 
 

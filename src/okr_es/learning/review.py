@@ -33,6 +33,7 @@ from okr_es.aggregates.key_result import (
     is_easier,
     progress,
 )
+from okr_es.learning.byte_order_mark import without_bom
 from okr_es.learning.cycle_events import CycleInfo, Positioned
 from okr_es.learning.language import Language, detect_language
 from okr_es.projections.sentences import number, quote
@@ -107,9 +108,10 @@ class ReviewPolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit
 
 
 def load_review_policy(data: bytes | str) -> ReviewPolicy:
-    """Decode a JSON review policy; fields left out keep their defaults."""
+    """Decode a JSON review policy; fields left out keep their defaults (a byte order
+    mark before the JSON is ignored, as editors on some systems write one)."""
     try:
-        return msgspec.json.decode(data, type=ReviewPolicy)
+        return msgspec.json.decode(without_bom(data), type=ReviewPolicy)
     except msgspec.DecodeError as error:  # ValidationError is a DecodeError
         raise ValueError(f"invalid review policy: {error}") from None
 

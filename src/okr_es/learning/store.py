@@ -8,15 +8,17 @@ organisation, one pass over the log) → :func:`okr_es.learning.review.review`,
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
 
+from okr_es.aggregates import validation as check
 from okr_es.aggregates.cycle import Cycle
 from okr_es.aggregates.objective import DROPPED, Objective
-from okr_es.aggregates.organization import Member, Organization
+from okr_es.aggregates.organization import Organization
 from okr_es.application import CommandResult, OKRApplication
 from okr_es.errors import InvalidInput, NotFound
 from okr_es.learning.copy_paste import CarryOver, ComparePolicy, Comparison, compare
@@ -182,10 +184,11 @@ def okr_set_for(app: OKRApplication, unit_id: UUID, cycle_id: UUID) -> StoredOkr
     org = app.get_organization(
         objectives[0].organization_id if objectives else _cycle(app, cycle_id).organization_id
     )
+    parents = functools.cache(lambda: _ancestor_objectives(app, org, unit_id, cycle_id))
     document = OkrSet(
         unit=org.units[unit_id].name if unit_id in org.units else None,
         cycle=cycle.label,
-        objectives=tuple(_document_objective(app, org.members, o) for o in objectives),
+        objectives=tuple(_document_objective(app, org, o, parents) for o in objectives),
     )
     return StoredOkrSet(okr_set=document, cycle=cycle, objectives=objectives)
 
@@ -243,16 +246,27 @@ def _cycle(app: OKRApplication, cycle_id: UUID) -> Cycle:
 
 
 def _document_objective(
-    app: OKRApplication, members: dict[UUID, Member], o: Objective
+    app: OKRApplication,
+    org: Organization,
+    o: Objective,
+    parents: Callable[[], dict[str, list[UUID]]],
 ) -> SetObjective:
-    owner = members.get(o.owner_id)
+    """The objective as a document names it: owner and parent by name where the name
+    leads back to them on import, else by e-mail and id."""
+    owner = org.members.get(o.owner_id)
+    owner_name = None
+    if owner is not None:
+        namesakes = [m for m in org.members.values() if m.name.casefold() == owner.name.casefold()]
+        owner_name = owner.name if len(namesakes) == 1 else owner.email
     aligned_to = None
     if o.aligned_to_objective_id is not None:
-        aligned_to = app.get_objective(o.aligned_to_objective_id).title
+        title = app.get_objective(o.aligned_to_objective_id).title
+        shared = len(parents().get(check.same_text_key(title), [])) > 1
+        aligned_to = str(o.aligned_to_objective_id) if shared else title
     return SetObjective(
         title=o.title,
         why=o.why or None,
-        owner=None if owner is None else owner.name,
+        owner=owner_name,
         aligned_to=aligned_to,
         key_results=tuple(
             KeyResult(
@@ -295,7 +309,7 @@ def import_okr_set(
         for k, kr in enumerate(o.key_results):
             if kr.metric is None:
                 raise InvalidInput(
-                    f"{where}.key_results[{k}].metric: a stored key result needs its metric",
+                    "a stored key result needs its metric",
                     code="metric-missing",
                     field=f"{where}.key_results[{k}].metric",
                 )
@@ -347,12 +361,23 @@ def lint_for(
 
 
 def member_id(org: Organization, text: str, field: str) -> UUID:
-    """A member given by id, name or e-mail (case-insensitive)."""
+    """A member given by id, e-mail or name (case-insensitive); a name two members share
+    is refused as ``ambiguous``."""
     wanted = text.strip().casefold()
     for member in org.members.values():
-        if wanted in (str(member.id), member.name.casefold(), member.email.casefold()):
+        if wanted in (str(member.id), member.email.casefold()):
             return member.id
-    raise NotFound(f"{field}: no member {text!r} in {org.name}", field=field)
+    named = [m for m in org.members.values() if m.name.casefold() == wanted]
+    if len(named) > 1:
+        raise InvalidInput(
+            f"{len(named)} members are called {text!r}; give the e-mail "
+            f"({', '.join(m.email for m in named)})",
+            code="ambiguous",
+            field=field,
+        )
+    if not named:
+        raise NotFound(f"no member {text!r} in {org.name}", field=field)
+    return named[0].id
 
 
 def _ancestor_objectives(
@@ -363,25 +388,24 @@ def _ancestor_objectives(
     for ancestor in org.ancestors(unit_id):
         team_cycle = app.get_team_cycle(ancestor, cycle_id)
         for objective_id in team_cycle.objective_ids if team_cycle else []:
-            found.setdefault(app.get_objective(objective_id).title.casefold(), []).append(
-                objective_id
-            )
+            title = check.same_text_key(app.get_objective(objective_id).title)
+            found.setdefault(title, []).append(objective_id)
             found[str(objective_id)] = [objective_id]
     return found
 
 
 def _parent(parents: dict[str, list[UUID]], aligned_to: str, where: str) -> UUID:
     """The parent objective a document's ``aligned_to`` names, by title or id."""
-    found = parents.get(aligned_to.strip().casefold(), [])
+    found = parents.get(check.same_text_key(aligned_to), [])
     if not found:
         raise InvalidInput(
-            f"{where}.aligned_to: no objective {aligned_to!r} of a parent unit in this cycle",
+            f"no objective {aligned_to!r} of a parent unit in this cycle",
             code="unknown-alignment",
             field=f"{where}.aligned_to",
         )
     if len(found) > 1:
         raise InvalidInput(
-            f"{where}.aligned_to: {len(found)} objectives of parent units are called "
+            f"{len(found)} objectives of parent units are called "
             f"{aligned_to!r}; give the objective's id ({', '.join(map(str, found))})",
             code="ambiguous",
             field=f"{where}.aligned_to",
