@@ -75,7 +75,9 @@ def test_a_number_that_is_not_finite_sane_or_numeric_is_invalid_input(
     assert (raised.value.code, raised.value.field) == (code, "value")
 
 
-@pytest.mark.parametrize("value", ["2026-13-45", "2026-02-30", "tomorrow", "", 20260101, None])
+@pytest.mark.parametrize(
+    "value", ["2026-13-45", "2026-02-30", "tomorrow", "", 20260101, None, "2026-11-01\x00"]
+)
 def test_an_impossible_day_is_invalid_input(value: Any) -> None:
     with pytest.raises(InvalidInput) as raised:
         check.day(value, "start")
@@ -91,6 +93,12 @@ def test_an_instant_utc_cannot_show_is_out_of_range(value: Any) -> None:
     with pytest.raises(InvalidInput) as raised:
         check.instant(value, "checked_in_at")
     assert (raised.value.code, raised.value.field) == ("out-of-range", "checked_in_at")
+
+
+def test_an_instant_with_a_nul_after_it_is_invalid() -> None:
+    with pytest.raises(InvalidInput) as raised:
+        check.instant("2026-11-01T10:00:00+00:00\x00", "checked_in_at")
+    assert raised.value.code == "invalid-date"
 
 
 def test_an_instant_without_a_zone_is_taken_as_utc() -> None:

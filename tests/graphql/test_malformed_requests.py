@@ -215,3 +215,45 @@ def test_an_as_of_with_another_offset_is_echoed_in_utc(client: Client, org: Org)
     )
 
     assert body["data"]["objective"]["asOfTime"] == later.isoformat()
+
+
+def test_a_check_in_sent_with_an_offset_reads_back_in_utc(
+    client: Client, okr: OKRApplication, service: ProjectionService, org: Org
+) -> None:
+    earlier = (datetime.now(UTC) - timedelta(hours=3)).replace(microsecond=0)
+    okr.check_in(
+        objective_id=org.objective,
+        key_result_id=org.key_result,
+        value=71.0,
+        status="green",
+        by=org.members["owner"],
+        checked_in_at=earlier.astimezone(timezone(timedelta(hours=-9))).isoformat(),
+    )
+    assert service.wait_for(okr.position(), timeout=30) >= okr.position()
+
+    body = graphql(
+        client,
+        "query($id: UUID!) { keyResult(id: $id) { checkIns { value checkedInAt } } }",
+        {"id": str(org.key_result)},
+        token=org.tokens["plain"],
+    )
+
+    assert "errors" not in body, body
+    assert {"value": 71.0, "checkedInAt": earlier.isoformat()} in body["data"]["keyResult"][
+        "checkIns"
+    ]
+
+
+def test_an_unused_variable_is_a_validation_failure(client: Client, org: Org) -> None:
+    body = graphql(client, "query($x: String) { viewer { name } }", {}, token=org.tokens["plain"])
+    assert codes(body) == ["GRAPHQL_VALIDATION_FAILED"]
+
+
+def test_an_as_of_with_a_nul_after_it_is_refused(client: Client, org: Org) -> None:
+    body = graphql(
+        client,
+        "query($id: UUID!, $asOf: DateTime!) { objective(id: $id, asOf: $asOf) { asOfTime } }",
+        {"id": str(org.objective), "asOf": "2026-11-01T10:00:00Z\u0000"},
+        token=org.tokens["plain"],
+    )
+    assert codes(body) == ["BAD_USER_INPUT"]

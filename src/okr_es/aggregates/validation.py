@@ -171,6 +171,8 @@ def instant(value: Any, field: str) -> datetime:
     """A timezone-aware instant; a date means its midnight UTC, naive times are UTC."""
     if isinstance(value, str):
         raw = value.strip()
+        if not raw.isprintable():  # the standard parser stops at a NUL, ignoring the rest
+            raw = ""
         try:
             value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
         except ValueError:

@@ -37,6 +37,8 @@ def parse_instant(text: str) -> datetime:
     raw = text.strip()
     if not raw:
         raise ValueError("an empty value is no date or date-time")
+    if not raw.isprintable():  # the standard parser stops at a NUL and ignores the rest
+        raise ValueError(f"not an ISO date or date-time: {text!r}")
     try:
         day = date.fromisoformat(raw)
     except ValueError:

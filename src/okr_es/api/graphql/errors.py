@@ -9,6 +9,7 @@ that reveals nothing about the internals. A request that is not a GraphQL reques
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from graphql.error import GraphQLError
@@ -60,7 +61,7 @@ def with_code(error: GraphQLError) -> GraphQLError:
     if error.extensions and "code" in error.extensions:
         return error
     original = error.original_error
-    if error.message.startswith("Variable '$"):
+    if _VARIABLE_VALUE.match(error.message):
         # A variable that does not fit its type (e.g. a malformed UUID): the caller's input.
         return _copy(error, error.message, {"code": BAD_USER_INPUT})
     if original is None:
@@ -82,6 +83,13 @@ def with_code(error: GraphQLError) -> GraphQLError:
         return _copy(error, error.message, {"code": BAD_USER_INPUT})
     _log.error("unexpected error in GraphQL field %s", error.path, exc_info=original)
     return _copy(error, INTERNAL_MESSAGE, {"code": INTERNAL})
+
+
+# graphql-core's words for a variable's value that does not fit its declared type (an
+# unused or undefined variable is a validation failure of the document instead).
+_VARIABLE_VALUE = re.compile(
+    r"Variable '\$\w+' (got invalid value|has invalid value|of (required|non-null) type)"
+)
 
 
 def _copy(error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:

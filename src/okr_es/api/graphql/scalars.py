@@ -3,8 +3,8 @@
 okr-es records every instant in UTC, and reads the instants it is given by one rule, the
 one ``okr-es replay --as-of`` follows: a date alone is the end of that day in UTC, a date
 and time without an offset is UTC. An argument with another offset is converted to UTC,
-so that it is echoed back (``asOfTime``) as the instant it was compared as. Values keep
-their ISO 8601 form on the way out.
+so that it is echoed back (``asOfTime``) as the instant it was compared as. Values are
+answered in UTC, in ISO 8601 form, whatever offset a command gave them with.
 """
 
 from __future__ import annotations
@@ -35,14 +35,21 @@ def parse_utc(value: object) -> datetime:
 
 
 def _isoformat(value: datetime) -> str:
-    return value.isoformat()
+    """In UTC, as every instant is compared; an instant stored with an offset that takes
+    it outside the years 1 to 9999 in UTC keeps that offset."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC).isoformat()
+    try:
+        return value.astimezone(UTC).isoformat()
+    except OverflowError:
+        return value.isoformat()
 
 
 UTC_DATETIME: ScalarDefinition = strawberry.scalar(
     name="DateTime",
     description=(
-        "Date with time (ISO 8601). As an argument, a date alone is the end of that day "
-        "in UTC and a date-time without an offset is UTC"
+        "Date with time (ISO 8601), answered in UTC. As an argument, a date alone is the "
+        "end of that day in UTC and a date-time without an offset is UTC"
     ),
     serialize=_isoformat,
     parse_value=parse_utc,

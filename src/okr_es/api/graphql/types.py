@@ -617,9 +617,15 @@ class TimelineConnection:
 
 
 def instant(text: str) -> datetime:
-    """A stored ISO 8601 instant (naive ones are UTC)."""
+    """A stored ISO 8601 instant in UTC (naive ones are UTC; one that UTC cannot show,
+    stored before such instants were refused, keeps its offset)."""
     value = datetime.fromisoformat(text)
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        return value
 
 
 def uuid_or_none(text: str | None) -> UUID | None:
