@@ -29,7 +29,7 @@ from okr_es.aggregates.cycle import Cycle
 from okr_es.aggregates.initiative import Initiative, KeyResultRef
 from okr_es.aggregates.kpi import Kpi
 from okr_es.aggregates.objective import ACTIVE, CLOSED, DROPPED, Objective
-from okr_es.aggregates.organization import Organization
+from okr_es.aggregates.organization import Organization, Policy
 from okr_es.aggregates.team_cycle import TeamCycle, team_cycle_id
 from okr_es.errors import (
     Conflict,
@@ -508,20 +508,7 @@ class OKRApplication(Application[UUID]):
                 self._check_alignment(org, unit.id, parent_id, parent_kr)
             if source_id is not None:
                 self._check_carry_over(org.id, unit.id, cycle, source_id)
-            warnings: list[str] = []
-            for k, (kr_id, spec) in enumerate(zip(kr_ids, specs, strict=True)):
-                with _located(f"key_results[{k}]"):
-                    warnings += objective.add_key_result(
-                        key_result_id=kr_id,
-                        title=spec.title,
-                        metric=spec.metric,
-                        start=spec.start,
-                        target=spec.target,
-                        unit=spec.unit,
-                        policy=org.policy,
-                        effective_at=when,
-                        by=actor,
-                    )
+            warnings = _add_key_results(objective, kr_ids, specs, org.policy, actor, when)
             team_cycle = self._team_cycle(org.id, unit.id, cycle.id, actor)
             _check_new_title(objective, self._titles_in_set(team_cycle))
             warnings += team_cycle.commit(objective_id=objective_id, policy=org.policy, by=actor)
@@ -1050,20 +1037,9 @@ class OKRApplication(Application[UUID]):
                 titles.add(check.same_text_key(objective.title))
                 if parent_id is not None:
                     self._check_alignment(org, unit.id, parent_id, parent_kr)
-                for k, spec in enumerate(specs):
-                    kr_id = uuid4()
-                    with _located(f"key_results[{k}]"):
-                        warnings += objective.add_key_result(
-                            key_result_id=kr_id,
-                            title=spec.title,
-                            metric=spec.metric,
-                            start=spec.start,
-                            target=spec.target,
-                            unit=spec.unit,
-                            policy=org.policy,
-                            by=actor,
-                        )
-                    ids[f"key_result_id_{index}_{k}"] = kr_id
+                kr_ids = [uuid4() for _ in specs]
+                warnings += _add_key_results(objective, kr_ids, specs, org.policy, actor)
+                ids.update({f"key_result_id_{index}_{k}": i for k, i in enumerate(kr_ids)})
                 warnings += team_cycle.commit(
                     objective_id=objective_id, policy=org.policy, by=actor
                 )
@@ -1463,6 +1439,33 @@ def _check_new_title(objective: Objective, taken: set[str]) -> None:
             code="duplicate-objective",
             field="title",
         )
+
+
+def _add_key_results(
+    objective: Objective,
+    ids: Sequence[UUID],
+    specs: Sequence[KeyResultSpec],
+    policy: Policy,
+    by: UUID,
+    effective_at: datetime | None = None,
+) -> list[str]:
+    """Add the key results in order; a refusal names the one at fault (``key_results[1]``).
+    Returns the policy's warnings."""
+    warnings: list[str] = []
+    for k, (kr_id, spec) in enumerate(zip(ids, specs, strict=True)):
+        with _located(f"key_results[{k}]"):
+            warnings += objective.add_key_result(
+                key_result_id=kr_id,
+                title=spec.title,
+                metric=spec.metric,
+                start=spec.start,
+                target=spec.target,
+                unit=spec.unit,
+                policy=policy,
+                effective_at=effective_at,
+                by=by,
+            )
+    return warnings
 
 
 @contextlib.contextmanager
