@@ -10,6 +10,7 @@ import contextlib
 import copy
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, TypeVar
@@ -19,6 +20,7 @@ import msgspec
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import DomainEventProtocol, MutableOrImmutableAggregate
 from eventsourcing.persistence import IntegrityError, Mapper, Notification, Recording
+from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import Environment, get_topic
 
 from okr_es import access_tokens
@@ -411,7 +413,7 @@ class OKRApplication(Application[UUID]):
         if parent_id is not None:
             parent = self._get(Cycle, check.identifier(parent_id, "parent_id"), "parent_id")
         cycle_id = uuid4()
-        with self._cross_checks:
+        with self._cross_checked():
             cycle = Cycle.define(
                 cycle_id=cycle_id,
                 organization_id=org.id,
@@ -427,7 +429,7 @@ class OKRApplication(Application[UUID]):
 
     def rename_cycle(self, *, cycle_id: Any, label: Any, by: Any) -> CommandResult:
         """Give a cycle a new label."""
-        with self._cross_checks:
+        with self._cross_checked():
             cycle = self._get(Cycle, check.identifier(cycle_id, "cycle_id"), "cycle_id")
             _, actor = self._organization_and_actor(cycle.organization_id, by)
             cycle.rename(
@@ -762,7 +764,7 @@ class OKRApplication(Application[UUID]):
         self, *, objective_id: Any, reason: Any, by: Any, expected_version: int | None = None
     ) -> CommandResult:
         """Reopen a closed objective, e.g. to correct its last check-in."""
-        with self._cross_checks:
+        with self._cross_checked():
             objective, _, actor = self._objective_and_actor(objective_id, by, expected_version)
             team_cycle = self._get(TeamCycle, team_cycle_id(objective.unit_id, objective.cycle_id))
             if team_cycle.closed:
@@ -803,7 +805,7 @@ class OKRApplication(Application[UUID]):
         self, *, unit_id: Any, cycle_id: Any, by: Any, note: Any = ""
     ) -> CommandResult:
         """Close a unit's cycle once every objective is closed or dropped."""
-        with self._cross_checks:
+        with self._cross_checked():
             team_cycle, actor = self._existing_team_cycle(unit_id, cycle_id, by)
             still_open = [
                 o.title
@@ -1289,6 +1291,27 @@ class OKRApplication(Application[UUID]):
                 organization_id=org_id, unit_id=unit_id, cycle_id=cycle_id, by=actor
             )
 
+    @contextlib.contextmanager
+    def _cross_checked(self) -> Iterator[None]:
+        """Run a command that checks aggregates other than the one it writes (no version
+        number makes two of them conflict) alone: alone in this process, and on
+        PostgreSQL alone among every process on the same event store, by a session
+        advisory lock held from before its reads until after its save has committed."""
+        with self._cross_checks:
+            recorder = self.recorder
+            if not isinstance(recorder, PostgresApplicationRecorder):
+                yield  # SQLite: one process owns the file
+                return
+            datastore = recorder.datastore
+            # A signed 32-bit key, as the two-key form of the lock takes.
+            key = zlib.crc32(f"{datastore.schema}.{recorder.events_table_name}".encode()) - 2**31
+            with datastore.get_connection() as conn:
+                conn.execute("SELECT pg_advisory_lock(%s, %s)", (_CROSS_CHECK_LOCKS, key))
+                try:
+                    yield
+                finally:
+                    conn.execute("SELECT pg_advisory_unlock(%s, %s)", (_CROSS_CHECK_LOCKS, key))
+
     def _titles_in_set(self, team_cycle: TeamCycle) -> set[str]:
         """The titles (as :func:`~okr_es.aggregates.validation.same_text_key` compares
         them) of the objectives committed to a unit's set, as stored
@@ -1428,6 +1451,10 @@ _CREATED_EVENT: dict[type[Any], str] = {
     Initiative: "InitiativeStarted",
     Kpi: "KpiDefined",
 }
+
+
+# The advisory lock class of cross-checked commands (its second key names the store).
+_CROSS_CHECK_LOCKS = 0x6F6B72  # "okr"
 
 
 def _check_new_title(objective: Objective, taken: set[str]) -> None:

@@ -106,6 +106,30 @@ def test_concurrent_definitions_of_one_cycle_define_it_once(app: OKRApplication)
     assert [c.label for c in app.cycles(w.org)].count("2040 Q1") == 1
 
 
+def test_definitions_racing_from_separate_processes_define_a_cycle_once(
+    postgres_settings: Settings,
+) -> None:
+    # Separate application instances stand for separate API processes on one PostgreSQL:
+    # each has its own in-process lock, so only the store can keep them apart.
+    apps = [OKRApplication(postgres_settings) for _ in range(4)]
+    try:
+        w = build_world(apps[0])
+        for year in (2041, 2042):
+            label = f"{year} Q1"
+
+            def define(i: int, label: str = label, year: int = year) -> object:
+                return apps[i % 4].define_cycle(
+                    organization_id=w.org, label=label, kind="quarter", start=f"{year}-01-01",
+                    end=f"{year}-03-31", by=w.admin)  # fmt: skip
+
+            outcomes = _race(8, define)
+            assert sum(not isinstance(o, Exception) for o in outcomes) == 1, outcomes
+            assert [c.label for c in apps[0].cycles(w.org)].count(label) == 1
+    finally:
+        for each in apps:
+            each.close()
+
+
 def test_a_reopen_racing_the_close_of_its_set_leaves_no_open_objective_in_a_closed_set(
     app: OKRApplication,
 ) -> None:
