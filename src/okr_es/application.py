@@ -534,11 +534,9 @@ class OKRApplication(Application[UUID]):
 
         def reword(o: Objective, org: Organization, actor: UUID) -> None:
             o.reword(title=title, why=why, by=actor)
-            team_cycle = self._team_cycle(org.id, o.unit_id, o.cycle_id, actor)
-            others = [i for i in team_cycle.objective_ids if i != o.id]
-            _check_new_title(
-                o, {check.same_text_key(self.read_aggregate(Objective, i).title) for i in others}
-            )
+            team_cycle = self.get_team_cycle(o.unit_id, o.cycle_id)
+            if team_cycle is not None:
+                _check_new_title(o, self._titles_in_set(team_cycle, but=o.id))
 
         return self._on_objective(objective_id, by, expected_version, reword)
 
@@ -1312,13 +1310,14 @@ class OKRApplication(Application[UUID]):
                 finally:
                     conn.execute("SELECT pg_advisory_unlock(%s, %s)", (_CROSS_CHECK_LOCKS, key))
 
-    def _titles_in_set(self, team_cycle: TeamCycle) -> set[str]:
+    def _titles_in_set(self, team_cycle: TeamCycle, *, but: UUID | None = None) -> set[str]:
         """The titles (as :func:`~okr_es.aggregates.validation.same_text_key` compares
-        them) of the objectives committed to a unit's set, as stored
+        them) of the objectives committed to a unit's set, ``but`` that one, as stored
         (a cached copy can lag behind a reword saved by this very process)."""
         return {
             check.same_text_key(self.read_aggregate(Objective, i).title)
             for i in team_cycle.objective_ids
+            if i != but
         }
 
     def _existing_team_cycle(self, unit_id: Any, cycle_id: Any, by: Any) -> tuple[TeamCycle, UUID]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import socket
 import sys
+import typing
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from uuid import UUID
@@ -21,6 +22,7 @@ from okr_es.application import OKRApplication
 from okr_es.errors import NotFound, OKRError
 from okr_es.event_log import EventRecord, as_json, as_line, record
 from okr_es.learning import OkrSetError, compare, lint, load_okr_set_file
+from okr_es.learning.lint_policy import Severity
 from okr_es.settings import Settings
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_STORE = 0, 1, 2, 3
@@ -255,7 +257,7 @@ def _aggregate_events(
     return later if limit is None else later[:limit]
 
 
-_SEVERITIES = ("error", "warning", "info")  # gravest first
+_SEVERITIES: tuple[str, ...] = typing.get_args(Severity)  # gravest first
 
 
 def _lint(args: argparse.Namespace, settings: Settings) -> int:

@@ -350,7 +350,8 @@ def lint_for(
     commands never disagree about how many is too many."""
     stored = okr_set_for(app, unit_id, cycle_id)
     if policy is None:
-        limits = app.get_organization(_cycle(app, cycle_id).organization_id).policy
+        organization_id = _cycle(app, cycle_id).organization_id
+        limits = app.read_aggregate(Organization, organization_id).policy  # only read
         policy = LintPolicy(
             max_objectives=limits.max_objectives,
             min_key_results=limits.min_key_results,
