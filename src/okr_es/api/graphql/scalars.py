@@ -34,15 +34,19 @@ def parse_utc(value: object) -> datetime:
         ) from None
 
 
-def _isoformat(value: datetime) -> str:
-    """In UTC, as every instant is compared; an instant stored with an offset that takes
-    it outside the years 1 to 9999 in UTC keeps that offset."""
+def as_utc(value: datetime) -> datetime:
+    """The instant in UTC (a naive one is UTC). One stored with an offset that takes it
+    outside the years 1 to 9999 in UTC, before such instants were refused, keeps it."""
     if value.tzinfo is None:
-        return value.replace(tzinfo=UTC).isoformat()
+        return value.replace(tzinfo=UTC)
     try:
-        return value.astimezone(UTC).isoformat()
+        return value.astimezone(UTC)
     except OverflowError:
-        return value.isoformat()
+        return value
+
+
+def _isoformat(value: datetime) -> str:
+    return as_utc(value).isoformat()
 
 
 UTC_DATETIME: ScalarDefinition = strawberry.scalar(

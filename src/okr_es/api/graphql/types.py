@@ -9,7 +9,7 @@ cycle's dates and the day being looked at, by the pure rules in ``projections.pa
 from __future__ import annotations
 
 import enum
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, cast
 from uuid import UUID
 
@@ -18,6 +18,7 @@ from strawberry.scalars import JSON
 
 from okr_es.api.graphql.context import GraphQLContext
 from okr_es.api.graphql.history import event_data
+from okr_es.api.graphql.scalars import as_utc
 from okr_es.projections import pace
 from okr_es.projections.queries import (
     CheckInRow,
@@ -617,15 +618,8 @@ class TimelineConnection:
 
 
 def instant(text: str) -> datetime:
-    """A stored ISO 8601 instant in UTC (naive ones are UTC; one that UTC cannot show,
-    stored before such instants were refused, keeps its offset)."""
-    value = datetime.fromisoformat(text)
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    try:
-        return value.astimezone(UTC)
-    except OverflowError:
-        return value
+    """A stored ISO 8601 instant, in UTC (see :func:`as_utc`)."""
+    return as_utc(datetime.fromisoformat(text))
 
 
 def uuid_or_none(text: str | None) -> UUID | None:
