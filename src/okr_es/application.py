@@ -10,7 +10,6 @@ import contextlib
 import copy
 import threading
 import time
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, TypeVar
@@ -20,7 +19,6 @@ import msgspec
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import DomainEventProtocol, MutableOrImmutableAggregate
 from eventsourcing.persistence import IntegrityError, Mapper, Notification, Recording
-from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import Environment, get_topic
 
 from okr_es import access_tokens
@@ -42,6 +40,7 @@ from okr_es.errors import (
     Unauthenticated,
 )
 from okr_es.persistence.msgspec_mapper import MsgspecMapper
+from okr_es.persistence.store_lock import store_wide
 from okr_es.settings import Settings
 
 A = TypeVar("A", bound=OKRAggregate)
@@ -1292,23 +1291,11 @@ class OKRApplication(Application[UUID]):
     @contextlib.contextmanager
     def _cross_checked(self) -> Iterator[None]:
         """Run a command that checks aggregates other than the one it writes (no version
-        number makes two of them conflict) alone: alone in this process, and on
-        PostgreSQL alone among every process on the same event store, by a session
-        advisory lock held from before its reads until after its save has committed."""
-        with self._cross_checks:
-            recorder = self.recorder
-            if not isinstance(recorder, PostgresApplicationRecorder):
-                yield  # SQLite: one process owns the file
-                return
-            datastore = recorder.datastore
-            # A signed 32-bit key, as the two-key form of the lock takes.
-            key = zlib.crc32(f"{datastore.schema}.{recorder.events_table_name}".encode()) - 2**31
-            with datastore.get_connection() as conn:
-                conn.execute("SELECT pg_advisory_lock(%s, %s)", (_CROSS_CHECK_LOCKS, key))
-                try:
-                    yield
-                finally:
-                    conn.execute("SELECT pg_advisory_unlock(%s, %s)", (_CROSS_CHECK_LOCKS, key))
+        number makes two of them conflict) alone: alone in this process, and alone among
+        every process on the same event store, by the store's lock held from before its
+        reads until after its save has committed (:mod:`okr_es.persistence.store_lock`)."""
+        with self._cross_checks, store_wide(self.recorder):
+            yield
 
     def _titles_in_set(self, team_cycle: TeamCycle, *, but: UUID | None = None) -> set[str]:
         """The titles (as :func:`~okr_es.aggregates.validation.same_text_key` compares
@@ -1453,7 +1440,6 @@ _CREATED_EVENT: dict[type[Any], str] = {
 
 
 # The advisory lock class of cross-checked commands (its second key names the store).
-_CROSS_CHECK_LOCKS = 0x6F6B72  # "okr"
 
 
 def _check_new_title(objective: Objective, taken: set[str]) -> None:

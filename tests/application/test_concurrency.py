@@ -107,11 +107,12 @@ def test_concurrent_definitions_of_one_cycle_define_it_once(app: OKRApplication)
 
 
 def test_definitions_racing_from_separate_processes_define_a_cycle_once(
-    postgres_settings: Settings,
+    settings: Settings,
 ) -> None:
-    # Separate application instances stand for separate API processes on one PostgreSQL:
-    # each has its own in-process lock, so only the store can keep them apart.
-    apps = [OKRApplication(postgres_settings) for _ in range(4)]
+    # Separate application instances stand for separate processes on one store (API
+    # processes on PostgreSQL; a CLI command beside the server on the SQLite file): each
+    # has its own in-process lock, so only the store's lock can keep them apart.
+    apps = [OKRApplication(settings) for _ in range(4)]
     try:
         w = build_world(apps[0])
         for year in (2041, 2042):
