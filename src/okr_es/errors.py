@@ -107,11 +107,19 @@ ERROR_CODES: dict[str, tuple[type[OKRError], str]] = {
     "empty": (
         InvalidInput,
         "a required text is empty or only whitespace and invisible characters (such as "
-        "zero-width spaces), or a list that must hold something "
+        "zero-width spaces, Hangul fillers or a lone combining mark), or a list that must hold something "
         "is empty (`objectives` of an import)",
     ),
     "too-long": (InvalidInput, "a text is longer than allowed (titles 200, texts 2000)"),
-    "control-characters": (InvalidInput, "a text contains control characters"),
+    "control-characters": (
+        InvalidInput,
+        "a text contains control characters (a title, name, label or unit also no tab)",
+    ),
+    "line-break": (
+        InvalidInput,
+        "a title, name, label or unit holds a line break (they are one line; descriptions, "
+        "comments, reasons and notes may have several)",
+    ),
     "invalid-text": (InvalidInput, "a text is not valid Unicode (e.g. lone surrogates)"),
     "not-finite": (InvalidInput, "a number is NaN or infinite"),
     "out-of-range": (

@@ -17,7 +17,8 @@ from okr_es.errors import InvalidInput
      (" \t\n ", "empty"), ("x" * 201, "too-long"), ("a\x00b", "control-characters"),
      ("a\x1bb", "control-characters"), ("\u200b", "empty"), (" \ufeff\u2060 ", "empty"),
      ("\u200c\u200d\u200e", "empty"), ("\u00ad", "empty"), ("\u202e\u2066\u2069", "empty"),
-     ("\u200bx" + " " * 63_000 + "x", "too-long")],
+     ("\u200bx" + " " * 63_000 + "x", "too-long"), ("\u3164", "empty"),
+     ("\u2800 \u2800", "empty"), ("\u0301", "empty"), (" \u20dd\u115f\uffa0", "empty")],
 )
 def test_a_malformed_text_is_invalid_input(value: Any, code: str) -> None:
     with pytest.raises(InvalidInput) as raised:
@@ -40,6 +41,25 @@ def test_invisible_characters_at_the_ends_are_stripped_but_kept_inside() -> None
     assert check.text(f"Team {scotland}", "title") == f"Team {scotland}"
 
 
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [("Raskere\nsvar", "line-break"), ("Raskere\r\nsvar", "line-break"),
+     ("Raskere\u2028svar", "line-break"), ("Raskere\u2029svar", "line-break"),
+     ("Raskere\x85svar", "control-characters"), ("Raskere\x0bsvar", "control-characters"),
+     ("Raskere\tsvar", "control-characters"), ("\u3164", "empty")],
+)
+def test_a_title_is_one_line(value: str, code: str) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        check.line(value, "title")
+    assert (raised.value.code, raised.value.field) == (code, "title")
+
+
+def test_a_title_keeps_what_shows_and_drops_blank_glyphs_at_its_ends() -> None:
+    assert check.line("\u3164Raskere svar\u2800 \n", "title") == "Raskere svar"
+    # A combining mark on a letter is part of the letter (é written as e + U+0301).
+    assert check.line("Kafe\u0301", "title") == "Kafe\u0301"
+
+
 def test_an_optional_text_of_only_invisible_characters_is_empty() -> None:
     assert check.text("\u00ad\u200e", "comment", required=False) == ""
     assert check.text(" \u202e ", "comment", required=False) == ""
@@ -53,7 +73,7 @@ def test_a_long_text_padded_with_invisible_characters_is_stripped_whole() -> Non
 @pytest.mark.parametrize(
     ("a", "b"),
     [("Reduce churn", "reduce  CHURN"), ("Reduce churn", "Re\u00adduce churn"),
-     ("Ｑ1 goals", "Q1 goals"), ("Straße", "STRASSE")],
+     ("Ｑ1 goals", "Q1 goals"), ("Straße", "STRASSE"), ("Reduce\u3164 churn", "Reduce churn")],
 )
 def test_texts_people_would_call_the_same_have_the_same_key(a: str, b: str) -> None:
     assert check.same_text_key(a) == check.same_text_key(b)

@@ -66,7 +66,7 @@ class Cycle(OKRAggregate):
         by: UUID,
     ) -> Cycle:
         """Define a cycle; ``siblings`` are the organisation's cycles with the same parent."""
-        label = check.text(label, "label", max_length=check.NAME_MAX)
+        label = check.line(label, "label", max_length=check.NAME_MAX)
         kind = check.choice(kind, "kind", CYCLE_KINDS)
         start_day = check.day(start, "start")
         end_day = check.day(end, "end")
@@ -112,7 +112,7 @@ class Cycle(OKRAggregate):
         )
 
     def rename(self, *, label: str, siblings: Iterable[Cycle], by: UUID) -> None:
-        label = check.text(label, "label", max_length=check.NAME_MAX)
+        label = check.line(label, "label", max_length=check.NAME_MAX)
         if label == self.label:
             raise RuleViolation("the cycle already has that label", code="no-change")
         key = check.same_text_key(label)

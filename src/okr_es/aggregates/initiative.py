@@ -100,7 +100,7 @@ class Initiative(OKRAggregate):
             id=initiative_id,
             organization_id=organization_id,
             unit_id=unit_id,
-            title=check.text(title, "title"),
+            title=check.line(title, "title"),
             owner_id=owner_id,
             by=by,
         )

@@ -56,7 +56,7 @@ def measure(metric: Any, start: Any, target: Any, unit: Any) -> Measure:
     number (the target), a milestone has none.
     """
     metric = check.choice(metric, "metric", METRICS)
-    unit = check.text(unit, "unit", max_length=check.UNIT_LABEL_MAX, required=False)
+    unit = check.line(unit, "unit", max_length=check.UNIT_LABEL_MAX, required=False)
     start_value = check.optional_number(start, "start")
     target_value = check.optional_number(target, "target")
     if metric == "milestone":

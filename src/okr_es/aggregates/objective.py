@@ -255,7 +255,7 @@ class Objective(OKRAggregate):
         by: UUID,
     ) -> Objective:
         """Set an objective; alignment and carry-over targets are checked by the caller."""
-        title = check.text(title, "title")
+        title = check.line(title, "title")
         why = check.text(why, "why", max_length=check.TEXT_MAX, required=False)
         hypothesis = check.text(hypothesis, "hypothesis", max_length=check.TEXT_MAX, required=False)
         reason = check.text(
@@ -299,7 +299,7 @@ class Objective(OKRAggregate):
 
     def reword(self, *, title: Any, why: Any, by: UUID) -> None:
         self._check_active()
-        title = check.text(title, "title")
+        title = check.line(title, "title")
         why = (
             self.why
             if why is None
@@ -358,7 +358,7 @@ class Objective(OKRAggregate):
     ) -> list[str]:
         """Add a key result; returns policy warnings (mode ``warn``, or above the soft limit)."""
         self._check_active()
-        title = check.text(title, "title")
+        title = check.line(title, "title")
         m = measure(metric, start, target, unit)
         if key_result_id in self.key_results:
             raise RuleViolation("key result id already used", code="duplicate-id")
@@ -410,7 +410,7 @@ class Objective(OKRAggregate):
         self._check_active()
         kr = self.active_key_result(key_result_id)
         reason = check.text(reason, "reason", max_length=check.TEXT_MAX)
-        new_title = kr.title if title is None else check.text(title, "title")
+        new_title = kr.title if title is None else check.line(title, "title")
         m = measure(
             kr.metric,
             kr.start if start is None else start,

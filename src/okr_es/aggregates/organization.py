@@ -219,7 +219,7 @@ class Organization(OKRAggregate):
         founder_email: str,
     ) -> Organization:
         """Register an organisation whose founder becomes its first admin."""
-        name = check.text(name, "name", max_length=check.NAME_MAX)
+        name = check.line(name, "name", max_length=check.NAME_MAX)
         org = cls._create(
             cls.OrganizationRegistered,
             id=organization_id,
@@ -232,7 +232,7 @@ class Organization(OKRAggregate):
         return org
 
     def add_unit(self, *, unit_id: UUID, name: str, kind: str, parent_id: UUID, by: UUID) -> None:
-        name = check.text(name, "name", max_length=check.NAME_MAX)
+        name = check.line(name, "name", max_length=check.NAME_MAX)
         kind = check.choice(kind, "kind", CHILD_KINDS)
         parent = self.unit(parent_id, field="parent_id")
         if parent.archived:
@@ -248,7 +248,7 @@ class Organization(OKRAggregate):
 
     def rename_unit(self, *, unit_id: UUID, name: str, by: UUID) -> None:
         unit = self.unit(unit_id)
-        name = check.text(name, "name", max_length=check.NAME_MAX)
+        name = check.line(name, "name", max_length=check.NAME_MAX)
         if name == unit.name:
             raise RuleViolation("the unit already has that name", code="no-change", field="name")
         if unit.parent_id is not None:
@@ -299,8 +299,8 @@ class Organization(OKRAggregate):
         self.trigger_event(self.UnitArchived, unit_id=unit_id, reason=reason, by=by)
 
     def add_member(self, *, member_id: UUID, name: str, email: str, by: UUID) -> None:
-        name = check.text(name, "name", max_length=check.NAME_MAX)
-        email = check.text(email, "email", max_length=254).lower()
+        name = check.line(name, "name", max_length=check.NAME_MAX)
+        email = check.line(email, "email", max_length=254).lower()
         # Invisible characters inside an address would make a second member of the same
         # person (``isprintable`` is False for them).
         if not _EMAIL.match(email) or not email.isprintable():
@@ -379,7 +379,7 @@ class Organization(OKRAggregate):
         self, *, token_id: UUID, member_id: UUID, token_hash: str, label: str, by: UUID
     ) -> None:
         self.member(member_id)
-        label = check.text(label, "label", max_length=check.NAME_MAX, required=False)
+        label = check.line(label, "label", max_length=check.NAME_MAX, required=False)
         if not isinstance(token_hash, str) or not _SHA256_HEX.fullmatch(token_hash):
             raise InvalidInput(
                 "token_hash must be a SHA-256 hex digest", code="invalid-input", field="token_hash"

@@ -28,16 +28,34 @@ T = TypeVar("T", bound=str)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+# Letters and symbols that are drawn as empty space but are neither whitespace nor
+# format characters: the Hangul fillers and the blank braille pattern.
+_BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Line breaks: a title, name or label is one line.
+_LINE_BREAK = re.compile("[\n\r\u2028\u2029]")  # the rest are control characters
+
+
 def _visible(character: str) -> bool:
-    """Whether a character shows: not whitespace and not a format character (Cf)."""
-    return not character.isspace() and unicodedata.category(character) != "Cf"
+    """Whether a character shows on its own: not whitespace, not a format character
+    (Cf), not a combining mark (Mn, Me: a mark with no letter to sit on shows as
+    nothing, or as a placeholder circle) and not a blank glyph."""
+    return not (
+        character.isspace()
+        or unicodedata.category(character) in ("Cf", "Mn", "Me")
+        or character in _BLANK_GLYPHS
+    )
 
 
 def _strippable(character: str) -> bool:
-    """Whitespace, or a format character (zero-width space, joiners, marks, bidi
-    controls, byte order mark) except the tags that end a flag emoji's sequence."""
-    return character.isspace() or (
-        unicodedata.category(character) == "Cf" and not "\U000e0000" <= character <= "\U000e007f"
+    """Whitespace, a blank glyph, or a format character (zero-width space, joiners,
+    bidi controls, byte order mark) except the tags that end a flag emoji's sequence."""
+    return (
+        character.isspace()
+        or character in _BLANK_GLYPHS
+        or (
+            unicodedata.category(character) == "Cf"
+            and not "\U000e0000" <= character <= "\U000e007f"
+        )
     )
 
 
@@ -94,6 +112,19 @@ def text(value: Any, field: str, *, max_length: int = TITLE_MAX, required: bool 
     return cleaned
 
 
+def line(value: Any, field: str, *, max_length: int = TITLE_MAX, required: bool = True) -> str:
+    """A single-line text (a title, name, label or unit): :func:`text`, without line
+    breaks or tabs, which lists, tables and exports of titles cannot show."""
+    cleaned = text(value, field, max_length=max_length, required=required)
+    if _LINE_BREAK.search(cleaned):
+        raise InvalidInput(f"{field} must be one line", code="line-break", field=field)
+    if "\t" in cleaned:
+        raise InvalidInput(
+            f"{field} contains a tab; use spaces", code="control-characters", field=field
+        )
+    return cleaned
+
+
 def blank(value: str) -> bool:
     """Whether a text shows nothing: only whitespace and invisible characters."""
     return not any(map(_visible, value))
@@ -102,7 +133,9 @@ def blank(value: str) -> bool:
 def same_text_key(value: str) -> str:
     """What two texts share when people would call them the same: case, compatibility
     forms (NFKC), invisible characters and runs of whitespace aside."""
-    shown = "".join(c for c in value if unicodedata.category(c) != "Cf")
+    shown = "".join(
+        c for c in value if unicodedata.category(c) != "Cf" and c not in _BLANK_GLYPHS
+    )
     return " ".join(unicodedata.normalize("NFKC", shown).casefold().split())
 
 
