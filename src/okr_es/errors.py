@@ -107,8 +107,8 @@ ERROR_CODES: dict[str, tuple[type[OKRError], str]] = {
     "empty": (
         InvalidInput,
         "a required text is empty or only whitespace and invisible characters (such as "
-        "zero-width spaces, Hangul fillers or a lone combining mark), or a list that must hold something "
-        "is empty (`objectives` of an import)",
+        "zero-width spaces, Hangul fillers or a lone combining mark), or a list that must "
+        "hold something is empty (`objectives` of an import)",
     ),
     "too-long": (InvalidInput, "a text is longer than allowed (titles 200, texts 2000)"),
     "control-characters": (

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any, Protocol
+from uuid import UUID
 
 import msgspec
 
@@ -254,7 +257,7 @@ def objectives_page(
             params[name] = value
             conditions.append(f"{column} = :{name}")
     if after is not None:
-        set_at, objective_id = decode_cursor(after, "objective")
+        set_at, objective_id = _objective_after(after)
         params.update(after_at=set_at, after_id=objective_id)
         conditions.append(
             "(o.set_at > :after_at OR (o.set_at = :after_at AND o.objective_id > :after_id))"
@@ -375,8 +378,7 @@ def timeline_page(
         params["cycle"] = cycle_id
         conditions.append("cycle_id = :cycle")
     if after is not None:
-        (position,) = decode_cursor(after, "timeline")
-        params["after"] = _int_cursor(position)
+        params["after"] = _timeline_after(after)
         conditions.append("position > :after")
     rows = views.query(
         f"SELECT {_cols(TimelineRow)} FROM rm_timeline WHERE {' AND '.join(conditions)} "
@@ -450,16 +452,49 @@ def encode_cursor(kind: str, *parts: str) -> str:
     return base64.urlsafe_b64encode("|".join((kind, *parts)).encode()).decode()
 
 
-def decode_cursor(cursor: str, kind: str) -> tuple[str, ...]:
-    """The parts of a cursor of this kind, or :class:`InvalidCursor`."""
+def decode_cursor(cursor: str, kind: str, parts: int = 1) -> tuple[str, ...]:
+    """The ``parts`` parts of a cursor of this kind, or :class:`InvalidCursor`.
+
+    Only a cursor exactly as :func:`encode_cursor` writes it is taken: base64 that
+    decodes leniently (stray characters, missing padding) or a hand-made one with more
+    or fewer parts is refused, not read as some other position."""
+    invalid = InvalidCursor(f"not a {kind} cursor")
     try:
         text = base64.urlsafe_b64decode(cursor.encode("ascii")).decode()
     except (binascii.Error, UnicodeError, ValueError):
-        raise InvalidCursor(f"not a {kind} cursor") from None
-    found, *parts = text.split("|")
-    if found != kind or not parts:
-        raise InvalidCursor(f"not a {kind} cursor")
-    return tuple(parts)
+        raise invalid from None
+    found, *values = text.split("|")
+    if found != kind or len(values) != parts or encode_cursor(kind, *values) != cursor:
+        raise invalid
+    return tuple(values)
+
+
+def _objective_after(cursor: str) -> tuple[str, str]:
+    """The set time and id an objectives cursor points past, as the read model holds them."""
+    set_at, objective_id = decode_cursor(cursor, "objective", 2)
+    try:
+        when = datetime.fromisoformat(set_at)
+        canonical = (
+            when.isoformat() == set_at
+            and when.utcoffset() == timedelta(0)  # the read model holds UTC times
+            and str(UUID(objective_id)) == objective_id
+        )
+    except ValueError:
+        canonical = False
+    if not canonical:
+        raise InvalidCursor("not an objective cursor")
+    return set_at, objective_id
+
+
+# A log position: plain ASCII digits, within SQL's 64-bit integers.
+_POSITION = re.compile(r"(0|[1-9][0-9]{0,17})")
+
+
+def _timeline_after(cursor: str) -> int:
+    (position,) = decode_cursor(cursor, "timeline")
+    if not _POSITION.fullmatch(position):
+        raise InvalidCursor("not a timeline cursor")
+    return int(position)
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -499,10 +534,3 @@ def _in_list(name: str, values: Sequence[str]) -> tuple[str, dict[str, Any]]:
     padded = unique + [unique[-1]] * (size - len(unique))
     marks = ", ".join(f":{name}{i}" for i in range(size))
     return marks, {f"{name}{i}": value for i, value in enumerate(padded)}
-
-
-def _int_cursor(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise InvalidCursor("not a timeline cursor") from None
