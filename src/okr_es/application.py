@@ -1221,6 +1221,12 @@ class OKRApplication(Application[UUID]):
             if isinstance(aggregate, Organization):
                 self._organization_changed_at[aggregate.id] = now
 
+    def _remember_newer(self, aggregate: OKRAggregate) -> None:
+        """Cache a just-saved aggregate, unless a later version is cached already."""
+        cached = self._cached(type(aggregate), aggregate.id)
+        if cached is None or cached.version < aggregate.version:
+            self._remember(aggregate)
+
     def _remember(self, aggregate: OKRAggregate) -> None:
         if self.repository.cache is not None:
             self.repository.cache.put(aggregate.id, aggregate)
@@ -1406,6 +1412,11 @@ class OKRApplication(Application[UUID]):
                 actual_version=actual,
             ) from None
         self._forget_organization_reads(aggregates)
+        for aggregate in aggregates:
+            # The library refreshes a cached aggregate only on the next full load; guards
+            # read the cache as it is (``read_aggregate(fresh=False)``), so a new owner or
+            # unit must count from the next request on.
+            self._remember_newer(aggregate)
         return CommandResult(
             position=recordings[-1].notification.id if recordings else self.position(),
             ids=dict(ids or {}),

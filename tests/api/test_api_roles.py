@@ -106,6 +106,27 @@ def test_row_objective_owner_writes_their_objective_only(
     assert set_objective(client, "owner", org, org.team) == 403
 
 
+def test_a_new_owner_writes_at_once_and_the_former_owner_no_more(
+    client: Client, okr: OKRApplication, org: Org
+) -> None:
+    kr = next(iter(okr.get_objective(org.objective).key_results))
+
+    def check_in_as(who: str) -> int:
+        # Straight through HTTP: nothing in between reloads the objective.
+        return client.post(
+            f"/api/v1/objectives/{org.objective}/key-results/{kr}/check-ins",
+            json={"value": 65, "status": "yellow"}, headers=bearer(org.tokens[who]),
+        ).status_code
+
+    assert check_in_as("plain") == 403
+    handed = client.post(f"/api/v1/objectives/{org.objective}/owner",
+                         json={"owner_id": str(org.members["plain"])},
+                         headers=bearer(org.tokens["admin"]))
+    assert handed.status_code == 200
+    assert check_in_as("plain") == 201
+    assert check_in_as("owner") == 403
+
+
 def test_row_member_without_roles_writes_nothing(
     client: Client, okr: OKRApplication, org: Org
 ) -> None:
