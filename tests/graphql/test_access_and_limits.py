@@ -130,3 +130,48 @@ def test_graphiql_is_served_on_get(client: Client) -> None:
 
     assert response.status_code == 200
     assert "graphiql" in response.text.lower()
+
+
+FAN_OUT = (
+    "{ objectives(first: 100) { edges { node { keyResults { checkIns { keyResult { "
+    "checkIns { keyResult { checkIns { value comment } } } } } } } } } }"
+)
+
+
+def test_a_query_whose_nested_lists_multiply_beyond_the_cost_limit_is_refused(
+    client: Client, demo: DemoSummary, token: str
+) -> None:
+    # Within the depth, token and alias limits, but millions of fields in the worst case.
+    body = graphql(client, FAN_OUT, token=token)
+
+    assert body.get("data") is None
+    assert codes(body) == ["QUERY_TOO_COSTLY"]
+    assert body["errors"][0]["extensions"]["cost"] > body["errors"][0]["extensions"]["maxCost"]
+
+
+def test_the_cost_counts_the_page_size_a_variable_asks_for(
+    client: Client, demo: DemoSummary, token: str
+) -> None:
+    query = ("query($n: Int!) { objectives(first: $n) { edges { node { title keyResults { "
+             "title checkIns { value checkedInAt status comment } } } } } }")
+
+    small = graphql(client, query, {"n": 20}, token=token)
+    large = graphql(client, query, {"n": 200}, token=token)
+
+    assert small.get("errors") is None and small["data"]["objectives"]["edges"]
+    assert codes(large) == ["QUERY_TOO_COSTLY"]
+
+
+def test_fragments_spread_many_times_are_costed_without_walking_each_spread(
+    client: Client, demo: DemoSummary, token: str
+) -> None:
+    # Each fragment spreads the next twice: 2**30 spreads if walked one by one.
+    fragments = " ".join(
+        f"fragment F{i} on Organization {{ ...F{i + 1} ...F{i + 1} }}" for i in range(30)
+    )
+    query = f"{{ organization {{ ...F0 }} }} {fragments} fragment F30 on Organization {{ name }}"
+
+    body = graphql(client, query, token=token)
+
+    assert body.get("errors") is None, body
+    assert body["data"]["organization"]["name"]

@@ -25,7 +25,7 @@ from okr_es.api.graphql import errors
 from okr_es.api.graphql.context import GraphQLContext
 from okr_es.api.graphql.extensions import authenticate
 from okr_es.api.graphql.live import LiveFeed
-from okr_es.api.graphql.schema import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS, build_schema
+from okr_es.api.graphql.schema import MAX_ALIASES, MAX_COST, MAX_DEPTH, MAX_TOKENS, build_schema
 from okr_es.projections.service import ProjectionService
 
 PROJECTIONS_KEY = "projections"
@@ -49,6 +49,7 @@ def graphql_handlers(
     max_depth: int = MAX_DEPTH,
     max_tokens: int = MAX_TOKENS,
     max_aliases: int = MAX_ALIASES,
+    max_cost: int = MAX_COST,
     graphiql: bool = True,
 ) -> list[ControllerRouterHandler]:
     """The GraphQL read API's handlers.
@@ -67,7 +68,9 @@ def graphql_handlers(
         )
 
     base: Any = make_graphql_controller(
-        build_schema(max_depth=max_depth, max_tokens=max_tokens, max_aliases=max_aliases),
+        build_schema(
+            max_depth=max_depth, max_tokens=max_tokens, max_aliases=max_aliases, max_cost=max_cost
+        ),
         path=path,
         graphql_ide="graphiql" if graphiql else None,
         context_getter=context_getter,

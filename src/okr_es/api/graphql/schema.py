@@ -8,15 +8,16 @@ from functools import partial
 import strawberry
 from graphql.error import GraphQLError
 from strawberry.extensions import (
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from okr_es.api.graphql.document_limits import MAX_COST, DocumentLimits, QueryCost
+
+__all__ = ["MAX_ALIASES", "MAX_COST", "MAX_DEPTH", "MAX_TOKENS", "ReadSchema", "build_schema"]
 from okr_es.api.graphql.errors import with_code
 from okr_es.api.graphql.extensions import Gate, OneOperation
 from okr_es.api.graphql.live import Subscription
@@ -41,10 +42,14 @@ class ReadSchema(strawberry.Schema):
 
 
 def build_schema(
-    *, max_depth: int = MAX_DEPTH, max_tokens: int = MAX_TOKENS, max_aliases: int = MAX_ALIASES
+    *,
+    max_depth: int = MAX_DEPTH,
+    max_tokens: int = MAX_TOKENS,
+    max_aliases: int = MAX_ALIASES,
+    max_cost: int = MAX_COST,
 ) -> strawberry.Schema:
-    """The schema with its protections: token, depth and alias limits (checked before
-    anything runs), parser and validation caches, one operation per request,
+    """The schema with its protections: token, depth, alias and cost limits (checked
+    before anything runs), parser and validation caches, one operation per request,
     authentication, error codes, and instants read as UTC."""
     return ReadSchema(
         query=Query,
@@ -54,9 +59,11 @@ def build_schema(
             partial(MaxTokensLimiter, max_token_count=max_tokens),
             partial(ParserCache, maxsize=CACHE_SIZE),
             partial(ValidationCache, maxsize=CACHE_SIZE),
-            partial(QueryDepthLimiter, max_depth=max_depth),
-            partial(MaxAliasesLimiter, max_alias_count=max_aliases),
+            # Instead of strawberry's depth and alias limiters, which walk every spread
+            # of every fragment again.
+            partial(DocumentLimits, max_depth=max_depth, max_aliases=max_aliases),
             OneOperation,
+            partial(QueryCost, max_cost=max_cost),
             Gate,
         ],
     )
