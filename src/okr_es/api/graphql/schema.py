@@ -17,12 +17,13 @@ from strawberry.types import ExecutionContext
 
 from okr_es.api.graphql.document_limits import MAX_COST, DocumentLimits, QueryCost
 
-__all__ = ["MAX_ALIASES", "MAX_COST", "MAX_DEPTH", "MAX_TOKENS", "ReadSchema", "build_schema"]
 from okr_es.api.graphql.errors import with_code
 from okr_es.api.graphql.extensions import Gate, OneOperation
 from okr_es.api.graphql.live import Subscription
 from okr_es.api.graphql.query import Query
 from okr_es.api.graphql.scalars import UTC_DATETIME
+
+__all__ = ["MAX_ALIASES", "MAX_COST", "MAX_DEPTH", "MAX_TOKENS", "ReadSchema", "build_schema"]
 
 MAX_DEPTH = 10
 MAX_TOKENS = 2000
