@@ -16,7 +16,6 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from okr_es.api.graphql.document_limits import MAX_COST, DocumentLimits, QueryCost
-
 from okr_es.api.graphql.errors import with_code
 from okr_es.api.graphql.extensions import Gate, OneOperation
 from okr_es.api.graphql.live import Subscription
