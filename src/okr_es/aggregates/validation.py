@@ -133,9 +133,7 @@ def blank(value: str) -> bool:
 def same_text_key(value: str) -> str:
     """What two texts share when people would call them the same: case, compatibility
     forms (NFKC), invisible characters and runs of whitespace aside."""
-    shown = "".join(
-        c for c in value if unicodedata.category(c) != "Cf" and c not in _BLANK_GLYPHS
-    )
+    shown = "".join(c for c in value if unicodedata.category(c) != "Cf" and c not in _BLANK_GLYPHS)
     return " ".join(unicodedata.normalize("NFKC", shown).casefold().split())
 
 

@@ -153,9 +153,7 @@ class QueryCost(SchemaExtension):
         context = self.execution_context
         document = context.graphql_document
         if document is not None:
-            operations = [
-                d for d in document.definitions if isinstance(d, OperationDefinitionNode)
-            ]
+            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
             wanted = context.operation_name
             chosen = [o for o in operations if wanted is None or _named(o, wanted)]
             fragments = _fragments(document)
@@ -231,9 +229,7 @@ class _Reached:
 
 
 def _fragments(document: Any) -> dict[str, FragmentDefinitionNode]:
-    return {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
+    return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
 
 
 class DocumentLimits(AddValidationRules):
@@ -242,9 +238,7 @@ class DocumentLimits(AddValidationRules):
 
     def __init__(self, *, max_depth: int, max_aliases: int) -> None:
         class Limits(ValidationRule):
-            def enter_operation_definition(
-                self, node: OperationDefinitionNode, *_: Any
-            ) -> None:
+            def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
                 name = node.name.value if node.name else "anonymous"
                 reached = _Reached(_fragments(self.context.document))
                 if reached.depth(node.selection_set) > max_depth:
