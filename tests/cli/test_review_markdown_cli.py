@@ -54,3 +54,20 @@ def test_every_units_review_of_a_cycle_without_okrs_says_so(sqlite_settings: Set
     run = okr_es(sqlite_settings, "review", "--all", "--cycle", "2027 Q1", "--today", TODAY)
     assert run.code == 0, run.err
     assert run.out == "No unit set OKRs in 2027 Q1.\n"
+
+
+def test_a_norwegian_review_names_statuses_in_norwegian(sqlite_settings: Settings) -> None:
+    with OKRApplication(sqlite_settings) as app:
+        seed_demo(app, today=date.fromisoformat(TODAY))
+    run = okr_es(
+        sqlite_settings, "review", "--unit", "Team Selvbetjening", "--cycle", "2026 Q4",
+        "--format", "md", "--today", TODAY,
+    )  # fmt: skip
+    assert run.code == 0, run.err
+    headings = [line for line in run.out.splitlines() if line.startswith("### ")]
+    rows = [line for line in run.out.splitlines()
+            if line.startswith("| ") and not line.startswith("| Nøkkelresultat")]
+    assert headings and all("(aktiv," in h for h in headings)
+    cells = {row.split("|")[2].strip() for row in rows}
+    assert cells and cells <= {"grønn", "gul", "rød", "–"}
+    assert not re.search(r"\b(active|green|yellow|red)\b", run.out)

@@ -60,6 +60,22 @@ _LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+# Objective and check-in statuses as the report's language says them (data keeps codes).
+_STATUS_WORDS: dict[str, tuple[str, str]] = {
+    "active": ("aktiv", "active"),
+    "closed": ("avsluttet", "closed"),
+    "dropped": ("droppet", "dropped"),
+    "green": ("grønn", "green"),
+    "yellow": ("gul", "yellow"),
+    "red": ("rød", "red"),
+}
+
+
+def _status(review: Review, code: str) -> str:
+    nb, en = _STATUS_WORDS.get(code, (code, code))
+    return nb if review.language == "nb" else en
+
+
 def _t(review: Review, key: str) -> str:
     nb, en = _LABELS[key]
     return nb if review.language == "nb" else en
@@ -122,7 +138,8 @@ def review_markdown(review: Review) -> str:
     out += ["", f"## {t('objectives')}", ""]
     for o in review.objectives:
         out.append(
-            f"### {m(o.title)} ({m(o.status)}, {t('score').lower()} {_n(review, o.score)})"
+            f"### {m(o.title)} ({m(_status(review, o.status))}, {t('score').lower()} "
+            f"{_n(review, o.score)})"
         )
         if o.note:
             out.append(f"_{m(o.note)}_")
@@ -133,8 +150,8 @@ def review_markdown(review: Review) -> str:
             "|---|---|---|---|---|---|---|",
         ]
         for kr in o.key_results:
-            status = kr.check_ins[-1].status if kr.check_ins else "–"
-            moves = " → ".join(m(tr.to_status) for tr in kr.transitions) or "–"
+            status = _status(review, kr.check_ins[-1].status) if kr.check_ins else "–"
+            moves = " → ".join(m(_status(review, tr.to_status)) for tr in kr.transitions) or "–"
             title = f"~~{m(kr.title)}~~" if kr.removed else m(kr.title)
             out.append(
                 f"| {title} | {m(status)} | {_n(review, kr.final_value)} | "
@@ -221,7 +238,8 @@ def review_html(review: Review) -> str:
     parts.append(f"<h2>{t('objectives')}</h2>")
     for o in review.objectives:
         parts.append(
-            f"<section><h3>{e(o.title)} <small>{e(o.status)}, {t('score').lower()} "
+            f"<section><h3>{e(o.title)} <small>{e(_status(review, o.status))}, "
+            f"{t('score').lower()} "
             f"{e(_n(review, o.score))}</small></h3>"
         )
         if o.note:
