@@ -352,3 +352,9 @@ def test_sets_without_key_results_are_judged_by_their_objectives() -> None:
     previous = okr(("Tryggere skolehverdag i Q1", []))
     assert compare(previous, okr(("Tryggere skolehverdag i Q2", []))).verdict == "copy"
     assert compare(previous, okr(("Flere turister om sommeren", []))).verdict == "new"
+
+
+def test_two_sets_without_objectives_are_no_copy_of_each_other() -> None:
+    result = compare(okr(), okr(cycle="2025-Q2"))
+
+    assert (result.verdict, result.score, result.copied_share) == ("new", 0.0, 0.0)

@@ -80,8 +80,9 @@ okr_sets = st.builds(
 
 
 @settings(deadline=None)
-@given(okr_sets)
+@given(okr_sets.filter(lambda s: bool(s.objectives)))
 def test_every_set_is_a_copy_of_itself(okr_set: OkrSet) -> None:
+    # A set without objectives has nothing to copy (see the explicit test of that).
     result = compare(okr_set, okr_set)
     assert result.verdict == "copy"
     assert result.score >= 0.99

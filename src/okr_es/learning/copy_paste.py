@@ -181,8 +181,9 @@ def compare(
 
     kr_slots = max(len(before), len(after))
     objective_slots = max(len(previous.objectives), len(next.objectives))
+    # Two sets without objectives share nothing to copy: "new", not a perfect copy.
     objective_part = (
-        sum(s for _, _, s in objective_pairs) / objective_slots if objective_slots else 1.0
+        sum(s for _, _, s in objective_pairs) / objective_slots if objective_slots else 0.0
     )
     if kr_slots:
         topic = _KR_WEIGHT * kr_topic / kr_slots + (1 - _KR_WEIGHT) * objective_part
@@ -196,7 +197,7 @@ def compare(
             for p, n, s in objective_pairs
             if s >= policy.copy_similarity and (p, n) not in carried
         )
-        share = steady_objectives / objective_slots if objective_slots else 1.0
+        share = steady_objectives / objective_slots if objective_slots else 0.0
 
     verdict: Verdict
     if topic < policy.new_below:
