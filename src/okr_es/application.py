@@ -410,7 +410,7 @@ class OKRApplication(Application[UUID]):
         org, actor = self._organization_and_actor(organization_id, by)
         parent = None
         if parent_id is not None:
-            parent = self._get(Cycle, check.identifier(parent_id, "parent_id"), "parent_id")
+            parent = self._of_organization(Cycle, org.id, parent_id, "parent_id")
         cycle_id = uuid4()
         with self._cross_checked():
             cycle = Cycle.define(
@@ -479,9 +479,7 @@ class OKRApplication(Application[UUID]):
             org, actor = self._organization_and_actor(organization_id, by)
             unit = org.active_unit(check.identifier(unit_id, "unit_id"))
             owner = org.member(check.identifier(owner_id, "owner_id"), field="owner_id")
-            cycle = self._get(Cycle, check.identifier(cycle_id, "cycle_id"), "cycle_id")
-            if cycle.organization_id != org.id:
-                raise NotFound("no such cycle in this organisation", field="cycle_id")
+            cycle = self._of_organization(Cycle, org.id, cycle_id, "cycle_id")
             parent_id = check.optional_identifier(
                 aligned_to_objective_id, "aligned_to_objective_id"
             )
@@ -989,9 +987,7 @@ class OKRApplication(Application[UUID]):
         """
         org, actor = self._organization_and_actor(organization_id, by)
         unit = org.active_unit(check.identifier(unit_id, "unit_id"))
-        cycle = self._get(Cycle, check.identifier(cycle_id, "cycle_id"), "cycle_id")
-        if cycle.organization_id != org.id:
-            raise NotFound("no such cycle in this organisation", field="cycle_id")
+        cycle = self._of_organization(Cycle, org.id, cycle_id, "cycle_id")
         if isinstance(objectives, (str, bytes, Mapping)) or not isinstance(objectives, Sequence):
             raise InvalidInput("objectives must be a list", code="wrong-type", field="objectives")
         if not objectives:
@@ -1146,8 +1142,17 @@ class OKRApplication(Application[UUID]):
         except AggregateNotFoundError:
             aggregate = None
         if not isinstance(aggregate, cls):
-            label = field or cls.__name__.lower()
-            raise NotFound(f"no {cls.__name__} {aggregate_id}", field=field or label)
+            raise _not_found(cls, aggregate_id, field or cls.__name__.lower())
+        return aggregate
+
+    def _of_organization(self, cls: type[A], organization_id: UUID, value: Any, field: str) -> A:
+        """The aggregate ``value`` names, when it belongs to the organisation. Another
+        organisation's is answered exactly like an id that does not exist (status, code,
+        field and message), so a request never learns what other organisations hold."""
+        aggregate_id = check.identifier(value, field)
+        aggregate = self._get(cls, aggregate_id, field)
+        if getattr(aggregate, "organization_id", None) != organization_id:
+            raise _not_found(cls, aggregate_id, field)
         return aggregate
 
     def _all(self, cls: type[A]) -> list[A]:
@@ -1324,11 +1329,7 @@ class OKRApplication(Application[UUID]):
         self, org: Organization, unit_id: UUID, parent_id: UUID, key_result_id: UUID | None
     ) -> Objective:
         """Alignment points up the tree: to an objective (or its KR) of an ancestor unit."""
-        parent = self._get(Objective, parent_id, "aligned_to_objective_id")
-        if parent.organization_id != org.id:
-            raise NotFound(
-                "no such objective in this organisation", field="aligned_to_objective_id"
-            )
+        parent = self._of_organization(Objective, org.id, parent_id, "aligned_to_objective_id")
         if parent.unit_id not in org.ancestors(unit_id):
             raise RuleViolation(
                 "align to an objective of a parent unit (department or organisation)",
@@ -1346,11 +1347,7 @@ class OKRApplication(Application[UUID]):
         return parent
 
     def _check_carry_over(self, org_id: UUID, unit_id: UUID, cycle: Cycle, source_id: UUID) -> None:
-        source = self._get(Objective, source_id, "carried_over_from")
-        if source.organization_id != org_id:
-            # Answered like an id that does not exist: another organisation's ids are not
-            # to be probed.
-            raise NotFound(f"no Objective {source_id}", field="carried_over_from")
+        source = self._of_organization(Objective, org_id, source_id, "carried_over_from")
         if source.unit_id != unit_id:
             raise RuleViolation(
                 "a unit carries over its own objectives",
@@ -1366,9 +1363,7 @@ class OKRApplication(Application[UUID]):
             )
 
     def _key_result_ref(self, org_id: UUID, objective_id: Any, key_result_id: Any) -> KeyResultRef:
-        objective = self.get_objective(objective_id)
-        if objective.organization_id != org_id:
-            raise NotFound("no such objective in this organisation", field="objective_id")
+        objective = self._of_organization(Objective, org_id, objective_id, "objective_id")
         kr = objective.active_key_result(check.identifier(key_result_id, "key_result_id"))
         if objective.status == CLOSED:
             raise RuleViolation("the objective is closed", code="objective-closed")
@@ -1448,6 +1443,10 @@ _CREATED_EVENT: dict[type[Any], str] = {
     Initiative: "InitiativeStarted",
     Kpi: "KpiDefined",
 }
+
+
+def _not_found(cls: type[Any], aggregate_id: UUID, field: str) -> NotFound:
+    return NotFound(f"no {cls.__name__} {aggregate_id}", field=field)
 
 
 # The advisory lock class of cross-checked commands (its second key names the store).

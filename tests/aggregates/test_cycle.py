@@ -80,13 +80,14 @@ def test_a_cycle_outside_its_parent_is_rejected() -> None:
     assert signature(error) == ("RuleViolation", "outside-parent-cycle", "start")
 
 
-def test_a_parent_cycle_of_another_organisation_is_rejected() -> None:
+def test_a_parent_cycle_of_another_organisation_is_answered_as_unknown() -> None:
     foreign = Cycle.define(
         cycle_id=YEAR, organization_id=ident("other-org"), label="2026", kind="year",
         start=date(2026, 1, 1), end=date(2026, 12, 31), parent=None, siblings=[], by=ADMIN,
     )
     error = _refused_definition(parent=foreign)
-    assert signature(error) == ("InvalidInput", "invalid-input", "parent_id")
+    assert signature(error) == ("NotFound", "not-found", "parent_id")
+    assert error.message == f"no Cycle {YEAR}"
 
 
 def test_a_cycle_overlapping_a_sibling_is_rejected() -> None:

@@ -153,6 +153,91 @@ def test_objects_of_another_organisation_cannot_be_referenced_in_a_body(
     assert okr.position() == before
 
 
+def _objective_body(org: Org, **extra: Any) -> dict[str, Any]:
+    return {
+        "organization_id": str(org.id),
+        "unit_id": str(org.team),
+        "cycle_id": str(org.cycle),
+        "title": f"Goal {uuid4().hex[:8]}",
+        "owner_id": str(org.members["admin"]),
+        **extra,
+    }
+
+
+# Requests of the first organisation naming, in the body, an id of another organisation's
+# (the referenced kind given by its name in Org): (path, body with the id, foreign kind).
+BODY_REFERENCES: dict[str, tuple[Any, Any, str]] = {
+    "parent cycle": (
+        lambda o: f"/api/v1/organizations/{o.id}/cycles",
+        lambda o, ref: {
+            "label": "Nested",
+            "kind": "custom",
+            "start": "2040-01-01",
+            "end": "2040-02-01",
+            "parent_id": ref,
+        },
+        "cycle",
+    ),
+    "cycle of an objective": (
+        lambda o: "/api/v1/objectives",
+        lambda o, ref: _objective_body(o, cycle_id=ref),
+        "cycle",
+    ),
+    "objective aligned to": (
+        lambda o: "/api/v1/objectives",
+        lambda o, ref: _objective_body(o, aligned_to_objective_id=ref),
+        "objective",
+    ),
+    "cycle of an import": (
+        lambda o: "/api/v1/objectives/import",
+        lambda o, ref: {
+            "organization_id": str(o.id),
+            "unit_id": str(o.team),
+            "cycle_id": ref,
+            "objectives": [{"title": "Imported", "owner_id": str(o.members["admin"])}],
+        },
+        "cycle",
+    ),
+    "objective aligned later": (
+        lambda o: f"/api/v1/objectives/{o.objective}/align",
+        lambda o, ref: {"parent_objective_id": ref},
+        "objective",
+    ),
+    "objective carried over": (
+        lambda o: "/api/v1/objectives",
+        lambda o, ref: _objective_body(o, carried_over_from=ref, carry_over_reason="x"),
+        "objective",
+    ),
+    "key result of an initiative": (
+        lambda o: "/api/v1/initiatives",
+        lambda o, ref: {
+            "organization_id": str(o.id),
+            "unit_id": str(o.team),
+            "title": "Tool",
+            "owner_id": str(o.members["admin"]),
+            "key_results": [{"objective_id": ref, "key_result_id": str(o.key_result)}],
+        },
+        "objective",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BODY_REFERENCES))
+def test_another_organisations_id_in_a_body_answers_exactly_like_an_unknown_one(
+    client: Client, okr: OKRApplication, org: Org, other_org: Org, case: str
+) -> None:
+    path, body, kind = BODY_REFERENCES[case]
+    foreign, unknown = str(getattr(other_org, kind)), str(uuid4())
+    before = okr.position()
+    answers = []
+    for ref in (foreign, unknown):
+        response = client.post(path(org), json=body(org, ref), headers=bearer(org.tokens["admin"]))
+        problem = is_problem(response, 404, "not-found")
+        answers.append({**problem, "detail": problem["detail"].replace(ref, "<id>")})
+    assert answers[0] == answers[1]
+    assert okr.position() == before
+
+
 def _check_in(client: Client, org: Org, token: str) -> Any:
     """A command that does not change the organisation (so it does not refresh it)."""
     return client.post(

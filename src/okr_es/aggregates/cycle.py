@@ -9,7 +9,7 @@ from uuid import UUID
 
 from okr_es.aggregates import validation as check
 from okr_es.aggregates.base import OKRAggregate
-from okr_es.errors import InvalidInput, RuleViolation
+from okr_es.errors import InvalidInput, NotFound, RuleViolation
 
 CYCLE_KINDS: frozenset[str] = frozenset({"quarter", "tertial", "half_year", "year", "custom"})
 
@@ -76,9 +76,8 @@ class Cycle(OKRAggregate):
             raise InvalidInput("a cycle lasts at most two years", code="out-of-range", field="end")
         if parent is not None:
             if parent.organization_id != organization_id:
-                raise InvalidInput(
-                    "the parent cycle belongs to another organisation", field="parent_id"
-                )
+                # Answered like an unknown cycle: other organisations' ids are not probed.
+                raise NotFound(f"no Cycle {parent.id}", field="parent_id")
             if not (parent.start <= start_day and end_day <= parent.end):
                 raise RuleViolation(
                     f"the cycle must lie within its parent '{parent.label}' "
