@@ -316,6 +316,33 @@ def test_an_adjustment_that_changes_nothing_is_rejected() -> None:
     assert signature(error) == ("RuleViolation", "no-change", "target")
 
 
+@pytest.mark.parametrize("title", ["Survey launched", "SURVEY  LAUNCHED"])
+def test_an_adjustment_to_another_key_results_title_is_rejected(title: str) -> None:
+    objective = given_objective()
+    error = refused(objective, lambda: objective.adjust_key_result(
+        key_result_id=KR_INCREASE, title=title, reason="merge", by=ADMIN))
+    assert signature(error) == ("RuleViolation", "duplicate-key-result", "title")
+
+
+def test_an_adjustment_may_change_the_case_of_the_key_results_own_title() -> None:
+    objective = given_objective()
+    objective.adjust_key_result(key_result_id=KR_INCREASE, title="Satisfaction UP",
+                                reason="style", by=ADMIN)
+    assert [(name, event["title"]) for name, event in then(objective)] == [
+        ("KeyResultAdjusted", "Satisfaction UP")]
+
+
+def test_an_adjustment_may_take_the_title_of_a_removed_key_result() -> None:
+    objective = given_objective()
+    add_key_results(objective, 1)
+    objective.remove_key_result(key_result_id=KR_MILESTONE, reason="x", policy=ENFORCE, by=ADMIN)
+    objective.collect_events()
+    objective.adjust_key_result(key_result_id=KR_INCREASE, title="Survey launched",
+                                reason="reuse", by=ADMIN)
+    assert [(name, event["title"]) for name, event in then(objective)] == [
+        ("KeyResultAdjusted", "Survey launched")]
+
+
 def test_an_adjustment_without_a_reason_is_rejected() -> None:
     objective = given_objective()
     error = refused(objective, lambda: objective.adjust_key_result(

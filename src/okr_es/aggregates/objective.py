@@ -362,13 +362,7 @@ class Objective(OKRAggregate):
         m = measure(metric, start, target, unit)
         if key_result_id in self.key_results:
             raise RuleViolation("key result id already used", code="duplicate-id")
-        key = check.same_text_key(title)
-        if any(check.same_text_key(kr.title) == key for kr in self.active_key_results()):
-            raise RuleViolation(
-                f"the objective already has a key result '{title}'",
-                code="duplicate-key-result",
-                field="title",
-            )
+        self._check_unique_title(title)
         count = len(self.active_key_results()) + 1
         warnings: list[str] = []
         if count > policy.max_key_results:
@@ -411,6 +405,7 @@ class Objective(OKRAggregate):
         kr = self.active_key_result(key_result_id)
         reason = check.text(reason, "reason", max_length=check.TEXT_MAX)
         new_title = kr.title if title is None else check.line(title, "title")
+        self._check_unique_title(new_title, but=key_result_id)
         m = measure(
             kr.metric,
             kr.start if start is None else start,
@@ -544,6 +539,21 @@ class Objective(OKRAggregate):
         """The objective's score: the mean of its key results' scores (or progress)."""
         values = list(self.scores.values()) or [kr.progress for kr in self.active_key_results()]
         return sum(values) / len(values) if values else 0.0
+
+    def _check_unique_title(self, title: str, *, but: UUID | None = None) -> None:
+        """Two active key results of an objective never share a title (as
+        :func:`~okr_es.aggregates.validation.same_text_key` compares them); ``but`` is the
+        key result being renamed."""
+        key = check.same_text_key(title)
+        if any(
+            kr.id != but and check.same_text_key(kr.title) == key
+            for kr in self.active_key_results()
+        ):
+            raise RuleViolation(
+                f"the objective already has a key result '{title}'",
+                code="duplicate-key-result",
+                field="title",
+            )
 
     def _check_active(self) -> None:
         if self.status == DROPPED:
