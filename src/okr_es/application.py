@@ -933,7 +933,14 @@ class OKRApplication(Application[UUID]):
         """Turn a met key result into a KPI that keeps watching the same number.
 
         Without an explicit corridor, the KPI guards the level the key result reached.
+        A key result graduates once (``already-graduated``).
         """
+        with self._cross_checked():
+            return self._graduate(objective_id, key_result_id, by, name, lower, upper)
+
+    def _graduate(
+        self, objective_id: Any, key_result_id: Any, by: Any, name: Any, lower: Any, upper: Any
+    ) -> CommandResult:
         objective, org, actor = self._objective_and_actor(objective_id, by, None)
         kr = objective.active_key_result(check.identifier(key_result_id, "key_result_id"))
         if kr.progress < 1.0:
@@ -955,7 +962,12 @@ class OKRApplication(Application[UUID]):
             upper=upper,
             by=actor,
         )
-        kpi.graduate(objective_id=objective.id, key_result_id=kr.id, by=actor)
+        kpi.graduate(
+            objective_id=objective.id,
+            key_result_id=kr.id,
+            others=[k for k in self._all(Kpi) if k.organization_id == org.id],
+            by=actor,
+        )
         if kr.current is not None:
             kpi.measure(value=kr.current, measured_at=self.clock(), by=actor)
         return self._saved(kpi, ids={"kpi_id": kpi_id})

@@ -178,7 +178,10 @@ ERROR_CODES: dict[str, tuple[type[OKRError], str]] = {
     "initiative-stopped": (RuleViolation, "the initiative was stopped"),
     "kpi-retired": (RuleViolation, "the KPI is retired"),
     "key-result-not-met": (RuleViolation, "only a key result that met its target graduates"),
-    "already-graduated": (RuleViolation, "the KPI already continues a key result"),
+    "already-graduated": (
+        RuleViolation,
+        "the key result already graduated into a KPI, or the KPI already continues one",
+    ),
     "token-revoked": (RuleViolation, "the access token is already revoked"),
     "unauthenticated": (Unauthenticated, "no valid access token (missing, malformed, revoked)"),
     "forbidden": (Forbidden, "the member's roles do not allow this command there"),

@@ -12,11 +12,13 @@ from support.given import (
     ADMIN,
     KPI,
     KR_INCREASE,
+    KR_MILESTONE,
     OBJECTIVE,
     ORG,
     TEAM,
     WHEN,
     given_kpi,
+    ident,
     refused,
     signature,
     then,
@@ -125,6 +127,31 @@ def test_a_kpi_continues_only_one_key_result() -> None:
     error = refused(kpi, lambda: kpi.graduate(objective_id=OBJECTIVE, key_result_id=KR_INCREASE,
                                               by=ADMIN))
     assert signature(error) == ("RuleViolation", "already-graduated", None)
+
+
+def test_a_key_result_graduates_into_one_kpi_only() -> None:
+    earlier = given_kpi()
+    earlier.graduate(objective_id=OBJECTIVE, key_result_id=KR_INCREASE, by=ADMIN)
+    earlier.retire(reason="moved to the new KPI", by=ADMIN)
+    earlier.collect_events()
+    kpi = Kpi.define(kpi_id=ident("second-kpi"), organization_id=ORG, unit_id=TEAM,
+                     name="Uptime again", unit="", lower=80, upper=None, by=ADMIN)
+    kpi.collect_events()
+    error = refused(kpi, lambda: kpi.graduate(objective_id=OBJECTIVE, key_result_id=KR_INCREASE,
+                                              others=[earlier], by=ADMIN))
+    assert signature(error) == ("RuleViolation", "already-graduated", "key_result_id")
+
+
+def test_another_key_result_of_the_objective_still_graduates() -> None:
+    earlier = given_kpi()
+    earlier.graduate(objective_id=OBJECTIVE, key_result_id=KR_INCREASE, by=ADMIN)
+    earlier.collect_events()
+    kpi = Kpi.define(kpi_id=ident("second-kpi"), organization_id=ORG, unit_id=TEAM,
+                     name="Survey", unit="", lower=1, upper=None, by=ADMIN)
+    kpi.collect_events()
+    kpi.graduate(objective_id=OBJECTIVE, key_result_id=KR_MILESTONE, others=[earlier], by=ADMIN)
+    assert then(kpi) == [("KeyResultGraduated", {"by": ADMIN, "objective_id": OBJECTIVE,
+                                                 "key_result_id": KR_MILESTONE})]
 
 
 @pytest.mark.parametrize(("value", "healthy"), [(70, False), (80, True), (120, True)])

@@ -131,3 +131,15 @@ def test_a_key_result_that_was_not_met_cannot_graduate(app: OKRApplication) -> N
     error = refused_by(app, lambda: app.graduate_key_result(
         objective_id=ids["objective_id"], key_result_id=ids["key_result_id_0"], by=w.admin))
     assert signature(error) == ("RuleViolation", "key-result-not-met", "key_result_id")
+
+
+def test_a_key_result_that_graduated_once_cannot_graduate_again(app: OKRApplication) -> None:
+    w = build_world(app)
+    ids = set_objective(app, w).ids
+    objective, kr = ids["objective_id"], ids["key_result_id_0"]
+    app.check_in(objective_id=objective, key_result_id=kr, value=85, status="green",
+                 by=w.member)
+    app.graduate_key_result(objective_id=objective, key_result_id=kr, by=w.admin)
+    error = refused_by(app, lambda: app.graduate_key_result(
+        objective_id=objective, key_result_id=kr, name="Satisfaction again", by=w.admin))
+    assert signature(error) == ("RuleViolation", "already-graduated", "key_result_id")

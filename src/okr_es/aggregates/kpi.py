@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -145,11 +146,29 @@ class Kpi(OKRAggregate):
             self.KpiRetired, reason=check.text(reason, "reason", max_length=check.TEXT_MAX), by=by
         )
 
-    def graduate(self, *, objective_id: UUID, key_result_id: UUID, by: UUID) -> None:
-        """Record the key result this KPI continues (the caller checked it was met)."""
+    def graduate(
+        self,
+        *,
+        objective_id: UUID,
+        key_result_id: UUID,
+        others: Iterable[Kpi] = (),
+        by: UUID,
+    ) -> None:
+        """Record the key result this KPI continues (the caller checked it was met).
+
+        A key result graduates once: ``others`` are the organisation's KPIs, and one of
+        them that already continues the key result (retired or not) refuses it."""
         self._check_active()
         if self.graduated_from is not None:
             raise RuleViolation("this KPI already continues a key result", code="already-graduated")
+        for other in others:
+            if other.id != self.id and other.graduated_from == (objective_id, key_result_id):
+                raise RuleViolation(
+                    f"the key result already graduated into KPI '{other.name}'",
+                    code="already-graduated",
+                    field="key_result_id",
+                    kpi_id=other.id,
+                )
         self.trigger_event(
             self.KeyResultGraduated, objective_id=objective_id, key_result_id=key_result_id, by=by
         )
