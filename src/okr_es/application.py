@@ -28,7 +28,7 @@ from okr_es.aggregates.base import OKRAggregate
 from okr_es.aggregates.cycle import Cycle
 from okr_es.aggregates.initiative import Initiative, KeyResultRef
 from okr_es.aggregates.kpi import Kpi
-from okr_es.aggregates.objective import ACTIVE, CLOSED, DROPPED, Objective
+from okr_es.aggregates.objective import ACTIVE, DROPPED, Objective
 from okr_es.aggregates.organization import Organization, Policy
 from okr_es.aggregates.team_cycle import TeamCycle, team_cycle_id
 from okr_es.errors import (
@@ -1376,9 +1376,7 @@ class OKRApplication(Application[UUID]):
 
     def _key_result_ref(self, org_id: UUID, objective_id: Any, key_result_id: Any) -> KeyResultRef:
         objective = self._of_organization(Objective, org_id, objective_id, "objective_id")
-        kr = objective.active_key_result(check.identifier(key_result_id, "key_result_id"))
-        if objective.status == CLOSED:
-            raise RuleViolation("the objective is closed", code="objective-closed")
+        kr = objective.key_result_to_move(check.identifier(key_result_id, "key_result_id"))
         return KeyResultRef(objective.id, kr.id)
 
     def _sibling_cycles(self, org_id: UUID, parent_id: UUID | None) -> list[Cycle]:

@@ -49,6 +49,28 @@ def test_linking_to_a_closed_objective_writes_nothing(app: OKRApplication) -> No
     assert error.code == "objective-closed"
 
 
+def test_linking_to_a_dropped_objective_writes_nothing(app: OKRApplication) -> None:
+    w = build_world(app)
+    initiative, objective, kr = _initiative(app, w)
+    app.drop_objective(objective_id=objective, reason="reorganised", by=w.admin)
+    error = refused_by(app, lambda: app.link_initiative(initiative_id=initiative,
+                                                        objective_id=objective,
+                                                        key_result_id=kr, by=w.member))
+    assert error.code == "objective-dropped"
+
+
+def test_starting_an_initiative_linked_to_a_dropped_objective_writes_nothing(
+    app: OKRApplication,
+) -> None:
+    w = build_world(app)
+    ids = set_objective(app, w).ids
+    app.drop_objective(objective_id=ids["objective_id"], reason="reorganised", by=w.admin)
+    error = refused_by(app, lambda: app.start_initiative(
+        organization_id=w.org, unit_id=w.team, title="Survey tool", owner_id=w.member,
+        by=w.admin, key_results=[(ids["objective_id"], ids["key_result_id_0"])]))
+    assert error.code == "objective-dropped"
+
+
 def test_reporting_progress_writes_initiative_progressed(app: OKRApplication) -> None:
     w = build_world(app)
     initiative, _, _ = _initiative(app, w)

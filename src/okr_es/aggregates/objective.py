@@ -534,6 +534,13 @@ class Objective(OKRAggregate):
             )
         return kr
 
+    def key_result_to_move(self, key_result_id: UUID) -> KeyResult:
+        """An active key result that work (an initiative) may still be linked to: not one
+        of a dropped or closed objective."""
+        kr = self.active_key_result(key_result_id)
+        self._check_active()
+        return kr
+
     @property
     def score(self) -> float:
         """The objective's score: the mean of its key results' scores (or progress)."""
