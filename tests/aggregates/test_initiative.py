@@ -86,7 +86,7 @@ def test_progress_outside_0_to_100_percent_is_rejected(percent: float) -> None:
     initiative = given_initiative()
     error = refused(initiative, lambda: initiative.progress(percent_complete=percent, note="",
                                                             by=ADMIN))
-    assert signature(error) == ("RuleViolation", "out-of-range", "percent_complete")
+    assert signature(error) == ("InvalidInput", "out-of-range", "percent_complete")
 
 
 def test_progress_that_is_not_a_number_is_rejected() -> None:

@@ -41,6 +41,23 @@ def test_a_domain_invalid_input_is_422_naming_the_field(
     assert problem["type"] == "urn:okr-es:problem:empty"
 
 
+def test_progress_beyond_100_percent_is_422_out_of_range(
+    client: Client, okr: OKRApplication, org: Org
+) -> None:
+    initiative = okr.start_initiative(
+        organization_id=org.id,
+        unit_id=org.team,
+        title="Survey tool",
+        owner_id=org.members["lead"],
+        by=org.members["admin"],
+    ).ids["initiative_id"]
+    path = f"/api/v1/initiatives/{initiative}/progress"
+    for percent in (101, -1):
+        body = {"percent_complete": percent}
+        problem = refused(client, okr, path, body, org.tokens["lead"], 422, "out-of-range")
+        assert problem["field"] == "percent_complete"
+
+
 def test_an_unknown_objective_is_404(client: Client, okr: OKRApplication, org: Org) -> None:
     path = "/api/v1/objectives/00000000-0000-4000-8000-000000000000/drop"
     problem = refused(client, okr, path, {"reason": "x"}, org.tokens["admin"], 404, "not-found")

@@ -9,7 +9,7 @@ import msgspec
 
 from okr_es.aggregates import validation as check
 from okr_es.aggregates.base import OKRAggregate
-from okr_es.errors import RuleViolation
+from okr_es.errors import InvalidInput, RuleViolation
 
 RUNNING, COMPLETED, STOPPED = "running", "completed", "stopped"
 
@@ -123,7 +123,7 @@ class Initiative(OKRAggregate):
         self._check_running()
         percent = check.number(percent_complete, "percent_complete")
         if not 0.0 <= percent <= 100.0:
-            raise RuleViolation(
+            raise InvalidInput(
                 "percent_complete lies between 0 and 100",
                 code="out-of-range",
                 field="percent_complete",
