@@ -176,13 +176,14 @@ class OKRApplication(Application[UUID]):
         if token_label is None:
             return self._saved(org, ids=ids)
         token_id, secret = uuid4(), access_tokens.new_secret()
-        org.issue_token(
-            token_id=token_id,
-            member_id=admin_id,
-            token_hash=access_tokens.secret_hash(secret),
-            label=token_label,
-            by=admin_id,
-        )
+        with _renamed("label", "token_label"):
+            org.issue_token(
+                token_id=token_id,
+                member_id=admin_id,
+                token_hash=access_tokens.secret_hash(secret),
+                label=token_label,
+                by=admin_id,
+            )
         result = self._saved(org, ids={**ids, "token_id": token_id})
         return msgspec.structs.replace(result, token=access_tokens.token_text(token_id, secret))
 
@@ -504,7 +505,7 @@ class OKRApplication(Application[UUID]):
                 by=actor,
             )
             if parent_id is not None:
-                self._check_alignment(org, unit.id, parent_id, parent_kr)
+                self._check_alignment(org, unit.id, parent_id, parent_kr, *_ALIGNED_TO)
             if source_id is not None:
                 self._check_carry_over(org.id, unit.id, cycle, source_id)
             warnings = _add_key_results(objective, kr_ids, specs, org.policy, actor, when)
@@ -562,7 +563,9 @@ class OKRApplication(Application[UUID]):
         def align(o: Objective, org: Organization, actor: UUID) -> None:
             parent_id = check.identifier(parent_objective_id, "parent_objective_id")
             kr_id = check.optional_identifier(parent_key_result_id, "parent_key_result_id")
-            parent = self._check_alignment(org, o.unit_id, parent_id, kr_id)
+            parent = self._check_alignment(
+                org, o.unit_id, parent_id, kr_id, "parent_objective_id", "parent_key_result_id"
+            )
             o.align(parent=parent, key_result_id=kr_id, by=actor)
 
         return self._on_objective(objective_id, by, expected_version, align)
@@ -747,7 +750,7 @@ class OKRApplication(Application[UUID]):
                 raise InvalidInput(
                     "scores map key result ids to numbers", code="wrong-type", field="scores"
                 )
-            given = {check.identifier(k, "scores"): v for k, v in scores.items()}
+            given = {check.identifier(k, f"scores.{k}"): v for k, v in scores.items()}
         return self._on_objective(
             objective_id,
             by,
@@ -835,8 +838,10 @@ class OKRApplication(Application[UUID]):
             owner_id=owner.id,
             by=actor,
         )
-        for objective_id, kr_id in key_results:
-            initiative.link(ref=self._key_result_ref(org.id, objective_id, kr_id), by=actor)
+        for index, (objective_id, kr_id) in enumerate(key_results):
+            with _located(f"key_results[{index}]"):
+                ref = self._key_result_ref(org.id, objective_id, kr_id)
+                initiative.link(ref=ref, by=actor)
         return self._saved(initiative, ids={"initiative_id": initiative_id})
 
     def link_initiative(
@@ -1043,7 +1048,7 @@ class OKRApplication(Application[UUID]):
                 _check_new_title(objective, titles)
                 titles.add(check.same_text_key(objective.title))
                 if parent_id is not None:
-                    self._check_alignment(org, unit.id, parent_id, parent_kr)
+                    self._check_alignment(org, unit.id, parent_id, parent_kr, *_ALIGNED_TO)
                 kr_ids = [uuid4() for _ in specs]
                 warnings += _add_key_results(objective, kr_ids, specs, org.policy, actor)
                 ids.update({f"key_result_id_{index}_{k}": i for k, i in enumerate(kr_ids)})
@@ -1338,24 +1343,31 @@ class OKRApplication(Application[UUID]):
         return tc, actor
 
     def _check_alignment(
-        self, org: Organization, unit_id: UUID, parent_id: UUID, key_result_id: UUID | None
+        self,
+        org: Organization,
+        unit_id: UUID,
+        parent_id: UUID,
+        key_result_id: UUID | None,
+        objective_field: str,
+        key_result_field: str,
     ) -> Objective:
-        """Alignment points up the tree: to an objective (or its KR) of an ancestor unit."""
-        parent = self._of_organization(Objective, org.id, parent_id, "aligned_to_objective_id")
+        """Alignment points up the tree: to an objective (or its KR) of an ancestor unit.
+        Refusals name the command's own fields for the objective and the key result."""
+        parent = self._of_organization(Objective, org.id, parent_id, objective_field)
         if parent.unit_id not in org.ancestors(unit_id):
             raise RuleViolation(
                 "align to an objective of a parent unit (department or organisation)",
                 code="alignment-not-ancestor",
-                field="aligned_to_objective_id",
+                field=objective_field,
             )
         if parent.status == DROPPED:
             raise RuleViolation(
                 "cannot align to a dropped objective",
                 code="objective-dropped",
-                field="aligned_to_objective_id",
+                field=objective_field,
             )
         if key_result_id is not None:
-            parent.active_key_result(key_result_id)
+            parent.active_key_result(key_result_id, field=key_result_field)
         return parent
 
     def _check_carry_over(self, org_id: UUID, unit_id: UUID, cycle: Cycle, source_id: UUID) -> None:
@@ -1455,6 +1467,10 @@ _CREATED_EVENT: dict[type[Any], str] = {
 }
 
 
+# The fields naming an alignment target when an objective is set (or imported).
+_ALIGNED_TO = ("aligned_to_objective_id", "aligned_to_key_result_id")
+
+
 def _not_found(cls: type[Any], aggregate_id: UUID, field: str) -> NotFound:
     return NotFound(f"no {cls.__name__} {aggregate_id}", field=field)
 
@@ -1509,6 +1525,21 @@ def _located(where: str) -> Iterator[None]:
     except OKRError as error:
         if not isinstance(error, Conflict):
             error.field = f"{where}.{error.field}" if error.field else where
+        raise
+
+
+@contextlib.contextmanager
+def _renamed(field: str, as_sent: str) -> Iterator[None]:
+    """Name a refusal's ``field`` as the command calls it (``as_sent``), in its message
+    too."""
+    try:
+        yield
+    except OKRError as error:
+        if error.field == field:
+            error.field = as_sent
+            if error.message.startswith(f"{field} "):
+                error.message = as_sent + error.message[len(field) :]
+                error.args = (error.message,)
         raise
 
 

@@ -170,7 +170,7 @@ def test_an_objective_cannot_align_to_itself() -> None:
     objective = given_objective()
     error = refused(objective, lambda: objective.align(parent=objective, key_result_id=None,
                                                        by=ADMIN))
-    assert signature(error) == ("RuleViolation", "invalid-alignment", "objective_id")
+    assert signature(error) == ("RuleViolation", "invalid-alignment", "parent_objective_id")
 
 
 def test_an_objective_cannot_align_to_a_dropped_objective() -> None:
@@ -178,14 +178,14 @@ def test_an_objective_cannot_align_to_a_dropped_objective() -> None:
     parent.drop(reason="gone", by=ADMIN)
     error = refused(objective, lambda: objective.align(parent=parent, key_result_id=None,
                                                        by=ADMIN))
-    assert signature(error) == ("RuleViolation", "objective-dropped", "objective_id")
+    assert signature(error) == ("RuleViolation", "objective-dropped", "parent_objective_id")
 
 
 def test_aligning_to_an_unknown_key_result_of_the_parent_is_rejected() -> None:
     objective, parent = given_objective(), _parent()
     error = refused(objective, lambda: objective.align(parent=parent, key_result_id=NEW_KR,
                                                        by=ADMIN))
-    assert signature(error) == ("NotFound", "not-found", "key_result_id")
+    assert signature(error) == ("NotFound", "not-found", "parent_key_result_id")
 
 
 def test_aligning_again_to_the_same_target_is_rejected() -> None:
@@ -194,7 +194,7 @@ def test_aligning_again_to_the_same_target_is_rejected() -> None:
     objective.collect_events()
     error = refused(objective, lambda: objective.align(parent=parent, key_result_id=None,
                                                        by=ADMIN))
-    assert signature(error) == ("RuleViolation", "no-change", "objective_id")
+    assert signature(error) == ("RuleViolation", "no-change", "parent_objective_id")
 
 
 # --- key results -----------------------------------------------------------------------------
@@ -525,14 +525,14 @@ def test_a_score_above_1_is_rejected() -> None:
     objective = given_objective()
     error = refused(objective, lambda: objective.close(scores={KR_INCREASE: 1.5}, note="",
                                                        by=ADMIN))
-    assert signature(error) == ("InvalidInput", "out-of-range", "scores")
+    assert signature(error) == ("InvalidInput", "out-of-range", f"scores.{KR_INCREASE}")
 
 
 def test_a_score_for_a_key_result_the_objective_does_not_have_is_rejected() -> None:
     objective = given_objective()
     error = refused(objective, lambda: objective.close(scores={NEW_KR: 0.5}, note="",
                                                        by=ADMIN))
-    assert signature(error) == ("NotFound", "not-found", "scores")
+    assert signature(error) == ("NotFound", "not-found", f"scores.{NEW_KR}")
     assert error.details["key_result_ids"] == [str(NEW_KR)]
 
 

@@ -174,6 +174,106 @@ def test_a_nested_field_is_named_by_its_whole_path(
     assert problem["field"] == "objectives"
 
 
+def test_alignment_refusals_name_the_fields_the_request_sent(
+    client: Client, okr: OKRApplication, org: Org
+) -> None:
+    path = f"/api/v1/objectives/{org.objective}/align"
+    sibling = {"parent_objective_id": str(org.sibling_objective)}
+    problem = refused(
+        client, okr, path, sibling, org.tokens["owner"], 409, "alignment-not-ancestor"
+    )
+    assert problem["field"] == "parent_objective_id"
+    parent = okr.set_objective(
+        organization_id=org.id,
+        unit_id=org.department,
+        cycle_id=org.cycle,
+        title="Department goal",
+        owner_id=org.members["admin"],
+        by=org.members["admin"],
+    ).ids["objective_id"]
+    unknown_kr = {"parent_objective_id": str(parent), "parent_key_result_id": str(org.team)}
+    problem = refused(client, okr, path, unknown_kr, org.tokens["owner"], 404, "not-found")
+    assert problem["field"] == "parent_key_result_id"
+    okr.align_objective(
+        objective_id=org.objective, parent_objective_id=parent, by=org.members["admin"]
+    )
+    again = {"parent_objective_id": str(parent)}
+    problem = refused(client, okr, path, again, org.tokens["owner"], 409, "no-change")
+    assert problem["field"] == "parent_objective_id"
+
+
+def test_a_too_long_first_token_label_is_named_as_sent(client: Client, okr: OKRApplication) -> None:
+    before = okr.position()
+    body = {
+        "name": "N",
+        "admin_name": "A",
+        "admin_email": "a@example.no",
+        "token_label": "x" * 5000,
+    }
+    problem = is_problem(client.post("/api/v1/organizations", json=body), 422, "too-long")
+    assert problem["field"] == "token_label"
+    assert problem["detail"].startswith("token_label ")
+    assert okr.position() == before
+
+
+def test_an_empty_body_names_no_field(client: Client, okr: OKRApplication, org: Org) -> None:
+    path = f"/api/v1/organizations/{org.id}/policy"
+    problem = refused(client, okr, path, b"", org.tokens["admin"], 400, "invalid-input")
+    assert "field" not in problem
+    assert all("field" not in error for error in problem["errors"])
+
+
+def test_an_initiatives_key_result_is_named_by_its_place_in_the_list(
+    client: Client, okr: OKRApplication, org: Org
+) -> None:
+    body = {
+        "organization_id": str(org.id),
+        "unit_id": str(org.team),
+        "title": "Survey tool",
+        "owner_id": str(org.members["lead"]),
+        "key_results": [
+            {"objective_id": str(org.objective), "key_result_id": str(org.key_result)},
+            {"objective_id": str(org.team), "key_result_id": str(org.key_result)},
+        ],
+    }
+    problem = refused(
+        client, okr, "/api/v1/initiatives", body, org.tokens["lead"], 404, "not-found"
+    )
+    assert problem["field"] == "key_results[1].objective_id"
+
+
+@pytest.mark.parametrize(
+    ("score", "status", "code"),
+    [
+        ("high", 400, "invalid-input"),
+        (1.5, 422, "out-of-range"),
+    ],
+)
+def test_a_bad_score_is_named_by_its_key(
+    client: Client, okr: OKRApplication, org: Org, score: Any, status: int, code: str
+) -> None:
+    path = f"/api/v1/objectives/{org.objective}/close"
+    body = {"scores": {str(org.key_result): score}}
+    problem = refused(client, okr, path, body, org.tokens["owner"], status, code)
+    assert problem["field"] == f"scores.{org.key_result}"
+
+
+@pytest.mark.parametrize(
+    ("key", "status", "code"),
+    [
+        ("not-a-uuid", 400, "invalid-input"),
+        ("00000000-0000-4000-8000-000000000000", 404, "not-found"),
+    ],
+)
+def test_a_score_for_a_bad_key_is_named_by_that_key(
+    client: Client, okr: OKRApplication, org: Org, key: str, status: int, code: str
+) -> None:
+    path = f"/api/v1/objectives/{org.objective}/close"
+    body = {"scores": {str(org.key_result): 0.5, key: 0.5}}
+    problem = refused(client, okr, path, body, org.tokens["owner"], status, code)
+    assert problem["field"] == f"scores.{key}"
+
+
 def test_a_malformed_body_without_a_token_is_401(
     client: Client, okr: OKRApplication, org: Org
 ) -> None:

@@ -191,7 +191,7 @@ def test_aligning_to_an_unknown_key_result_of_the_parent_writes_nothing(
     parent, _, _ = _objective(app, w, unit=w.department, title="Department goal")
     error = refused_by(app, lambda: set_objective(app, w, aligned_to_objective_id=parent,
                                                   aligned_to_key_result_id=w.team))
-    assert signature(error) == ("NotFound", "not-found", "key_result_id")
+    assert signature(error) == ("NotFound", "not-found", "aligned_to_key_result_id")
 
 
 # --- carry-over ------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ class Ids(msgspec.Struct, frozen=True):
     initiative: UUID
     kpi: UUID
     unknown: UUID
+    department_objective: UUID
 
 
 def _ids(app: OKRApplication) -> Ids:
@@ -30,7 +31,9 @@ def _ids(app: OKRApplication) -> Ids:
                                       owner_id=w.member, by=w.admin).ids["initiative_id"]
     kpi = app.define_kpi(organization_id=w.org, unit_id=w.team, name="Uptime", lower=99,
                          by=w.admin).ids["kpi_id"]
-    return Ids(w, result["objective_id"], result["key_result_id_0"], initiative, kpi, uuid4())
+    parent = set_objective(app, w, unit=w.department, title="Department goal").ids
+    return Ids(w, result["objective_id"], result["key_result_id_0"], initiative, kpi, uuid4(),
+               parent["objective_id"])
 
 
 Command = Callable[[OKRApplication, Ids], Any]
@@ -67,6 +70,21 @@ COMMANDS: dict[str, tuple[Command, str]] = {
     "objective aligned to": (lambda a, i: set_objective(a, i.w,
                                                         aligned_to_objective_id=i.unknown),
                              "aligned_to_objective_id"),
+    "key result aligned to": (lambda a, i: a.align_objective(objective_id=i.objective,
+                                                              parent_objective_id=(
+                                                                  i.department_objective),
+                                                              parent_key_result_id=i.unknown,
+                                                              by=i.w.admin),
+                              "parent_key_result_id"),
+    "objective aligned later": (lambda a, i: a.align_objective(objective_id=i.objective,
+                                                               parent_objective_id=i.unknown,
+                                                               by=i.w.admin),
+                                "parent_objective_id"),
+    "key result of a new initiative": (
+        lambda a, i: a.start_initiative(organization_id=i.w.org, unit_id=i.w.team, title="X",
+                                        owner_id=i.w.member, by=i.w.admin,
+                                        key_results=[(i.objective, i.kr), (i.unknown, i.kr)]),
+        "key_results[1].objective_id"),
     "objective carried over": (lambda a, i: set_objective(a, i.w, carried_over_from=i.unknown,
                                                           carry_over_reason="x"),
                                "carried_over_from"),
@@ -87,7 +105,8 @@ COMMANDS: dict[str, tuple[Command, str]] = {
                                                          by=i.w.admin), "key_result_id"),
     "key result scored": (lambda a, i: a.close_objective(objective_id=i.objective,
                                                          scores={i.unknown: 0.5},
-                                                         by=i.w.admin), "scores"),
+                                                         by=i.w.admin),
+                          "scores.{unknown}"),
     "initiative": (lambda a, i: a.complete_initiative(initiative_id=i.unknown, by=i.w.admin),
                    "initiative_id"),
     "kpi": (lambda a, i: a.measure_kpi(kpi_id=i.unknown, value=1, by=i.w.admin), "kpi_id"),
@@ -107,7 +126,7 @@ def test_an_unknown_id_raises_not_found_and_writes_nothing(
     command, field = COMMANDS[case]
     error = refused_by(app, lambda: command(app, ids))
     assert isinstance(error, NotFound)
-    assert (error.code, error.field) == ("not-found", field)
+    assert (error.code, error.field) == ("not-found", field.format(unknown=ids.unknown))
 
 
 def test_the_history_of_an_unknown_aggregate_is_not_found(app: OKRApplication) -> None:

@@ -318,27 +318,31 @@ class Objective(OKRAggregate):
         self.trigger_event(self.OwnerChanged, owner_id=owner_id, by=by)
 
     def align(self, *, parent: Objective, key_result_id: UUID | None, by: UUID) -> None:
-        """Point at ``parent`` (whose unit the caller has checked is an ancestor)."""
+        """Point at ``parent`` (whose unit the caller has checked is an ancestor); refusals
+        name the fields as the command sends them, ``parent_objective_id`` and
+        ``parent_key_result_id``."""
         self._check_active()
         if parent.id == self.id:
             raise RuleViolation(
                 "an objective cannot align to itself",
                 code="invalid-alignment",
-                field="objective_id",
+                field="parent_objective_id",
             )
         if parent.status == DROPPED:
             raise RuleViolation(
                 "cannot align to a dropped objective",
                 code="objective-dropped",
-                field="objective_id",
+                field="parent_objective_id",
             )
         if key_result_id is not None:
-            parent.active_key_result(key_result_id)
+            parent.active_key_result(key_result_id, field="parent_key_result_id")
         if (parent.id, key_result_id) == (
             self.aligned_to_objective_id,
             self.aligned_to_key_result_id,
         ):
-            raise RuleViolation("already aligned there", code="no-change", field="objective_id")
+            raise RuleViolation(
+                "already aligned there", code="no-change", field="parent_objective_id"
+            )
         self.trigger_event(
             self.ObjectiveAligned, objective_id=parent.id, key_result_id=key_result_id, by=by
         )
@@ -488,17 +492,17 @@ class Objective(OKRAggregate):
         final: dict[UUID, float] = {}
         for kr in self.active_key_results():
             raw = given.pop(kr.id, None)
-            score = kr.progress if raw is None else check.number(raw, "scores")
+            field = f"scores.{kr.id}"
+            score = kr.progress if raw is None else check.number(raw, field)
             if not 0.0 <= score <= 1.0:
-                raise InvalidInput(
-                    "a score lies between 0 and 1", code="out-of-range", field="scores"
-                )
+                raise InvalidInput("a score lies between 0 and 1", code="out-of-range", field=field)
             final[kr.id] = round(score, 4)
         if given:
+            unknown = sorted(str(k) for k in given)
             raise NotFound(
                 "scores name key results this objective does not have",
-                field="scores",
-                key_result_ids=sorted(str(k) for k in given),
+                field=f"scores.{unknown[0]}",
+                key_result_ids=unknown,
             )
         self.trigger_event(self.ObjectiveClosed, scores=final, note=note, by=by)
 
@@ -526,11 +530,12 @@ class Objective(OKRAggregate):
     def active_key_results(self) -> list[KeyResult]:
         return [kr for kr in self.key_results.values() if not kr.removed]
 
-    def active_key_result(self, key_result_id: UUID) -> KeyResult:
+    def active_key_result(self, key_result_id: UUID, *, field: str = "key_result_id") -> KeyResult:
+        """The key result, unless unknown or removed (``NotFound`` naming ``field``)."""
         kr = self.key_results.get(key_result_id)
         if kr is None or kr.removed:
             raise NotFound(
-                f"no key result {key_result_id} in objective '{self.title}'", field="key_result_id"
+                f"no key result {key_result_id} in objective '{self.title}'", field=field
             )
         return kr
 

@@ -13,6 +13,7 @@ is checked against its struct strictly first: JSON types must be the documented 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import msgspec
@@ -68,9 +69,62 @@ def _check_strictly(data: Any, body_type: Any) -> None:
     try:
         msgspec.convert(data, body_type, strict=True)
     except msgspec.ValidationError as error:
+        message = _entry_named(str(error), data, body_type)
         raise ValidationException(
-            detail="the body does not match the command", extra=[{"message": str(error)}]
+            detail="the body does not match the command", extra=[{"message": message}]
         ) from None
+
+
+# msgspec names a map's entry only as "[...]" (its value) or "`key` in" (its key).
+_MAP_ENTRY = re.compile(
+    r"^(?P<reason>.*) - at (?P<key>`key` in )?`\$\.(?P<path>[^`]*?)(?:\[\.\.\.\])?`$"
+)
+_STEP = re.compile(r"\.?([^.\[\]]+)|\[(\d+)\]")
+
+
+def _entry_named(message: str, data: Any, body_type: type[msgspec.Struct]) -> str:
+    """msgspec's message, with an entry of a JSON object used as a map (``scores``) named
+    by its key, as sent: ``scores.<key>``."""
+    match = _MAP_ENTRY.match(message)
+    if match is None or not (message.endswith("[...]`") or match.group("key")):
+        return message
+    steps = [
+        (name, int(index) if index else None) for name, index in _STEP.findall(match.group("path"))
+    ]
+    entries = _at(data, steps)
+    if not isinstance(entries, dict):
+        return message
+    for key, value in entries.items():
+        try:
+            msgspec.convert(_replaced(data, steps, {key: value}), body_type, strict=True)
+        except msgspec.ValidationError:
+            where = f"{match.group('path')}.{key}"
+            reason = match.group("reason") + (" (the key)" if match.group("key") else "")
+            return f"{reason} - at `$.{where}`"
+    return message
+
+
+def _at(data: Any, steps: list[tuple[str, int | None]]) -> Any:
+    for name, index in steps:
+        if name:
+            data = data.get(name) if isinstance(data, dict) else None
+        elif isinstance(data, list) and index is not None and index < len(data):
+            data = data[index]
+        else:
+            return None
+    return data
+
+
+def _replaced(data: Any, steps: list[tuple[str, int | None]], value: Any) -> Any:
+    """``data`` with the part at ``steps`` replaced (copies along the path only)."""
+    if not steps:
+        return value
+    (name, index), rest = steps[0], steps[1:]
+    if name:
+        return {**data, name: _replaced(data[name], rest, value)}
+    copied = list(data)
+    copied[index or 0] = _replaced(data[index or 0], rest, value)
+    return copied
 
 
 async def require_json(request: Request[Any, Any, Any]) -> None:

@@ -154,15 +154,18 @@ def _framework_errors(extra: Any) -> list[dict[str, str]]:
         raw = item if isinstance(item, dict) else {"message": item}
         key = str(raw.get("key") or "")
         message = str(raw.get("message", ""))
-        if key == "data" and message == "'data'":
-            message = "a JSON object body is required"
+        if key == "data":
+            # The handler's parameter for the whole body, not a field of it.
+            key = ""
+            if message == "'data'":
+                message = "a JSON object body is required"
         named = _NAMED_FIELD.search(message)
         at = _AT_PATH.search(message)
         if named:  # a field of the object at the path (or of the body itself)
             key = f"{at.group(1)}.{named.group(1)}" if at else named.group(1)
         elif at:
             key = at.group(1)
-        errors.append({"field": key, "message": message})
+        errors.append({"field": key, "message": message} if key else {"message": message})
     return errors
 
 
