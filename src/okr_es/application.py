@@ -298,6 +298,10 @@ class OKRApplication(Application[UUID]):
     ) -> CommandResult:
         """Change the limits; unspecified ones keep their current value.
 
+        The limits are whole numbers: ``max_objectives`` and ``max_key_results`` from 1 to
+        50, ``min_key_results`` (at most ``max_key_results``) and ``warn_key_results_above``
+        from 0 to 50.
+
         ``mode`` ``enforce`` refuses a command that would pass ``max_objectives`` or
         ``max_key_results``, or remove a key result below ``min_key_results``; ``warn``
         accepts it with a warning. An objective may still be set with fewer than

@@ -392,10 +392,35 @@ def test_a_policy_whose_minimum_exceeds_its_maximum_is_rejected() -> None:
 
 
 @pytest.mark.parametrize("bad", [True, 2.5, "3", -1, 51, None])
-def test_a_policy_count_that_is_not_a_whole_number_from_0_to_50_is_rejected(bad: Any) -> None:
+def test_a_policy_count_that_is_not_a_whole_number_in_its_range_is_rejected(bad: Any) -> None:
     org = given_organization()
     error = refused(org, lambda: org.change_policy(**_policy(max_key_results=bad), by=ADMIN))
     assert signature(error) == ("InvalidInput", "out-of-range", "max_key_results")
+
+
+@pytest.mark.parametrize(
+    ("field", "bad", "allowed"),
+    [("max_objectives", -1, "1 to 50"), ("max_objectives", 0, "1 to 50"),
+     ("max_key_results", 0, "1 to 50"), ("max_key_results", 51, "1 to 50"),
+     ("min_key_results", -1, "0 to 50"), ("warn_key_results_above", 51, "0 to 50")],
+)
+def test_a_refused_policy_count_states_its_real_range(field: str, bad: int, allowed: str) -> None:
+    org = given_organization()
+    error = refused(org, lambda: org.change_policy(**_policy(**{field: bad}), by=ADMIN))
+    assert signature(error) == ("InvalidInput", "out-of-range", field)
+    assert error.message == f"{field} must be a whole number from {allowed}"
+
+
+def test_a_maximum_lowered_below_the_minimum_is_named() -> None:
+    org = given_organization()
+    error = refused(org, lambda: org.change_policy(**_policy(max_key_results=1), by=ADMIN))
+    assert signature(error) == ("InvalidInput", "out-of-range", "max_key_results")
+
+
+def test_a_policy_without_a_minimum_of_key_results_is_accepted() -> None:
+    org = given_organization()
+    org.change_policy(**_policy(min_key_results=0, warn_key_results_above=0), by=ADMIN)
+    assert org.policy == Policy(3, 0, 5, 0, "enforce")
 
 
 def test_a_policy_mode_other_than_enforce_or_warn_is_rejected() -> None:

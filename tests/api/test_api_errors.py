@@ -216,6 +216,24 @@ def test_a_too_long_first_token_label_is_named_as_sent(client: Client, okr: OKRA
     assert okr.position() == before
 
 
+@pytest.mark.parametrize(
+    ("body", "field", "detail"),
+    [
+        ({"max_objectives": -1}, "max_objectives", "must be a whole number from 1 to 50"),
+        ({"max_objectives": 0}, "max_objectives", "must be a whole number from 1 to 50"),
+        ({"max_key_results": 0}, "max_key_results", "must be a whole number from 1 to 50"),
+        ({"max_key_results": 1}, "max_key_results", "must not exceed max_key_results (1)"),
+    ],
+)
+def test_a_refused_policy_names_the_limit_sent_and_its_range(
+    client: Client, okr: OKRApplication, org: Org, body: dict[str, Any], field: str, detail: str
+) -> None:
+    path = f"/api/v1/organizations/{org.id}/policy"
+    problem = refused(client, okr, path, body, org.tokens["admin"], 422, "out-of-range")
+    assert problem["field"] == field
+    assert detail in problem["detail"]
+
+
 def test_an_empty_body_names_no_field(client: Client, okr: OKRApplication, org: Org) -> None:
     path = f"/api/v1/organizations/{org.id}/policy"
     problem = refused(client, okr, path, b"", org.tokens["admin"], 400, "invalid-input")

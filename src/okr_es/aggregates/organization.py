@@ -56,6 +56,16 @@ class AccessToken(msgspec.Struct):
     revoked: bool = False
 
 
+# The whole numbers each policy count may take (an objective limit or key result maximum
+# of 0 would forbid OKRs altogether).
+POLICY_RANGES: dict[str, tuple[int, int]] = {
+    "max_objectives": (1, 50),
+    "min_key_results": (0, 50),
+    "max_key_results": (1, 50),
+    "warn_key_results_above": (0, 50),
+}
+
+
 class Policy(msgspec.Struct, frozen=True):
     """How many objectives and key results a team may have, and whether limits bind."""
 
@@ -355,20 +365,26 @@ class Organization(OKRAggregate):
             "warn_key_results_above": warn_key_results_above,
         }
         for field, value in counts.items():
-            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 50:
+            low, high = POLICY_RANGES[field]
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
                 raise InvalidInput(
-                    f"{field} must be a whole number from 0 to 50", code="out-of-range", field=field
+                    f"{field} must be a whole number from {low} to {high}",
+                    code="out-of-range",
+                    field=field,
                 )
         mode = check.choice(mode, "mode", {"enforce", "warn"})
-        if max_objectives < 1:
-            raise InvalidInput(
-                "max_objectives must be at least 1", code="out-of-range", field="max_objectives"
+        if min_key_results > max_key_results:
+            # Name the limit this change moves: a higher minimum, else a lower maximum.
+            moved = (
+                "min_key_results"
+                if min_key_results != self.policy.min_key_results
+                else "max_key_results"
             )
-        if not max_key_results >= 1 or min_key_results > max_key_results:
             raise InvalidInput(
-                "min_key_results must not exceed max_key_results (which is at least 1)",
+                f"min_key_results ({min_key_results}) must not exceed max_key_results "
+                f"({max_key_results})",
                 code="out-of-range",
-                field="min_key_results",
+                field=moved,
             )
         new = Policy(max_objectives, min_key_results, max_key_results, warn_key_results_above, mode)
         if new == self.policy:
