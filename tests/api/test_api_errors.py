@@ -339,6 +339,42 @@ def test_a_body_that_is_not_utf8_is_400(client: Client, okr: OKRApplication, org
     assert "UTF-8" in problem["detail"]
 
 
+@pytest.mark.parametrize(
+    "reason", [r"a\ud800b", r"\ud800", r"a\udc00", r"\ud800\u0041", r"\\\ud800"]
+)
+def test_a_lone_surrogate_escape_is_422_naming_the_text(
+    client: Client, okr: OKRApplication, org: Org, reason: str
+) -> None:
+    path = f"/api/v1/objectives/{org.objective}/drop"
+    body = '{"reason": "' + reason + '"}'
+    problem = refused(client, okr, path, body, org.tokens["owner"], 422, "invalid-text")
+    assert problem["field"] == "reason"
+    assert problem["detail"] == "reason is not valid Unicode text: a lone surrogate"
+
+
+def test_a_lone_surrogate_deep_in_a_body_is_named_by_its_path(
+    client: Client, okr: OKRApplication, org: Org
+) -> None:
+    body = (
+        f'{{"organization_id": "{org.id}", "unit_id": "{org.team}", '
+        f'"cycle_id": "{org.cycle}", "title": "T", "owner_id": "{org.members["lead"]}", '
+        '"key_results": [{"title": "ok", "metric": "milestone"}, '
+        '{"title": "bad \\udfff", "metric": "milestone"}]}'
+    )
+    problem = refused(
+        client, okr, "/api/v1/objectives", body, org.tokens["lead"], 422, "invalid-text"
+    )
+    assert problem["field"] == "key_results[1].title"
+
+
+def test_an_escaped_surrogate_pair_is_text(client: Client, okr: OKRApplication, org: Org) -> None:
+    path = f"/api/v1/objectives/{org.objective}/drop"
+    body = '{"reason": "no longer needed \\ud83d\\ude00"}'
+    headers = {**bearer(org.tokens["owner"]), "content-type": "application/json"}
+    assert client.post(path, content=body, headers=headers).status_code == 200
+    assert okr.get_objective(org.objective).status_reason == "no longer needed \U0001f600"
+
+
 def test_a_body_nested_too_deeply_is_400(client: Client, okr: OKRApplication, org: Org) -> None:
     deep = '{"reason": ' + "[" * 1000 + "]" * 1000 + "}"
     for path in (

@@ -13,12 +13,15 @@ is checked against its struct strictly first: JSON types must be the documented 
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 import msgspec
 from litestar import Request
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
+
+from okr_es.errors import InvalidInput
 
 JSON_CONTENT_TYPE = "application/json"
 
@@ -46,11 +49,20 @@ def malformed(error: BaseException, subject: str = "the body") -> str | None:
 
 
 class JSONRequest(Request[Any, Any, Any]):
-    """The request the app hands its handlers: a body that cannot be decoded is a 400."""
+    """The request the app hands its handlers: a body that cannot be decoded is a 400; one
+    whose only fault is a text holding a lone surrogate is a 422 (``invalid-text``), as
+    the domain answers such a text."""
 
     async def json(self) -> Any:
         try:
             data = await super().json()
+        except SerializationException:
+            # msgspec refuses an escaped lone surrogate ("\ud800") with a message about
+            # truncated input or surrogate pairs; say which text it is.
+            surrogate = lone_surrogate(await self.body())
+            if surrogate is not None:
+                raise surrogate from None
+            raise
         except (ValueError, RecursionError) as error:
             reason = malformed(error)
             # Litestar answers a SerializationException raised while reading the
@@ -60,6 +72,48 @@ class JSONRequest(Request[Any, Any, Any]):
         if body is not None:
             _check_strictly(data, body.annotation)
         return data
+
+
+def lone_surrogate(body: bytes) -> InvalidInput | None:
+    """The refusal of a JSON body that holds a lone surrogate (an escape such as
+    ``"\\ud800"`` without its pair): JSON's grammar allows it, but it is no Unicode text.
+    Names the text by its path; None when the body is no JSON or holds none."""
+    try:
+        data = json.loads(body)  # the standard library reads lone surrogates
+    except (ValueError, RecursionError):
+        return None
+    found = _surrogate_path(data, "")
+    if found is None:
+        return None
+    path, in_key = found
+    what = f"a key of {path or 'the body'}" if in_key else path
+    return InvalidInput(
+        f"{what} is not valid Unicode text: a lone surrogate",
+        code="invalid-text",
+        field=path or None,
+    )
+
+
+def _surrogate_path(data: Any, path: str) -> tuple[str, bool] | None:
+    """Where the first text with a lone surrogate is: its path, and whether it is a key."""
+    if isinstance(data, str):
+        return (path, False) if _SURROGATE.search(data) else None
+    if isinstance(data, list):
+        for index, item in enumerate(data):
+            found = _surrogate_path(item, f"{path}[{index}]")
+            if found is not None:
+                return found
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if _SURROGATE.search(key):
+                return path, True
+            found = _surrogate_path(value, f"{path}.{key}" if path else key)
+            if found is not None:
+                return found
+    return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _check_strictly(data: Any, body_type: Any) -> None:
