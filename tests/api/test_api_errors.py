@@ -146,6 +146,7 @@ def test_a_nested_unknown_field_is_400(client: Client, okr: OKRApplication, org:
         ({"value": "42", "status": "green"}, "value"),
         ({"value": 42, "status": "green", "checked_in_at": 1730000000}, "checked_in_at"),
         ({"value": 42, "status": "green", "checked_in_at": "2026-11-01"}, "checked_in_at"),
+        ({"value": 42, "status": "green", "checked_in_at": "2026-11-01T10:00:00"}, "checked_in_at"),
         ({"value": True, "status": "green"}, "value"),
         ({"value": 42, "status": "green", "comment": 5}, "comment"),
     ],
@@ -156,6 +157,46 @@ def test_a_value_of_another_json_type_is_400_not_converted(
     path = f"/api/v1/objectives/{org.objective}/key-results/{org.key_result}/check-ins"
     problem = refused(client, okr, path, body, org.tokens["owner"], 400, "invalid-input")
     assert problem["field"] == field
+
+
+def test_a_date_time_without_an_offset_is_400_on_every_command_that_takes_one(
+    client: Client, okr: OKRApplication, org: Org
+) -> None:
+    kpi = okr.define_kpi(
+        organization_id=org.id, unit_id=org.team, name="Uptime", lower=99, by=org.members["admin"]
+    ).ids["kpi_id"]
+    objective = f"/api/v1/objectives/{org.objective}"
+    key_result = f"{objective}/key-results/{org.key_result}"
+    naive = "2026-01-02T10:00:00"
+    commands: list[tuple[str, dict[str, Any], str]] = [
+        (f"{key_result}/check-ins", {"value": 70, "status": "green"}, "checked_in_at"),
+        (f"/api/v1/kpis/{kpi}/measurements", {"value": 99.5}, "measured_at"),
+        (f"{objective}/drop", {"reason": "x"}, "effective_at"),
+        (f"{objective}/key-results", {"title": "New", "metric": "milestone"}, "effective_at"),
+        (f"{key_result}/adjust", {"reason": "x", "target": 90}, "effective_at"),
+        (
+            "/api/v1/objectives",
+            {
+                "organization_id": str(org.id),
+                "unit_id": str(org.team),
+                "cycle_id": str(org.cycle),
+                "title": "Dated",
+                "owner_id": str(org.members["admin"]),
+            },
+            "effective_at",
+        ),
+    ]
+    for path, body, field in commands:
+        dated = {**body, field: naive}
+        problem = refused(client, okr, path, dated, org.tokens["admin"], 400, "invalid-input")
+        assert problem["field"] == field
+    for offset in ("Z", "+01:00"):
+        accepted = client.post(
+            f"{key_result}/check-ins",
+            json={"value": 70, "status": "green", "checked_in_at": naive + offset},
+            headers=bearer(org.tokens["owner"]),
+        )
+        assert accepted.status_code == 201, accepted.text
 
 
 def test_a_nested_field_is_named_by_its_whole_path(

@@ -9,6 +9,7 @@ member is the one the bearer token belongs to.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
@@ -16,6 +17,11 @@ import msgspec
 from okr_es.application import KeyResultSpec
 
 __all__ = ["KeyResultSpec"]
+
+
+# A date-time as RFC 3339 has it: with its offset from UTC (``Z`` or ``+01:00``). One without
+# would be read in an unknown zone; the CLI and the Python API read such a time as UTC.
+Instant = Annotated[datetime, msgspec.Meta(tz=True)]
 
 
 class Body(msgspec.Struct, forbid_unknown_fields=True):
@@ -117,7 +123,7 @@ class ObjectiveCreate(Body):
     carried_over_from: UUID | None = None
     carry_over_reason: str = ""
     hypothesis: str = ""
-    effective_at: datetime | None = None
+    effective_at: Instant | None = None
 
 
 class ImportedObjective(Body):
@@ -156,7 +162,7 @@ class ObjectiveAlign(Body):
 
 class ObjectiveDrop(Body):
     reason: str
-    effective_at: datetime | None = None
+    effective_at: Instant | None = None
     expected_version: int | None = None
 
 
@@ -177,7 +183,7 @@ class KeyResultCreate(Body):
     start: float | None = None
     target: float | None = None
     unit: str = ""
-    effective_at: datetime | None = None
+    effective_at: Instant | None = None
     expected_version: int | None = None
 
 
@@ -187,7 +193,7 @@ class KeyResultAdjust(Body):
     start: float | None = None
     target: float | None = None
     unit: str | None = None
-    effective_at: datetime | None = None
+    effective_at: Instant | None = None
     expected_version: int | None = None
 
 
@@ -201,7 +207,7 @@ class CheckInCreate(Body):
     status: str
     comment: str = ""
     blockers: str = ""
-    checked_in_at: datetime | None = None
+    checked_in_at: Instant | None = None
 
 
 class Graduation(Body):
@@ -267,7 +273,7 @@ class KpiCreate(Body):
 
 class KpiMeasurement(Body):
     value: float
-    measured_at: datetime | None = None
+    measured_at: Instant | None = None
 
 
 class KpiCorridorChange(Body):
