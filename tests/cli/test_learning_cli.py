@@ -87,6 +87,24 @@ def test_a_malformed_document_is_refused_with_the_json_path(tmp_path: Path) -> N
     assert "$.objectives[0].key_results[0].title" in done.stderr
 
 
+@pytest.mark.parametrize(
+    "command", [["lint"], ["lint", "--json"], ["compare", "-"], ["compare", "--json", "-"]]
+)
+def test_a_yaml_document_with_a_lone_surrogate_is_refused_as_it_loads(
+    tmp_path: Path, command: list[str]
+) -> None:
+    # YAML's escape writes a text no output could encode.
+    document = tmp_path / "s.yaml"
+    document.write_text('objectives:\n- title: "\\ud800"\n')
+    args = [str(document) if a == "-" else a for a in command]
+    done = run(*args, str(document))
+    assert done.returncode == 1
+    assert "[invalid-document]" in done.stderr
+    assert "$.objectives[0].title" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
+
+
 def test_a_missing_file_is_refused(tmp_path: Path) -> None:
     done = run("lint", str(tmp_path / "missing.json"))
     assert done.returncode == 1

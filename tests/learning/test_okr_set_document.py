@@ -74,11 +74,19 @@ def test_a_full_document_keeps_every_field_and_ignores_extra_ones() -> None:
         ),
         ('{"objectives": [{"title": "' + "x" * 10_000 + '"}]}', "$.objectives[0].title", "200"),
         (b'{"objectives": [{"title": "\xe6\xf8\xe5"}]}', "$", "UTF-8"),
-        ('{"objectives": [{"title": "o", "x": ' + "[" * 1000 + "]" * 1000 + "}]}", "$",
-         "nested"),
-        (json.dumps({"objectives": [{"title": f"O{i}", "key_results": [
-            {"title": f"K{j}"} for j in range(20)]} for i in range(6)]}), "$.objectives",
-         "at most 100 key results in all"),
+        ('{"objectives": [{"title": "o", "x": ' + "[" * 1000 + "]" * 1000 + "}]}", "$", "nested"),
+        (
+            json.dumps(
+                {
+                    "objectives": [
+                        {"title": f"O{i}", "key_results": [{"title": f"K{j}"} for j in range(20)]}
+                        for i in range(6)
+                    ]
+                }
+            ),
+            "$.objectives",
+            "at most 100 key results in all",
+        ),
         ('{"objectives": [{"title": "\\u200b\\u00ad "}]}', "$.objectives[0].title", "blank"),
         ('{"unit": ["a"]}', "$.unit", "str"),
         ('{"objectives": {"title": "a"}}', "$.objectives", "array"),
@@ -116,6 +124,24 @@ def test_yaml_not_a_number_is_rejected_with_its_path() -> None:
             "objectives:\n  - title: a\n    key_results:\n      - {title: b, target: .nan}\n"
         )
     assert caught.value.path == "$.objectives[0].key_results[0].target"
+
+
+@pytest.mark.parametrize(
+    ("document", "path"),
+    [
+        ('objectives:\n- title: "\\ud800"\n', "$.objectives[0].title"),
+        ('unit: "Team \\udc00"\n', "$.unit"),
+        ('objectives:\n- {title: a, why: "\\ud800 b"}\n', "$.objectives[0].why"),
+        (
+            'objectives:\n- {title: a, key_results: [{title: b, unit: "\\ud800"}]}\n',
+            "$.objectives[0].key_results[0].unit",
+        ),
+    ],
+)
+def test_a_yaml_text_that_is_not_valid_unicode_is_rejected(document: str, path: str) -> None:
+    with pytest.raises(OkrSetError, match="valid Unicode") as caught:
+        load_okr_set_yaml(document)
+    assert caught.value.path == path
 
 
 def test_yaml_without_pyyaml_names_the_missing_package(monkeypatch: pytest.MonkeyPatch) -> None:

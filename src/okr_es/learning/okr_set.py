@@ -79,6 +79,7 @@ class KeyResult(msgspec.Struct, frozen=True, forbid_unknown_fields=False, omit_d
 
     def __post_init__(self) -> None:
         _require_text("title", self.title)
+        _require_unicode(title=self.title, unit=self.unit)
         _require_finite("start", self.start)
         _require_finite("target", self.target)
 
@@ -94,6 +95,9 @@ class Objective(msgspec.Struct, frozen=True, forbid_unknown_fields=False, omit_d
 
     def __post_init__(self) -> None:
         _require_text("title", self.title)
+        _require_unicode(
+            title=self.title, why=self.why, owner=self.owner, aligned_to=self.aligned_to
+        )
 
 
 class OkrSet(msgspec.Struct, frozen=True, forbid_unknown_fields=False, omit_defaults=True):
@@ -104,6 +108,7 @@ class OkrSet(msgspec.Struct, frozen=True, forbid_unknown_fields=False, omit_defa
     objectives: Annotated[tuple[Objective, ...], msgspec.Meta(max_length=MAX_OBJECTIVES)] = ()
 
     def __post_init__(self) -> None:
+        _require_unicode(unit=self.unit, cycle=self.cycle)
         if sum(len(o.key_results) for o in self.objectives) > MAX_KEY_RESULTS_IN_ALL:
             raise OkrSetError(
                 f"`objectives` must hold at most {MAX_KEY_RESULTS_IN_ALL} key results in all"
@@ -179,6 +184,22 @@ def dump_okr_set_yaml(okr_set: OkrSet) -> str:
 def _require_text(field: str, value: str) -> None:
     if check.blank(value):
         raise OkrSetError(f"`{field}` must not be blank")
+
+
+def _require_unicode(**fields: str | None) -> None:
+    # YAML's "\\ud800" escape (or a str handed in) can hold a lone surrogate: no command
+    # could print, store or hash such a text, so the document is refused as it loads.
+    for field, value in fields.items():
+        if value is not None and not _is_unicode(value):
+            raise OkrSetError(f"`{field}` must be valid Unicode text (no lone surrogates)")
+
+
+def _is_unicode(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _require_finite(field: str, value: float | None) -> None:
