@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import socket
+import sqlite3
 import sys
 import typing
 from collections.abc import Callable, Sequence
@@ -13,7 +14,8 @@ from uuid import UUID
 
 import msgspec
 import psycopg
-from eventsourcing.persistence import PersistenceError
+from eventsourcing.persistence import MapperDeserialisationError, PersistenceError
+from eventsourcing.utils import TopicError
 
 from okr_es.aggregates import validation as check
 from okr_es.aggregates.cycle import Cycle
@@ -47,7 +49,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as e:
         print(f"okr-es: error [unreadable-file]: {e}", file=sys.stderr)
         return EXIT_ERROR
-    except PersistenceError as e:
+    except (PersistenceError, sqlite3.DatabaseError) as e:
+        # The library wraps errors inside its transactions, not those of opening a file
+        # that is not (or no longer) an SQLite database.
+        print(f"okr-es: the event store is not usable: {e}", file=sys.stderr)
+        return EXIT_STORE
+    except (MapperDeserialisationError, TopicError) as e:
+        # A stored event no version of okr-es wrote (a state that is not JSON, a topic no
+        # class has): the store is damaged, and reading on would give wrong answers.
         print(f"okr-es: the event store is not usable: {e}", file=sys.stderr)
         return EXIT_STORE
     except psycopg.Error as e:

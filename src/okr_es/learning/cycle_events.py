@@ -30,7 +30,14 @@ from okr_es.aggregates.organization import Organization
 from okr_es.aggregates.team_cycle import TeamCycle, team_cycle_id
 from okr_es.application import OKRApplication
 from okr_es.errors import InvalidInput, NotFound
-from okr_es.learning.event_records import EventRows, RecordDecoders, State, event_classes
+from okr_es.learning.event_records import (
+    EventRows,
+    RecordDecoders,
+    State,
+    event_classes,
+    state_bytes,
+    unreadable,
+)
 
 __all__ = [
     "CycleInfo",
@@ -290,6 +297,8 @@ def replay_team_cycles(
                     record = decode_one(state)
                 except msgspec.ValidationError:
                     record = decoders.upcast(topic, state)
+                except msgspec.DecodeError as e:
+                    raise unreadable(topic, e) from e
                 states = held.get(originator_id)
                 if states:
                     hand_on(originator_id, states)
@@ -354,9 +363,7 @@ def _read_team_cycle(app: OKRApplication, unit_id: UUID, cycle_id: UUID) -> Team
         return None
 
 
-def names_as_of(
-    app: OKRApplication, got: UnitCycleEvents, as_of: datetime
-) -> UnitCycleEvents:
+def names_as_of(app: OKRApplication, got: UnitCycleEvents, as_of: datetime) -> UnitCycleEvents:
     """The unit's cycle named as it was at ``as_of`` (units, members and the cycle label
     as they stood then), counting the organisation's and cycle's events by the rule
     replay counts events by (:func:`~okr_es.learning.replay.known_count`)."""
@@ -401,6 +408,8 @@ def positioned_events(app: OKRApplication, ids: Iterable[UUID]) -> list[Position
     rows come from :meth:`EventRows.of` (an index lookup per aggregate)."""
     decode = app.mapper.to_domain_event
     return [
-        Positioned(position, decode(StoredEvent(originator_id, version, topic, bytes(state))))
+        Positioned(
+            position, decode(StoredEvent(originator_id, version, topic, bytes(state_bytes(state))))
+        )
         for position, originator_id, version, topic, state in EventRows(app).of(ids)
     ]

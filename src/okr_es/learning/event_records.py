@@ -33,7 +33,12 @@ from typing import Any, Literal, NamedTuple
 from uuid import UUID
 
 import msgspec
-from eventsourcing.persistence import ApplicationRecorder, Mapper, StoredEvent
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    Mapper,
+    MapperDeserialisationError,
+    StoredEvent,
+)
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import get_topic
@@ -51,6 +56,8 @@ __all__ = [
     "State",
     "event_classes",
     "record_type",
+    "state_bytes",
+    "unreadable",
 ]
 
 # A stored state: bytes, or text where plain JSON is read as text.
@@ -165,7 +172,7 @@ class RecordDecoders:
             return decode
 
         def decrypt_and_decode(state: State) -> Any:
-            data = _as_bytes(state)
+            data = state_bytes(state)
             if cipher is not None:
                 data = cipher.decrypt(data)
             if compressor is not None:
@@ -176,11 +183,19 @@ class RecordDecoders:
 
     def decode(self, topic: str, state: State) -> Any:
         """The record of a stored event of one of the decoders' topics, upcast if need be
-        (a loop over many rows may inline this, as ``replay_team_cycles`` does)."""
+        (a loop over many rows may inline this, as ``replay_team_cycles`` does).
+
+        Raises :class:`MapperDeserialisationError` for a state that is not JSON or a
+        topic the decoders do not know, as the application's mapper does."""
+        decode = self.by_topic.get(topic)
+        if decode is None:
+            raise unreadable(topic, "no event class has this topic")
         try:
-            return self.by_topic[topic](state)
+            return decode(state)
         except msgspec.ValidationError:
             return self.upcast(topic, state)
+        except msgspec.DecodeError as e:
+            raise unreadable(topic, e) from e
 
     def decode_many(self, topic: str, states: Sequence[State]) -> list[Any]:
         """The records of stored events of one topic, as :meth:`decode` gives them: in
@@ -192,16 +207,16 @@ class RecordDecoders:
             try:
                 joined = "[" + ",".join(typing.cast(Sequence[str], states)) + "]"
             except TypeError:  # bytes among them
-                joined = b"[" + b",".join(_as_bytes(s) for s in states) + b"]"
+                joined = b"[" + b",".join(state_bytes(s) for s in states) + b"]"
             try:
                 return decode_list(joined)
-            except msgspec.ValidationError:
+            except msgspec.DecodeError:  # or ValidationError: decoded one by one below
                 pass
         return [self.decode(topic, state) for state in states]
 
     def upcast(self, topic: str, state: State) -> Any:
         """The record of an event stored by an older version of its class."""
-        stored = StoredEvent(UUID(int=0), 0, topic, bytes(_as_bytes(state)))
+        stored = StoredEvent(UUID(int=0), 0, topic, bytes(state_bytes(state)))
         event = self._mapper.to_domain_event(stored)
         fields = {k: v for k, v in vars(event).items() if k not in _COLUMN_FIELDS}
         version = getattr(type(event), "class_version", 1)
@@ -210,8 +225,15 @@ class RecordDecoders:
         return self._decoders[topic](self._encoder.encode(fields))
 
 
-def _as_bytes(state: State) -> bytes:
+def state_bytes(state: State) -> bytes:
+    """A stored state as bytes (SQLite returns a state stored as text as ``str``)."""
     return state.encode() if isinstance(state, str) else state
+
+
+def unreadable(topic: str, reason: object) -> MapperDeserialisationError:
+    """The error for a stored event that cannot be decoded: the store holds what no
+    version of okr-es wrote, so it is reported as the store's fault, not the command's."""
+    return MapperDeserialisationError(f"cannot decode stored event {topic}: {reason}")
 
 
 class EventRows:

@@ -23,7 +23,7 @@ from eventsourcing.persistence import (
     StoredEvent,
     Transcoder,
 )
-from eventsourcing.utils import get_topic, resolve_topic
+from eventsourcing.utils import TopicError, get_topic, resolve_topic
 
 _SKIPPED = frozenset({"originator_id", "originator_version"})
 _CLASS_VERSION_KEY = b'"class_version"'
@@ -71,15 +71,17 @@ class MsgspecMapper(Mapper[UUID]):
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
-        cls = resolve_topic(stored_event.topic)
         data = stored_event.state
         try:
+            # A topic no class answers to (a renamed class, a row written by something
+            # else) makes the row as unreadable as a state that is not JSON.
+            cls = resolve_topic(stored_event.topic)
             if self.cipher:
                 data = self.cipher.decrypt(data)
             if self.compressor:
                 data = self.compressor.decompress(data)
             state = self._decode_state(cls, data)
-        except (msgspec.DecodeError, msgspec.ValidationError, KeyError, TypeError) as e:
+        except (msgspec.DecodeError, TopicError, KeyError, TypeError) as e:
             msg = (
                 f"cannot decode stored event {stored_event.topic} of "
                 f"{stored_event.originator_id} v{stored_event.originator_version}: {e}"
