@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import msgspec
+from eventsourcing.persistence import InterfaceError
 
 from okr_es.errors import InvalidInput
 
@@ -88,7 +89,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         """The eventsourcing library's own environment keys for the configured store."""
         if self.database_url is None:
             path = self.sqlite_path
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _make_data_dir(path.parent)
             return {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": str(path),
@@ -99,6 +100,22 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 ),
             }
         return _postgres_env(self.database_url, self.database_schema, self.pool_size)
+
+
+def _make_data_dir(path: Path) -> None:
+    """Create the data directory if missing. A path that cannot be a directory (a file
+    is in the way, or no permission) leaves no store to use: that is reported as the
+    store's failure (exit code 3, HTTP 503), like a database file that cannot be opened."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        reason = "a file is in the way" if path.exists() or _a_file_above(path) else e.strerror
+        message = f"the data directory {path} cannot be created or used ({reason})"
+        raise InterfaceError(message) from e
+
+
+def _a_file_above(path: Path) -> bool:
+    return any(parent.is_file() for parent in path.parents)
 
 
 def _nats_token(env: Mapping[str, str], name: str, default: str) -> str:

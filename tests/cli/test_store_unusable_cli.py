@@ -115,3 +115,19 @@ def test_a_check_in_that_cannot_be_decoded_stops_the_commands_that_read_it(
         assert_store_unusable(settings, *args)
     if "state" in columns:  # the review skips events of topics it does not read
         assert_store_unusable(settings, "review", "--all", "--cycle", cycle)
+
+
+@pytest.mark.parametrize("below", ["", "sub"])
+def test_a_data_directory_that_cannot_be_one_is_reported_with_exit_code_3(
+    tmp_path: Path, below: str
+) -> None:
+    in_the_way = tmp_path / "a-file"
+    in_the_way.write_text("not a directory")
+    settings = Settings(data_dir=str(in_the_way / below if below else in_the_way))
+    for args in [("events",), ("demo",), ("db", "init")]:
+        run = okr_es(settings, *args)
+        assert run.code == 3, (args, run.err)
+        assert "event store is not usable" in run.err and "data directory" in run.err
+        assert "Traceback" not in run.err
+    assert in_the_way.read_text() == "not a directory"
+    assert [p.name for p in tmp_path.iterdir()] == ["a-file"]
