@@ -227,6 +227,29 @@ def test_a_field_of_the_wrong_type_is_reported_as_such(
     assert message in run.err
 
 
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda scope: scope.update(note="x"), "Object contains unknown field `note`"),
+        (lambda scope: scope.pop("cycle"), "Object missing required field `cycle`"),
+        (lambda scope: scope.pop("unit_id"), "Object missing required field `unit_id`"),
+        (lambda scope: scope.update(unit_id=5), "Expected `str | null`, got `int`"),
+        (lambda scope: scope.update(cycle_id=None), "Expected `str`, got `null`"),
+    ],
+)
+def test_a_scope_field_missing_unknown_or_mistyped_is_a_wrong_field(
+    tmp_path: Path, change: Any, message: str
+) -> None:
+    lines = export()
+    summary = json.loads(lines[-1])
+    change(summary["scope"])
+    lines[-1] = rehashed(summary)
+    run = verify(write(tmp_path, lines))
+    assert run.code == 1
+    assert run.err.startswith("okr-es: audit [wrong-field] line 9: line 9 is not a valid summary")
+    assert message in run.err and "$.scope" in run.err
+
+
 def test_rechained_event_lines_out_of_log_order_are_found(tmp_path: Path) -> None:
     entries = [json.loads(x) for x in export()]
     entries[5], entries[6] = entries[6], entries[5]

@@ -14,6 +14,8 @@ from okr_es.event_log import EventRecord
 from okr_es.learning.audit import GENESIS, export_lines, line_hash, verify_lines
 
 _NS = UUID("0b8a4c62-1f7e-4d0a-9d7c-5a1e2f3b4c5d")
+# What a whole cycle's export names in its summary.
+SCOPE = {"cycle_id": str(uuid5(_NS, "2026 Q3")), "cycle": "2026 Q3", "unit_id": None}
 
 
 def records(count: int) -> list[EventRecord]:
@@ -35,7 +37,7 @@ def records(count: int) -> list[EventRecord]:
 
 @pytest.fixture
 def lines() -> list[str]:
-    return export_lines(records(5), {"cycle": "2026 Q3"})
+    return export_lines(records(5), SCOPE)
 
 
 def test_an_untampered_export_verifies(lines: list[str]) -> None:
@@ -59,7 +61,7 @@ def test_the_export_is_the_same_bytes_every_time() -> None:
 
 
 def test_an_empty_cycle_still_has_a_verifiable_summary() -> None:
-    result = verify_lines(export_lines([], {"cycle": "x"}))
+    result = verify_lines(export_lines([], SCOPE))
     assert result.ok and result.count == 0
 
 

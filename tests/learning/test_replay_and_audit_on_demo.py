@@ -10,8 +10,7 @@ import msgspec
 from okr_es.aggregates.cycle import Cycle
 from okr_es.application import OKRApplication
 from okr_es.demo import seed_demo
-from okr_es.event_log import record
-from okr_es.learning.audit import cycle_export_lines, export_lines, verify_lines
+from okr_es.learning.audit import cycle_export_lines, verify_lines
 from okr_es.learning.cycle_events import collect_cycle, collect_unit_cycle
 from okr_es.learning.replay import replay_text
 
@@ -56,7 +55,7 @@ def test_the_audit_export_of_a_cycle_covers_every_aggregate_it_touches(
     assert {p.event.originator_id for p in events if type(p.event).__name__ == "CycleDefined"} == {
         cycle_id
     }
-    lines = export_lines((record(p.event, p.position) for p in events), {"cycle_id": cycle_id})
+    lines = cycle_export_lines(events, cycle_id, "2026 Q3")
     result = verify_lines(lines)
     assert result.ok and result.count == len(events)
     # One unit's export holds only that unit's objectives.

@@ -56,8 +56,9 @@ def line_hash(entry: Mapping[str, Any]) -> str:
 def export_lines(records: Iterable[EventRecord], scope: Mapping[str, Any]) -> list[str]:
     """The export as text lines (without newlines): one per event, then the summary.
 
-    ``scope`` says what was exported (e.g. cycle id and label, unit id) and is copied
-    into the summary line.
+    ``scope`` says what was exported and is copied into the summary line; an export
+    verifies only with the scope `cycle_export_lines` writes (``cycle_id``, ``cycle``,
+    ``unit_id``), whose fields the event lines are checked against.
     """
     lines: list[str] = []
     prev = GENESIS
@@ -133,13 +134,22 @@ class _EventLine(msgspec.Struct, forbid_unknown_fields=True):
     hash: str
 
 
+class _Scope(msgspec.Struct, forbid_unknown_fields=True):
+    """What the export holds, as `cycle_export_lines` writes it: each field is checked
+    against the event lines, so none may be missing, mistyped or added."""
+
+    cycle_id: str
+    cycle: str
+    unit_id: str | None  # None: the whole cycle
+
+
 class _SummaryLine(msgspec.Struct, forbid_unknown_fields=True):
     kind: Literal["summary"]
     seq: int
     count: int
     first_position: int | None
     last_position: int | None
-    scope: dict[str, Any]
+    scope: _Scope
     prev_hash: str
     hash: str
 
@@ -148,9 +158,7 @@ class _SummaryLine(msgspec.Struct, forbid_unknown_fields=True):
 _SCOPED_EVENTS = frozenset({"TeamCycleOpened", "ObjectiveSet"})
 
 
-def verify_lines(
-    lines: Sequence[str | bytes], expected_head: str | None = None
-) -> Verification:
+def verify_lines(lines: Sequence[str | bytes], expected_head: str | None = None) -> Verification:
     """Check the chain line by line; report the first line that breaks it.
 
     Lines are best given as the bytes read from the file: a line must be exactly the
@@ -272,7 +280,7 @@ def _shaped(number: int, entry: dict[str, Any]) -> _EventLine | _SummaryLine | V
         return _bad(
             number,
             "wrong-field",
-            f"line {number} has kind {_shown(kind)}, neither \"event\" nor \"summary\"",
+            f'line {number} has kind {_shown(kind)}, neither "event" nor "summary"',
         )
     shape: type[_EventLine | _SummaryLine] = _EventLine if kind == "event" else _SummaryLine
     try:
@@ -348,33 +356,32 @@ def _check_summary(number: int, summary: _SummaryLine, seen: _Seen) -> Verificat
                 f"{where} gives {name} {_shown(claimed)}, but {held}",
             )
     scope = summary.scope
-    cycle_id = scope.get("cycle_id")
-    if cycle_id is not None:
-        for other, line in seen.cycle_ids.items():
-            if other != cycle_id:
-                return _bad(
-                    number,
-                    "wrong-summary",
-                    f"{where} names cycle {_shown(cycle_id)}, but line {line} holds an "
-                    f"event of cycle {_shown(other)}",
-                )
-        for line, _, cycle in seen.scoped:
-            if cycle != cycle_id:
-                return _bad(
-                    number,
-                    "wrong-summary",
-                    f"{where} names cycle {_shown(cycle_id)}, but line {line} belongs to "
-                    f"cycle {_shown(cycle)}",
-                )
-    label = scope.get("cycle")
-    if label is not None and seen.label is not None and label != seen.label[1]:
+    cycle_id = scope.cycle_id
+    for other, line in seen.cycle_ids.items():
+        if other != cycle_id:
+            return _bad(
+                number,
+                "wrong-summary",
+                f"{where} names cycle {_shown(cycle_id)}, but line {line} holds an "
+                f"event of cycle {_shown(other)}",
+            )
+    for line, _, cycle in seen.scoped:
+        if cycle != cycle_id:
+            return _bad(
+                number,
+                "wrong-summary",
+                f"{where} names cycle {_shown(cycle_id)}, but line {line} belongs to "
+                f"cycle {_shown(cycle)}",
+            )
+    label = scope.cycle
+    if seen.label is not None and label != seen.label[1]:
         return _bad(
             number,
             "wrong-summary",
             f"{where} names the cycle {_shown(label)}, but line {seen.label[0]} gives it "
             f"the label {_shown(seen.label[1])}",
         )
-    unit_id = scope.get("unit_id")
+    unit_id = scope.unit_id
     if unit_id is not None:
         for line, unit, _ in seen.scoped:
             if unit != unit_id:
