@@ -593,7 +593,7 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
         raise InvalidInput(str(e), field="policy") from None
     if args.all and args.format == "html":
         raise InvalidInput("--all writes md or json; review one --unit for html", field="format")
-    if args.organization and not args.all:
+    if args.organization is not None and not args.all:
         raise InvalidInput("--organization goes with --all", field="organization")
     with OKRApplication(settings) as app:
         if args.all:
@@ -726,12 +726,15 @@ def _find_cycle(
     from okr_es.errors import InvalidInput
     from okr_es.learning.cycle_events import resolve_cycle, resolve_unit
 
+    # Given but empty is not "not given": an empty --unit names no unit, it does not
+    # widen the export to the whole cycle.
+    given = None if organization is None else _organization(app, organization)
     unit_id = None
-    if unit:
-        org, unit_id = resolve_unit(app, unit)
+    if unit is not None:
+        org, unit_id = resolve_unit(app, unit, given)
         orgs = [org]
-    elif organization:
-        orgs = [_organization(app, organization)]
+    elif given is not None:
+        orgs = [given]
     else:
         orgs = app.organizations()
     found = []
@@ -752,10 +755,20 @@ def _find_cycle(
 
 
 def _organization(app: OKRApplication, text: str) -> Organization:
+    """An organisation given by id or by (case-insensitive) name, which must be unique."""
+    from okr_es.errors import InvalidInput
+
     wanted = text.strip().casefold()
     found = [o for o in app.organizations() if wanted in (str(o.id), o.name.casefold())]
-    if len(found) != 1:
-        raise NotFound(f"no single organisation {text!r}", field="organization")
+    if not found:
+        raise NotFound(f"no organisation {text!r}", field="organization")
+    if len(found) > 1:
+        ids = ", ".join(str(o.id) for o in found)
+        raise InvalidInput(
+            f"{len(found)} organisations are called {text!r} ({ids}); give the organisation id",
+            code="ambiguous",
+            field="organization",
+        )
     return found[0]
 
 

@@ -78,7 +78,7 @@ def test_review_of_every_unit_gives_each_units_own_review(
     [
         (("--all", "--format", "html"), "--all writes md or json"),
         (("--unit", "Team Platform", "--organization", "Fjordby kommune"), "goes with --all"),
-        (("--all", "--organization", "Nowhere"), "no single organisation"),
+        (("--all", "--organization", "Nowhere"), "no organisation 'Nowhere'"),
         (("--unit", "Team Platform", "--all"), "not allowed with"),
         ((), "one of the arguments --unit --all is required"),
     ],
@@ -125,6 +125,53 @@ def test_audit_export_verifies_and_tampering_is_caught(
     tampered = okr_es(settings, "audit", "verify", str(file))
     assert tampered.code == 1
     assert "line 5" in tampered.err and "modified" in tampered.err
+
+
+def test_audit_export_refuses_an_empty_unit_rather_than_exporting_the_whole_cycle(
+    settings: Settings, demo: DemoSummary
+) -> None:
+    run = okr_es(settings, "audit", "export", "--cycle", "2026 Q4", "--unit", "")
+    assert (run.code, run.out) == (1, "")
+    assert "[not-found] (unit)" in run.err
+
+
+@pytest.fixture
+def two_demos(settings: Settings) -> tuple[DemoSummary, DemoSummary]:
+    """Two organisations of the same name, with units and cycles of the same names."""
+    with OKRApplication(settings) as app:
+        today = date.fromisoformat(TODAY)
+        return seed_demo(app, today=today), seed_demo(app, today=today)
+
+
+def test_audit_export_refuses_a_unit_of_another_organisation(
+    settings: Settings, two_demos: tuple[DemoSummary, DemoSummary]
+) -> None:
+    first, second = two_demos
+    run = okr_es(
+        settings, "audit", "export", "--cycle", "2026 Q4",
+        "--unit", str(first.units["Team Platform"]),
+        "--organization", str(second.organization_id),
+    )  # fmt: skip
+    assert (run.code, run.out) == (1, "")
+    assert "[not-found] (unit)" in run.err and str(second.organization_id) in run.err
+    mine = okr_es(
+        settings, "audit", "export", "--cycle", "2026 Q4", "--unit", "Team Platform",
+        "--organization", str(second.organization_id),
+    )  # fmt: skip
+    assert mine.code == 0, mine.err
+    summary = json.loads(mine.out.splitlines()[-1])
+    assert summary["scope"]["unit_id"] == str(second.units["Team Platform"])
+
+
+def test_an_organisation_name_two_share_is_ambiguous(
+    settings: Settings, two_demos: tuple[DemoSummary, DemoSummary]
+) -> None:
+    run = okr_es(
+        settings, "audit", "export", "--cycle", "2026 Q4", "--organization", "Fjordby kommune"
+    )
+    assert (run.code, run.out) == (1, "")
+    assert "[ambiguous] (organization)" in run.err
+    assert all(str(demo.organization_id) in run.err for demo in two_demos)
 
 
 def test_export_and_import_round_trip_into_another_unit(

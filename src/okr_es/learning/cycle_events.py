@@ -88,16 +88,20 @@ class UnitCycleEvents:
     names: dict[UUID, str] = field(default_factory=dict)
 
 
-def resolve_unit(app: OKRApplication, text: str) -> tuple[Organization, UUID]:
-    """A unit given by id or by (case-insensitive, unique) name, with its organisation."""
+def resolve_unit(
+    app: OKRApplication, text: str, organization: Organization | None = None
+) -> tuple[Organization, UUID]:
+    """A unit given by id or by (case-insensitive, unique) name, with its organisation;
+    looked for only in ``organization`` when one is given."""
     wanted = text.strip()
     matches: list[tuple[Organization, UUID]] = []
-    for org in app.organizations():
+    for org in app.organizations() if organization is None else [organization]:
         for unit in org.units.values():
             if str(unit.id) == wanted.lower() or unit.name.casefold() == wanted.casefold():
                 matches.append((org, unit.id))
     if not matches:
-        raise NotFound(f"no unit {text!r}", field="unit")
+        where = "" if organization is None else f" in {organization.name} ({organization.id})"
+        raise NotFound(f"no unit {text!r}{where}", field="unit")
     if len(matches) > 1:
         raise InvalidInput(
             f"{len(matches)} units are called {text!r}; give the unit id",
