@@ -152,7 +152,9 @@ def _parser() -> argparse.ArgumentParser:
     status = proj_sub.add_parser("status", help="how far each read model has read the log")
     status.set_defaults(run=_projections_status)
     rebuild = proj_sub.add_parser("rebuild", help="drop and replay read models from position 0")
-    rebuild.add_argument("name", nargs="?", help="only this read model (default: all)")
+    rebuild.add_argument(
+        "name", nargs="?", type=_read_model_name, help="only this read model (default: all)"
+    )
     rebuild.set_defaults(run=_projections_rebuild)
 
     db = sub.add_parser("db", help="event store administration")
@@ -194,6 +196,13 @@ def _day(raw: str) -> date:
 def _file_name(raw: str) -> str:
     if not raw.strip():
         raise argparse.ArgumentTypeError("an empty value is no file name")
+    return raw
+
+
+def _read_model_name(raw: str) -> str:
+    # Leaving the name out rebuilds every read model; an empty one must not do the same.
+    if not raw.strip():
+        raise argparse.ArgumentTypeError("an empty value names no read model")
     return raw
 
 

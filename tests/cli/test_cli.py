@@ -134,3 +134,13 @@ def test_projections_rebuild_replays_the_log_and_status_shows_no_lag(settings: S
     assert all(line.endswith("(0 behind the log)") for line in lines)
     unknown = okr_es(settings, "projections", "rebuild", "nope")
     assert unknown.code == 1 and "[not-found]" in unknown.err
+
+
+@pytest.mark.parametrize("name", ["", "  "])
+def test_projections_rebuild_of_an_empty_name_is_bad_usage(
+    sqlite_settings: Settings, name: str
+) -> None:
+    run = okr_es(sqlite_settings, "projections", "rebuild", name)
+    assert (run.code, run.out) == (2, "")
+    assert "names no read model" in run.err
+    assert not Path(sqlite_settings.data_dir).exists()
