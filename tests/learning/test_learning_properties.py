@@ -20,6 +20,7 @@ from okr_es.learning.okr_set import (
     load_okr_set,
     load_okr_set_yaml,
 )
+from okr_es.learning.text import text_similarity, token_similarity
 
 json_values = st.recursive(
     st.none()
@@ -95,3 +96,38 @@ def test_every_set_survives_a_dump_and_load_and_can_be_linted(okr_set: OkrSet) -
     assert load_okr_set(dump_okr_set(okr_set)) == okr_set
     report = lint(okr_set)
     assert len(report.key_results) == sum(len(o.key_results) for o in okr_set.objectives)
+
+
+# Words that meet as synonyms, compounds, typos and stems, and some that meet nothing.
+_WORDS = [
+    "redusere", "reduce", "redusre", "øke", "increase", "incease", "kundetilfredshet",
+    "brukertilfredshet", "tilfredshet", "saksbehandlingstid", "behandlingstid", "svartid",
+    "innbyggere", "innbygere", "søknader", "byggesøknad", "digitale", "digital", "tjenester",
+    "kvartal", "andel", "prosent", "75", "til", "fra", "xq", "zyklop", "blåbær",
+]  # fmt: skip
+_titles = st.lists(st.sampled_from(_WORDS), min_size=1, max_size=12).map(" ".join)
+
+
+@settings(max_examples=300)
+@given(_titles, _titles, st.sampled_from([0.0, 0.4, 0.5, 0.75, 0.8, 1.0]))
+def test_a_similarity_asked_against_a_bar_decides_as_the_full_one(
+    first: str, second: str, bar: float
+) -> None:
+    full = text_similarity(first, second)
+    against = text_similarity(first, second, at_least=bar)
+    if full >= bar:
+        assert against == full
+    else:
+        assert against < bar
+
+
+def _bigrams(word: str) -> set[str]:
+    return {word[i : i + 2] for i in range(len(word) - 1)}
+
+
+@settings(max_examples=500)
+@given(st.text("abcdeø", min_size=1, max_size=12), st.text("abcdeø", min_size=1, max_size=12))
+def test_different_words_that_score_share_two_letters_in_a_row(first: str, second: str) -> None:
+    # What comparing long titles relies on: it compares only words that share a bigram.
+    if first != second and token_similarity(first, second) > 0:
+        assert _bigrams(first) & _bigrams(second)

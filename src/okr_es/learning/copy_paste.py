@@ -251,14 +251,16 @@ def _match_key_results(
     candidates = []
     for i, old in enumerate(before):
         for j, new in enumerate(after):
-            similarity = text_similarity(old.kr.title, new.kr.title)
             same_numbers = numbers_match(
                 _numbers(old.kr), _numbers(new.kr), policy.number_tolerance
             )
             # The same start and target are evidence of the same key result on their own.
             same_range = same_numbers and _states_a_range(old.kr)
             bar = policy.match_similarity
-            if similarity < (min(bar, policy.copy_similarity_same_range) if same_range else bar):
+            if same_range:
+                bar = min(bar, policy.copy_similarity_same_range)
+            similarity = text_similarity(old.kr.title, new.kr.title, at_least=bar)
+            if similarity < bar:
                 continue
             same_text = fold(old.kr.title) == fold(new.kr.title)
             candidates.append(

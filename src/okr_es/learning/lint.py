@@ -166,7 +166,8 @@ class _Checks:
                 continue
             a = self.okr_set.objectives[first[0]].key_results[first[1]]
             b = self.okr_set.objectives[second[0]].key_results[second[1]]
-            if text_similarity(a.title, b.title) >= self.policy.duplicate_similarity:
+            bar = self.policy.duplicate_similarity
+            if text_similarity(a.title, b.title, at_least=bar) >= bar:
                 reported.add(second)
                 yield self.finding(
                     "duplicate-key-result", "warning", second[0], second[1],

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -325,26 +325,57 @@ def _synonym(stemmed: str) -> str:
     if found is not None:
         return found
     if len(stemmed) >= _MIN_FUZZY_LEN:
-        for word, head in _SYNONYMS.items():
+        # In the table's order, as a scan of it would find them, but only the words
+        # that share a bigram with the stem (the others cannot reach the bar, see
+        # `_candidates`) and whose lengths allow it.
+        for word, head in _fuzzy_synonyms(_bigrams(stemmed)):
             if (
-                len(word) >= _MIN_FUZZY_LEN
-                and abs(len(word) - len(stemmed)) <= 2
+                abs(len(word) - len(stemmed)) <= 2
+                and 2.0 * min(len(word), len(stemmed)) / (len(word) + len(stemmed))
+                >= _FUZZY_SYNONYM
                 and _ratio(word, stemmed) >= _FUZZY_SYNONYM
             ):
                 return head
     return stemmed
 
 
-def text_similarity(first: str, second: str) -> float:
-    """Similarity of wording in [0, 1], blind to periods, numbers, word order and typos."""
+def _fuzzy_synonyms(bigrams: Iterable[str]) -> list[tuple[str, str]]:
+    """The (word, head) entries of the synonym table, long enough for a fuzzy match,
+    that hold one of these bigrams, in the table's order."""
+    found = {at for bigram in bigrams for at in _SYNONYMS_BY_BIGRAM.get(bigram, ())}
+    return [_FUZZY_SYNONYM_ENTRIES[at] for at in sorted(found)]
+
+
+def text_similarity(first: str, second: str, at_least: float = 0.0) -> float:
+    """Similarity of wording in [0, 1], blind to periods, numbers, word order and typos.
+
+    A caller that only asks whether the similarity reaches ``at_least`` may get, for a
+    pair that does not, any value below ``at_least`` (an upper bound of the similarity):
+    the character comparison of long titles, the costly part, is then often skipped."""
     a, b = normalise(first), normalise(second)
     if not a.canonical and not b.canonical:
         return 1.0 if fold(first).strip() == fold(second).strip() else 0.0
     if not a.canonical or not b.canonical:
         return 0.0
-    words = (_soft_overlap(a.canonical, b.canonical) + _soft_overlap(b.canonical, a.canonical)) / 2
-    chars = SequenceMatcher(None, " ".join(sorted(a.canonical)), " ".join(sorted(b.canonical)))
-    return max(0.0, min(1.0, 0.75 * words + 0.25 * chars.ratio()))
+    there = _soft_overlap(a.canonical, b.canonical)
+    if _combined((there + 1.0) / 2, 1.0) < at_least:  # even if the way back were perfect
+        return _combined((there + 1.0) / 2, 1.0)
+    words = (there + _soft_overlap(b.canonical, a.canonical)) / 2
+    left, right = " ".join(sorted(a.canonical)), " ".join(sorted(b.canonical))
+    # Upper bounds of difflib's ratio, cheapest first (the score grows with it):
+    # all characters matching, then as many as the shorter text has.
+    for bound in (1.0, 2.0 * min(len(left), len(right)) / (len(left) + len(right))):
+        if _combined(words, bound) < at_least:
+            return _combined(words, bound)
+    chars = SequenceMatcher(None, left, right)
+    shared = chars.quick_ratio()  # the characters they share, in any order
+    if _combined(words, shared) < at_least:
+        return _combined(words, shared)
+    return _combined(words, chars.ratio())
+
+
+def _combined(words: float, chars: float) -> float:
+    return max(0.0, min(1.0, 0.75 * words + 0.25 * chars))
 
 
 def token_similarity(first: str, second: str) -> float:
@@ -361,6 +392,17 @@ def token_similarity(first: str, second: str) -> float:
     ):
         return _COMPOUND_PART
     if len(shorter) < _MIN_FUZZY_LEN:
+        return 0.0
+    # Only a ratio at the bar counts: most pairs fail the bar on their lengths alone
+    # (difflib's ratio is at most 2·shorter/(both lengths)), so the full ratio, the bulk
+    # of comparing long titles, is computed only where it could reach the bar.
+    if 2.0 * len(shorter) / (len(first) + len(second)) < _FUZZY_TOKEN:
+        return 0.0
+    # Nor can it match a letter that only one of them has: each such letter is left
+    # unmatched at least once.
+    unmatched = len(_letters(first) ^ _letters(second))
+    both = len(first) + len(second)
+    if (both - unmatched) / both < _FUZZY_TOKEN:
         return 0.0
     ratio = _ratio(first, second)
     return ratio if ratio >= _FUZZY_TOKEN else 0.0
@@ -407,6 +449,19 @@ def _build_synonyms(groups: Iterable[tuple[str, ...]]) -> dict[str, str]:
 
 
 _SYNONYMS = _build_synonyms(_SYNONYM_GROUPS)
+# The entries a typo can be matched to, and where each bigram occurs among them.
+_FUZZY_SYNONYM_ENTRIES = [(w, head) for w, head in _SYNONYMS.items() if len(w) >= _MIN_FUZZY_LEN]
+
+
+def _positions_by_bigram(words: Sequence[str]) -> dict[str, tuple[int, ...]]:
+    found: dict[str, list[int]] = {}
+    for at, word in enumerate(words):
+        for bigram in {word[i : i + 2] for i in range(len(word) - 1)}:
+            found.setdefault(bigram, []).append(at)
+    return {bigram: tuple(positions) for bigram, positions in found.items()}
+
+
+_SYNONYMS_BY_BIGRAM = _positions_by_bigram([word for word, _ in _FUZZY_SYNONYM_ENTRIES])
 # Longest first, so "innbygger" is tried before "bruker"-like shorter heads.
 _COMPOUND_HEADS = tuple(
     sorted(
@@ -439,10 +494,56 @@ def _soft_overlap(source: Sequence[str], target: Sequence[str]) -> float:
     if total == 0:
         return 0.0
     found = 0.0
+    present, by_bigram = _index(tuple(target))
     for token in source:
-        best = max((token_similarity(token, other) for other in target), default=0.0)
+        if token in present:
+            best = 1.0  # which no other token can beat
+        elif len(token) < _MIN_COMPOUND_PART:
+            best = 0.0  # too short for any partial match
+        else:
+            best = max(
+                [token_similarity(token, other) for other in _candidates(token, by_bigram)],
+                default=0.0,
+            )
         found += _weight(token) * best
     return found / total
+
+
+# Comparing every token of a title with every token of another is most of the cost of
+# comparing long titles. Two different tokens score above 0 only if they share a bigram
+# (two letters in a row): a compound part is 4 letters or more, and a fuzzy match (a
+# ratio of 0.8 or more, the shorter word 5 letters or more; 0.85 for synonyms) matches
+# 0.8 of their letters or more in blocks, which cannot all be single letters:
+# consecutive blocks are apart by at least one unmatched letter, so n one-letter blocks
+# leave n - 1 letters unmatched, more than a ratio of 0.8 allows for words of 10 letters
+# or more together. So a token is compared only with the tokens that share a bigram
+# with it, and scores the same.
+
+
+@lru_cache(maxsize=4096)
+def _index(tokens: tuple[str, ...]) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    """A title's tokens as a set, and by each bigram they hold."""
+    by_bigram: dict[str, set[str]] = {}
+    for token in tokens:
+        for bigram in _bigrams(token):
+            by_bigram.setdefault(bigram, set()).add(token)
+    return frozenset(tokens), {b: tuple(sorted(found)) for b, found in by_bigram.items()}
+
+
+@lru_cache(maxsize=65536)
+def _letters(token: str) -> frozenset[str]:
+    return frozenset(token)
+
+
+@lru_cache(maxsize=65536)
+def _bigrams(token: str) -> frozenset[str]:
+    return frozenset(token[i : i + 2] for i in range(len(token) - 1))
+
+
+def _candidates(token: str, by_bigram: Mapping[str, tuple[str, ...]]) -> set[str]:
+    """The tokens of a title that share a bigram with ``token``: the only ones that can
+    score above 0 against it."""
+    return {other for bigram in _bigrams(token) for other in by_bigram.get(bigram, ())}
 
 
 @lru_cache(maxsize=65536)
