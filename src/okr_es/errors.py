@@ -140,6 +140,11 @@ ERROR_CODES: dict[str, tuple[type[OKRError], str]] = {
     "carry-over-needs-source": (InvalidInput, "a carry-over reason names no objective"),
     "alignment-needs-objective": (InvalidInput, "a key result to align to names no objective"),
     "not-found": (NotFound, "an organisation, unit, member, cycle, objective … is unknown"),
+    "ambiguous": (
+        InvalidInput,
+        "a name (in a document or on the command line) fits more than one organisation, "
+        "unit, cycle, member or parent objective: give the e-mail or id the message lists",
+    ),
     "version-conflict": (Conflict, "the aggregate changed since it was read"),
     "rule-violation": (RuleViolation, "the command breaks a domain rule"),
     "no-change": (RuleViolation, "the command would change nothing"),
