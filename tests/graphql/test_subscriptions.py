@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from gql_helpers import read_api
+from gql_helpers import issue, read_api
 from litestar.testing import TestClient
 
 from okr_es.api.graphql import FEED_KEY
@@ -115,3 +115,75 @@ def key_result_of_team(service: ProjectionService, demo: DemoSummary, team: str)
         {"unit": str(demo.units[team]), "cycle": str(demo.cycles["2026 Q4"])},
     )
     return rows[0][0], rows[0][1]
+
+
+def test_a_revoked_token_ends_its_subscriptions_and_runs_no_new_operation(
+    okr: OKRApplication, service: ProjectionService, demo: DemoSummary, token: str
+) -> None:
+    objective_id, kr_id = key_result_of_team(service, demo, "Team Data")
+    doomed = issue(okr, demo.organization_id, demo.admin_id)
+    doomed_id = doomed.split("_")[1]
+    app = read_api(okr, service)
+    with (
+        TestClient(app=app) as client,
+        client.websocket_connect("/graphql", subprotocols=[PROTOCOL]) as ws,
+    ):
+        ws.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {doomed}"}})
+        assert ws.receive_json()["type"] == "connection_ack"
+        ws.send_json(
+            {
+                "id": "1",
+                "type": "subscribe",
+                "payload": {"query": CHANGES, "variables": {"unit": str(demo.units["Team Data"])}},
+            }
+        )
+        assert app.state[FEED_KEY].wait_until_following(1, timeout=10)
+
+        revoked = client.post(
+            f"/api/v1/organizations/{demo.organization_id}/tokens/{doomed_id}/revoke",
+            json={},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert revoked.status_code < 300, revoked.text
+        okr.check_in(
+            objective_id=objective_id,
+            key_result_id=kr_id,
+            value=3.0,
+            status="red",
+            comment="after the revocation",
+            by=demo.admin_id,
+        )
+        # Not the check-in made after the revocation: the end of the subscription.
+        ended = ws.receive_json()
+        assert ended["id"] == "1" and ended["type"] == "next", ended
+        assert ended["payload"]["data"] is None
+        assert [e["extensions"]["code"] for e in ended["payload"]["errors"]] == ["UNAUTHENTICATED"]
+        assert ws.receive_json() == {"id": "1", "type": "complete"}
+
+        # A new operation on the same socket checks the token again, as a request does.
+        ws.send_json({"id": "2", "type": "subscribe", "payload": {"query": "{ viewer { name } }"}})
+        refused = ws.receive_json()
+        assert refused["id"] == "2" and refused["type"] == "error", refused
+        assert [e["extensions"]["code"] for e in refused["payload"]] == ["UNAUTHENTICATED"]
+
+
+def test_an_operation_on_an_open_socket_is_refused_once_its_token_is_revoked(
+    okr: OKRApplication, service: ProjectionService, demo: DemoSummary
+) -> None:
+    doomed = issue(okr, demo.organization_id, demo.admin_id)
+    with (
+        TestClient(app=read_api(okr, service)) as client,
+        client.websocket_connect("/graphql", subprotocols=[PROTOCOL]) as ws,
+    ):
+        ws.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {doomed}"}})
+        assert ws.receive_json()["type"] == "connection_ack"
+        okr.revoke_token(
+            organization_id=demo.organization_id,
+            token_id=doomed.split("_")[1],
+            by=demo.admin_id,
+        )
+        ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": "{ viewer { name } }"}})
+        refused = ws.receive_json()
+
+    assert refused["id"] == "1" and refused["type"] == "error", refused
+    assert [e["extensions"]["code"] for e in refused["payload"]] == ["UNAUTHENTICATED"]

@@ -125,8 +125,9 @@ def graphql_handlers(
                 raise RequestRefused(400, malformed(error, "the request") or "") from None
 
         async def on_ws_connect(self, context: Any) -> UnsetType | dict[str, object] | None:
-            # A websocket authenticates once, with its connection_init payload
-            # ({"Authorization": "Bearer …"}) or its handshake's Authorization header.
+            # A websocket authenticates with its connection_init payload
+            # ({"Authorization": "Bearer …"}) or its handshake's Authorization header;
+            # Gate checks that token again for every operation sent on it.
             try:
                 await authenticate(context)
             except GraphQLError as e:

@@ -2,7 +2,8 @@
 
 :class:`OneOperation` settles which operation of the document runs, as the GraphQL spec
 asks, before anything else looks at it. :class:`Gate` authenticates the bearer token
-(once per HTTP request; websockets authenticate on ``connection_init``) and honours
+for every operation (an HTTP request's, or each one sent over a websocket, which also
+authenticates on ``connection_init``: a token revoked since is refused) and honours
 ``X-OKR-Position`` (read-your-writes): it waits, bounded, until the read models have
 applied that log position, and answers anyway (with a warning) when they do not get
 there in time.
@@ -101,8 +102,9 @@ class Gate(SchemaExtension):
         context = self.execution_context.context
         if not isinstance(context, GraphQLContext):  # pragma: no cover - wiring error
             raise TypeError("the GraphQL context is not a GraphQLContext")
-        if context.principal is None:
-            await authenticate(context)
+        # Every operation, also each one on an open websocket: a revoked token stops
+        # working at once, as it does for HTTP requests.
+        await authenticate(context)
         requested = requested_position(context)
         if requested is not None:
             reached = await anyio.to_thread.run_sync(

@@ -5,6 +5,10 @@ The projection service calls its listeners from its own thread after each applie
 batch; :class:`LiveFeed` hands that position to every subscriber's event loop with
 ``call_soon_threadsafe``. A subscriber then reads the rows past the last position it
 delivered (a handful of statements per batch, not per subscriber and event).
+
+Before each such read the subscriber's token is checked again (from memory, or from the
+store once the recheck window has passed, as for every request): once it is revoked,
+the subscription ends with an ``UNAUTHENTICATED`` error instead of delivering more.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from uuid import UUID
 import anyio.to_thread
 import strawberry
 
+from okr_es.api.graphql.extensions import authenticate
 from okr_es.api.graphql.types import CheckIn, Info, TimelineEntry
 from okr_es.errors import NotFound
 from okr_es.projections import queries
@@ -128,6 +133,8 @@ async def _rows_after(
         await wakes.get()
         while not wakes.empty():
             wakes.get_nowait()
+        # Raises UNAUTHENTICATED once the token is revoked, which ends the subscription.
+        await authenticate(context)
         # Units added below the unit since the subscription started count too.
         units = await context.read(queries.subtree_ids, str(unit_id))
         for row in await context.read(rows_after, units, last):
