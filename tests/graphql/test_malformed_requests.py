@@ -257,3 +257,62 @@ def test_an_as_of_with_a_nul_after_it_is_refused(client: Client, org: Org) -> No
         token=org.tokens["plain"],
     )
     assert codes(body) == ["BAD_USER_INPUT"]
+
+
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        pytest.param({"query": "{ viewer { name "}, "GRAPHQL_VALIDATION_FAILED", id="syntax"),
+        pytest.param(
+            {"query": "{ " + "viewer { name } " * 700 + "}"},
+            "GRAPHQL_VALIDATION_FAILED",
+            id="over-2000-tokens",
+        ),
+        pytest.param(
+            {"query": "query A { viewer { name } } query B { viewer { id } }"},
+            "OPERATION_RESOLUTION_FAILURE",
+            id="two-operations-unnamed",
+        ),
+        pytest.param(
+            {"query": "query A { viewer { name } }", "operationName": "B"},
+            "OPERATION_RESOLUTION_FAILURE",
+            id="unknown-operation-name",
+        ),
+        pytest.param(
+            {"query": "fragment F on Member { name }"},
+            "OPERATION_RESOLUTION_FAILURE",
+            id="only-a-fragment",
+        ),
+        pytest.param({"query": ""}, "BAD_REQUEST", id="empty-query"),
+        pytest.param({"query": None}, "BAD_REQUEST", id="query-null"),
+    ],
+)
+def test_a_request_that_cannot_run_over_a_websocket_is_an_error_message_with_a_code(
+    client: Client,
+    org: Org,
+    payload: dict[str, Any],
+    code: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with (
+        caplog.at_level(logging.ERROR),
+        client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws,
+    ):
+        ws.send_json(
+            {
+                "type": "connection_init",
+                "payload": {"Authorization": f"Bearer {org.tokens['plain']}"},
+            }
+        )
+        assert ws.receive_json()["type"] == "connection_ack"
+        ws.send_json({"id": "1", "type": "subscribe", "payload": payload})
+        answer = ws.receive_json()
+        # The socket stays usable: the next operation runs.
+        ws.send_json({"id": "2", "type": "subscribe", "payload": {"query": "{ viewer { id } }"}})
+        next_answer = ws.receive_json()
+
+    assert answer["id"] == "1" and answer["type"] == "error", answer
+    assert [e["extensions"]["code"] for e in answer["payload"]] == [code]
+    assert next_answer["type"] == "next"
+    assert next_answer["payload"]["data"] == {"viewer": {"id": str(org.members["plain"])}}
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

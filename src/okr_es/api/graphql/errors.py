@@ -14,6 +14,7 @@ from typing import Any
 
 from graphql.error import GraphQLError
 from litestar import MediaType, Response
+from strawberry.exceptions import MissingQueryError
 
 from okr_es.errors import Conflict, Forbidden, InvalidInput, NotFound, OKRError, Unauthenticated
 from okr_es.projections.queries import InvalidCursor
@@ -41,6 +42,7 @@ CODE_OF_ERROR: tuple[tuple[type[Exception], str], ...] = (
 )
 
 INTERNAL_MESSAGE = "the server failed to answer this part of the request"
+NO_QUERY_MESSAGE = "No GraphQL query found in the request"
 
 _log = logging.getLogger(__name__)
 
@@ -69,6 +71,9 @@ def with_code(error: GraphQLError) -> GraphQLError:
         return _copy(error, error.message, {"code": VALIDATION_FAILED})
     if isinstance(original, GraphQLError):
         return with_code(original) if original is not error else original
+    if isinstance(original, MissingQueryError):
+        # An empty or absent query (over a websocket; HTTP refuses it before GraphQL).
+        return _copy(error, NO_QUERY_MESSAGE, {"code": BAD_REQUEST})
     for cls, code in CODE_OF_ERROR:
         if isinstance(original, cls):
             extra: dict[str, Any] = {"code": code}
