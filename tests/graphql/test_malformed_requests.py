@@ -316,3 +316,18 @@ def test_a_request_that_cannot_run_over_a_websocket_is_an_error_message_with_a_c
     assert next_answer["type"] == "next"
     assert next_answer["payload"]["data"] == {"viewer": {"id": str(org.members["plain"])}}
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize("method", ["OPTIONS", "PUT", "PATCH", "DELETE", "HEAD"])
+def test_a_method_other_than_get_and_post_is_a_405_problem(
+    client: Client, org: Org, method: str
+) -> None:
+    response = client.request(
+        method, "/graphql", headers={"Authorization": f"Bearer {org.tokens['plain']}"}
+    )
+
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, POST"
+    assert response.headers["content-type"].startswith("application/problem+json")
+    if method != "HEAD":
+        assert response.json()["code"] == "method-not-allowed"

@@ -11,9 +11,9 @@ from typing import Any
 
 from cross_web import HTTPException as RequestRefused
 from graphql.error import GraphQLError
-from litestar import Request, Response
+from litestar import HttpMethod, Request, Response, route
 from litestar.datastructures import State
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, MethodNotAllowedException
 from litestar.types import ControllerRouterHandler
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.litestar import make_graphql_controller
@@ -31,6 +31,16 @@ from okr_es.projections.service import ProjectionService
 PROJECTIONS_KEY = "projections"
 FEED_KEY = "graphql_live_feed"
 DEFAULT_WAIT_TIMEOUT = 2.0
+ALLOWED_METHODS = "GET, POST"
+# Every other method gets a 405 (litestar would answer OPTIONS itself, with a 204).
+REFUSED_METHODS = [
+    HttpMethod.OPTIONS,
+    HttpMethod.HEAD,
+    HttpMethod.PUT,
+    HttpMethod.PATCH,
+    HttpMethod.DELETE,
+    HttpMethod.TRACE,
+]
 
 ServiceProvider = Callable[[State], ProjectionService]
 
@@ -78,6 +88,13 @@ def graphql_handlers(
 
     class GraphQLController(base):  # type: ignore[misc]
         """The read API (queries over HTTP, subscriptions over websockets)."""
+
+        @route(http_method=REFUSED_METHODS, include_in_schema=False, sync_to_thread=False)
+        def refuse_method(self) -> None:
+            raise MethodNotAllowedException(
+                f"{path} answers GET and POST (and websockets)",
+                headers={"Allow": ALLOWED_METHODS},
+            )
 
         async def execute_request(
             self, request: Request[Any, Any, Any], context: Any, root_value: Any
