@@ -484,6 +484,30 @@ def test_review_today_bounds_a_running_cycle(client: Client, demo: DemoSummary, 
     }
 
 
+def test_the_steady_team_is_not_irregular_in_the_first_two_weeks_of_a_cycle(
+    client: Client, demo: DemoSummary, token: str
+) -> None:
+    start = date(2026, 10, 1)  # of 2026 Q4; the team checks in on its 8th day, 15th, …
+    for day in range(14):
+        today = start + timedelta(days=day)
+        body = graphql(
+            client,
+            "query($u: UUID!, $c: UUID!, $t: Date) { review(unitId: $u, cycleId: $c, today: $t) "
+            "{ flagCodes rhythm { periods periodsWithCheckIns weeklyCoverage } } }",
+            {
+                "u": str(demo.units["Team Selvbetjening"]),
+                "c": str(demo.cycles[CURRENT]),
+                "t": today.isoformat(),
+            },
+            token=token,
+        )
+
+        assert "errors" not in body, body
+        review = body["data"]["review"]
+        assert "irregular-check-ins" not in review["flagCodes"], (today, review)
+        assert review["rhythm"]["weeklyCoverage"] == 1.0, (today, review)
+
+
 def test_reviews_gives_every_team_its_own_review(
     client: Client, demo: DemoSummary, token: str
 ) -> None:
@@ -514,6 +538,7 @@ def test_reviews_of_another_organisations_cycle_is_not_found(
 ) -> None:
     other = build_org(okr, "Another agency")
     for cycle in (str(other.cycle), str(uuid4()), str(demo.units["Team Data"])):
-        body = graphql(client, "query($c: UUID!) { reviews(cycleId: $c) { unit } }", {"c": cycle},
-                       token=token)
+        body = graphql(
+            client, "query($c: UUID!) { reviews(cycleId: $c) { unit } }", {"c": cycle}, token=token
+        )
         assert body["data"] is None and codes(body) == ["NOT_FOUND"], body

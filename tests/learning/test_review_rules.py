@@ -101,6 +101,51 @@ def test_progress_reported_only_at_the_end_is_a_hockey_stick() -> None:
     assert {"hockey-stick", "long-silence", "irregular-check-ins"} <= {f.code for f in result.flags}
 
 
+def weekly_team(today: date, first_day: int) -> Any:
+    """A team that checks in once a week, on day ``first_day`` of the cycle and every
+    seventh day after it, up to ``today``."""
+    o = objective()
+    day = CYCLE.start + timedelta(days=first_day - 1)
+    while day <= today:
+        o.check_in(
+            key_result_id=uuid5(_NS, "kr"),
+            value=float((day - CYCLE.start).days),
+            status="green",
+            checked_in_at=datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=9),
+            by=KARI,
+        )
+        day += timedelta(days=7)
+    return o
+
+
+@pytest.mark.parametrize("first_day", [1, 5, 7, 8], ids=lambda d: f"first-check-in-on-day-{d}")
+def test_a_weekly_team_is_never_irregular_in_the_week_it_is_in(first_day: int) -> None:
+    for day in range(1, 29):
+        today = CYCLE.start + timedelta(days=day - 1)
+        result = review(weekly_team(today, first_day).collect_events(), CYCLE, today=today)
+        assert "irregular-check-ins" not in {f.code for f in result.flags}, (day, result.rhythm)
+        assert result.rhythm.coverage == 1.0, (day, result.rhythm)
+        # The period under way is not due yet: only the ones that are over.
+        assert result.rhythm.periods == (day - 1) // 7
+
+
+def test_a_week_that_is_over_without_a_check_in_still_counts_in_a_running_cycle() -> None:
+    o = objective()
+    check_in(o, 0, 10)  # day 1 only: week 2 passes without a check-in
+    result = review(o.collect_events(), CYCLE, today=date(2026, 7, 15))
+    rhythm = result.rhythm
+    assert (rhythm.periods, rhythm.periods_with_check_ins, rhythm.coverage) == (2, 1, 0.5)
+    assert "irregular-check-ins" in {f.code for f in result.flags}
+
+
+def test_a_finished_cycle_counts_its_last_period_too() -> None:
+    o = objective()
+    for week in range(1, 14):  # days 8, 15, …, 92: the first week has none
+        check_in(o, week, round(week / 13 * 90))
+    result = review(o.collect_events(), CYCLE, today=date(2026, 10, 15))
+    assert (result.rhythm.periods, result.rhythm.periods_with_check_ins) == (14, 13)
+
+
 def test_the_thresholds_can_be_loosened_per_organisation() -> None:
     o = objective()
     check_in(o, 1, 2)
@@ -114,9 +159,7 @@ def test_the_thresholds_can_be_loosened_per_organisation() -> None:
 
 
 def test_a_policy_saved_with_a_byte_order_mark_loads() -> None:
-    assert load_review_policy(b'\xef\xbb\xbf{"max_gap_days": 21}') == ReviewPolicy(
-        max_gap_days=21
-    )
+    assert load_review_policy(b'\xef\xbb\xbf{"max_gap_days": 21}') == ReviewPolicy(max_gap_days=21)
     assert load_review_policy('\ufeff{"max_gap_days": 21}') == ReviewPolicy(max_gap_days=21)
 
 

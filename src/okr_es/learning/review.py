@@ -172,8 +172,12 @@ class Rhythm(msgspec.Struct, frozen=True):
     """How regularly the unit checked in between the cycle's start and `as_of`."""
 
     interval_days: int
+    # Periods from the cycle's start to as_of that are over (in a running cycle, the one
+    # as_of falls in is still under way), in which a check-in was due.
     periods: int
+    # Periods with a check-in, the one under way included.
     periods_with_check_ins: int
+    # periods_with_check_ins / periods, at most 1 (1 while no period is over yet).
     coverage: float
     longest_gap_days: int
     # Rhythm periods in a row, up to the last one, with a check-in (a period still in
@@ -329,7 +333,9 @@ def _review(
     language = _language(policy, state)
 
     objectives = [_objective_review(o) for o in state.objectives.values()]
-    rhythm = _rhythm(state, cycle, as_of, policy)
+    # The period as_of falls in is still under way while the cycle runs (today included).
+    under_way = not finished and (today is None or today <= cycle.end)
+    rhythm = _rhythm(state, cycle, as_of, policy, under_way=under_way)
     hockey = _hockey_stick(state, cycle, as_of, policy)
     moved = _moved_goalposts(state, names)
     zombies = _zombies(state, policy)
@@ -733,7 +739,9 @@ def _objective_review(o: _Objective) -> ObjectiveReview:
     )
 
 
-def _rhythm(state: ReviewReplay, cycle: CycleInfo, as_of: date, policy: ReviewPolicy) -> Rhythm:
+def _rhythm(
+    state: ReviewReplay, cycle: CycleInfo, as_of: date, policy: ReviewPolicy, *, under_way: bool
+) -> Rhythm:
     interval = policy.check_in_interval_days
     start = cycle.start
     count = 0
@@ -748,6 +756,10 @@ def _rhythm(state: ReviewReplay, cycle: CycleInfo, as_of: date, policy: ReviewPo
     days = sorted(seen)
     periods = math.ceil(((as_of - cycle.start).days + 1) / interval)
     covered = {(d - cycle.start).days // interval for d in days}
+    # The period still under way is not due yet, but a check-in in it counts: a team
+    # that checks in every week is never behind in the week it is in, also when its
+    # check-in for a week lands early in the next one.
+    due = periods - 1 if under_way else periods
     points = [cycle.start, *days, as_of]
     gap = max((b - a).days for a, b in pairwise(points))
     streak = 0
@@ -759,9 +771,9 @@ def _rhythm(state: ReviewReplay, cycle: CycleInfo, as_of: date, policy: ReviewPo
         index -= 1
     return Rhythm(
         interval_days=interval,
-        periods=periods,
+        periods=due,
         periods_with_check_ins=len(covered),
-        coverage=round(len(covered) / periods, 4),
+        coverage=round(min(1.0, len(covered) / due), 4) if due else 1.0,
         longest_gap_days=gap,
         current_streak=streak,
         check_ins=count,

@@ -225,10 +225,15 @@ class ObjectiveReview:
 @strawberry.type(description="How regularly the unit checked in up to asOf.")
 class Rhythm:
     interval_days: int
-    periods: int
-    periods_with_check_ins: int
+    periods: int = strawberry.field(
+        description="Rhythm periods (interval_days long) that are over by asOf: in a running "
+        "cycle the period asOf falls in is still under way and not counted."
+    )
+    periods_with_check_ins: int = strawberry.field(
+        description="Periods with a check-in, the one still under way included."
+    )
     weekly_coverage: float = strawberry.field(
-        description="Share of rhythm periods (interval_days long) with a check-in."
+        description="periodsWithCheckIns / periods, at most 1 (1 while no period is over)."
     )
     longest_gap_days: int
     current_streak: int
