@@ -13,9 +13,13 @@ from uuid import UUID
 
 import msgspec
 
+from okr_es.aggregates.objective import Objective
 from okr_es.aggregates.organization import Organization
+from okr_es.aggregates.team_cycle import team_cycle_id
 from okr_es.application import OKRApplication
 from okr_es.errors import NotFound
+from okr_es.learning.cycle_events import positioned_events
+from okr_es.learning.replay import known_count
 from okr_es.projections.queries import KeyResultRow, ObjectiveRow
 
 # Event fields shown elsewhere in a history entry, and fields never shown at all.
@@ -42,13 +46,25 @@ def event_data(event: Any) -> dict[str, Any]:
 def objective_as_of(
     okr: OKRApplication, org: UUID, objective_id: UUID, as_of: datetime
 ) -> tuple[ObjectiveRow, list[KeyResultRow]] | None:
-    """The objective and its key results as recorded at ``as_of`` (None: unknown then)."""
+    """The objective and its key results as recorded at ``as_of`` (None: unknown then).
+
+    Known at ``as_of`` are the events `okr-es replay --as-of` counts (see
+    :func:`~okr_es.learning.replay.known_count`), taken over the objective's events and
+    its unit's OKR set's (the team cycle) in log order: all events of a save, or none.
+    The events of a save are stamped as each was made, so on their own stamps the
+    objective would show up at its ``ObjectiveSet`` without the key results saved with
+    it; the ``ObjectiveCommitted`` written before them is stamped after them all."""
     when = as_of if as_of.tzinfo is not None else as_of.replace(tzinfo=UTC)
-    try:
-        events: list[Any] = okr.history(objective_id)
-    except NotFound:
+    own = positioned_events(okr, [objective_id])
+    if not own:
         return None
-    applied = [e for e in events if e.timestamp <= when]
+    first = own[0].event
+    logged = own
+    if isinstance(first, Objective.ObjectiveSet):
+        its_set = positioned_events(okr, [team_cycle_id(first.unit_id, first.cycle_id)])
+        logged = sorted([*own, *its_set], key=lambda p: p.position)
+    known = logged[: known_count((p.event.timestamp for p in logged), when)]
+    applied: list[Any] = [p.event for p in known if p.event.originator_id == objective_id]
     if not applied:
         return None
     try:
