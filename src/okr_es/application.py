@@ -974,7 +974,12 @@ class OKRApplication(Application[UUID]):
         kpi.graduate(
             objective_id=objective.id,
             key_result_id=kr.id,
-            others=[k for k in self._all(Kpi) if k.organization_id == org.id],
+            # Only read: the shared cached KPIs, not a copy of each.
+            others=[
+                k
+                for k in (self.read_aggregate(Kpi, i) for i in self._created_positions(Kpi))
+                if k.organization_id == org.id
+            ],
             by=actor,
         )
         if kr.current is not None:
@@ -1477,9 +1482,6 @@ _ALIGNED_TO = ("aligned_to_objective_id", "aligned_to_key_result_id")
 
 def _not_found(cls: type[Any], aggregate_id: UUID, field: str) -> NotFound:
     return NotFound(f"no {cls.__name__} {aggregate_id}", field=field)
-
-
-# The advisory lock class of cross-checked commands (its second key names the store).
 
 
 def _check_new_title(objective: Objective, taken: set[str]) -> None:

@@ -35,6 +35,7 @@ from graphql import (
     ValidationRule,
     get_named_type,
     get_nullable_type,
+    get_operation_ast,
     is_list_type,
     value_from_ast,
 )
@@ -152,16 +153,15 @@ class QueryCost(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         document = context.graphql_document
-        if document is not None:
-            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-            wanted = context.operation_name
-            chosen = [o for o in operations if wanted is None or _named(o, wanted)]
-            fragments = _fragments(document)
-            if chosen:
-                schema = context.schema._schema
-                cost = operation_cost(schema, chosen[0], fragments, context.variables)
-                if cost > self.max_cost:
-                    self._refuse(cost)
+        # OneOperation has refused a document whose operation to run is unclear.
+        operation = (
+            None if document is None else get_operation_ast(document, context.operation_name)
+        )
+        if document is not None and operation is not None:
+            schema = context.schema._schema
+            cost = operation_cost(schema, operation, _fragments(document), context.variables)
+            if cost > self.max_cost:
+                self._refuse(cost)
         yield
 
     def _refuse(self, cost: int) -> None:
@@ -173,10 +173,6 @@ class QueryCost(SchemaExtension):
             cost=cost,
             maxCost=self.max_cost,
         )
-
-
-def _named(operation: OperationDefinitionNode, name: str) -> bool:
-    return operation.name is not None and operation.name.value == name
 
 
 class _Reached:
