@@ -3,7 +3,8 @@ FROM python:3.11-slim
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY src ./src
-RUN pip install --no-cache-dir . && useradd --create-home okr
+COPY constraints.txt ./
+RUN pip install --no-cache-dir -c constraints.txt . && useradd --create-home okr
 USER okr
 ENV OKR_ES_DATA_DIR=/home/okr/var
 EXPOSE 8000

@@ -37,15 +37,28 @@ def is_json(content_type: str | None) -> bool:
     return kind == "application" and (subtype == "json" or subtype.endswith("+json"))
 
 
-def malformed(error: BaseException, subject: str = "the body") -> str | None:
-    """Why ``subject`` could not be decoded, when ``error`` says it is the input's fault."""
-    if isinstance(error, UnicodeDecodeError):
+def malformed(error: BaseException, data: str | bytes, subject: str = "the body") -> str | None:
+    """Why ``subject`` (``data``) could not be decoded, when ``error`` says it is the input's
+    fault."""
+    # msgspec 0.23 reports bytes that are not UTF-8 as a DecodeError, older releases (and the
+    # standard library) as UnicodeDecodeError: the bytes themselves decide.
+    if isinstance(error, UnicodeDecodeError) or not _is_utf8(data):
         return f"{subject} is not valid UTF-8"
     if isinstance(error, RecursionError):
         return f"{subject} nests JSON too deeply"
     if isinstance(error, ValueError):
         return f"{subject} is not valid JSON"
     return None
+
+
+def _is_utf8(data: str | bytes) -> bool:
+    if isinstance(data, str):
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class JSONRequest(Request[Any, Any, Any]):
@@ -64,7 +77,7 @@ class JSONRequest(Request[Any, Any, Any]):
                 raise surrogate from None
             raise
         except (ValueError, RecursionError) as error:
-            reason = malformed(error)
+            reason = malformed(error, await self.body())
             # Litestar answers a SerializationException raised while reading the
             # handler's arguments as a 400, like any JSON it cannot parse.
             raise SerializationException(reason) from None

@@ -260,6 +260,9 @@ def _read_line(number: int, line: str | bytes) -> _Read | Verification:
     """The line decoded and hashed; or why it is no audit line at all."""
     try:
         data = line if isinstance(line, bytes) else line.encode("utf-8")
+        # msgspec up to 0.22 raised UnicodeDecodeError for bytes that are not UTF-8, later
+        # releases a DecodeError: checking first keeps the answer the same on both.
+        data.decode("utf-8")
         entry = msgspec.json.decode(data)
         if not isinstance(entry, dict) or not isinstance(entry.get("hash"), str):
             return _bad(number, "not-json", f"line {number} is not an audit line")

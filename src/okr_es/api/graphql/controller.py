@@ -139,7 +139,7 @@ def graphql_handlers(
             except (ValueError, RecursionError) as error:
                 # Only JSONDecodeError would become a 400 by itself: bytes that are not
                 # UTF-8, deep nesting or a huge integer would escape as a 500.
-                raise RequestRefused(400, malformed(error, "the request") or "") from None
+                raise RequestRefused(400, malformed(error, data, "the request") or "") from None
 
         async def on_ws_connect(self, context: Any) -> UnsetType | dict[str, object] | None:
             # A websocket authenticates with its connection_init payload
