@@ -322,6 +322,8 @@ def _compare(args: argparse.Namespace, settings: Settings) -> int:
         changes = ", ".join(item.changes) or "unchanged"
         print(f"  {item.level:<10} {item.similarity:.2f}  {item.previous_title or '—'}")
         print(f"  {'':<10}  →    {item.next_title or '—'}  [{changes}]")
+        for note in item.notes:
+            print(f"  {'':<10}       {note}")
     return EXIT_OK
 
 

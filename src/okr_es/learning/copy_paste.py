@@ -423,9 +423,10 @@ def _close_enough(first: float, second: float, tolerance: float) -> bool:
 
 
 def _shown(value: float) -> str:
-    """A number as a reader writes it: 48, 3.5, 1200000."""
+    """A number as a reader writes it: 48, 3.5, 1 200 000."""
+    value = float(value)  # a document's number may be an int
     if value.is_integer():
-        return str(int(value))
+        return f"{int(value):,}".replace(",", " ") if abs(value) >= 10_000 else str(int(value))
     return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
