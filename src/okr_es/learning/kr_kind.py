@@ -27,7 +27,13 @@ from typing import Literal
 
 from okr_es.learning.language import detect_language
 
-__all__ = ["KindDecision", "KrKind", "classify_key_result", "explain_key_result"]
+__all__ = [
+    "NUMBERED_OUTPUT_SIGNALS",
+    "KindDecision",
+    "KrKind",
+    "classify_key_result",
+    "explain_key_result",
+]
 
 
 def _words(text: str) -> frozenset[str]:
@@ -696,6 +702,12 @@ def _nb_passive_present(words: list[str]) -> bool:
         and w not in _NOT_PASSIVE
         for w in words
     )
+
+
+# The signals of `_outputs_with_numbers`: outputs whose numbers count the team's own work.
+NUMBERED_OUTPUT_SIGNALS = frozenset(
+    {"own-volume", "engineering-hygiene", "effort-allocation", "made-available", "plan-done"}
+)
 
 
 def _outputs_with_numbers(text: str, words: list[str]) -> dict[str, float]:
