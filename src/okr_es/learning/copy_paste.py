@@ -160,7 +160,7 @@ def compare(
         changes = _key_result_changes(old.kr, new.kr, policy)
         notes: list[str] = []
         numbers_same = "target-changed" not in changes and "start-changed" not in changes
-        refreshed = _refreshed_after_miss(old.kr, new.kr, policy) if not numbers_same else None
+        refreshed = _refreshed_after_miss(old.kr, new.kr, policy)
         if old.position != new.position:
             changes.append("moved")
         is_carried = (old.position[0], new.position[0]) in carried
@@ -388,9 +388,9 @@ def _moved_start(
     a, b = _numbers(old), _numbers(new)
     if len(a) != len(b):
         return None
-    differ = [
-        i for i, (x, y) in enumerate(zip(a, b, strict=True)) if not _close_enough(x, y, tolerance)
-    ]
+    # Any move of the start counts, even one within the tolerance of a target: 78 → 77 is
+    # where the last cycle ended, below where it began.
+    differ = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
     in_title: tuple[float, float, float] | None = None
     if len(differ) == 1:
         at = differ[0]
@@ -403,7 +403,7 @@ def _moved_start(
         old.start is not None
         and new.start is not None
         and old.target is not None
-        and not _close_enough(old.start, new.start, tolerance)
+        and old.start != new.start
     ):
         return (old.start, new.start, old.target)
     if in_title is not None and _same(old.start, new.start, tolerance):
