@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from okr_es.learning.language import detect_language
@@ -390,6 +391,7 @@ def classify_key_result(title: str, metric: str | None = None) -> KrKind:
     return explain_key_result(title, metric).kind
 
 
+@lru_cache(maxsize=4096)
 def explain_key_result(title: str, metric: str | None = None) -> KindDecision:
     """Classify and say why: each reason is "+outcome:<signal>" or "+output:<signal>"."""
     text = title.casefold().replace("\u00a0", " ")
@@ -645,6 +647,7 @@ def _counts_deliverables(words: list[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=65536)
 def _is_deliverable(word: str) -> bool:
     singular = word[:-1] if word.endswith("s") else word
     if singular in _DELIVERABLES_EN or word in _DELIVERABLES_EN:
@@ -652,6 +655,7 @@ def _is_deliverable(word: str) -> bool:
     return any(word.endswith(d) and (len(d) >= 5 or word == d) for d in _DELIVERABLES_NB)
 
 
+@lru_cache(maxsize=65536)
 def _is_population(word: str) -> bool:
     singular = word[:-1] if word.endswith("s") else word
     if (
@@ -675,6 +679,7 @@ def _population_experiences(words: list[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=65536)
 def _is_measure(word: str) -> bool:
     if word in _MEASURES:
         return True
