@@ -19,6 +19,7 @@ from okr_es.learning.copy_paste import compare
 from okr_es.learning.kr_kind import classify_key_result
 from okr_es.learning.lint import lint
 from okr_es.learning.okr_set import (
+    MAX_TITLE_CHARS,
     KeyResult,
     Objective,
     OkrSet,
@@ -163,35 +164,39 @@ def test_number_ish_text_never_raises(first: str, second: str) -> None:
     assert 0.0 <= text_similarity(first, second) <= 1.0
 
 
-def _document(titles: list[str], metric: str | None, start: float | None) -> dict[str, Any]:
+def _document(titles: list[str], metric: str | None, numbers: list[float]) -> dict[str, Any]:
+    fields = dict(zip(("start", "target"), numbers, strict=False))
     key_results = [
-        {"title": t, **({"metric": metric} if metric else {}),
-         **({"start": start, "target": (start or 0) + 1} if start is not None else {})}
+        {"title": t, **({"metric": metric} if metric else {}), **fields, "unit": "MNOK"}
         for t in titles
-    ]  # fmt: skip
+    ]
     objective = {"title": "Mål " + titles[0][:50], "key_results": key_results}
     return {"unit": "Team", "cycle": "2026 Q1", "objectives": [objective]}
 
 
+# Titles within the limits: number-ish text behind a usual opening, or any text at all.
 document_titles = st.lists(
     st.tuples(st.sampled_from(["Øke inntektene ", "Reduce cost ", "Holde ", "", "Andel "]),
-              number_ish).map("".join).filter(lambda s: not check.blank(s)).map(lambda s: s[:200]),
+              number_ish).map("".join)
+    | st.text(min_size=1, max_size=MAX_TITLE_CHARS),
     min_size=1, max_size=4,
-)  # fmt: skip
+).map(lambda titles: [t for t in titles if not check.blank(t)] or ["x"])  # fmt: skip
 metrics = st.none() | st.sampled_from(["increase", "decrease", "stay_above", "milestone"])
-starts = st.none() | st.floats(-1e6, 1e6, allow_nan=False)
+field_numbers = st.lists(
+    st.floats(allow_nan=False, allow_infinity=False) | st.integers(-(10**20), 10**20), max_size=2
+)
 
 
 @settings(max_examples=60, deadline=None)
-@given(document_titles, document_titles, metrics, starts)
-@example(["Øke inntektene fra 1,2 MNOK til 2 MNOK"], ["3,5 mill. kr"], "increase", None)
+@given(document_titles, document_titles, metrics, field_numbers)
+@example(["Øke inntektene fra 1,2 MNOK til 2 MNOK"], ["3,5 mill. kr"], "increase", [1.2, 2])
 def test_lint_and_compare_on_any_document_exit_without_a_traceback(
-    previous: list[str], following: list[str], metric: str | None, start: float | None
+    previous: list[str], following: list[str], metric: str | None, numbers: list[float]
 ) -> None:
     with tempfile.TemporaryDirectory() as folder:
         first, second = Path(folder, "previous.json"), Path(folder, "next.json")
-        first.write_text(json.dumps(_document(previous, metric, start)), "utf-8")
-        second.write_text(json.dumps(_document(following, metric, start)), "utf-8")
+        first.write_text(json.dumps(_document(previous, metric, numbers)), "utf-8")
+        second.write_text(json.dumps(_document(following, metric, numbers[::-1])), "utf-8")
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             # An exception out of main() is what a user sees as a traceback.
