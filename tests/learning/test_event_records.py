@@ -45,7 +45,9 @@ def test_rows_of_aggregates_come_in_log_order_and_the_log_from_a_position(
 ) -> None:
     w = build_world(app)
     first = set_objective(app, w).ids["objective_id"]
-    second = set_objective(app, w, title="Gjøre selvbetjening til førstevalget").ids["objective_id"]
+    second = set_objective(app, w, title="Gjøre selvbetjening til førstevalget").ids[
+        "objective_id"
+    ]
     rows = EventRows(app).of([second, first])
     positions = [r[0] for r in rows]
     assert positions == sorted(positions)
@@ -140,13 +142,8 @@ def test_compressed_states_are_read_row_by_row_and_reviewed_alike(
         w = build_world(app)
         ids = set_objective(app, w).ids
         for value in (20.0, 30.0):
-            app.check_in(
-                objective_id=ids["objective_id"],
-                key_result_id=ids["key_result_id_0"],
-                value=value,
-                status="green",
-                by=w.member,
-            )
+            app.check_in(objective_id=ids["objective_id"], key_result_id=ids["key_result_id_0"],
+                         value=value, status="green", by=w.member)
         pages = list(EventRows(app).log())
         assert all(isinstance(s, bytes) for page in pages for s in page.states)
         assert [p for page in pages for p in page.positions] == list(range(1, app.position() + 1))
@@ -170,16 +167,9 @@ def test_a_page_sqlite_cannot_join_is_read_row_by_row(
     app = OKRApplication(sqlite_settings)
     try:
         set_objective(app, build_world(app))
-        app.recorder.insert_events(
-            [
-                StoredEvent(
-                    originator_id=uuid4(),
-                    originator_version=1,
-                    topic="elsewhere:Odd",
-                    state=odd_state,
-                )
-            ]
-        )
+        app.recorder.insert_events([StoredEvent(
+            originator_id=uuid4(), originator_version=1, topic="elsewhere:Odd", state=odd_state,
+        )])
         pages = list(EventRows(app).log())
         states = [s if isinstance(s, bytes) else s.encode() for p in pages for s in p.states]
         assert states == [n.state for n in app.notifications(1, 10_000)]

@@ -15,9 +15,8 @@ from support.world import World, build_world, set_objective
 def _document(**objective: object) -> OkrSet:
     key_result = KeyResult(title="Satisfaction up from 60 to 80", metric="increase", start=60,
                            target=80)  # fmt: skip
-    return OkrSet(
-        objectives=(Objective(title="Happier users", key_results=(key_result,), **objective),)
-    )  # type: ignore[arg-type]
+    return OkrSet(objectives=(Objective(title="Happier users", key_results=(key_result,),
+                                        **objective),))  # type: ignore[arg-type]
 
 
 def _import(app: OKRApplication, w: World, document: OkrSet) -> None:

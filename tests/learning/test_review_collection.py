@@ -181,7 +181,9 @@ def _by_aggregate(records: Sequence[Any]) -> dict[Any, list[Any]]:
         if kind == "KeyResultAdded":
             objective_of[r.key_result_id] = UUID(str(r.originator_id))
         aggregate = (
-            objective_of[r.key_result_id] if kind == "CheckInMade" else UUID(str(r.originator_id))
+            objective_of[r.key_result_id]
+            if kind == "CheckInMade"
+            else UUID(str(r.originator_id))
         )
         out.setdefault(aggregate, []).append(msgspec.structs.replace(r, originator_id=None))
     return out

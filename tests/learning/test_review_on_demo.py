@@ -174,9 +174,8 @@ def test_a_unit_without_okrs_gets_no_findings_only_the_empty_set_named(
 
 def test_today_does_not_cut_short_a_finished_cycle(app: OKRApplication, demo: DemoSummary) -> None:
     mid_quarter = date(2026, 8, 15)
-    review = review_for(
-        app, demo.units["Team Saksbehandling"], demo.cycles[PAST], today=mid_quarter
-    )
+    review = review_for(app, demo.units["Team Saksbehandling"], demo.cycles[PAST],
+                        today=mid_quarter)
     assert review.finished
     assert review.as_of == review.end
     assert "hockey-stick" in {f.code for f in review.flags}

@@ -7,12 +7,17 @@ The rule weighs two kinds of evidence found in the title, in bokmål and English
   counts things the team itself produces ("4 workshops", "antall publiserte artikler"),
   states the team's own work in a clause ("antall kurs vi arrangerer", "the team runs"),
   or has everyone complete a course the team rolls out ("alle har fullført kurset",
-  "100 % of pickers trained");
+  "100 % of pickers trained"); numbers that count the team's own work decide nothing
+  either: the volume of its own activity ("Increase epics closed from 10 to 18"), a
+  share of its own plan done ("80 % av tiltakene er gjennomført"), effort allocated
+  ("spend a fifth of our time on"), engineering hygiene ("test coverage from 55 % to
+  85 %") and something made available ("the dashboard is live");
 * outcome: the title opens with a change verb ("redusere", "increase", "halve"),
   states a change or a bound ("fra 350 til 100", "at least", "under 10 dager"),
   a share of a population ("80 % av sakene"), a measurement ("NPS", "ventetid",
   "churn"), people experiencing something ("brukerne fullfører", "customers rate"),
-  or comparative language ("raskere", "fewer").
+  others adopting what the team made ("tas i bruk av alle fagområder", "used weekly by
+  4 of 5 leads"), or comparative language ("raskere", "fewer").
 
 Opening verbs weigh most, because an OKR title's first verb names what the team commits
 to: doing something, or changing something. A number alone decides nothing: "Holde 4
@@ -371,7 +376,7 @@ _DONE = _words(
 )
 _SHARE_WORDS = _words(
     """
-    andel andelen share percentage halvparten half three quarters alle all every
+    andel andelen share percentage halvparten half quarters alle all every
     """
 )
 
