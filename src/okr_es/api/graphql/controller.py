@@ -11,7 +11,7 @@ from typing import Any
 
 from cross_web import HTTPException as RequestRefused
 from graphql.error import GraphQLError
-from litestar import HttpMethod, Request, Response, route
+from litestar import HttpMethod, MediaType, Request, Response, route
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException, MethodNotAllowedException
 from litestar.types import ControllerRouterHandler
@@ -24,6 +24,7 @@ from okr_es.api.dependencies import STATE_KEY
 from okr_es.api.graphql import errors
 from okr_es.api.graphql.context import GraphQLContext
 from okr_es.api.graphql.extensions import authenticate
+from okr_es.api.graphql.ide import graphiql_page
 from okr_es.api.graphql.live import LiveFeed
 from okr_es.api.graphql.schema import MAX_ALIASES, MAX_COST, MAX_DEPTH, MAX_TOKENS, build_schema
 from okr_es.projections.service import ProjectionService
@@ -140,6 +141,10 @@ def graphql_handlers(
                 # Only JSONDecodeError would become a 400 by itself: bytes that are not
                 # UTF-8, deep nesting or a huge integer would escape as a 500.
                 raise RequestRefused(400, malformed(error, data, "the request") or "") from None
+
+        async def render_graphql_ide(self, request: Request[Any, Any, Any]) -> Response[str]:
+            # strawberry's own page loads GraphiQL from a CDN: blank on a closed network.
+            return Response(graphiql_page(), media_type=MediaType.HTML)
 
         async def on_ws_connect(self, context: Any) -> UnsetType | dict[str, object] | None:
             # A websocket authenticates with its connection_init payload
