@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -57,15 +58,23 @@ class CheckInTarget:
     key_result_id: str
 
 
-def check_in_target(server: DemoServer) -> CheckInTarget:
+def check_in_target(server: DemoServer, timeout: float = 60) -> CheckInTarget:
+    """The first active objective with a key result, once the read models show one (the
+    server projects the seeded demo after it has started listening)."""
     query = """{ objectives(filter: {status: "active"}, first: 1) {
                    edges { node { id unit { id } keyResults { id } } } } }"""
-    answer = httpx.post(
-        f"{server.base_url}/graphql", json={"query": query}, headers=server.auth, timeout=30
-    )
-    assert answer.status_code == 200, answer.text
-    node = answer.json()["data"]["objectives"]["edges"][0]["node"]
-    return CheckInTarget(node["unit"]["id"], node["id"], node["keyResults"][0]["id"])
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = httpx.post(
+            f"{server.base_url}/graphql", json={"query": query}, headers=server.auth, timeout=30
+        )
+        assert answer.status_code == 200, answer.text
+        edges = answer.json()["data"]["objectives"]["edges"]
+        if edges and edges[0]["node"]["keyResults"]:
+            node = edges[0]["node"]
+            return CheckInTarget(node["unit"]["id"], node["id"], node["keyResults"][0]["id"])
+        assert time.monotonic() < deadline, f"no active objective within {timeout}s"
+        time.sleep(0.2)  # the read models are catching up; polled up to the deadline
 
 
 def check_in(server: DemoServer, target: CheckInTarget, comment: str) -> None:
