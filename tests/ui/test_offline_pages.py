@@ -28,8 +28,6 @@ from selenium.webdriver.support.wait import WebDriverWait
 
 from support.demo_server import DemoServer, check_in, check_in_target, demo_server
 
-pytestmark = pytest.mark.browser
-
 T = TypeVar("T")
 MINE = "from GraphiQL #"
 PAGES = ("/graphql", "/schema/swagger", "/schema")
@@ -90,8 +88,13 @@ def test_a_ui_page_loads_scripts_styles_and_fonts_only_from_the_server_itself(
         asset = httpx.get(url, timeout=30)
         assert asset.status_code == 200, url
         assert asset.content, url
+        if asset.headers["content-type"].startswith("text/css"):
+            # Fonts and images of a stylesheet: inlined, or from the server too.
+            for inner in css_urls(asset.text):
+                assert inner.startswith("data:") or not urlsplit(inner).netloc, (url, inner)
 
 
+@pytest.mark.browser
 def test_graphiql_renders_its_editor_and_runs_a_query_with_the_token_header(
     server: DemoServer, chromium: webdriver.Chrome
 ) -> None:
@@ -115,6 +118,7 @@ def test_graphiql_renders_its_editor_and_runs_a_query_with_the_token_header(
     assert_nothing_left_the_server(chromium, server)
 
 
+@pytest.mark.browser
 def test_graphiql_subscribes_over_the_websocket_with_the_same_headers(
     server: DemoServer, chromium: webdriver.Chrome
 ) -> None:
@@ -147,6 +151,7 @@ def test_graphiql_subscribes_over_the_websocket_with_the_same_headers(
     assert_nothing_left_the_server(chromium, server)
 
 
+@pytest.mark.browser
 def test_swagger_ui_lists_every_operation_of_the_openapi_document(
     server: DemoServer, chromium: webdriver.Chrome
 ) -> None:
@@ -188,12 +193,19 @@ class ResourceReferences(HTMLParser):
             self.found.append(str(values["href"]))
         if tag in ("img", "iframe") and values.get("src"):
             self.found.append(str(values["src"]))
-        if "@import" in (values.get("style") or ""):
-            self.found.append(str(values["style"]))
+        if values.get("style"):
+            self.found.extend(css_urls(str(values["style"])))
 
     def handle_data(self, data: str) -> None:
-        if "url(" in data or "@import" in data:
-            self.found.extend(part.split(")", 1)[0] for part in data.split("url(")[1:])
+        if self.lasttag == "style":
+            self.found.extend(css_urls(data))
+
+
+def css_urls(css: str) -> list[str]:
+    """The targets of a stylesheet's url(…) and @import."""
+    found = [part.split(")", 1)[0].strip("'\" ") for part in css.split("url(")[1:]]
+    found += [part.split(";", 1)[0].strip("'\" ") for part in css.split("@import")[1:]]
+    return found
 
 
 def wait_for(

@@ -11,7 +11,7 @@ from typing import Any
 
 from cross_web import HTTPException as RequestRefused
 from graphql.error import GraphQLError
-from litestar import HttpMethod, MediaType, Request, Response, route
+from litestar import HttpMethod, Request, Response, route
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException, MethodNotAllowedException
 from litestar.types import ControllerRouterHandler
@@ -90,6 +90,10 @@ def graphql_handlers(
     class GraphQLController(base):  # type: ignore[misc]
         """The read API (queries over HTTP, subscriptions over websockets)."""
 
+        async def render_graphql_ide(self, request: Request[Any, Any, Any]) -> Response[str]:
+            # strawberry's own page loads GraphiQL from a CDN: blank on a closed network.
+            return Response(graphiql_page(), media_type="text/html")
+
         @route(http_method=REFUSED_METHODS, include_in_schema=False, sync_to_thread=False)
         def refuse_method(self) -> None:
             raise MethodNotAllowedException(
@@ -141,10 +145,6 @@ def graphql_handlers(
                 # Only JSONDecodeError would become a 400 by itself: bytes that are not
                 # UTF-8, deep nesting or a huge integer would escape as a 500.
                 raise RequestRefused(400, malformed(error, data, "the request") or "") from None
-
-        async def render_graphql_ide(self, request: Request[Any, Any, Any]) -> Response[str]:
-            # strawberry's own page loads GraphiQL from a CDN: blank on a closed network.
-            return Response(graphiql_page(), media_type=MediaType.HTML)
 
         async def on_ws_connect(self, context: Any) -> UnsetType | dict[str, object] | None:
             # A websocket authenticates with its connection_init payload
