@@ -44,9 +44,9 @@ def demo_server(okr_es: Path, data_dir: Path) -> Iterator[DemoServer]:
         yield DemoServer(base_url=found.group(1), token=token)
     finally:
         code, errors = process.stop()
-        # uvicorn shuts the application down, then ends by the signal it was sent.
+        # uvicorn shuts the application down, then ends by the signal it was sent (as does a
+        # server stopped before uvicorn took over its signals).
         assert code in (0, -signal.SIGTERM), f"okr-es serve exited with {code}: {errors}"
-        assert "Application shutdown complete" in errors, errors
 
 
 @dataclass(frozen=True)
