@@ -24,6 +24,7 @@ from okr_es.api.dependencies import STATE_KEY
 from okr_es.api.graphql import errors
 from okr_es.api.graphql.context import GraphQLContext
 from okr_es.api.graphql.extensions import authenticate
+from okr_es.api.graphql.ide import graphiql_page
 from okr_es.api.graphql.live import LiveFeed
 from okr_es.api.graphql.schema import MAX_ALIASES, MAX_COST, MAX_DEPTH, MAX_TOKENS, build_schema
 from okr_es.projections.service import ProjectionService
@@ -88,6 +89,10 @@ def graphql_handlers(
 
     class GraphQLController(base):  # type: ignore[misc]
         """The read API (queries over HTTP, subscriptions over websockets)."""
+
+        async def render_graphql_ide(self, request: Request[Any, Any, Any]) -> Response[str]:
+            # strawberry's own page loads GraphiQL from a CDN: blank on a closed network.
+            return Response(graphiql_page(), media_type="text/html")
 
         @route(http_method=REFUSED_METHODS, include_in_schema=False, sync_to_thread=False)
         def refuse_method(self) -> None:
