@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from okr_es.learning.language import detect_language
+from okr_es.vocabulary.language import detect_language
 
 __all__ = ["KindDecision", "KrKind", "classify_key_result", "explain_key_result"]
 

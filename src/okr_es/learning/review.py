@@ -34,9 +34,9 @@ from okr_es.aggregates.key_result import (
     progress,
 )
 from okr_es.learning.byte_order_mark import without_bom
-from okr_es.learning.cycle_events import CycleInfo, Positioned
-from okr_es.learning.language import Language, detect_language
 from okr_es.projections.sentences import number, quote
+from okr_es.vocabulary.cycle_facts import CycleInfo, Positioned
+from okr_es.vocabulary.language import Language, detect_language
 
 __all__ = [
     "FLAG_CODES",
@@ -299,7 +299,7 @@ def review(
     previous: Review | None = None,
 ) -> Review:
     """Review one unit's cycle from its events (team cycle and objectives, log order):
-    domain events, positioned or not, or their :mod:`~okr_es.learning.event_records`
+    domain events, positioned or not, or their :mod:`~okr_es.history.event_records`
     records (which carry ids as text).
 
     ``today`` bounds a cycle still running (the rhythm and the hockey stick look only at
@@ -486,9 +486,9 @@ class ReviewReplay:
     log order, and :meth:`review` reviews what was added so far.
 
     :func:`review` replays a list of events; a reader going through the log for many
-    units at once (:func:`okr_es.learning.cycle_events.replay_team_cycles`) feeds one
+    units at once (:func:`okr_es.history.cycle_events.replay_team_cycles`) feeds one
     replay per unit as the events come, without collecting them first. Events may be
-    domain events or their :mod:`~okr_es.learning.event_records` records, which carry
+    domain events or their :mod:`~okr_es.history.event_records` records, which carry
     ids as text: ids are turned into UUIDs once each, for the review."""
 
     def __init__(self) -> None:

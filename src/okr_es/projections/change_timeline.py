@@ -18,10 +18,10 @@ from datetime import datetime
 from typing import Any, ClassVar, NamedTuple
 
 from okr_es.aggregates.key_result import Measure, is_easier
-from okr_es.learning.language import Language, detect_language
 from okr_es.projections import sentences as say
 from okr_es.projections.base import Projection, text
 from okr_es.projections.sql import Sql
+from okr_es.vocabulary.language import Language, detect_language
 
 # Organisations register in Norway first; an inconclusive name is read as Norwegian.
 DEFAULT_LANGUAGE: Language = "nb"

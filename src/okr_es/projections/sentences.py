@@ -4,14 +4,14 @@ Pure functions, one per event: each takes the language, who acted (a member's na
 the names and values involved, already looked up, and says what happened, e.g.
 "Kari Hansen sjekket inn «Restanser ned fra 120 til 40 saker»: 64 (grønn) – «God
 fremdrift»". The projection decides the language from the content (see
-:mod:`okr_es.learning.language`); nothing here reads the database or the clock.
+:mod:`okr_es.vocabulary.language`); nothing here reads the database or the clock.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from okr_es.learning.language import Language
+from okr_es.vocabulary.language import Language
 
 __all__ = [
     "Language",
