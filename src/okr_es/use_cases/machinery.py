@@ -10,6 +10,10 @@ Why each piece exists:
   guards that only read share the cached object. A just-saved aggregate is put back in
   the cache at once (the library refreshes it only on the next full load), so the next
   request in this process counts a new unit or owner.
+- **Read after create.** Another process's cache does not know an aggregate, unit or
+  member created a moment ago through this one; a miss in a cached aggregate is read
+  from the store once more before it is answered as not found
+  (:meth:`CommandMachinery.read_aggregate_having`).
 - **Bounded retries.** Commands that commute (check-ins on different key results,
   reflections, setting objectives) retry a few times on a version conflict instead of
   refusing; after that they answer ``Conflict``.
@@ -226,6 +230,30 @@ class CommandMachinery(Application[UUID]):
         if org is None or member_id not in org.members:
             org = self._get(Organization, organization_id, "organization_id", copy=False)
         return org.member(member_id, field="by").id
+
+    def read_aggregate_having(
+        self, cls: type[A], aggregate_id: UUID, having: Callable[[A], object]
+    ) -> A:
+        """The shared cached aggregate (read only, as ``read_aggregate(fresh=False)``) in
+        which ``having`` finds what it looks for (``lambda org: org.unit(unit_id)``).
+
+        Read after create across processes: another process may have created the unit,
+        member or cycle a moment ago, and handed its id to a caller who now names it here.
+        When ``having`` raises ``NotFound`` on the cached state, the aggregate is read from
+        the store once more and ``having`` asked again: only what the store does not hold
+        either is answered as not found, with the same error as before.
+        """
+        cached = self._cached(cls, aggregate_id)
+        if cached is not None:
+            try:
+                having(cached)
+            except NotFound:
+                pass
+            else:
+                return cached
+        current = self._get(cls, aggregate_id, cls.__name__.lower(), copy=False)
+        having(current)
+        return current
 
     def _cached(self, cls: type[A], aggregate_id: UUID) -> A | None:
         cache = self.repository.cache
