@@ -87,6 +87,12 @@ def test_read_models_and_analyses_do_not_import_the_edges() -> None:
     assert _breaches(_p("projections", "learning", "history"), edges) == []
 
 
+def test_only_the_edges_import_the_edges() -> None:
+    edges = _p("api", "cli")
+    inner = tuple(m for m in MODULES if m != PACKAGE and not _under(m, *edges))
+    assert _breaches(inner, edges) == []
+
+
 def test_read_models_do_not_import_the_analyses() -> None:
     assert _breaches(_p("projections"), _p("learning", "history")) == []
 
