@@ -15,7 +15,7 @@ from litestar.testing import TestClient
 
 from okr_es.aggregates.organization import Organization
 from okr_es.api.app import create_app
-from okr_es.application import OKRApplication
+from okr_es.application import CommandResult, OKRApplication
 from okr_es.errors import NotFound
 from okr_es.settings import Settings
 from support.http_api import KEY_RESULTS, Org, bearer, build_org
@@ -49,6 +49,18 @@ def _objective_body(org: Org, unit: UUID | str, title: str = "Faster answers") -
     }
 
 
+def _set_objective(application: OKRApplication, org: Org, unit: UUID) -> CommandResult:
+    admin = org.members["admin"]
+    return application.set_objective(
+        organization_id=org.id,
+        unit_id=unit,
+        cycle_id=org.cycle,
+        title="Faster answers",
+        owner_id=admin,
+        by=admin,
+    )
+
+
 def test_a_unit_created_through_one_application_takes_objectives_through_another(
     first: OKRApplication, second: OKRApplication, org: Org
 ) -> None:
@@ -61,14 +73,7 @@ def test_a_unit_created_through_one_application_takes_objectives_through_another
         by=org.members["admin"],
     ).ids["unit_id"]
 
-    result = second.set_objective(
-        organization_id=org.id,
-        unit_id=unit,
-        cycle_id=org.cycle,
-        title="Faster answers",
-        owner_id=org.members["admin"],
-        by=org.members["admin"],
-    )
+    result = _set_objective(second, org, unit)
 
     assert first.get_objective(result.ids["objective_id"]).unit_id == unit
 
@@ -97,14 +102,7 @@ def test_an_id_that_exists_nowhere_is_not_found_on_either_application(
     refusals = []
     for application in (first, second):
         with pytest.raises(NotFound) as refused:
-            application.set_objective(
-                organization_id=org.id,
-                unit_id=unknown,
-                cycle_id=org.cycle,
-                title="Faster answers",
-                owner_id=org.members["admin"],
-                by=org.members["admin"],
-            )
+            _set_objective(application, org, unknown)
         refusals.append((refused.value.code, refused.value.field, refused.value.message))
     assert refusals[0] == refusals[1]
     assert refusals[0][1] == "unit_id"
