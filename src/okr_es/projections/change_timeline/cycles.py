@@ -1,7 +1,5 @@
 """Cycles and a unit's cycle: defined, renamed, objectives committed and withdrawn,
-reflections, closing.
-
-Worded rows of :class:`okr_es.projections.change_timeline.ChangeTimeline`."""
+reflections, closing."""
 
 from __future__ import annotations
 

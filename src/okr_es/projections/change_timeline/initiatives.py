@@ -1,6 +1,4 @@
-"""Initiatives: started, linked, progressed, completed, stopped.
-
-Worded rows of :class:`okr_es.projections.change_timeline.ChangeTimeline`."""
+"""Initiatives: started, linked, progressed, completed, stopped."""
 
 from __future__ import annotations
 

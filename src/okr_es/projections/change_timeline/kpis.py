@@ -1,6 +1,4 @@
-"""KPIs: defined, measured, re-corridored, retired; key results graduated into one.
-
-Worded rows of :class:`okr_es.projections.change_timeline.ChangeTimeline`."""
+"""KPIs: defined, measured, re-corridored, retired; key results graduated into one."""
 
 from __future__ import annotations
 

@@ -1,7 +1,5 @@
 """Objectives and their key results: set, reworded, aligned, adjusted, checked in,
-dropped, closed, reopened.
-
-Worded rows of :class:`okr_es.projections.change_timeline.ChangeTimeline`."""
+dropped, closed, reopened."""
 
 from __future__ import annotations
 

@@ -1,6 +1,4 @@
-"""An organisation's changes: registration, units, members, roles, policy, access tokens.
-
-Worded rows of :class:`okr_es.projections.change_timeline.ChangeTimeline`."""
+"""An organisation's changes: registration, units, members, roles, policy, access tokens."""
 
 from __future__ import annotations
 
