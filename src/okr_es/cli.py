@@ -264,7 +264,7 @@ def _aggregate_events(
     app: OKRApplication, text: str, *, after: int, limit: int | None
 ) -> list[EventRecord]:
     """One aggregate's events after log position ``after``, with their positions."""
-    from okr_es.learning.cycle_events import positioned_events
+    from okr_es.history.cycle_events import positioned_events
 
     aggregate_id = check.identifier(text, "aggregate_id")
     # Read with their log positions, which the aggregate's history does not carry.
@@ -592,10 +592,10 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
     from okr_es.errors import InvalidInput
-    from okr_es.learning.cycle_events import resolve_cycle, resolve_unit
+    from okr_es.history.analyses import review_for, reviews_for
+    from okr_es.history.cycle_events import resolve_cycle, resolve_unit
     from okr_es.learning.report import no_reviews_markdown, review_html, review_markdown
     from okr_es.learning.review import load_review_policy
-    from okr_es.learning.store import review_for, reviews_for
 
     today: date | None = args.today
     try:
@@ -632,7 +632,7 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _replay(args: argparse.Namespace, settings: Settings) -> int:
-    from okr_es.learning.cycle_events import (
+    from okr_es.history.cycle_events import (
         collect_unit_cycle,
         names_as_of,
         resolve_cycle,
@@ -654,8 +654,8 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _audit_export(args: argparse.Namespace, settings: Settings) -> int:
+    from okr_es.history.cycle_events import collect_cycle
     from okr_es.learning.audit import cycle_export_lines
-    from okr_es.learning.cycle_events import collect_cycle
 
     with OKRApplication(settings) as app:
         cycle, unit_id = _find_cycle(
@@ -687,9 +687,9 @@ def _audit_verify(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _okr_export(args: argparse.Namespace, settings: Settings) -> int:
-    from okr_es.learning.cycle_events import resolve_cycle, resolve_unit
+    from okr_es.history.analyses import okr_set_for
+    from okr_es.history.cycle_events import resolve_cycle, resolve_unit
     from okr_es.learning.okr_set import dump_okr_set, dump_okr_set_yaml
-    from okr_es.learning.store import okr_set_for
 
     with OKRApplication(settings) as app:
         org, unit_id = resolve_unit(app, args.unit)
@@ -703,8 +703,8 @@ def _okr_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _okr_import(args: argparse.Namespace, settings: Settings) -> int:
-    from okr_es.learning.cycle_events import resolve_cycle
-    from okr_es.learning.store import import_okr_set, member_id
+    from okr_es.history.analyses import import_okr_set, member_id
+    from okr_es.history.cycle_events import resolve_cycle
 
     document = load_okr_set_file(args.file)
     with OKRApplication(settings) as app:
@@ -735,7 +735,7 @@ def _find_cycle(
     """A cycle given by id or label, looked for in the unit's organisation, the given one,
     or else every organisation (it must then be unique); and the unit's id, if given."""
     from okr_es.errors import InvalidInput
-    from okr_es.learning.cycle_events import resolve_cycle, resolve_unit
+    from okr_es.history.cycle_events import resolve_cycle, resolve_unit
 
     # Given but empty is not "not given": an empty --unit names no unit, it does not
     # widen the export to the whole cycle.

@@ -23,10 +23,10 @@ from gql_helpers import graphql
 from litestar.testing import TestClient
 
 from okr_es.application import OKRApplication
+from okr_es.history.analyses import import_okr_set
 from okr_es.learning.copy_paste import Comparison, compare
 from okr_es.learning.lint import lint
 from okr_es.learning.okr_set import OkrSet, okr_set_from_python
-from okr_es.learning.store import import_okr_set
 
 Client = TestClient[Any]
 DATA = Path(__file__).resolve().parents[1] / "data"

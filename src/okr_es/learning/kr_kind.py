@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from okr_es.learning.language import detect_language
+from okr_es.vocabulary.language import detect_language
 
 __all__ = [
     "NUMBERED_OUTPUT_SIGNALS",

@@ -19,11 +19,11 @@ from okr_es.learning.kr_kind import (
     classify_key_result,
     explain_key_result,
 )
-from okr_es.learning.language import Language, detect_language
 from okr_es.learning.lint_messages import message
 from okr_es.learning.lint_policy import FINDING_CODES, LintPolicy, Severity
 from okr_es.learning.okr_set import KeyResult, Objective, OkrSet
 from okr_es.learning.text import text_similarity
+from okr_es.vocabulary.language import Language, detect_language
 
 __all__ = ["Finding", "KeyResultKind", "LintReport", "lint"]
 

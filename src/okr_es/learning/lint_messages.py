@@ -6,7 +6,7 @@ meant to coach a team writing OKRs, not to grade it.
 
 from __future__ import annotations
 
-from okr_es.learning.language import Language
+from okr_es.vocabulary.language import Language
 
 __all__ = ["message"]
 

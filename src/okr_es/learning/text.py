@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from okr_es.learning.language import detect_language
+from okr_es.vocabulary.language import detect_language
 
 __all__ = [
     "NormalisedText",

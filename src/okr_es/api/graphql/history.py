@@ -18,7 +18,7 @@ from okr_es.aggregates.organization import Organization
 from okr_es.aggregates.team_cycle import team_cycle_id
 from okr_es.application import OKRApplication
 from okr_es.errors import NotFound
-from okr_es.learning.cycle_events import positioned_events
+from okr_es.history.cycle_events import positioned_events
 from okr_es.learning.replay import known_count
 from okr_es.projections.queries import KeyResultRow, ObjectiveRow
 
