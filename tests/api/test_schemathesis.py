@@ -20,7 +20,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from okr_es.api import create_app
+from okr_es.api.server import create_server_app
 from okr_es.application import OKRApplication
 from okr_es.catalogue import COMMANDS
 from okr_es.settings import Settings
@@ -29,7 +29,7 @@ from support.http_api import build_org
 COMMANDS_DOC = Path(__file__).resolve().parents[2] / "docs" / "commands.md"
 
 # Building the app opens nothing, so the schema can be read at collection time.
-SCHEMA = schemathesis.openapi.from_dict(create_app().openapi_schema.to_schema())
+SCHEMA = schemathesis.openapi.from_dict(create_server_app().openapi_schema.to_schema())
 
 
 class Server:
@@ -45,7 +45,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     okr = OKRApplication(Settings(data_dir=str(data_dir)))
     org = build_org(okr)
     sock = socket.create_server(("127.0.0.1", 0))
-    app = create_app(application=okr)
+    app = create_server_app(application=okr)
     runner = uvicorn.Server(uvicorn.Config(app, lifespan="on", log_level="warning"))
     thread = threading.Thread(target=runner.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -257,3 +257,48 @@ def test_every_command_s_documented_example_gets_its_documented_answer(server: S
         answer = response.json()
         world.update({name: answer["ids"][id_key] for id_key, name in keep.items()})
         token = token or answer.get("token", "")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers", "body", "status", "content_type"),
+    [
+        # a browser opening the read API gets the GraphiQL page
+        ("GET", "/graphql", {"Accept": "text/html"}, None, 200, "text/html"),
+        ("GET", "/graphql", {"Accept": "application/json"}, None, 400, "application/json"),
+        # a body that is not declared as JSON: GraphQL's errors, a command's problem
+        (
+            "POST",
+            "/graphql",
+            {"Content-Type": "text/plain"},
+            "{ viewer { name } }",
+            415,
+            "application/json",
+        ),
+        (
+            "POST",
+            "/api/v1/organizations",
+            {"Content-Type": "text/plain"},
+            "{}",
+            415,
+            "application/problem+json",
+        ),
+    ],
+)
+def test_answers_outside_the_happy_path_are_described_as_they_are(
+    server: Server,
+    method: str,
+    path: str,
+    headers: dict[str, str],
+    body: str | None,
+    status: int,
+    content_type: str,
+) -> None:
+    case = SCHEMA[path][method].Case(headers={**server.headers, **headers})
+    sent = {} if body is None else {"data": body.encode()}
+
+    response = case.call(base_url=server.base_url, **sent)
+
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"][0].startswith(content_type)
+    # Every check: a documented status, content type, body and headers.
+    case.validate_response(response)
