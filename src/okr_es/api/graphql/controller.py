@@ -21,7 +21,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from okr_es.api.bodies import JSON_CONTENT_TYPE, malformed, media_type
 from okr_es.api.dependencies import STATE_KEY
-from okr_es.api.graphql import errors, openapi
+from okr_es.api.graphql import errors, openapi, websocket
 from okr_es.api.graphql.context import GraphQLContext
 from okr_es.api.graphql.extensions import authenticate
 from okr_es.api.graphql.live import LiveFeed
@@ -88,6 +88,9 @@ def graphql_handlers(
 
     class GraphQLController(base):  # type: ignore[misc]
         """The read API (queries over HTTP, subscriptions over websockets)."""
+
+        websocket_adapter_class = websocket.WebSocketAdapter
+        graphql_transport_ws_handler_class = websocket.TransportWSHandler
 
         @route(http_method=REFUSED_METHODS, include_in_schema=False, sync_to_thread=False)
         def refuse_method(self) -> None:
