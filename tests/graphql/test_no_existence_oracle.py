@@ -1,9 +1,9 @@
 """Another organisation's ids are indistinguishable from ids nobody has.
 
-For every query field that takes an id (found in the schema itself, so a new one is
-covered or the test fails), the answer to another organisation's real id must be byte
-for byte the answer to a random unknown id; the only difference allowed is the asked
-id itself, where the answer echoes it.
+For every query field and every subscription that takes an id (found in the schema
+itself, so a new one is covered or the test fails), the answer to another organisation's
+real id must be byte for byte the answer to a random unknown id; the only difference
+allowed is the asked id itself, where the answer echoes it.
 """
 
 from __future__ import annotations
@@ -43,8 +43,15 @@ SELECTION = {
 # Optional arguments that change which code answers; each field is also asked with them.
 VARIANTS = {"asOf": '"2100-01-01T00:00:00Z"', "includeDescendants": "true"}
 
+SUBSCRIPTION_SELECTION = {
+    "checkIns": "{ value }",
+    "changes": "{ sentence }",
+}
+
 INTROSPECTION = """{ __schema { queryType { fields { name args { name type {
   kind name ofType { kind name ofType { kind name } } } } } } } }"""
+SUBSCRIPTIONS = """{ __schema { subscriptionType { fields { name args { name type {
+  kind name ofType { kind name } } } } } } }"""
 INPUT_FIELDS = """query($name: String!) { __type(name: $name) { inputFields { name type {
   kind name ofType { kind name } } } } }"""
 
@@ -131,13 +138,70 @@ def test_another_organisations_ids_are_answered_like_unknown_ones(
     # OKR sets, objectives and key results.
     assert {str(other.id), str(other.team), str(other.cycle), str(other.key_result)} <= theirs
     assert len(theirs) > 20
-    assert {d.split("(")[1].split()[-1] for d in asked} >= set(SELECTION), asked
+    assert {re.search(r"\{ (\w+)\(", d)[1] for d in asked} == set(SELECTION), asked
 
     differing = []
     for document in asked:
         unknown = answer(client, document, str(uuid4()), token)
         for id_ in sorted(theirs):
             got = answer(client, document, id_, token)
+            if got != unknown:
+                differing.append((document, id_, got, unknown))
+    assert differing == [], differing[:3]
+
+
+def subscription_documents(client: Client, token: str) -> list[str]:
+    """One subscription document per subscription field and id argument, the id as $id."""
+    fields = graphql(client, SUBSCRIPTIONS, token=token)["data"]["__schema"]
+    found = []
+    for field in fields["subscriptionType"]["fields"]:
+        for arg in field["args"]:
+            if named(arg["type"])[0] == "UUID":
+                name = field["name"]
+                assert name in SUBSCRIPTION_SELECTION, f"{name} takes an id: add it"
+                selection = SUBSCRIPTION_SELECTION[name]
+                found.append(
+                    f"subscription($id: UUID!) {{ {name}({arg['name']}: $id) {selection} }}"
+                )
+    return found
+
+
+def first_message(client: Client, document: str, asked: str, token: str) -> str:
+    """The first message a websocket subscription answers, the asked id made neutral."""
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}})
+        assert ws.receive_json()["type"] == "connection_ack"
+        ws.send_json(
+            {
+                "id": "1",
+                "type": "subscribe",
+                "payload": {"query": document, "variables": {"id": asked}},
+            }
+        )
+        text: str = ws.receive_text()
+    return text.replace(asked, "<id>")
+
+
+def test_another_organisations_units_are_refused_like_unknown_ones_by_subscriptions(
+    client: Client,
+    okr: OKRApplication,
+    service: ProjectionService,
+    demo: DemoSummary,
+    token: str,
+) -> None:
+    before = okr.position()
+    other = build_org(okr, "Another agency")
+    service.wait_for(okr.position(), timeout=30)
+    theirs = ids_of_organisation(okr, before)
+    asked = subscription_documents(client, token)
+    assert len(asked) == len(SUBSCRIPTION_SELECTION)
+
+    differing = []
+    for document in asked:
+        unknown = first_message(client, document, str(uuid4()), token)
+        assert '"NOT_FOUND"' in unknown and '"data":null' in unknown, unknown
+        for id_ in sorted(theirs | {str(other.team)}):
+            got = first_message(client, document, id_, token)
             if got != unknown:
                 differing.append((document, id_, got, unknown))
     assert differing == [], differing[:3]
