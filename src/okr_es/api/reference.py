@@ -8,24 +8,26 @@ the real ids there. The tests send every example, with real ids, to a running se
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Router
 from litestar.handlers import HTTPRouteHandler
 
+from okr_es.api.app import API_PREFIX
 from okr_es.api.commands import COMMAND_HANDLERS
 
 
+@dataclass(frozen=True)
 class Route:
     """Where a command is sent and what a success answers."""
 
-    def __init__(self, method: str, path: str, status: int) -> None:
-        self.method = method
-        self.path = path
-        self.status = status
+    method: str
+    path: str
+    status: int
 
 
-def command_routes(prefix: str = "/api/v1") -> dict[str, Route]:
+def command_routes(prefix: str = API_PREFIX) -> dict[str, Route]:
     """Every command handler by name (the OKRApplication command it calls), with its path
     parameters written ``{name}``."""
     router = Router(path=prefix, route_handlers=list(COMMAND_HANDLERS))
