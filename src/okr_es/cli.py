@@ -10,6 +10,7 @@ import sys
 import typing
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from urllib.parse import urlsplit
 from uuid import UUID
 
 import msgspec
@@ -351,6 +352,8 @@ def _project(args: argparse.Namespace, settings: Settings) -> int:
 def _relay(args: argparse.Namespace, settings: Settings) -> int:
     import asyncio
 
+    import nats.errors
+
     from okr_es.errors import InvalidInput
     from okr_es.messaging.relay import NatsUnavailable, run_relay
 
@@ -378,7 +381,22 @@ def _relay(args: argparse.Namespace, settings: Settings) -> int:
         except NatsUnavailable as e:
             print(f"okr-es: error [nats-unavailable]: {e}", file=sys.stderr)
             return EXIT_ERROR
+        except (nats.errors.Error, OSError) as e:
+            # Publishing after nats-py gave up reconnecting: its own error, or the socket's
+            # (an OSError, which main() would report as an unreadable file).
+            print(
+                f"okr-es: error [nats-unavailable]: lost the connection to NATS at "
+                f"{_nats_where(settings.nats_url)}: {e or type(e).__name__}",
+                file=sys.stderr,
+            )
+            return EXIT_ERROR
     return EXIT_OK
+
+
+def _nats_where(url: str) -> str:
+    """The NATS server's host and port, without credentials."""
+    parts = urlsplit(url)
+    return f"{parts.hostname or 'localhost'}:{parts.port or 4222}"
 
 
 def _projections_status(args: argparse.Namespace, settings: Settings) -> int:
