@@ -330,6 +330,7 @@ def _project(args: argparse.Namespace, settings: Settings) -> int:
 
     from okr_es.projections.worker import ProjectionWorker
 
+    _log_to_stderr()
     with OKRApplication(settings) as app:
         worker = ProjectionWorker(app)
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -370,6 +371,7 @@ def _relay(args: argparse.Namespace, settings: Settings) -> int:
             flush=True,
         )
 
+    _log_to_stderr()
     with OKRApplication(settings) as app:
         try:
             asyncio.run(run_relay(app, settings, on_ready=ready))
@@ -377,6 +379,15 @@ def _relay(args: argparse.Namespace, settings: Settings) -> int:
             print(f"okr-es: error [nats-unavailable]: {e}", file=sys.stderr)
             return EXIT_ERROR
     return EXIT_OK
+
+
+def _log_to_stderr() -> None:
+    """Long-running commands say on stderr when they lose a server and when they are back."""
+    import logging
+
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
 
 def _projections_status(args: argparse.Namespace, settings: Settings) -> int:
@@ -395,8 +406,10 @@ def _projections_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     with OKRApplication(settings) as app:
         runner = ProjectionRunner(app)
         chosen = [runner.projection(args.name).name] if args.name else list(runner.positions())
-        read = runner.rebuild(args.name)
-    print(f"Rebuilt {', '.join(chosen)} from {read} events")
+        # Safe beside running workers: they take turns batch by batch (ViewRecorder).
+        runner.rebuild(args.name)
+        position = runner.applied()
+    print(f"Rebuilt {', '.join(chosen)} up to log position {position}")
     return EXIT_OK
 
 
