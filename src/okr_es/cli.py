@@ -60,7 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"okr-es: the event store is not usable: {e}", file=sys.stderr)
         return EXIT_STORE
     except psycopg.Error as e:
-        # E.g. a worker's LISTEN connection dropped: exit so a supervisor restarts it.
+        # E.g. PostgreSQL unreachable when a command starts (the worker and the relay ride
+        # out a connection lost later, see docs/operations.md): a supervisor restarts it.
         print(f"okr-es: the PostgreSQL connection failed: {e}", file=sys.stderr)
         return EXIT_STORE
 

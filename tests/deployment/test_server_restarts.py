@@ -109,6 +109,13 @@ class Stack:
         self.settings = settings
         self.running: list[Logged] = []
         self.apis: dict[str, str] = {}
+        try:
+            self._start(settings, nats_url, tmp_path)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self, settings: Settings, nats_url: str, tmp_path: Path) -> None:
         services = okr_services()
         one_off = must_complete(services)
         for name in start_order(services):
@@ -203,82 +210,88 @@ def test_the_stack_rides_out_postgresql_and_nats_restarts_under_load(
 ) -> None:
     settings = Settings(database_url=postgres.url, pool_size=2)
     stack = Stack(settings, nats_server.url, tmp_path)
-    clients: list[Client] = []
-    threads: list[threading.Thread] = []
     try:
+        clients: list[Client] = []
+        threads: list[threading.Thread] = []
+        try:
+            with OKRApplication(settings) as okr:
+                org: Org = build_org(okr)
+                sibling_kr = next(iter(okr.get_objective(org.sibling_objective).key_results))
+            first, second = sorted(stack.apis)
+            clients = [
+                Client(stack.apis[first], org.tokens["owner"], org.objective, org.key_result, "a"),
+                Client(
+                    stack.apis[second], org.tokens["admin"], org.sibling_objective, sibling_kr, "b"
+                ),
+            ]
+            threads = [threading.Thread(target=c.run, daemon=True) for c in clients]
+            for thread in threads:
+                thread.start()
+            wait_until(lambda: all(len(c.acknowledged) >= 10 for c in clients), "load under way")
+
+            # PostgreSQL goes away: commands and reads say so promptly, and nothing ends.
+            marks = [len(c.statuses) for c in clients]
+            postgres.stop()
+            wait_until(
+                lambda: all(c.answered_since(m, 503) for c, m in zip(clients, marks, strict=True)),
+                "every API process answers 503 store-unavailable while PostgreSQL is away",
+            )
+            read = graphql(stack.apis[first], org.tokens["owner"], org.key_result)
+            assert read.status_code == 200, read.text
+            error_codes = [e["extensions"]["code"] for e in read.json().get("errors", [])]
+            assert error_codes, read.json()
+            assert set(error_codes) == {"STORE_UNAVAILABLE"}, (read.json(), stack.logs())
+            assert not [u for c in clients for u in c.unexpected]
+
+            marks = [len(c.statuses) for c in clients]
+            postgres.start()
+            wait_until(
+                lambda: all(c.answered_since(m, 201) for c, m in zip(clients, marks, strict=True)),
+                "every API process accepts commands again",
+            )
+
+            # NATS restarts: the relay goes on publishing once it is back.
+            nats_server.stop()
+            with OKRApplication(settings) as okr:
+                while_away = okr.position()
+            nats_server.start()
+            assert asyncio.run(fanned_out(nats_server.url, STREAM, PREFIX, while_away))
+            wait_until(
+                lambda: all(c.answered_since(len(c.statuses) - 1, 201) for c in clients),
+                "commands accepted after the NATS restart",
+            )
+            assert not stack.ended(), (stack.ended(), stack.logs())
+            assert not [u for c in clients for u in c.unexpected]
+        finally:
+            for client in clients:
+                client.stopping.set()
+            for thread in threads:
+                thread.join(timeout=CLIENT_TIMEOUT + 5)
+
         with OKRApplication(settings) as okr:
-            org: Org = build_org(okr)
-            sibling_kr = next(iter(okr.get_objective(org.sibling_objective).key_results))
-        first, second = sorted(stack.apis)
-        clients = [
-            Client(stack.apis[first], org.tokens["owner"], org.objective, org.key_result, "a"),
-            Client(stack.apis[second], org.tokens["admin"], org.sibling_objective, sibling_kr, "b"),
-        ]
-        threads = [threading.Thread(target=c.run, daemon=True) for c in clients]
-        for thread in threads:
-            thread.start()
-        wait_until(lambda: all(len(c.acknowledged) >= 10 for c in clients), "load under way")
+            head = okr.position()
+            log = [okr.decode(n) for n in okr.all_notifications()]
+            positions = [n.id for n in okr.all_notifications()]
+            runner = ProjectionRunner(okr)
+            wait_until(lambda: min(runner.positions().values()) >= head, "the worker catches up")
+            projected = {p.name: runner.rows(p) for p in runner.projections}
 
-        # PostgreSQL goes away: commands and reads say so promptly, and nothing ends.
-        marks = [len(c.statuses) for c in clients]
-        postgres.stop()
-        wait_until(
-            lambda: all(c.answered_since(m, 503) for c, m in zip(clients, marks, strict=True)),
-            "every API process answers 503 store-unavailable while PostgreSQL is away",
-        )
-        read = graphql(stack.apis[first], org.tokens["owner"], org.key_result)
-        assert read.status_code == 200, read.text
-        codes = [e["extensions"]["code"] for e in read.json().get("errors", [])]
-        assert codes and set(codes) == {"STORE_UNAVAILABLE"}, (read.json(), stack.logs())
-        assert not [u for c in clients for u in c.unexpected]
+        # Every acknowledged check-in is in the log, once.
+        comments = Counter(getattr(e, "comment", None) for e in log)
+        acknowledged = [comment for c in clients for comment in c.acknowledged]
+        assert acknowledged and all(comments[c] == 1 for c in acknowledged)
+        # The stream holds every event of the log once, in log order.
+        assert asyncio.run(fanned_out(nats_server.url, STREAM, PREFIX, head)) == positions
 
-        marks = [len(c.statuses) for c in clients]
-        postgres.start()
-        wait_until(
-            lambda: all(c.answered_since(m, 201) for c, m in zip(clients, marks, strict=True)),
-            "every API process accepts commands again",
-        )
-
-        # NATS restarts: the relay goes on publishing once it is back.
-        nats_server.stop()
-        with OKRApplication(settings) as okr:
-            while_away = okr.position()
-        nats_server.start()
-        assert asyncio.run(fanned_out(nats_server.url, STREAM, PREFIX, while_away))
-        wait_until(
-            lambda: all(c.answered_since(len(c.statuses) - 1, 201) for c in clients),
-            "commands accepted after the NATS restart",
-        )
-        assert not stack.ended(), (stack.ended(), stack.logs())
-        assert not [u for c in clients for u in c.unexpected]
-    finally:
-        for client in clients:
-            client.stopping.set()
-        for thread in threads:
-            thread.join(timeout=CLIENT_TIMEOUT + 5)
-
-    with OKRApplication(settings) as okr:
-        head = okr.position()
-        log = [okr.decode(n) for n in okr.all_notifications()]
-        positions = [n.id for n in okr.all_notifications()]
-        runner = ProjectionRunner(okr)
-        wait_until(lambda: min(runner.positions().values()) >= head, "the worker catches up")
-        projected = {p.name: runner.rows(p) for p in runner.projections}
-
-    # Every acknowledged check-in is in the log, once.
-    comments = Counter(getattr(e, "comment", None) for e in log)
-    acknowledged = [comment for c in clients for comment in c.acknowledged]
-    assert acknowledged and all(comments[c] == 1 for c in acknowledged)
-    # The stream holds every event of the log once, in log order.
-    assert asyncio.run(fanned_out(nats_server.url, STREAM, PREFIX, head)) == positions
-
-    try:
         assert not stack.ended(), (stack.ended(), stack.logs())
         # The read models the worker kept through both restarts equal a rebuild (run while
         # the worker is running, as an operator would).
         rebuilt = subprocess.run(
             okr_es_command(["okr-es", "projections", "rebuild"]),
-            env={**os.environ, "OKR_ES_DATABASE_URL": postgres.url},
+            env={
+                **{k: v for k, v in os.environ.items() if not k.startswith("OKR_ES_")},
+                "OKR_ES_DATABASE_URL": postgres.url,
+            },
             capture_output=True,
             text=True,
             timeout=120,

@@ -3,7 +3,8 @@
 Each start prepares the schema (tables, the insert function, read-model tables); done by
 several processes at once that work must not collide (PostgreSQL's ``tuple concurrently
 updated`` on the insert function killed API processes and the relay of a stack whose
-containers all started together).
+containers all started together). They run on a PostgreSQL of the test's own, whose
+connection limit they cannot exhaust for anyone else.
 """
 
 from __future__ import annotations
@@ -11,14 +12,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from okr_es.settings import Settings
 from support.cli_process import okr_es
-
-pytestmark = pytest.mark.postgres
+from support.private_servers import PrivatePostgres
 
 PROCESSES = 16
 
@@ -35,10 +38,28 @@ raise SystemExit(main(sys.argv[2:]))
 """
 
 
+@pytest.fixture(scope="module")
+def server() -> Iterator[PrivatePostgres]:
+    postgres = PrivatePostgres()
+    try:
+        yield postgres
+    finally:
+        postgres.close()
+
+
+@pytest.fixture
+def postgres_settings(server: PrivatePostgres) -> Settings:
+    schema = f"okr_start_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server.url, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    return Settings(database_url=server.url, database_schema=schema)
+
+
 def _started_together(settings: Settings, tmp: str, *args: str) -> list[tuple[int, str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OKR_ES_")}
     env["OKR_ES_DATABASE_URL"] = settings.database_url or ""
     env["OKR_ES_DATABASE_SCHEMA"] = settings.database_schema or ""
+    env["OKR_ES_POOL_SIZE"] = "1"
     os.makedirs(tmp, exist_ok=True)
     go = os.path.join(tmp, "go")
     processes = [
@@ -51,9 +72,15 @@ def _started_together(settings: Settings, tmp: str, *args: str) -> list[tuple[in
         )
         for _ in range(PROCESSES)
     ]
-    # The processes have imported okr-es and poll for this file: it releases them at once.
-    open(go, "w").close()
-    return [(p.wait(timeout=120), p.stderr.read() if p.stderr else "") for p in processes]
+    try:
+        # The processes have imported okr-es and poll for this file: it releases them at once.
+        open(go, "w").close()
+        return [(p.wait(timeout=120), p.stderr.read() if p.stderr else "") for p in processes]
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
 
 
 def test_processes_started_together_on_an_initialised_store_all_start(

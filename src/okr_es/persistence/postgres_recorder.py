@@ -45,6 +45,7 @@ from eventsourcing.persistence import (
     Tracking,
 )
 from eventsourcing.postgres import (
+    PostgresAggregateRecorder,
     PostgresApplicationRecorder,
     PostgresDatastore,
     PostgresRecorder,
@@ -88,6 +89,10 @@ class _SchemaWorkLocked(PostgresRecorder):
     def create_table(self) -> None:
         with schema_work(self.datastore):
             super().create_table()
+            self._okr_create_also()
+
+    def _okr_create_also(self) -> None:
+        """What else to create under the same lock (nothing, unless overridden)."""
 
 
 class OKRPostgresTrackingRecorder(_SchemaWorkLocked, PostgresTrackingRecorder):
@@ -96,6 +101,13 @@ class OKRPostgresTrackingRecorder(_SchemaWorkLocked, PostgresTrackingRecorder):
 
 class OKRPostgresApplicationRecorder(_SchemaWorkLocked, PostgresApplicationRecorder):
     """PostgresApplicationRecorder whose saves are one locked server-side function call."""
+
+    def _okr_create_also(self) -> None:
+        # The library creates the snapshots table next, outside any lock; created here
+        # first, its CREATE … IF NOT EXISTS then changes nothing and cannot collide.
+        snapshots = self.events_table_name.removesuffix("_events") + "_snapshots"
+        if snapshots != self.events_table_name:
+            PostgresAggregateRecorder(self.datastore, events_table_name=snapshots).create_table()
 
     def __init__(
         self,
