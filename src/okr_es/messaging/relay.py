@@ -321,7 +321,6 @@ async def _cancel(task: asyncio.Task[None]) -> None:
         if not task.cancelled():
             task.exception()
         return
-    if not task.done():
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
