@@ -10,7 +10,6 @@ import sys
 import typing
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from urllib.parse import urlsplit
 from uuid import UUID
 
 import msgspec
@@ -61,7 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"okr-es: the event store is not usable: {e}", file=sys.stderr)
         return EXIT_STORE
     except psycopg.Error as e:
-        # E.g. a worker's LISTEN connection dropped: exit so a supervisor restarts it.
+        # E.g. PostgreSQL unreachable when a command starts (the worker and the relay ride
+        # out a connection lost later, see docs/operations.md): a supervisor restarts it.
         print(f"okr-es: the PostgreSQL connection failed: {e}", file=sys.stderr)
         return EXIT_STORE
 
@@ -333,6 +333,7 @@ def _project(args: argparse.Namespace, settings: Settings) -> int:
 
     from okr_es.projections.worker import ProjectionWorker
 
+    _log_to_stderr()
     with OKRApplication(settings) as app:
         worker = ProjectionWorker(app)
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -355,7 +356,7 @@ def _relay(args: argparse.Namespace, settings: Settings) -> int:
     import nats.errors
 
     from okr_es.errors import InvalidInput
-    from okr_es.messaging.relay import NatsUnavailable, run_relay
+    from okr_es.messaging.relay import NatsUnavailable, nats_address, run_relay
 
     if settings.nats_url is None:
         raise InvalidInput(
@@ -375,6 +376,7 @@ def _relay(args: argparse.Namespace, settings: Settings) -> int:
             flush=True,
         )
 
+    _log_to_stderr()
     with OKRApplication(settings) as app:
         try:
             asyncio.run(run_relay(app, settings, on_ready=ready))
@@ -386,17 +388,20 @@ def _relay(args: argparse.Namespace, settings: Settings) -> int:
             # (an OSError, which main() would report as an unreadable file).
             print(
                 f"okr-es: error [nats-unavailable]: lost the connection to NATS at "
-                f"{_nats_where(settings.nats_url)}: {e or type(e).__name__}",
+                f"{nats_address(settings.nats_url)}: {e or type(e).__name__}",
                 file=sys.stderr,
             )
             return EXIT_ERROR
     return EXIT_OK
 
 
-def _nats_where(url: str) -> str:
-    """The NATS server's host and port, without credentials."""
-    parts = urlsplit(url)
-    return f"{parts.hostname or 'localhost'}:{parts.port or 4222}"
+def _log_to_stderr() -> None:
+    """Long-running commands say on stderr when they lose a server and when they are back."""
+    import logging
+
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
 
 def _projections_status(args: argparse.Namespace, settings: Settings) -> int:
@@ -415,8 +420,10 @@ def _projections_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     with OKRApplication(settings) as app:
         runner = ProjectionRunner(app)
         chosen = [runner.projection(args.name).name] if args.name else list(runner.positions())
-        read = runner.rebuild(args.name)
-    print(f"Rebuilt {', '.join(chosen)} from {read} events")
+        # Safe beside running workers: they take turns batch by batch (ViewRecorder).
+        runner.rebuild(args.name)
+        position = runner.applied()
+    print(f"Rebuilt {', '.join(chosen)} up to log position {position}")
     return EXIT_OK
 
 
