@@ -89,7 +89,10 @@ def test_read_models_and_analyses_do_not_import_the_edges() -> None:
 
 def test_only_the_edges_import_the_edges() -> None:
     edges = _p("api", "cli")
-    inner = tuple(m for m in MODULES if m != PACKAGE and not _under(m, *edges))
+    # The reference generator documents the HTTP routes, so it stands beside the edges.
+    inner = tuple(
+        m for m in MODULES if m != PACKAGE and not _under(m, *edges, *_p("catalogue"))
+    )
     assert _breaches(inner, edges) == []
 
 
