@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -18,6 +19,16 @@ class Projection:
     name: ClassVar[str]
     tables: ClassVar[tuple[str, ...]]
     ddl: ClassVar[tuple[str, ...]]
+
+    def apply_batch(self, sql: Sql, batch: Sequence[tuple[int, Any]]) -> None:
+        """Apply ``(position, event)`` pairs in log order, in the caller's transaction.
+
+        A projection may keep what it reads and writes in memory for the length of one
+        batch and write it out at the end (fewer statements per event); whatever it keeps
+        is gone when this returns, so the next batch starts from the tables.
+        """
+        for position, event in batch:
+            self.apply(sql, event, position)
 
     def apply(self, sql: Sql, event: Any, position: int) -> None:
         handler = getattr(self, "on_" + type(event).__name__, None)

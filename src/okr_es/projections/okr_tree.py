@@ -7,6 +7,8 @@ pace, staleness) are derived at read time from these rows and the cycle's dates.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -55,6 +57,20 @@ class OkrTree(Projection):
         "score FLOAT)",
         "CREATE INDEX IF NOT EXISTS rm_key_results_objective ON rm_key_results (objective_id)",
     )
+
+    def apply_batch(self, sql: Sql, batch: Sequence[tuple[int, Any]]) -> None:
+        # Check-ins are most of the log: a run of them is applied in memory and written
+        # with a few statements (see _CheckIns); any other event first writes the run out,
+        # so every handler below reads and writes the tables as they stand in log order.
+        run: list[Any] = []
+        for position, event in batch:
+            if type(event).__name__ == "CheckInMade":
+                run.append(event)
+                continue
+            _CheckIns.apply(sql, run)
+            run = []
+            self.apply(sql, event, position)
+        _CheckIns.apply(sql, run)
 
     # --- organisation --------------------------------------------------------------------
 
@@ -300,4 +316,91 @@ class OkrTree(Projection):
                 "at": e.timestamp.isoformat(),
                 "version": e.originator_version,
             },
+        )
+
+
+@dataclass
+class _KeyResult:
+    """What a check-in reads and changes of a key result's row."""
+
+    metric: str
+    start: float | None
+    target: float | None
+    latest: datetime | None
+    value: float | None
+    progress: float
+    status: str | None
+    count: int
+
+
+@dataclass
+class _CheckIns:
+    """A run of consecutive check-ins: one read of their key results, updates in memory,
+    then one write of each changed key result and objective (statements per run, not per
+    check-in), leaving the rows as on_CheckInMade would, event by event."""
+
+    key_results: dict[str, _KeyResult | None]
+    changed: set[str] = field(default_factory=set)
+    objectives: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    @classmethod
+    def apply(cls, sql: Sql, events: Sequence[Any]) -> None:
+        if not events:
+            return
+        ids = {str(e.key_result_id) for e in events}
+        rows = sql.all_among(
+            "SELECT key_result_id, metric, start_value, target, last_check_in_at, "
+            "current_value, progress, reported_status, check_in_count FROM rm_key_results "
+            "WHERE key_result_id {among}",
+            ids,
+        )
+        known: dict[str, _KeyResult | None] = dict.fromkeys(ids)
+        for kr_id, metric, start, target, latest, value, done, status, count in rows:
+            at = None if latest is None else datetime.fromisoformat(latest)
+            known[kr_id] = _KeyResult(metric, start, target, at, value, done, status, count)
+        run = cls(known)
+        for e in events:
+            run.add(e)
+        run.write(sql)
+
+    def add(self, e: Any) -> None:
+        kr_id = str(e.key_result_id)
+        kr = self.key_results[kr_id]
+        if kr is None:
+            return
+        kr.count += 1
+        # Back-dated: counted, but the current value is the latest in business time.
+        if kr.latest is None or e.checked_in_at >= kr.latest:
+            kr.value, kr.status, kr.latest = e.value, e.status, e.checked_in_at
+            kr.progress = progress(kr.metric, kr.start, kr.target, e.value)
+        self.changed.add(kr_id)
+        self.objectives[str(e.originator_id)] = (e.timestamp.isoformat(), e.originator_version)
+
+    def write(self, sql: Sql) -> None:
+        rows = []
+        for kr_id in self.changed:
+            kr = self.key_results[kr_id]
+            assert kr is not None and kr.latest is not None
+            rows.append({
+                "id": kr_id,
+                "value": kr.value,
+                "progress": kr.progress,
+                "status": kr.status,
+                "at": kr.latest.isoformat(),
+                "count": kr.count,
+            })
+        sql.many(
+            "UPDATE rm_key_results SET current_value = :value, progress = :progress, "
+            "reported_status = :status, last_check_in_at = :at, check_in_count = :count "
+            "WHERE key_result_id = :id",
+            rows,
+        )
+        sql.many(
+            "UPDATE rm_objectives SET progress = COALESCE((SELECT AVG(progress) "
+            "FROM rm_key_results k WHERE k.objective_id = :id AND k.removed = 0), 0), "
+            "updated_at = :at, version = :version WHERE objective_id = :id",
+            [
+                {"id": objective, "at": at, "version": version}
+                for objective, (at, version) in self.objectives.items()
+            ],
         )

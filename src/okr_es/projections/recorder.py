@@ -45,8 +45,7 @@ class ViewRecorder:
         if not batch:
             return
         with self._transaction() as sql:
-            for position, event in batch:
-                projection.apply(sql, event, position)
+            projection.apply_batch(sql, batch)
             self._insert_tracking(sql, Tracking(projection.name, batch[-1][0]))
 
     def apply_together(
@@ -58,8 +57,7 @@ class ViewRecorder:
             return
         with self._transaction() as sql:
             for projection, batch in batches:
-                for position, event in batch:
-                    projection.apply(sql, event, position)
+                projection.apply_batch(sql, batch)
                 self._insert_tracking(sql, Tracking(projection.name, batch[-1][0]))
 
     def reset(self, projection: Projection) -> None:

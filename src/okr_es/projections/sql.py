@@ -7,8 +7,9 @@ PRECISION), which both stores treat alike; instants are stored as ISO 8601 text 
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import cache
 from typing import Any, Protocol
 
@@ -17,6 +18,7 @@ _PARAM = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")
 
 class Cursor(Protocol):
     def execute(self, query: Any, params: Any = ..., /) -> Any: ...
+    def executemany(self, query: Any, params_seq: Any, /) -> Any: ...
     def fetchone(self) -> Any: ...
     def fetchall(self) -> Any: ...
 
@@ -41,6 +43,25 @@ class Sql:
     def all(self, statement: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
         self.run(statement, params)
         return [_as_tuple(row) for row in self.cursor.fetchall()]
+
+    def many(self, statement: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Run one statement for each row of parameters: one call, however many rows
+        (SQLite steps a prepared statement; psycopg pipelines the round trips)."""
+        if rows:
+            self.cursor.executemany(translate(statement, self.postgres), rows)
+
+    def all_among(self, statement: str, ids: Collection[str]) -> list[tuple[Any, ...]]:
+        """Rows of ``statement`` whose ``{among}`` placeholder matches any of ``ids``, in
+        one statement (a PostgreSQL array, a JSON array for SQLite), served by the index
+        of the column it follows."""
+        if not ids:
+            return []
+        value: list[str] | str
+        if self.postgres:
+            among, value = "= ANY(:ids)", list(ids)
+        else:
+            among, value = "IN (SELECT value FROM json_each(:ids))", json.dumps(list(ids))
+        return self.all(statement.replace("{among}", among), {"ids": value})
 
 
 @cache
