@@ -7,7 +7,7 @@ the log in batches (one transaction per batch, not per event).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError
@@ -22,6 +22,9 @@ from okr_es.projections.okr_tree import OkrTree
 from okr_es.projections.recorder import ViewRecorder
 
 BATCH_SIZE = 500
+# A rebuild reads far more than a live catch-up: larger batches spread each transaction's
+# fixed cost (and each projection's per-batch reads) over more events.
+REBUILD_BATCH_SIZE = 5000
 
 
 def all_projections() -> list[Projection]:
@@ -39,7 +42,9 @@ class ProjectionRunner:
         self.views = ViewRecorder(app.factory.tracking_recorder(), self.projections)
         self._positions: dict[str, int] | None = None
 
-    def catch_up(self, batch_size: int = BATCH_SIZE) -> int:
+    def catch_up(
+        self, batch_size: int = BATCH_SIZE, progress: Callable[[int], None] | None = None
+    ) -> int:
         """Apply every event not yet applied; returns how many events were read.
 
         All projections advance in one transaction per batch. Their positions are kept in
@@ -69,6 +74,8 @@ class ProjectionRunner:
             read += len(notifications)
             last = notifications[-1].id
             self._positions = {name: max(done, last) for name, done in positions.items()}
+            if progress is not None:
+                progress(last)
             if len(notifications) < batch_size:
                 return read
 
@@ -81,13 +88,20 @@ class ProjectionRunner:
             self._positions = self.positions()
         return self._positions
 
-    def rebuild(self, name: str | None = None) -> int:
-        """Drop and replay one projection (or all) from position 0."""
+    def rebuild(
+        self,
+        name: str | None = None,
+        *,
+        batch_size: int = REBUILD_BATCH_SIZE,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Drop and replay one projection (or all) from position 0; ``progress`` hears the
+        log position reached after each batch."""
         chosen = self.projection(name) if name else self.projections
         for projection in chosen if isinstance(chosen, list) else [chosen]:
             self.views.reset(projection)
         self._positions = None
-        return self.catch_up()
+        return self.catch_up(batch_size, progress)
 
     def projection(self, name: str) -> Projection:
         for projection in self.projections:
