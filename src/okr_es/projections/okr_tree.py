@@ -59,18 +59,20 @@ class OkrTree(Projection):
     )
 
     def apply_batch(self, sql: Sql, batch: Sequence[tuple[int, Any]]) -> None:
-        # Check-ins are most of the log: a run of them is applied in memory and written
-        # with a few statements (see _CheckIns); any other event first writes the run out,
-        # so every handler below reads and writes the tables as they stand in log order.
+        # Objectives set, key results added and check-ins are most of the log: a run of
+        # them is applied in memory and written with a few statements (see _Run); any
+        # other event this projection handles first writes the run out, so every handler
+        # below reads and writes the tables as they stand in log order.
         run: list[Any] = []
         for position, event in batch:
-            if type(event).__name__ == "CheckInMade":
+            kind = type(event).__name__
+            if kind in _Run.KINDS:
                 run.append(event)
-                continue
-            _CheckIns.apply(sql, run)
-            run = []
-            self.apply(sql, event, position)
-        _CheckIns.apply(sql, run)
+            elif hasattr(self, "on_" + kind):
+                _Run.apply(sql, run)
+                run = []
+                self.apply(sql, event, position)
+        _Run.apply(sql, run)
 
     # --- organisation --------------------------------------------------------------------
 
@@ -154,27 +156,7 @@ class OkrTree(Projection):
     # --- objectives ----------------------------------------------------------------------
 
     def on_ObjectiveSet(self, sql: Sql, e: Any, position: int) -> None:
-        sql.run(
-            "INSERT INTO rm_objectives VALUES (:id, :org, :unit, :cycle, :title, :why, :owner, "
-            "'active', '', :aligned_o, :aligned_kr, :carried, :carry_reason, 0, :at, "
-            ":effective, :at, :version) ON CONFLICT (objective_id) DO NOTHING",
-            {
-                "id": text(e.originator_id),
-                "org": text(e.organization_id),
-                "unit": text(e.unit_id),
-                "cycle": text(e.cycle_id),
-                "title": e.title,
-                "why": e.why,
-                "owner": text(e.owner_id),
-                "aligned_o": text(e.aligned_to_objective_id),
-                "aligned_kr": text(e.aligned_to_key_result_id),
-                "carried": text(e.carried_over_from),
-                "carry_reason": e.carry_over_reason,
-                "at": e.timestamp.isoformat(),
-                "effective": None if e.effective_at is None else e.effective_at.isoformat(),
-                "version": e.originator_version,
-            },
-        )
+        sql.run(INSERT_OBJECTIVE, _objective_row(e))
 
     def on_ObjectiveReworded(self, sql: Sql, e: Any, position: int) -> None:
         self._objective(sql, e, title=e.title, why=e.why)
@@ -319,6 +301,32 @@ class OkrTree(Projection):
         )
 
 
+INSERT_OBJECTIVE = (
+    "INSERT INTO rm_objectives VALUES (:id, :org, :unit, :cycle, :title, :why, :owner, "
+    "'active', '', :aligned_o, :aligned_kr, :carried, :carry_reason, 0, :at, "
+    ":effective, :at, :version) ON CONFLICT (objective_id) DO NOTHING"
+)
+
+
+def _objective_row(e: Any) -> dict[str, Any]:
+    return {
+        "id": text(e.originator_id),
+        "org": text(e.organization_id),
+        "unit": text(e.unit_id),
+        "cycle": text(e.cycle_id),
+        "title": e.title,
+        "why": e.why,
+        "owner": text(e.owner_id),
+        "aligned_o": text(e.aligned_to_objective_id),
+        "aligned_kr": text(e.aligned_to_key_result_id),
+        "carried": text(e.carried_over_from),
+        "carry_reason": e.carry_over_reason,
+        "at": e.timestamp.isoformat(),
+        "effective": None if e.effective_at is None else e.effective_at.isoformat(),
+        "version": e.originator_version,
+    }
+
+
 @dataclass
 class _KeyResult:
     """What a check-in reads and changes of a key result's row."""
@@ -334,12 +342,18 @@ class _KeyResult:
 
 
 @dataclass
-class _CheckIns:
-    """A run of consecutive check-ins: one read of their key results, updates in memory,
-    then one write of each changed key result and objective (statements per run, not per
-    check-in), leaving the rows as on_CheckInMade would, event by event."""
+class _Run:
+    """A run of objectives set, key results added and check-ins: one read of the key
+    results checked in and of how many key results each objective has, changes in memory,
+    then one statement per kind of write (statements per run, not per event), leaving the
+    rows as the handlers would, event by event."""
+
+    KINDS: ClassVar[frozenset[str]] = frozenset({"ObjectiveSet", "KeyResultAdded", "CheckInMade"})
 
     key_results: dict[str, _KeyResult | None]
+    counts: dict[str, int]
+    objectives_set: list[dict[str, Any]] = field(default_factory=list)
+    added: dict[str, dict[str, Any]] = field(default_factory=dict)
     changed: set[str] = field(default_factory=set)
     objectives: dict[str, tuple[str, int]] = field(default_factory=dict)
 
@@ -347,25 +361,61 @@ class _CheckIns:
     def apply(cls, sql: Sql, events: Sequence[Any]) -> None:
         if not events:
             return
-        ids = {str(e.key_result_id) for e in events}
-        rows = sql.all_among(
+        of_kind: dict[str, list[Any]] = {kind: [] for kind in cls.KINDS}
+        for e in events:
+            of_kind[type(e).__name__].append(e)
+        new_objectives = {str(e.originator_id) for e in of_kind["ObjectiveSet"]}
+        adding = of_kind["KeyResultAdded"]
+        new_key_results = {str(e.key_result_id) for e in adding}
+        checked = {str(e.key_result_id) for e in of_kind["CheckInMade"]} - new_key_results
+        known: dict[str, _KeyResult | None] = dict.fromkeys(checked)
+        for kr_id, metric, start, target, latest, value, done, status, count in sql.all_among(
             "SELECT key_result_id, metric, start_value, target, last_check_in_at, "
             "current_value, progress, reported_status, check_in_count FROM rm_key_results "
             "WHERE key_result_id {among}",
-            ids,
-        )
-        known: dict[str, _KeyResult | None] = dict.fromkeys(ids)
-        for kr_id, metric, start, target, latest, value, done, status, count in rows:
+            checked,
+        ):
             at = None if latest is None else datetime.fromisoformat(latest)
             known[kr_id] = _KeyResult(metric, start, target, at, value, done, status, count)
-        run = cls(known)
+        # A key result's ordinal is how many its objective had before it.
+        counts: dict[str, int] = dict(
+            sql.all_among(
+                "SELECT objective_id, COUNT(*) FROM rm_key_results "
+                "WHERE objective_id {among} GROUP BY objective_id",
+                {str(e.originator_id) for e in adding} - new_objectives,
+            )
+        )
+        run = cls(known, counts)
         for e in events:
-            run.add(e)
+            kind = type(e).__name__
+            if kind == "CheckInMade":
+                run.check_in(e)
+            elif kind == "KeyResultAdded":
+                run.add_key_result(e)
+            else:
+                run.objectives_set.append(_objective_row(e))
         run.write(sql)
 
-    def add(self, e: Any) -> None:
+    def add_key_result(self, e: Any) -> None:
+        objective, kr_id = str(e.originator_id), str(e.key_result_id)
+        ordinal = self.counts.get(objective, 0)
+        self.counts[objective] = ordinal + 1
+        self.key_results[kr_id] = _KeyResult(e.metric, e.start, e.target, None, None, 0, None, 0)
+        self.added[kr_id] = {
+            "id": kr_id,
+            "objective": objective,
+            "ordinal": ordinal,
+            "title": e.title,
+            "metric": e.metric,
+            "start": e.start,
+            "target": e.target,
+            "unit": e.unit,
+        }
+        self.objectives[objective] = (e.timestamp.isoformat(), e.originator_version)
+
+    def check_in(self, e: Any) -> None:
         kr_id = str(e.key_result_id)
-        kr = self.key_results[kr_id]
+        kr = self.key_results.get(kr_id)
         if kr is None:
             return
         kr.count += 1
@@ -377,23 +427,22 @@ class _CheckIns:
         self.objectives[str(e.originator_id)] = (e.timestamp.isoformat(), e.originator_version)
 
     def write(self, sql: Sql) -> None:
-        rows = []
-        for kr_id in self.changed:
-            kr = self.key_results[kr_id]
-            assert kr is not None and kr.latest is not None
-            rows.append({
-                "id": kr_id,
-                "value": kr.value,
-                "progress": kr.progress,
-                "status": kr.status,
-                "at": kr.latest.isoformat(),
-                "count": kr.count,
-            })
+        sql.many(INSERT_OBJECTIVE, self.objectives_set)
+        sql.many(
+            "INSERT INTO rm_key_results VALUES (:id, :objective, :ordinal, :title, :metric, "
+            ":start, :target, :unit, :value, :progress, :status, :at, :count, 0, NULL) "
+            "ON CONFLICT (key_result_id) DO NOTHING",
+            [{**row, **self._state(kr_id)} for kr_id, row in self.added.items()],
+        )
         sql.many(
             "UPDATE rm_key_results SET current_value = :value, progress = :progress, "
             "reported_status = :status, last_check_in_at = :at, check_in_count = :count "
             "WHERE key_result_id = :id",
-            rows,
+            [
+                {"id": kr_id, **self._state(kr_id)}
+                for kr_id in self.changed
+                if kr_id not in self.added
+            ],
         )
         sql.many(
             "UPDATE rm_objectives SET progress = COALESCE((SELECT AVG(progress) "
@@ -404,3 +453,14 @@ class _CheckIns:
                 for objective, (at, version) in self.objectives.items()
             ],
         )
+
+    def _state(self, kr_id: str) -> dict[str, Any]:
+        kr = self.key_results[kr_id]
+        assert kr is not None
+        return {
+            "value": kr.value,
+            "progress": kr.progress,
+            "status": kr.status,
+            "at": None if kr.latest is None else kr.latest.isoformat(),
+            "count": kr.count,
+        }
