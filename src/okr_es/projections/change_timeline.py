@@ -880,12 +880,25 @@ class _Pending:
             "language = :language",
             [_name_row(id_, self.names[id_]) for id_ in self.changed_names],
         )
-        sql.many(
-            "INSERT INTO rm_timeline VALUES (:position, :org, :unit, :cycle, :aggregate, "
-            ":aggregate_type, :event_type, :by, :by_name, :recorded, :effective, :language, "
-            ":sentence, :objective, :key_result) ON CONFLICT (position) DO NOTHING",
-            list(self.rows.values()),
+        sql.insert_rows(
+            "rm_timeline",
+            [{_COLUMNS.get(k, k): v for k, v in row.items()} for row in self.rows.values()],
+            "ON CONFLICT (position) DO NOTHING",
         )
+
+
+# The columns of rm_timeline by the name of the row's parameter, where they differ.
+_COLUMNS = {
+    "org": "organization_id",
+    "unit": "unit_id",
+    "cycle": "cycle_id",
+    "aggregate": "aggregate_id",
+    "by": "by_member",
+    "recorded": "recorded_at",
+    "effective": "effective_at",
+    "objective": "objective_id",
+    "key_result": "key_result_id",
+}
 
 
 def _name_row(id_: str, named: Named | None) -> dict[str, Any]:

@@ -23,9 +23,10 @@ class CheckInHistory(Projection):
 
     def apply_batch(self, sql: Sql, batch: Sequence[tuple[int, Any]]) -> None:
         # One statement for the whole batch: check-ins are most of the log.
-        sql.many(
-            INSERT,
+        sql.insert_rows(
+            "rm_check_ins",
             [_row(e, position) for position, e in batch if type(e).__name__ == "CheckInMade"],
+            "ON CONFLICT (position) DO NOTHING",
         )
 
     def on_CheckInMade(self, sql: Sql, e: Any, position: int) -> None:
@@ -34,21 +35,23 @@ class CheckInHistory(Projection):
 
 # Keyed by log position, so re-applying the same event cannot add a row twice.
 INSERT = (
-    "INSERT INTO rm_check_ins VALUES (:position, :kr, :objective, :value, :status, "
-    ":comment, :blockers, :at, :recorded, :by) ON CONFLICT (position) DO NOTHING"
+    "INSERT INTO rm_check_ins VALUES (:position, :key_result_id, :objective_id, :value, "
+    ":status, :comment, :blockers, :checked_in_at, :recorded_at, :by_member) "
+    "ON CONFLICT (position) DO NOTHING"
 )
 
 
 def _row(e: Any, position: int) -> dict[str, Any]:
+    """The row by column, in the table's order."""
     return {
         "position": position,
-        "kr": text(e.key_result_id),
-        "objective": text(e.originator_id),
+        "key_result_id": text(e.key_result_id),
+        "objective_id": text(e.originator_id),
         "value": e.value,
         "status": e.status,
         "comment": e.comment,
         "blockers": e.blockers,
-        "at": e.checked_in_at.isoformat(),
-        "recorded": e.timestamp.isoformat(),
-        "by": text(e.by),
+        "checked_in_at": e.checked_in_at.isoformat(),
+        "recorded_at": e.timestamp.isoformat(),
+        "by_member": text(e.by),
     }

@@ -434,24 +434,27 @@ class _Run:
             "ON CONFLICT (key_result_id) DO NOTHING",
             [{**row, **self._state(kr_id)} for kr_id, row in self.added.items()],
         )
-        sql.many(
-            "UPDATE rm_key_results SET current_value = :value, progress = :progress, "
-            "reported_status = :status, last_check_in_at = :at, check_in_count = :count "
-            "WHERE key_result_id = :id",
+        changed = []
+        for kr_id in self.changed - self.added.keys():
+            state = self._state(kr_id)
+            changed.append({
+                "key_result_id": kr_id,
+                "current_value": state["value"],
+                "progress": state["progress"],
+                "reported_status": state["status"],
+                "last_check_in_at": state["at"],
+                "check_in_count": state["count"],
+            })
+        sql.update_rows("rm_key_results", "key_result_id", changed)
+        sql.update_rows(
+            "rm_objectives",
+            "objective_id",
             [
-                {"id": kr_id, **self._state(kr_id)}
-                for kr_id in self.changed
-                if kr_id not in self.added
-            ],
-        )
-        sql.many(
-            "UPDATE rm_objectives SET progress = COALESCE((SELECT AVG(progress) "
-            "FROM rm_key_results k WHERE k.objective_id = :id AND k.removed = 0), 0), "
-            "updated_at = :at, version = :version WHERE objective_id = :id",
-            [
-                {"id": objective, "at": at, "version": version}
+                {"objective_id": objective, "updated_at": at, "version": version}
                 for objective, (at, version) in self.objectives.items()
             ],
+            extra="progress = COALESCE((SELECT AVG(k.progress) FROM rm_key_results k "
+            "WHERE k.objective_id = t.objective_id AND k.removed = 0), 0)",
         )
 
     def _state(self, kr_id: str) -> dict[str, Any]:
