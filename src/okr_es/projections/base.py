@@ -37,4 +37,17 @@ class Projection:
 
 
 def text(value: UUID | None) -> str | None:
-    return None if value is None else str(value)
+    if value is None:
+        return None
+    # Remembered: a rebuild turns the same few ids into text millions of times, and
+    # UUID.__str__ is slow next to a dictionary lookup.
+    known = _TEXT.get(value)
+    if known is None:
+        if len(_TEXT) >= _TEXT_LIMIT:
+            _TEXT.clear()
+        known = _TEXT[value] = str(value)
+    return known
+
+
+_TEXT: dict[UUID, str] = {}
+_TEXT_LIMIT = 100_000

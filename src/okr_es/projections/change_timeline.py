@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from dataclasses import field as _field
 from datetime import datetime
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple, get_type_hints
 from uuid import UUID
 
 from okr_es.aggregates.key_result import Measure, is_easier
@@ -731,7 +731,7 @@ class ChangeTimeline(Projection):
     def _named(self, sql: Sql, id_: Any) -> Named | None:
         if id_ is None:
             return None
-        return self._batch.named(sql, str(id_))
+        return self._batch.named(sql, id_ if isinstance(id_, str) else str(text(id_)))
 
     def _remember(self, sql: Sql, id_: Any, named: Named) -> None:
         # As an upsert: a name already known keeps its kind and place, takes the new name.
@@ -819,7 +819,7 @@ class _Pending:
             for name in _id_fields(type(event)):
                 value = getattr(event, name, None)
                 if isinstance(value, UUID):
-                    ids.add(str(value))
+                    ids.add(str(text(value)))
         self.names.update(dict.fromkeys(ids))
         for id_, *named in sql.all_among(
             "SELECT id, kind, name, language, organization_id, unit_id, cycle_id, "
@@ -920,9 +920,18 @@ _ID_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _id_fields(event_type: type) -> tuple[str, ...]:
-    """The fields of an event class (looked up once per class)."""
+    """The fields of an event class that may hold an id (looked up once per class)."""
     if event_type not in _ID_FIELDS:
         names = [f.name for f in fields(event_type)] if is_dataclass(event_type) else []
+        try:
+            hints = get_type_hints(event_type)
+            names = [
+                name
+                for name in names
+                if name == "originator_id" or "UUID" in str(hints.get(name, "UUID"))
+            ]
+        except (NameError, TypeError):  # an annotation it cannot resolve: try every field
+            pass
         _ID_FIELDS[event_type] = tuple(names)
     return _ID_FIELDS[event_type]
 
