@@ -348,7 +348,9 @@ class _Run:
     then one statement per kind of write (statements per run, not per event), leaving the
     rows as the handlers would, event by event."""
 
-    KINDS: ClassVar[frozenset[str]] = frozenset({"ObjectiveSet", "KeyResultAdded", "CheckInMade"})
+    KINDS: ClassVar[frozenset[str]] = frozenset(
+        {"ObjectiveSet", "KeyResultAdded", "CheckInMade", "ObjectiveClosed"}
+    )
 
     key_results: dict[str, _KeyResult | None]
     counts: dict[str, int]
@@ -356,6 +358,8 @@ class _Run:
     added: dict[str, dict[str, Any]] = field(default_factory=dict)
     changed: set[str] = field(default_factory=set)
     objectives: dict[str, tuple[str, int]] = field(default_factory=dict)
+    scores: dict[str, float] = field(default_factory=dict)
+    closed: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def apply(cls, sql: Sql, events: Sequence[Any]) -> None:
@@ -392,6 +396,8 @@ class _Run:
                 run.check_in(e)
             elif kind == "KeyResultAdded":
                 run.add_key_result(e)
+            elif kind == "ObjectiveClosed":
+                run.close(e)
             else:
                 run.objectives_set.append(_objective_row(e))
         run.write(sql)
@@ -411,6 +417,13 @@ class _Run:
             "target": e.target,
             "unit": e.unit,
         }
+        self.objectives[objective] = (e.timestamp.isoformat(), e.originator_version)
+
+    def close(self, e: Any) -> None:
+        for kr_id, score in e.scores.items():
+            self.scores[str(text(kr_id))] = score
+        objective = str(e.originator_id)
+        self.closed[objective] = e.note
         self.objectives[objective] = (e.timestamp.isoformat(), e.originator_version)
 
     def check_in(self, e: Any) -> None:
@@ -446,6 +459,19 @@ class _Run:
                 "check_in_count": state["count"],
             })
         sql.update_rows("rm_key_results", "key_result_id", changed)
+        sql.update_rows(
+            "rm_key_results",
+            "key_result_id",
+            [{"key_result_id": kr_id, "score": score} for kr_id, score in self.scores.items()],
+        )
+        sql.update_rows(
+            "rm_objectives",
+            "objective_id",
+            [
+                {"objective_id": objective, "status": "closed", "status_reason": note}
+                for objective, note in self.closed.items()
+            ],
+        )
         sql.update_rows(
             "rm_objectives",
             "objective_id",
