@@ -42,10 +42,12 @@ class ChangeTimeline(Projection):
         "CREATE INDEX IF NOT EXISTS rm_timeline_unit_cycle ON rm_timeline "
         "(unit_id, cycle_id, position)",
         "CREATE INDEX IF NOT EXISTS rm_timeline_org ON rm_timeline (organization_id, position)",
-        # The lookups of _name_commitment and _name_earlier_rows.
-        "CREATE INDEX IF NOT EXISTS rm_timeline_objective ON rm_timeline "
-        "(objective_id, event_type)",
-        "CREATE INDEX IF NOT EXISTS rm_timeline_by_member ON rm_timeline (by_member, by_name)",
+        # The lookups of _name_commitment and _name_earlier_rows; partial, so the few rows
+        # they look for are indexed and the rest cost no index writes.
+        "CREATE INDEX IF NOT EXISTS rm_timeline_commitments ON rm_timeline (objective_id) "
+        "WHERE event_type = 'ObjectiveCommitted'",
+        "CREATE INDEX IF NOT EXISTS rm_timeline_unnamed ON rm_timeline (by_member) "
+        "WHERE by_name = ''",
         # kind: organization, unit, member, token, cycle, team_cycle, objective, key_result,
         # initiative or kpi; detail: a unit's kind, a key result's metric, a KPI's unit.
         "CREATE TABLE IF NOT EXISTS rm_timeline_names (id TEXT PRIMARY KEY, "
