@@ -871,8 +871,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 d = r.detail
                 print(f"Scale on {r.store}: {d['events']:,} events from {d['organizations']} "
                       f"organisations, seeded in {d['seed_seconds']} s (to this size), rebuilt "
-                      f"in {d['seconds']} s; peak RSS of the benchmark process "
-                      f"{d['peak_rss_mb']} MB")
+                      f"in {d['seconds']} s ({d['cpu_seconds']} s of this process's CPU); peak "
+                      f"RSS of the benchmark process {d['peak_rss_mb']} MB")
         for name, problem in skipped.items():
             print(f"{name}: skipped ({problem})")
     return 0
