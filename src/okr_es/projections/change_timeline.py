@@ -678,21 +678,22 @@ class ChangeTimeline(Projection):
         by = self._named(sql, e.by)
         self._batch.add_row(
             {
+                # By column, in the table's order.
                 "position": position,
-                "org": row.organization_id or "",
-                "unit": row.unit_id,
-                "cycle": row.cycle_id,
-                "aggregate": text(e.originator_id),
+                "organization_id": row.organization_id or "",
+                "unit_id": row.unit_id,
+                "cycle_id": row.cycle_id,
+                "aggregate_id": text(e.originator_id),
                 "aggregate_type": _aggregate_type(e),
                 "event_type": type(e).__name__,
-                "by": text(e.by),
+                "by_member": text(e.by),
                 "by_name": "" if by is None else by.name,
-                "recorded": e.timestamp.isoformat(),
-                "effective": _effective_at(e).isoformat(),
+                "recorded_at": e.timestamp.isoformat(),
+                "effective_at": _effective_at(e).isoformat(),
                 "language": row.language,
                 "sentence": sentence,
-                "objective": row.objective_id,
-                "key_result": row.key_result_id,
+                "objective_id": row.objective_id,
+                "key_result_id": row.key_result_id,
             },
         )
 
@@ -756,7 +757,7 @@ class ChangeTimeline(Projection):
         )
         unwritten = self._batch.unnamed_rows(member_id)
         rows += [
-            (r["position"], r["event_type"], r["aggregate"], r["language"]) for r in unwritten
+            (r["position"], r["event_type"], r["aggregate_id"], r["language"]) for r in unwritten
         ]
         changes = []
         for position, event_type, aggregate_id, language in rows:
@@ -850,9 +851,9 @@ class _Pending:
             return
         self.rows[row["position"]] = row
         if row["by_name"] == "":
-            self.unnamed.setdefault(row["by"], []).append(row)
+            self.unnamed.setdefault(row["by_member"], []).append(row)
         if row["event_type"] == "ObjectiveCommitted":
-            self.committed.setdefault(row["objective"], []).append(row)
+            self.committed.setdefault(row["objective_id"], []).append(row)
 
     def unnamed_rows(self, member_id: str | None) -> list[dict[str, Any]]:
         """The rows by a member not named yet (the caller names them all)."""
@@ -884,23 +885,10 @@ class _Pending:
         )
         sql.insert_rows(
             "rm_timeline",
-            [{_COLUMNS.get(k, k): v for k, v in row.items()} for row in self.rows.values()],
+            list(self.rows.values()),
             "ON CONFLICT (position) DO NOTHING",
         )
 
-
-# The columns of rm_timeline by the name of the row's parameter, where they differ.
-_COLUMNS = {
-    "org": "organization_id",
-    "unit": "unit_id",
-    "cycle": "cycle_id",
-    "aggregate": "aggregate_id",
-    "by": "by_member",
-    "recorded": "recorded_at",
-    "effective": "effective_at",
-    "objective": "objective_id",
-    "key_result": "key_result_id",
-}
 
 
 def _name_row(id_: str, named: Named | None) -> dict[str, Any]:
