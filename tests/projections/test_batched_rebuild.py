@@ -35,3 +35,22 @@ def test_a_rebuild_in_large_and_small_batches_equals_live_projection(app: OKRApp
     assert {p.name: rebuilt.rows(p) for p in rebuilt.projections} == expected
     (check_ins,) = rebuilt.views.query("SELECT COUNT(*) FROM rm_check_ins")[0]
     assert check_ins == sum(1 for n in app.all_notifications() if n.topic.endswith("CheckInMade"))
+
+
+def test_a_rebuild_leaves_every_index_the_readers_use(app: OKRApplication) -> None:
+    seed_demo(app, today=TODAY)
+    runner = ProjectionRunner(app)
+
+    runner.rebuild()
+
+    postgres = app.settings.database_url is not None
+    names = {
+        row[0]
+        for row in runner.views.query(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+            if postgres
+            else "SELECT name FROM sqlite_master WHERE type = 'index'"
+        )
+    }
+    wanted = {index for p in runner.projections for index in p.read_indexes}
+    assert wanted and wanted <= names

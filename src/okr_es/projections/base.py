@@ -19,6 +19,10 @@ class Projection:
     name: ClassVar[str]
     tables: ClassVar[tuple[str, ...]]
     ddl: ClassVar[tuple[str, ...]]
+    # Indexes (created by ``ddl``) that only readers use, not the handlers: a rebuild drops
+    # them while it replays and creates them once at the end, sorting each in one pass
+    # instead of updating it at random places event by event.
+    read_indexes: ClassVar[tuple[str, ...]] = ()
 
     def apply_batch(self, sql: Sql, batch: Sequence[tuple[int, Any]]) -> None:
         """Apply ``(position, event)`` pairs in log order, in the caller's transaction.

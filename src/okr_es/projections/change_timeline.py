@@ -32,6 +32,7 @@ DEFAULT_LANGUAGE: Language = "nb"
 class ChangeTimeline(Projection):
     name: ClassVar[str] = "change_timeline"
     tables: ClassVar[tuple[str, ...]] = ("rm_timeline", "rm_timeline_names")
+    read_indexes: ClassVar[tuple[str, ...]] = ("rm_timeline_unit_cycle", "rm_timeline_org")
     ddl: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS rm_timeline (position INTEGER PRIMARY KEY, "
         "organization_id TEXT NOT NULL, unit_id TEXT, cycle_id TEXT, "

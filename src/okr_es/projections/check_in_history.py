@@ -12,6 +12,7 @@ from okr_es.projections.sql import Sql
 class CheckInHistory(Projection):
     name: ClassVar[str] = "check_in_history"
     tables: ClassVar[tuple[str, ...]] = ("rm_check_ins",)
+    read_indexes: ClassVar[tuple[str, ...]] = ("rm_check_ins_key_result",)
     ddl: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS rm_check_ins (position INTEGER PRIMARY KEY, "
         "key_result_id TEXT NOT NULL, objective_id TEXT NOT NULL, value FLOAT NOT NULL, "

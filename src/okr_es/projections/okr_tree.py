@@ -27,6 +27,7 @@ class OkrTree(Projection):
         "rm_objectives",
         "rm_key_results",
     )
+    read_indexes: ClassVar[tuple[str, ...]] = ("rm_units_org", "rm_objectives_unit_cycle")
     ddl: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS rm_organizations (organization_id TEXT PRIMARY KEY, "
         "name TEXT NOT NULL, root_unit_id TEXT NOT NULL, max_objectives INTEGER NOT NULL, "

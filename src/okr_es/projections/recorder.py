@@ -71,6 +71,12 @@ class ViewRecorder:
             )
         self.create_tables([projection])
 
+    def drop_read_indexes(self, projection: Projection) -> None:
+        """Drop the indexes only readers use (a rebuild creates them again at its end)."""
+        with self._transaction() as sql:
+            for index in projection.read_indexes:
+                sql.run(f"DROP INDEX IF EXISTS {index}")
+
     def query(self, statement: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
         with self._transaction(commit=False) as sql:
             return sql.all(statement, params)

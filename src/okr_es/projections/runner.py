@@ -98,10 +98,16 @@ class ProjectionRunner:
         """Drop and replay one projection (or all) from position 0; ``progress`` hears the
         log position reached after each batch."""
         chosen = self.projection(name) if name else self.projections
-        for projection in chosen if isinstance(chosen, list) else [chosen]:
+        projections = chosen if isinstance(chosen, list) else [chosen]
+        for projection in projections:
             self.views.reset(projection)
+            self.views.drop_read_indexes(projection)
         self._positions = None
-        return self.catch_up(batch_size, progress)
+        read = self.catch_up(batch_size, progress)
+        # The readers' indexes, each built in one pass (a killed rebuild gets them back
+        # from the next runner that starts: every runner creates what is missing).
+        self.views.create_tables(projections)
+        return read
 
     def projection(self, name: str) -> Projection:
         for projection in self.projections:
