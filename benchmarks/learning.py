@@ -10,11 +10,11 @@ closes its cycle.
 
 Measured (seeding excluded, its time reported):
 
-* ``reviews_for``: :func:`okr_es.learning.store.reviews_for`, the organisation-wide
+* ``reviews_for``: :func:`okr_es.history.analyses.reviews_for`, the organisation-wide
   review: one read of the notification log, grouping the decoded events of the cycle's
   team cycles and objectives by team, then the pure :func:`okr_es.learning.review.review`
   per team. This is the figure the target applies to.
-* ``review_for``, every team: :func:`okr_es.learning.store.review_for` once per team (one
+* ``review_for``, every team: :func:`okr_es.history.analyses.review_for` once per team (one
   unit's review, reading only that team's aggregates), checked to give exactly the same
   reviews as ``reviews_for``.
 
@@ -61,9 +61,9 @@ from okr_es.aggregates.objective import Objective
 from okr_es.aggregates.organization import Organization
 from okr_es.aggregates.team_cycle import TeamCycle
 from okr_es.application import OKRApplication
-from okr_es.learning.cycle_events import replay_team_cycles
+from okr_es.history.analyses import review_for, reviews_for
+from okr_es.history.cycle_events import replay_team_cycles
 from okr_es.learning.review import Review, ReviewPolicy
-from okr_es.learning.store import review_for, reviews_for
 
 LEARNING_TARGET = 0.50  # review events/s over raw read + decode events/s, at least
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import json
 import typing
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.utils import get_topic
 
@@ -20,6 +22,9 @@ from okr_es.aggregates.kpi import Kpi
 from okr_es.aggregates.objective import Objective
 from okr_es.aggregates.organization import Organization
 from okr_es.aggregates.team_cycle import TeamCycle
+
+if TYPE_CHECKING:
+    from okr_es.api.reference import Route
 
 AGGREGATES: tuple[type[OKRAggregate], ...] = (
     Organization,
@@ -111,8 +116,11 @@ def _type_name(annotation: object) -> str:
 
 def render_commands() -> str:
     """The command reference: every OKRApplication command, its arguments and errors."""
+    from okr_es.api.reference import EXAMPLES, command_routes
     from okr_es.application import OKRApplication
     from okr_es.errors import ERROR_CODES
+
+    routes = command_routes()
 
     lines = [
         "# Command reference",
@@ -126,6 +134,15 @@ def render_commands() -> str:
         "A refused command raises an `OKRError` with a stable `code` and writes nothing.",
         "This file is generated (`python -m okr_es.catalogue commands > docs/commands.md`).",
         "",
+        "Over HTTP each command is a `POST` under `/api/v1` with a JSON body",
+        "(`Content-Type: application/json`) and, for all but `register_organization`, an",
+        "`Authorization: Bearer <token>` header; `by` is the token's member. Ids in braces",
+        "(`{objective_id}`) stand for real ids, in the path and in the example bodies. A",
+        'success answers `{"position", "ids", "warnings"}` (and `token` when one was',
+        "issued) with the position again in the `X-OKR-Position` header; a refusal is an",
+        "RFC 9457 problem (`application/problem+json`) with the `code` below. The full",
+        "description is served as OpenAPI at `/schema/openapi.json`.",
+        "",
         "## Commands",
         "",
     ]
@@ -138,7 +155,7 @@ def render_commands() -> str:
         lines.append("Required: " + ", ".join(f"`{n}`" for n in required))
         if optional:
             lines.append("Optional: " + ", ".join(f"`{n}`" for n in optional))
-        lines.append("")
+        lines += ["", *_http(routes[name], EXAMPLES[name])]
     lines += [
         "## Error codes",
         "",
@@ -157,6 +174,15 @@ def render_commands() -> str:
     for code, (cls, meaning) in ERROR_CODES.items():
         lines.append(f"| `{code}` | {cls.__name__} | {http[cls.__name__]} | {meaning} |")
     return "\n".join(lines)
+
+
+def _http(route: Route, body: dict[str, Any] | None) -> list[str]:
+    """How the command is sent over HTTP: method, path, success status, example body."""
+    line = f"HTTP: `{route.method} {route.path}` answers {route.status}"
+    if body is None:
+        return [line + ", with no body.", ""]
+    example = json.dumps(body, indent=2, ensure_ascii=False)
+    return [line + "; for example:", "", "```json", example, "```", ""]
 
 
 COMMANDS = (

@@ -60,7 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"okr-es: the event store is not usable: {e}", file=sys.stderr)
         return EXIT_STORE
     except psycopg.Error as e:
-        # E.g. a worker's LISTEN connection dropped: exit so a supervisor restarts it.
+        # E.g. PostgreSQL unreachable when a command starts (the worker and the relay ride
+        # out a connection lost later, see docs/operations.md): a supervisor restarts it.
         print(f"okr-es: the PostgreSQL connection failed: {e}", file=sys.stderr)
         return EXIT_STORE
 
@@ -281,7 +282,7 @@ def _aggregate_events(
     app: OKRApplication, text: str, *, after: int, limit: int | None
 ) -> list[EventRecord]:
     """One aggregate's events after log position ``after``, with their positions."""
-    from okr_es.learning.cycle_events import positioned_events
+    from okr_es.history.cycle_events import positioned_events
 
     aggregate_id = check.identifier(text, "aggregate_id")
     # Read with their log positions, which the aggregate's history does not carry.
@@ -339,6 +340,8 @@ def _compare(args: argparse.Namespace, settings: Settings) -> int:
         changes = ", ".join(item.changes) or "unchanged"
         print(f"  {item.level:<10} {item.similarity:.2f}  {item.previous_title or '—'}")
         print(f"  {'':<10}  →    {item.next_title or '—'}  [{changes}]")
+        for note in item.notes:
+            print(f"  {'':<10}       {note}")
     return EXIT_OK
 
 
@@ -347,6 +350,7 @@ def _project(args: argparse.Namespace, settings: Settings) -> int:
 
     from okr_es.projections.worker import ProjectionWorker
 
+    _log_to_stderr()
     with OKRApplication(settings) as app:
         worker = ProjectionWorker(app)
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -366,8 +370,10 @@ def _project(args: argparse.Namespace, settings: Settings) -> int:
 def _relay(args: argparse.Namespace, settings: Settings) -> int:
     import asyncio
 
+    import nats.errors
+
     from okr_es.errors import InvalidInput
-    from okr_es.messaging.relay import NatsUnavailable, run_relay
+    from okr_es.messaging.relay import NatsUnavailable, nats_address, run_relay
 
     if settings.nats_url is None:
         raise InvalidInput(
@@ -387,13 +393,32 @@ def _relay(args: argparse.Namespace, settings: Settings) -> int:
             flush=True,
         )
 
+    _log_to_stderr()
     with OKRApplication(settings) as app:
         try:
             asyncio.run(run_relay(app, settings, on_ready=ready))
         except NatsUnavailable as e:
             print(f"okr-es: error [nats-unavailable]: {e}", file=sys.stderr)
             return EXIT_ERROR
+        except (nats.errors.Error, OSError) as e:
+            # Publishing after nats-py gave up reconnecting: its own error, or the socket's
+            # (an OSError, which main() would report as an unreadable file).
+            print(
+                f"okr-es: error [nats-unavailable]: lost the connection to NATS at "
+                f"{nats_address(settings.nats_url)}: {e or type(e).__name__}",
+                file=sys.stderr,
+            )
+            return EXIT_ERROR
     return EXIT_OK
+
+
+def _log_to_stderr() -> None:
+    """Long-running commands say on stderr when they lose a server and when they are back."""
+    import logging
+
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
 
 def _projections_status(args: argparse.Namespace, settings: Settings) -> int:
@@ -413,13 +438,15 @@ def _projections_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     with OKRApplication(settings) as app:
         runner = ProjectionRunner(app)
         chosen = [runner.projection(args.name).name] if args.name else list(runner.positions())
+        # Safe beside running workers: they take turns batch by batch (ViewRecorder).
         # Events done, rate and time left on stderr; stdout keeps the one-line result.
         progress = RebuildProgress(sys.stderr, head=app.position())
         read = runner.rebuild(
             args.name, batch_size=args.batch_size or REBUILD_BATCH_SIZE, progress=progress
         )
         progress.finish()
-    print(f"Rebuilt {', '.join(chosen)} from {read} events")
+        position = runner.applied()
+    print(f"Rebuilt {', '.join(chosen)} from {read} events up to log position {position}")
     return EXIT_OK
 
 
@@ -613,10 +640,10 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
     from okr_es.errors import InvalidInput
-    from okr_es.learning.cycle_events import resolve_cycle, resolve_unit
+    from okr_es.history.analyses import review_for, reviews_for
+    from okr_es.history.cycle_events import resolve_cycle, resolve_unit
     from okr_es.learning.report import no_reviews_markdown, review_html, review_markdown
     from okr_es.learning.review import load_review_policy
-    from okr_es.learning.store import review_for, reviews_for
 
     today: date | None = args.today
     try:
@@ -653,7 +680,7 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _replay(args: argparse.Namespace, settings: Settings) -> int:
-    from okr_es.learning.cycle_events import (
+    from okr_es.history.cycle_events import (
         collect_unit_cycle,
         names_as_of,
         resolve_cycle,
@@ -675,8 +702,8 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _audit_export(args: argparse.Namespace, settings: Settings) -> int:
+    from okr_es.history.cycle_events import collect_cycle
     from okr_es.learning.audit import cycle_export_lines
-    from okr_es.learning.cycle_events import collect_cycle
 
     with OKRApplication(settings) as app:
         cycle, unit_id = _find_cycle(
@@ -708,9 +735,9 @@ def _audit_verify(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _okr_export(args: argparse.Namespace, settings: Settings) -> int:
-    from okr_es.learning.cycle_events import resolve_cycle, resolve_unit
+    from okr_es.history.analyses import okr_set_for
+    from okr_es.history.cycle_events import resolve_cycle, resolve_unit
     from okr_es.learning.okr_set import dump_okr_set, dump_okr_set_yaml
-    from okr_es.learning.store import okr_set_for
 
     with OKRApplication(settings) as app:
         org, unit_id = resolve_unit(app, args.unit)
@@ -724,8 +751,8 @@ def _okr_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _okr_import(args: argparse.Namespace, settings: Settings) -> int:
-    from okr_es.learning.cycle_events import resolve_cycle
-    from okr_es.learning.store import import_okr_set, member_id
+    from okr_es.history.analyses import import_okr_set, member_id
+    from okr_es.history.cycle_events import resolve_cycle
 
     document = load_okr_set_file(args.file)
     with OKRApplication(settings) as app:
@@ -756,7 +783,7 @@ def _find_cycle(
     """A cycle given by id or label, looked for in the unit's organisation, the given one,
     or else every organisation (it must then be unique); and the unit's id, if given."""
     from okr_es.errors import InvalidInput
-    from okr_es.learning.cycle_events import resolve_cycle, resolve_unit
+    from okr_es.history.cycle_events import resolve_cycle, resolve_unit
 
     # Given but empty is not "not given": an empty --unit names no unit, it does not
     # widen the export to the whole cycle.

@@ -166,6 +166,10 @@ def _postgres_env(url: str, schema: str | None, pool_size: int) -> dict[str, str
         "APPLICATION_RECORDER_TOPIC": (
             "okr_es.persistence.postgres_recorder:OKRPostgresApplicationRecorder"
         ),
+        # Tables created under the schema's DDL lock, so simultaneous starts do not collide.
+        "TRACKING_RECORDER_TOPIC": (
+            "okr_es.persistence.postgres_recorder:OKRPostgresTrackingRecorder"
+        ),
     }
     chosen_schema = schema or next(iter(query.get("schema", [])), None)
     if chosen_schema:

@@ -195,3 +195,23 @@ def test_an_invalid_lint_policy_is_refused(tmp_path: Path, policy: str) -> None:
     assert done.returncode == 1
     assert "[invalid-input] (policy)" in done.stderr
     assert done.stdout == ""
+
+
+def test_compare_reads_amounts_in_millions_and_names_a_target_repeated_after_a_miss(
+    tmp_path: Path,
+) -> None:
+    def document(cycle: str, start: str) -> dict[str, Any]:
+        title = f"Øke sponsorinntektene fra {start} MNOK til 2 MNOK"
+        key_results = [{"title": title}, {"title": "Redusere lisenskostnadene med 3,5 mill. kr"}]
+        objective = {"title": "Mer egeninntekt", "key_results": key_results}
+        return {"unit": "Kulturhuset", "cycle": cycle, "objectives": [objective]}
+
+    previous = write(tmp_path / "q1.json", document("2026 Q1", "1,2"))
+    following = write(tmp_path / "q2.json", document("2026 Q2", "1,25"))
+
+    done = run("compare", previous, following)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("verdict: copy")
+    note = "target repeated after a miss: start moved 1 200 000 → 1 250 000, target 2 000 000"
+    assert note in done.stdout
+    assert run("lint", previous).returncode in {0, 1}

@@ -15,10 +15,10 @@ from litestar.testing import TestClient
 
 from okr_es.application import OKRApplication
 from okr_es.demo import DemoSummary
-from okr_es.learning.cycle_events import collect_cycle
+from okr_es.history.analyses import okr_set_for
+from okr_es.history.cycle_events import collect_cycle
 from okr_es.learning.lint import lint
 from okr_es.learning.lint_policy import LintPolicy
-from okr_es.learning.store import okr_set_for
 from okr_es.projections.service import ProjectionService
 from support.http_api import build_org
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from gql_helpers import codes, graphql
+from litestar.exceptions import WebSocketDisconnect
 from litestar.testing import TestClient
 
 from okr_es.application import OKRApplication
@@ -285,6 +286,7 @@ def test_an_as_of_with_a_nul_after_it_is_refused(client: Client, org: Org) -> No
         ),
         pytest.param({"query": ""}, "BAD_REQUEST", id="empty-query"),
         pytest.param({"query": None}, "BAD_REQUEST", id="query-null"),
+        pytest.param({"variables": {}}, "BAD_REQUEST", id="no-query-key"),
     ],
 )
 def test_a_request_that_cannot_run_over_a_websocket_is_an_error_message_with_a_code(
@@ -315,6 +317,49 @@ def test_a_request_that_cannot_run_over_a_websocket_is_an_error_message_with_a_c
     assert [e["extensions"]["code"] for e in answer["payload"]] == [code]
     assert next_answer["type"] == "next"
     assert next_answer["payload"]["data"] == {"viewer": {"id": str(org.members["plain"])}}
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        pytest.param("not json", id="not-json"),
+        pytest.param('{"type": "subscribe", "id": "1", "payload": ', id="truncated-json"),
+        pytest.param("[1, 2]", id="a-list"),
+        pytest.param('"subscribe"', id="a-string"),
+        pytest.param("null", id="null"),
+        pytest.param(
+            '{"type": "subscribe", "id": "1", "payload": "{ viewer { id } }"}',
+            id="payload-not-an-object",
+        ),
+        pytest.param(
+            '{"type": "subscribe", "id": 1, "payload": {"query": "{ viewer { id } }"}}',
+            id="id-not-text",
+        ),
+        pytest.param('{"type": "subscribe", "id": "1"}', id="no-payload"),
+        pytest.param('{"type": 7}', id="type-not-text"),
+        pytest.param('{"type": "what"}', id="unknown-type"),
+    ],
+)
+def test_a_message_that_is_not_a_graphql_transport_ws_message_closes_with_4400(
+    client: Client, org: Org, message: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with (
+        caplog.at_level(logging.ERROR),
+        client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws,
+    ):
+        ws.send_json(
+            {
+                "type": "connection_init",
+                "payload": {"Authorization": f"Bearer {org.tokens['plain']}"},
+            }
+        )
+        assert ws.receive_json()["type"] == "connection_ack"
+        ws.send_text(message)
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_json()
+
+    assert closed.value.code == 4400
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 

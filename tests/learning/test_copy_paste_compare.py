@@ -358,3 +358,77 @@ def test_two_sets_without_objectives_are_no_copy_of_each_other() -> None:
     result = compare(okr(), okr(cycle="2025-Q2"))
 
     assert (result.verdict, result.score, result.copied_share) == ("new", 0.0, 0.0)
+
+
+def test_a_target_repeated_after_a_wide_miss_is_a_copy_shown_in_words() -> None:
+    # The new start is where the last cycle ended: 48 → 49 of the way to 60 is a miss.
+    previous = okr(
+        ("Svar uten å ringe", ["Andel henvendelser løst i chat øker fra 48 % til 60 %",
+                               KeyResult(title="Ventetid på telefon", metric="decrease",
+                                         start=12, target=6, unit="minutter")]),
+    )  # fmt: skip
+    refreshed = okr(
+        ("Svar uten å ringe", ["Andel henvendelser løst i chat øker fra 49 % til 60 %",
+                               KeyResult(title="Ventetid på telefon", metric="decrease",
+                                         start=11.5, target=6, unit="minutter")]),
+        cycle="2025-Q2",
+    )  # fmt: skip
+
+    result = compare(previous, refreshed)
+
+    assert result.verdict == "copy"
+    chat, wait = key_result_evidence(result)
+    assert {"start-changed", "missed-target-repeated", "copied"} <= set(chat.changes)
+    assert "target-changed" not in chat.changes
+    assert chat.notes == ["target repeated after a miss: start moved 48 → 49, target 60 unchanged"]
+    assert wait.notes == ["target repeated after a miss: start moved 12 → 11.5, target 6 unchanged"]
+
+
+def test_a_start_moved_most_of_the_way_with_the_target_kept_is_no_repeated_miss() -> None:
+    previous = okr(("Svar uten å ringe", ["Andel løst i chat fra 48 % til 60 %"]))
+    nearly = okr(("Svar uten å ringe", ["Andel løst i chat fra 58 % til 60 %"]), cycle="2025-Q2")
+    raised = okr(("Svar uten å ringe", ["Andel løst i chat fra 49 % til 70 %"]), cycle="2025-Q2")
+
+    for next_set in (nearly, raised):
+        result = compare(previous, next_set)
+        (evidence,) = key_result_evidence(result)
+        assert result.verdict == "evolved"
+        assert "missed-target-repeated" not in evidence.changes and evidence.notes == []
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("Sponsorinntekter fra 1,2 MNOK til 2 MNOK", "Sponsorinntekter fra 1,25 MNOK til 2 MNOK"),
+        ("Innleie fra 3,5 mill. kr til 1 mill. kr", "Innleie fra 3,4 MNOK til 1 MNOK"),
+        ("Grow ARR from NOK 12m to NOK 16m", "Grow ARR from NOK 12.3m to NOK 16m"),
+    ],
+)  # fmt: skip
+def test_amounts_in_millions_are_compared_as_amounts(before: str, after: str) -> None:
+    result = compare(okr(("Inntekter", [before])), okr(("Inntekter", [after]), cycle="2025-Q2"))
+
+    assert result.verdict == "copy"
+    (evidence,) = key_result_evidence(result)
+    assert "missed-target-repeated" in evidence.changes
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("fra 1,2 MNOK til 2 MNOK", (1_200_000.0, 2_000_000.0)),
+        ("3,5 mill. kr", (3_500_000.0,)),
+        ("NOK 12m to NOK 16m", (12_000_000.0, 16_000_000.0)),
+        ("$180k to $250k", (180_000.0, 250_000.0)),
+        ("1,5 mrd. kroner", (1_500_000_000.0,)),
+        ("2.5 million", (2_500_000.0,)),
+        ("1.000.000 kr", (1_000_000.0,)),
+        ("1,300 to 2,000", (1300.0, 2000.0)),
+        ("fra 11,5 % til 7 %", (11.5, 7.0)),
+        ("20 kr per 10 min", (20.0, 10.0)),
+        ("9" * 400, ()),
+    ],
+)
+def test_numbers_as_norwegian_and_english_writers_put_them(
+    text: str, numbers: tuple[float, ...]
+) -> None:
+    assert extract_numbers(text) == numbers

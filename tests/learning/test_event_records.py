@@ -15,9 +15,9 @@ from okr_es.aggregates.cycle import Cycle
 from okr_es.aggregates.objective import Objective
 from okr_es.aggregates.team_cycle import TeamCycle, team_cycle_id
 from okr_es.application import OKRApplication
-from okr_es.learning.cycle_events import collect_unit_cycle
-from okr_es.learning.event_records import EventRows, RecordDecoders, record_type
-from okr_es.learning.store import review_for, reviews_for
+from okr_es.history.analyses import review_for, reviews_for
+from okr_es.history.cycle_events import collect_unit_cycle
+from okr_es.history.event_records import EventRows, RecordDecoders, record_type
 from okr_es.settings import Settings
 from support.old_events import CHECKED_IN_AT, store_v1_check_in
 from support.world import build_world, set_objective

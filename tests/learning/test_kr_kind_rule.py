@@ -145,3 +145,42 @@ def test_an_activity_verb_still_opens_a_title_about_a_measure_it_produces() -> N
 )
 def test_people_feeling_something_is_an_outcome_whoever_they_are(title: str) -> None:
     assert classify_key_result(title) == "outcome"
+
+
+@pytest.mark.parametrize(
+    ("title", "signal"),
+    [
+        ("Increase calls made to new members from 200 to 400 a week", "own-volume"),
+        ("Øke antall møter vi holder med næringslivet fra 10 til 25", "own-volume"),
+        ("Posts published on the intranet go from 4 to 12 a month", "own-volume"),
+        ("Increase the number of epics closed from 6 to 12 per quarter", "own-volume"),
+        ("Alle tjenestene er migrert til skyen", "plan-done"),
+        ("85 % av sprintforpliktelsene levert", "plan-done"),
+        ("Spend a fifth of our time on accessibility fixes", "effort-allocation"),
+        ("Sette av 20 % av kapasiteten til teknisk gjeld", "effort-allocation"),
+        ("Increase test coverage from 50% to 80%", "engineering-hygiene"),
+        ("Øke antall automatiserte tester fra 200 til 500", "engineering-hygiene"),
+        ("Dashbordet er tilgjengelig for alle avdelinger", "made-available"),
+        ("The booking app is live", "made-available"),
+    ],
+)
+def test_numbers_that_count_the_team_s_own_work_make_an_output(title: str, signal: str) -> None:
+    decision = explain_key_result(title)
+    assert decision.kind == "output"
+    assert f"+output:{signal}" in decision.reasons
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Løsningen tas i bruk av alle fagområder",
+        "The dashboard is used weekly by 4 of 5 team leads",
+        "Øke sponsorinntektene fra 1,2 MNOK til 2 MNOK",
+        "Cut licence costs by 3,5 mill. kr",
+        "97 % of parcels delivered on time",
+        "Reduce repeat visits to the tax office from 30% to 15%",
+        "Citizens spend less time on the application form",
+    ],
+)
+def test_adoption_by_others_amounts_and_service_levels_are_outcomes(title: str) -> None:
+    assert classify_key_result(title) == "outcome"

@@ -1,7 +1,10 @@
 """Accuracy of the kind classifier and of compare() on the labelled data in tests/data.
 
-Each data set has a "tuning" part and a "holdout" part; the rules must be right on at least
-90 % of all cases and of the holdout cases alone. Run with `pytest -s` to see the rates.
+The rules must be right on at least 95 % of the labelled data they were tuned on
+(kr_kinds.json, copy_paste_pairs.json: every batch, both splits). The held-out files
+(kr_kinds_holdout.json, copy_paste_pairs_holdout.json) were written before the rules were
+changed for them and were measured once; their rates are printed, and must stay above a
+floor below what they measured (see docs/learning.md). Run with `pytest -s` to see them.
 """
 
 from __future__ import annotations
@@ -15,7 +18,11 @@ from okr_es.learning.copy_paste import compare
 from okr_es.learning.kr_kind import classify_key_result
 from okr_es.learning.okr_set import okr_set_from_python
 
-REQUIRED = 0.90
+REQUIRED = 0.95
+# The held-out batch measured 106 of 110 key results and 33 of 33 pairs. With so few
+# cases, 95 % intervals reach down to about 91 % and 90 %: a rate below 90 % means the
+# rules have got worse, not that the sample was unlucky.
+HELD_OUT_FLOOR = 0.90
 
 
 def kind_is_right(case: dict[str, Any]) -> bool:
@@ -38,23 +45,37 @@ def rate(cases: list[dict[str, Any]], right: Callable[[dict[str, Any]], bool], n
     return value
 
 
-def test_the_kind_data_is_large_and_balanced_enough(kr_cases: list[dict[str, Any]]) -> None:
-    assert len(kr_cases) >= 140
-    outputs = sum(case["kind"] == "output" for case in kr_cases)
-    assert 0.4 <= outputs / len(kr_cases) <= 0.65
-    assert {case["lang"] for case in kr_cases} == {"nb", "en"}
+def test_the_kind_data_is_large_and_balanced_enough(
+    kr_cases: list[dict[str, Any]], kr_held_out: list[dict[str, Any]]
+) -> None:
+    for cases in (kr_cases, kr_held_out):
+        outputs = sum(case["kind"] == "output" for case in cases)
+        assert 0.4 <= outputs / len(cases) <= 0.65
+        assert {case["lang"] for case in cases} == {"nb", "en"}
+    assert len(kr_cases) >= 900 and len(kr_held_out) >= 100
     assert {case["split"] for case in kr_cases} == {"tuning", "holdout"}
+    held_out = [c["title"].casefold() for c in kr_held_out]
+    assert len(set(held_out)) == len(held_out)
+    assert not set(held_out) & {c["title"].casefold() for c in kr_cases}
 
 
-def test_the_pair_data_is_large_and_covers_every_verdict(copy_pairs: list[dict[str, Any]]) -> None:
-    assert len(copy_pairs) >= 50
-    assert {pair["label"] for pair in copy_pairs} == {"copy", "evolved", "new"}
-    assert {pair["split"] for pair in copy_pairs} == {"tuning", "holdout"}
-    assert len({pair["id"] for pair in copy_pairs}) == len(copy_pairs)
+def test_the_pair_data_is_large_and_covers_every_verdict(
+    copy_pairs: list[dict[str, Any]], copy_pairs_held_out: list[dict[str, Any]]
+) -> None:
+    for pairs in (copy_pairs, copy_pairs_held_out):
+        assert {pair["label"] for pair in pairs} == {"copy", "evolved", "new"}
+        assert {pair["lang"] for pair in pairs} == {"nb", "en"}
+        # Copies that only refresh the baselines after a missed target, both languages.
+        refreshed = [p for p in pairs if "baselines-refreshed" in p["disguise"]]
+        assert {p["lang"] for p in refreshed if p["label"] == "copy"} == {"nb", "en"}
+        assert any(p["label"] == "evolved" for p in refreshed)
+    assert len(copy_pairs) >= 250 and len(copy_pairs_held_out) >= 30
+    ids = [pair["id"] for pair in copy_pairs + copy_pairs_held_out]
+    assert len(set(ids)) == len(ids)
 
 
 @pytest.mark.parametrize("split", ["all", "holdout"])
-def test_the_kind_classifier_is_right_on_at_least_90_percent(
+def test_the_kind_classifier_is_right_on_at_least_95_percent(
     kr_cases: list[dict[str, Any]], split: str
 ) -> None:
     cases = [c for c in kr_cases if split == "all" or c["split"] == split]
@@ -62,8 +83,20 @@ def test_the_kind_classifier_is_right_on_at_least_90_percent(
 
 
 @pytest.mark.parametrize("split", ["all", "holdout"])
-def test_compare_verdicts_are_right_on_at_least_90_percent(
+def test_compare_verdicts_are_right_on_at_least_95_percent(
     copy_pairs: list[dict[str, Any]], split: str
 ) -> None:
     pairs = [p for p in copy_pairs if split == "all" or p["split"] == split]
     assert rate(pairs, verdict_is_right, f"compare verdict ({split})") >= REQUIRED
+
+
+def test_the_held_out_key_results_stay_above_the_floor(kr_held_out: list[dict[str, Any]]) -> None:
+    assert rate(kr_held_out, kind_is_right, "kr kind (held-out file)") >= HELD_OUT_FLOOR
+
+
+def test_the_held_out_pairs_stay_above_the_floor(
+    copy_pairs_held_out: list[dict[str, Any]],
+) -> None:
+    assert rate(copy_pairs_held_out, verdict_is_right, "compare verdict (held-out file)") >= (
+        HELD_OUT_FLOOR
+    )

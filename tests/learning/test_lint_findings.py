@@ -194,3 +194,14 @@ def test_findings_come_in_document_order() -> None:
     assert positions[1:] == sorted(
         positions[1:], key=lambda p: (p[0], -1 if p[1] is None else p[1])
     )
+
+
+def test_an_output_whose_numbers_count_our_own_work_says_so() -> None:
+    own_work = KeyResult(title="Øke antall innlegg vi publiserer fra 10 til 20 i måneden")
+    workshops = KeyResult(title="Holde 4 workshops med brukerne")
+    report = lint(okr(objective(key_results=(*GOOD_KRS, own_work, workshops))))
+
+    counted, plain = only(report.findings, "kr-is-output")
+    assert (counted.key_result, plain.key_result) == (2, 3)
+    assert "måler vårt eget arbeid" in counted.message
+    assert "måler vårt eget arbeid" not in plain.message and "aktivitet" in plain.message

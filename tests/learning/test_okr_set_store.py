@@ -7,8 +7,8 @@ import pytest
 
 from okr_es.application import OKRApplication
 from okr_es.errors import InvalidInput
+from okr_es.history.analyses import import_okr_set, okr_set_for
 from okr_es.learning.okr_set import KeyResult, Objective, OkrSet
-from okr_es.learning.store import import_okr_set, okr_set_for
 from support.world import World, build_world, set_objective
 
 

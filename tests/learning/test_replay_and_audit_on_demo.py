@@ -10,8 +10,8 @@ import msgspec
 from okr_es.aggregates.cycle import Cycle
 from okr_es.application import OKRApplication
 from okr_es.demo import seed_demo
+from okr_es.history.cycle_events import collect_cycle, collect_unit_cycle
 from okr_es.learning.audit import cycle_export_lines, verify_lines
-from okr_es.learning.cycle_events import collect_cycle, collect_unit_cycle
 from okr_es.learning.replay import replay_text
 
 TODAY = date(2026, 11, 23)

@@ -17,7 +17,8 @@ import pytest
 from okr_es.application import OKRApplication
 from okr_es.demo import DemoSummary, seed_demo
 from okr_es.errors import NotFound
-from okr_es.learning.cycle_events import (
+from okr_es.history.analyses import review_for, reviews_for
+from okr_es.history.cycle_events import (
     Positioned,
     collect_cycle,
     collect_unit_cycle,
@@ -25,7 +26,6 @@ from okr_es.learning.cycle_events import (
     replay_team_cycles,
 )
 from okr_es.learning.review import Review, ReviewPolicy, review
-from okr_es.learning.store import review_for, reviews_for
 
 TODAY = date(2026, 11, 23)
 POLICIES = [ReviewPolicy(), ReviewPolicy(sandbagging_cycles=2), ReviewPolicy(sandbagging_cycles=1)]

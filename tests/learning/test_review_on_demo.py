@@ -12,8 +12,8 @@ import pytest
 
 from okr_es.application import OKRApplication
 from okr_es.demo import DemoSummary, seed_demo
+from okr_es.history.analyses import copy_paste_for, okr_set_for, review_for
 from okr_es.learning.review import ReviewPolicy
-from okr_es.learning.store import copy_paste_for, okr_set_for, review_for
 
 TODAY = date(2026, 11, 23)
 PAST, CURRENT = "2026 Q3", "2026 Q4"

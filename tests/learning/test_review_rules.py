@@ -15,8 +15,8 @@ from okr_es.aggregates.key_result import progress
 from okr_es.aggregates.objective import Objective
 from okr_es.aggregates.organization import Policy
 from okr_es.errors import InvalidInput, RuleViolation
-from okr_es.learning.cycle_events import CycleInfo
 from okr_es.learning.review import ReviewPolicy, load_review_policy, review
+from okr_es.vocabulary.cycle_facts import CycleInfo
 
 _NS = UUID("3c1b7c0e-2d4f-4c8a-9e1f-6a5b4c3d2e1f")
 CYCLE = CycleInfo(uuid5(_NS, "q"), "2026 Q3", date(2026, 7, 1), date(2026, 9, 30))

@@ -9,6 +9,7 @@ decision itself is made by the pure functions in :mod:`okr_es.authorization`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 from uuid import UUID
 
@@ -26,12 +27,19 @@ from okr_es.errors import NotFound
 A = TypeVar("A", bound=OKRAggregate)
 
 
-def organization(okr: OKRApplication, principal: Principal, organization_id: UUID) -> Organization:
-    """The principal's own organisation, when that is the one named; 404 otherwise."""
+def organization(
+    okr: OKRApplication,
+    principal: Principal,
+    organization_id: UUID,
+    having: Callable[[Organization], object] = lambda _: None,
+) -> Organization:
+    """The principal's own organisation, when that is the one named; 404 otherwise.
+    ``having`` looks up what the request names in it (a unit, member or token another
+    process may have created a moment ago: read from the store again before a 404)."""
     if organization_id != principal.organization_id:
         raise NotFound(f"no Organization {organization_id}", field="organization_id")
     # The request's authentication has just brought this organisation up to date.
-    return okr.read_aggregate(Organization, organization_id, fresh=False)
+    return okr.read_aggregate_having(Organization, organization_id, having)
 
 
 def administer(okr: OKRApplication, principal: Principal, organization_id: UUID) -> None:
@@ -43,8 +51,7 @@ def unit_content(
     okr: OKRApplication, principal: Principal, organization_id: UUID, unit_id: UUID
 ) -> None:
     """Write OKR content (objectives, initiatives, KPIs, reflections) of a unit."""
-    org = organization(okr, principal, organization_id)
-    org.unit(unit_id)
+    org = organization(okr, principal, organization_id, lambda o: o.unit(unit_id))
     rule.require(rule.may_write_okrs(org, principal.member_id, unit_id), "write OKRs of this unit")
 
 
@@ -80,8 +87,7 @@ def cycle(okr: OKRApplication, principal: Principal, cycle_id: UUID) -> None:
 def tokens_of(
     okr: OKRApplication, principal: Principal, organization_id: UUID, member_id: UUID
 ) -> None:
-    org = organization(okr, principal, organization_id)
-    org.member(member_id)
+    org = organization(okr, principal, organization_id, lambda o: o.member(member_id))
     rule.require(
         rule.may_manage_tokens(org, principal.member_id, member_id),
         "manage another member's tokens",
@@ -89,7 +95,7 @@ def tokens_of(
 
 
 def token(okr: OKRApplication, principal: Principal, organization_id: UUID, token_id: UUID) -> None:
-    org = organization(okr, principal, organization_id)
+    org = organization(okr, principal, organization_id, lambda o: o.token(token_id))
     owner = org.token(token_id).member_id
     rule.require(
         rule.may_manage_tokens(org, principal.member_id, owner), "manage another member's tokens"

@@ -23,6 +23,7 @@ from okr_es.api.commands import COMMAND_HANDLERS
 from okr_es.api.dependencies import DEPENDENCIES, STATE_KEY, authenticate
 from okr_es.api.problems import EXCEPTION_HANDLERS, document_problems
 from okr_es.api.strict_structs import StrictStructSchemaPlugin
+from okr_es.api.ui_assets import SWAGGER_UI, static_files_router
 from okr_es.application import OKRApplication
 from okr_es.projections.service import ReadModelFollower, start_read_models
 from okr_es.settings import Settings
@@ -81,7 +82,7 @@ def create_app(
         before_request=require_json,
     )
     app = Litestar(
-        route_handlers=[commands, *route_handlers],
+        route_handlers=[commands, static_files_router(), *route_handlers],
         plugins=[StrictStructSchemaPlugin(), *plugins],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
@@ -107,7 +108,7 @@ def _openapi() -> OpenAPIConfig:
             "(body and X-OKR-Position header); errors are RFC 9457 problem details."
         ),
         path="/schema",
-        render_plugins=[SwaggerRenderPlugin(path="/swagger"), JsonRenderPlugin()],
+        render_plugins=[_swagger(), JsonRenderPlugin()],
         components=Components(
             security_schemes={
                 "bearer": SecurityScheme(
@@ -117,4 +118,15 @@ def _openapi() -> OpenAPIConfig:
                 )
             }
         ),
+    )
+
+
+def _swagger() -> SwaggerRenderPlugin:
+    # litestar's defaults load Swagger UI and the favicon from CDNs: blank on a closed network.
+    return SwaggerRenderPlugin(
+        path="/swagger",
+        js_url=SWAGGER_UI.url("swagger-ui-bundle.js"),
+        css_url=SWAGGER_UI.url("swagger-ui.css"),
+        standalone_preset_js_url=SWAGGER_UI.url("swagger-ui-standalone-preset.js"),
+        favicon=f"<link rel='icon' type='image/png' href='{SWAGGER_UI.url('favicon-32x32.png')}'>",
     )

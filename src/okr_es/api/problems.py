@@ -34,6 +34,8 @@ from okr_es.errors import (
 )
 
 PROBLEM_JSON = "application/problem+json"
+# A handler option (``opt``): the handler documents its own error answers (GraphQL's).
+OWN_ERRORS = "documents_own_errors"
 
 # Domain error class → HTTP status; the first matching class wins (subclasses first).
 STATUS_OF_ERROR: tuple[tuple[type[OKRError], int], ...] = (
@@ -213,6 +215,8 @@ def document_problems(app: Litestar) -> None:
     for route in app.routes:
         for handler in getattr(route, "route_handlers", ()):
             if not (isinstance(handler, HTTPRouteHandler) and handler.include_in_schema):
+                continue
+            if handler.opt.get(OWN_ERRORS):
                 continue
             authenticated = "principal" in handler.parsed_fn_signature.parameters
             documented = {

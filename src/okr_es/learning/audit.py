@@ -15,7 +15,7 @@ A chain proves the file is internally consistent; someone who rewrites every lin
 a change can forge a new consistent chain. Keep the ``head`` hash (printed on export and
 on verification) somewhere else, and pass it to verification to rule that out.
 
-Pure functions: the store is read by :mod:`okr_es.learning.cycle_events`.
+Pure functions: the store is read by :mod:`okr_es.history.cycle_events`.
 """
 
 from __future__ import annotations

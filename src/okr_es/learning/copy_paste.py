@@ -11,6 +11,7 @@ on another topic is "new". Every pairing is reported as evidence.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Literal
@@ -74,6 +75,10 @@ class ComparePolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     new_below: Ratio = 0.3
     # Extra weight of a copied key result that repeats a target missed last cycle.
     missed_target_weight: Ratio = 0.5
+    # A key result kept with its target whose start moved less than this share of the
+    # way to the target repeats a missed target: the new start is where the previous
+    # cycle ended, so the two documents alone show the miss.
+    refreshed_start_progress_below: Ratio = 0.5
 
 
 class Evidence(msgspec.Struct, frozen=True):
@@ -94,6 +99,9 @@ class Evidence(msgspec.Struct, frozen=True):
     changes: list[str]
     previous_title: str | None
     next_title: str | None
+    # What the codes mean for this pairing, in words, e.g. "target repeated after a
+    # miss: start moved 48 → 49, target 60 unchanged".
+    notes: list[str] = msgspec.field(default_factory=list)
 
 
 class Comparison(msgspec.Struct, frozen=True):
@@ -150,15 +158,27 @@ def compare(
     for pair in kr_pairs:
         old, new = before[pair.before], after[pair.after]
         changes = _key_result_changes(old.kr, new.kr, policy)
+        notes: list[str] = []
         numbers_same = "target-changed" not in changes and "start-changed" not in changes
+        refreshed = _refreshed_after_miss(old.kr, new.kr, policy)
         if old.position != new.position:
             changes.append("moved")
         is_carried = (old.position[0], new.position[0]) in carried
         if is_carried:
             changes.append("carried-over")
-        repeats_miss = old.position in missed_targets and numbers_same
+        repeats_miss = (old.position in missed_targets and numbers_same) or refreshed is not None
+        if refreshed is not None:
+            # Only the baseline moved, and it shows the target was far from reached: the
+            # same target repeated without learning, as silent a copy as an unchanged one.
+            numbers_same = True
+            changes = [c for c in changes if c != "target-changed"]
+            if "start-changed" not in changes:
+                changes.append("start-changed")
+            notes.append(refreshed)
         if repeats_miss:
             changes.append("missed-target-repeated")
+            if refreshed is None:
+                notes.append("target repeated after a miss: start and target unchanged")
         steady = numbers_same and "metric-changed" not in changes
         needed = (
             policy.copy_similarity
@@ -174,7 +194,7 @@ def compare(
         kr_score += pair.similarity if steady else pair.similarity / 2
         evidence.append(
             Evidence("key_result", *old.position, *new.position, round(pair.similarity, 3),
-                     changes, old.kr.title, new.kr.title)
+                     changes, old.kr.title, new.kr.title, notes)
         )  # fmt: skip
 
     evidence.extend(_unpaired(previous, next, before, after, kr_pairs, objective_pairs))
@@ -335,6 +355,79 @@ def _key_result_changes(old: KeyResult, new: KeyResult, policy: ComparePolicy) -
     if changes == ["identical"]:
         return changes
     return [c for c in changes if c != "identical"] or ["identical"]
+
+
+def _refreshed_after_miss(old: KeyResult, new: KeyResult, policy: ComparePolicy) -> str | None:
+    """The evidence that only the start moved, target kept, and moved so little of the way
+    to the target that the previous cycle missed it widely; None otherwise.
+
+    The start is read from the fields, else from the title: the one number that changed,
+    followed by the target, in a title that goes "fra … til …"/"from … to …"."""
+    tolerance = policy.number_tolerance
+    if old.metric != new.metric or not _same(old.target, new.target, tolerance):
+        return None
+    moved = _moved_start(old, new, tolerance)
+    if moved is None:
+        return None
+    before, after, target = moved
+    if _close_enough(before, target, tolerance):
+        return None
+    progress = (after - before) / (target - before)
+    if progress >= policy.refreshed_start_progress_below:
+        return None
+    return (
+        f"target repeated after a miss: start moved {_shown(before)} → {_shown(after)}, "
+        f"target {_shown(target)} unchanged"
+    )
+
+
+def _moved_start(
+    old: KeyResult, new: KeyResult, tolerance: float
+) -> tuple[float, float, float] | None:
+    """(old start, new start, target) when the start is all that changed."""
+    a, b = _numbers(old), _numbers(new)
+    if len(a) != len(b):
+        return None
+    # Any move of the start counts, even one within the tolerance of a target: 78 → 77 is
+    # where the last cycle ended, below where it began.
+    differ = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    in_title: tuple[float, float, float] | None = None
+    if len(differ) == 1:
+        at = differ[0]
+        if at == len(a) - 1 or not (_FROM_TO.search(fold(old.title)) or _is_start(old, a[at])):
+            return None
+        in_title = (a[at], b[at], a[-1])
+    elif differ:
+        return None
+    if (
+        old.start is not None
+        and new.start is not None
+        and old.target is not None
+        and old.start != new.start
+    ):
+        return (old.start, new.start, old.target)
+    if in_title is not None and _same(old.start, new.start, tolerance):
+        return in_title
+    return None
+
+
+_FROM_TO = re.compile(r"\b(?:fra|from)\b.*\b(?:til|to)\b")
+
+
+def _is_start(kr: KeyResult, value: float) -> bool:
+    return kr.start is not None and _close_enough(kr.start, value, 0.02)
+
+
+def _close_enough(first: float, second: float, tolerance: float) -> bool:
+    return numbers_match((first,), (second,), tolerance)
+
+
+def _shown(value: float) -> str:
+    """A number as a reader writes it: 48, 3.5, 1 200 000."""
+    value = float(value)  # a document's number may be an int
+    if value.is_integer():
+        return f"{int(value):,}".replace(",", " ") if abs(value) >= 10_000 else str(int(value))
+    return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
 def _wording_changes(old: str, new: str) -> list[str]:

@@ -7,12 +7,17 @@ The rule weighs two kinds of evidence found in the title, in bokmål and English
   counts things the team itself produces ("4 workshops", "antall publiserte artikler"),
   states the team's own work in a clause ("antall kurs vi arrangerer", "the team runs"),
   or has everyone complete a course the team rolls out ("alle har fullført kurset",
-  "100 % of pickers trained");
+  "100 % of pickers trained"); numbers that count the team's own work decide nothing
+  either: the volume of its own activity ("Increase epics closed from 10 to 18"), a
+  share of its own plan done ("80 % av tiltakene er gjennomført"), effort allocated
+  ("spend a fifth of our time on"), engineering hygiene ("test coverage from 55 % to
+  85 %") and something made available ("the dashboard is live");
 * outcome: the title opens with a change verb ("redusere", "increase", "halve"),
   states a change or a bound ("fra 350 til 100", "at least", "under 10 dager"),
   a share of a population ("80 % av sakene"), a measurement ("NPS", "ventetid",
   "churn"), people experiencing something ("brukerne fullfører", "customers rate"),
-  or comparative language ("raskere", "fewer").
+  others adopting what the team made ("tas i bruk av alle fagområder", "used weekly by
+  4 of 5 leads"), or comparative language ("raskere", "fewer").
 
 Opening verbs weigh most, because an OKR title's first verb names what the team commits
 to: doing something, or changing something. A number alone decides nothing: "Holde 4
@@ -23,11 +28,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
-from okr_es.learning.language import detect_language
+from okr_es.vocabulary.language import detect_language
 
-__all__ = ["KindDecision", "KrKind", "classify_key_result", "explain_key_result"]
+__all__ = [
+    "NUMBERED_OUTPUT_SIGNALS",
+    "KindDecision",
+    "KrKind",
+    "classify_key_result",
+    "explain_key_result",
+]
 
 
 def _words(text: str) -> frozenset[str]:
@@ -54,7 +66,7 @@ _ACTIVITY_VERBS = _words(
     konfigurere modernisere erstatte avvikle fase flytte ta definere beskrive utrede
     evaluere vurdere identifisere velge prioritere avklare samle bestille legge
     tilrettelegge utvide tilpasse rydde vedta godkjenne skaffe utlyse innhente oppgradere
-    avslutte besvare gi lage møte fikse rette onboarde skifte bytte host run conduct organize
+    avslutte besvare gi lage møte fikse rette onboarde skifte bytte betale host run conduct organize
     organise
     arrange deliver launch ship release publish write create build develop design redesign
     implement introduce roll deploy migrate move set establish complete finish finalize
@@ -292,6 +304,83 @@ _NUMBER_WORDS = _words(
 _TOKEN = re.compile(r"[<>≥≤]=?|\d+(?:[.,]\d+)*\s?%?|[^\W\d_]+(?:-[^\W\d_]+)*|%")
 
 
+# --- Outputs that carry numbers ---------------------------------------------------------
+# Things a team does or makes, counted as its own volume when a number or a change of it is
+# stated ("Increase epics closed from 10 to 18", "Øke antall kontroller fra 40 til 70").
+_VOLUME_NOUNS = _words(
+    """
+    epic epics brukerhistorie brukerhistorier story stories kontroll kontroller
+    inspeksjon inspeksjoner inspection inspections telefoner oppringinger utlysning
+    utlysninger annonse annonser stillingsannonser poster post posts email emails e-post
+    commit commits utrullinger pressemeldinger medarbeidersamtaler dialogmøter
+    veiledningsmøter kundemøter brukermøter møter meetings demo demos dashboards nøkkeltall
+    """
+)
+# A participle or clause that makes the counted thing the team's own doing.
+_OWN_DOING = _words(
+    """
+    closed lukkede lukket lukker sent sendt sendte held holdt avholdte hold holds hosted
+    completed gjennomførte delivered leverte published publiserte publish merged booked made
+    conducted issued done ringer ringt maintain publiserer gjennomfører
+    """
+)
+# Qualifiers that make calls and mail the team's own outreach.
+_OUTREACH = _words("cold outbound outreach utgående oppsøkende")
+# Engineering hygiene: it measures the team's own work, not what the work changes.
+_HYGIENE = _words(
+    """
+    testdekning testdekningen kodedekning linter linting warnings advarsler sonar-advarsler
+    avhengigheter dependencies dependency-update dependabot backlog kodegjennomgang
+    code-review runbook enhetstester regresjonstester integrasjonstester mutation
+    """
+)
+_TEST_WORDS = _words("test tests tester testene testdekning automated automatiserte automatiske")
+# Where the team's time, capacity or money goes: effort allocated, an input.
+_EFFORT_VERBS = _words(
+    """
+    bruke bruker spend spends dedicate devote allocate avsette sette give reserve reservere
+    set
+    """
+)
+_EFFORT_NOUNS = _words(
+    """
+    tid tiden tida time kapasitet kapasiteten capacity budsjett budsjettet budget sprint
+    sprinten sprintkapasiteten sprinter sprints dag dager day days fredag timer hours
+    engineering
+    """
+)
+# The team's own people: what they spend time on is the team's input.
+_OWN_MAKERS = ("utvikler", "developer", "engineer", "designer")
+_LESS_OR_MORE = frozenset({"less", "more", "mindre", "mer", "fewer", "færre"})
+# Something the team makes available; its being live is the delivery, not its use.
+_AVAILABLE = re.compile(
+    r"\b(tilgjengelig|available)\s+(for|to|til|i|in|on|på)\b"
+    r"|\b(er|is|goes|går|gikk|went|now)\s+live\b|\blive\s*$|\blive\s+(in|on|for|i|på)\b"
+    r"|\b(er|is|goes|going)\s+(i|in)\s+(produksjon|drift|production)\b"
+    r"|^[^0-9]*\b(in production)\s*$"
+    r"|\bhar\s+fått\s+tilgang\b|\bhave\s+access\b|\ber\s+åpnet\s+for\b"
+)
+# Others taking up what the team made: the behaviour the team wanted to change.
+_ADOPTION = re.compile(
+    r"\b(tas|tar|tatt)\s+i\s+bruk\b(?!\s+av\s+teamet)|\bbrukes\s+(av|ukentlig|daglig)\b"
+    r"|\bused\s+(by|weekly|daily|monthly)\b|\badopts?\b"
+)
+# Shares of the team's own plan done: "80 % av tiltakene er gjennomført", "all services
+# migrated"; progress on the team's work, whoever it is for.
+_DONE = _words(
+    """
+    gjennomført migrert digitalisert oppgradert koblet byttet faset flyttet skannet levert
+    leverte closed resolved enrolled moved migrated delivered completed upgraded documented
+    dokumentert tagged
+    """
+)
+_SHARE_WORDS = _words(
+    """
+    andel andelen share percentage halvparten half quarters alle all every
+    """
+)
+
+
 @dataclass(frozen=True, slots=True)
 class KindDecision:
     """A classification with the evidence that decided it, for explanations and tuning."""
@@ -307,6 +396,7 @@ def classify_key_result(title: str, metric: str | None = None) -> KrKind:
     return explain_key_result(title, metric).kind
 
 
+@lru_cache(maxsize=4096)
 def explain_key_result(title: str, metric: str | None = None) -> KindDecision:
     """Classify and say why: each reason is "+outcome:<signal>" or "+output:<signal>"."""
     text = title.casefold().replace("\u00a0", " ")
@@ -380,6 +470,16 @@ def explain_key_result(title: str, metric: str | None = None) -> KindDecision:
         outcome["none-of"] = 1.0
     if re.search(r"\bganger\b|\btimes\b|\bhalvparten\b|\bhalf\b|\bdouble\b|\bdobbelt\b", text):
         outcome["multiple"] = 1.0
+
+    own_outputs = _outputs_with_numbers(text, words)
+    for signal, weight in own_outputs.items():
+        output[signal] = weight
+    if own_outputs:
+        # The numbers measure the team's own work: they say nothing of a change.
+        for signal in ("from-to", "change-verb", "change-by", "percentage"):
+            outcome.pop(signal, None)
+    if _ADOPTION.search(text):
+        outcome["adoption"] = 3.0
 
     if metric == "milestone":
         output["milestone-metric"] = 2.0
@@ -552,6 +652,7 @@ def _counts_deliverables(words: list[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=65536)
 def _is_deliverable(word: str) -> bool:
     singular = word[:-1] if word.endswith("s") else word
     if singular in _DELIVERABLES_EN or word in _DELIVERABLES_EN:
@@ -559,6 +660,7 @@ def _is_deliverable(word: str) -> bool:
     return any(word.endswith(d) and (len(d) >= 5 or word == d) for d in _DELIVERABLES_NB)
 
 
+@lru_cache(maxsize=65536)
 def _is_population(word: str) -> bool:
     singular = word[:-1] if word.endswith("s") else word
     if (
@@ -582,6 +684,7 @@ def _population_experiences(words: list[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=65536)
 def _is_measure(word: str) -> bool:
     if word in _MEASURES:
         return True
@@ -609,3 +712,164 @@ def _nb_passive_present(words: list[str]) -> bool:
         and w not in _NOT_PASSIVE
         for w in words
     )
+
+
+# The signals of `_outputs_with_numbers`: outputs whose numbers count the team's own work.
+NUMBERED_OUTPUT_SIGNALS = frozenset(
+    {"own-volume", "engineering-hygiene", "effort-allocation", "made-available", "plan-done"}
+)
+
+
+def _outputs_with_numbers(text: str, words: list[str]) -> dict[str, float]:
+    """The families of outputs that carry numbers, each a signal with its weight."""
+    found: dict[str, float] = {}
+    if _counts_own_volume(text, words):
+        found["own-volume"] = 6.0
+    if _hygiene(words):
+        found["engineering-hygiene"] = 6.0
+    if _allocates_effort(words):
+        found["effort-allocation"] = 6.0
+    if (
+        _AVAILABLE.search(text)
+        and not (words and words[0] in _NONE_WORDS)
+        and not re.search(r"\b(after|etter|når|when|once)\b", text)
+    ):
+        found["made-available"] = 5.0
+    if _plan_done(text, words):
+        found["plan-done"] = 4.0
+    return found
+
+
+def _counts_own_volume(text: str, words: list[str]) -> bool:
+    """A count of things the team does: "epics closed", "telefoner vi ringer",
+    "cold calls", "kontroller av serveringssteder", with a number or a change."""
+    if not any(w[:1].isdigit() or w in _NUMBER_WORDS for w in words):
+        return False
+    if any(_is_population(w) for w in words[:1]) or _population_experiences(words):
+        return False
+    if _SERVICE_LEVEL.search(text) or any(w in _LEVEL_WORDS for w in words):
+        return False  # "97 % of parcels delivered on time": a service level
+    if _ADOPTION.search(text) or any(w in _COMPARATIVES for w in words):
+        return False
+    own = any(w in _OWN_SUBJECTS or w in {"our", "vår", "våre"} for w in words) or any(
+        w in _OWN_DOING or w in _OUTREACH for w in words[1:]
+    )
+    if not own and any(_is_population(w) for w in words):
+        return False  # "Grow newsletter subscribers", "Players who finish the tutorial"
+    if any(_is_measure(w) and w not in _COUNTED_WORK for w in words):
+        return False  # "Course completion rate", "API availability": a measure of effect
+    lead_index, lead = _leading_word(words)
+    if (
+        lead in _PROCESS_VERBS
+        and words[lead_index + 1 : lead_index + 2]
+        and (words[lead_index + 1][:1].isdigit() and "%" not in text)
+    ):
+        return True  # "Behandle 500 flere søknader": the team's own production
+    counted = _counted_phrase(words)
+    for index, word in enumerate(counted):
+        nxt = counted[index + 1 : index + 2]
+        last = word.rsplit("-", 1)[-1]  # "instagram-poster"
+        if (
+            last in _VOLUME_NOUNS
+            or _is_deliverable(word)
+            or (word.endswith("besøk") and word != "besøk")  # "hjemmebesøk", "skolebesøk"
+            or any(word.endswith(n) and len(n) >= 5 and not n.isascii() for n in _VOLUME_NOUNS)
+        ):
+            return True
+        if word in _OUTREACH:
+            return True
+        if word in _OWN_DOING and index > 0:
+            return True  # "tickets closed", "saker teamet lukker"
+        if (word, tuple(nxt)) in {("pull", ("requests",)), ("press", ("releases",))}:
+            return True
+    return False
+
+
+# A bound on time or quality makes counted work a service level.
+_SERVICE_LEVEL = re.compile(
+    r"\b(on time|in time|i tide|til avtalt tid|til tiden|within|innen|under|below|above|"
+    r"older than|eldre enn|or less|or more|at least|minst|maks)\b"
+)
+_LEVEL_WORDS = frozenset({"time", "tid", "tiden", "median", "average", "gjennomsnittlig", "p95"})
+_COUNTED_WORK = frozenset({"ticket", "tickets", "hendelser", "saker", "andel", "share"})
+_PROCESS_VERBS = frozenset({"behandle", "process", "handle", "saksbehandle"})
+_PHRASE_ENDS = frozenset(
+    {"ved", "gjennom", "through", "caused", "after", "etter", "due", "thanks", "takket"}
+)
+
+
+def _counted_phrase(words: list[str]) -> list[str]:
+    """The words naming what a title counts: after its opening verb or "antall"/"number
+    of", before "fra"/"from"; or after a number."""
+    end = next((i for i, w in enumerate(words) if w in {"fra", "from"}), len(words))
+    start = 0
+    lead_index, lead = _leading_word(words)
+    if lead is not None and (lead in _CHANGE_VERBS or lead in {"go", "flere", "more"}):
+        start = lead_index + 1
+    phrase = words[start:end]
+    cut = next((i for i, w in enumerate(phrase) if w in _PHRASE_ENDS), None)
+    if cut is not None:
+        return phrase[:cut]  # "ved første utlysning", "caused by failed deployments"
+    if end == len(words):
+        numbers = [i for i, w in enumerate(words) if w[:1].isdigit()]
+        if numbers:
+            phrase = phrase + words[numbers[-1] + 1 : numbers[-1] + 4]
+    else:
+        after = [i for i, w in enumerate(words) if w[:1].isdigit() and i > end]
+        if after:
+            phrase = phrase + words[after[-1] + 1 : after[-1] + 3]
+    return phrase
+
+
+def _hygiene(words: list[str]) -> bool:
+    """Test coverage, automated tests, linter warnings, backlog: the team's own hygiene."""
+    if re.search(r"\b(older than|eldre enn)\b", " ".join(words)) or _WITHIN.search(" ".join(words)):
+        return False  # "tickets older than 30 days": people waiting, a service level
+    for index, word in enumerate(words):
+        if word in _HYGIENE:
+            return True
+        if word in {"coverage", "dekning", "dekningen"} and any(
+            w in _TEST_WORDS or w in {"code", "kode"} for w in words[max(0, index - 2) : index]
+        ):
+            return True
+        if word in {"tests", "tester", "testene"} and any(
+            w in {"automated", "automatiserte", "automatiske", "automatic", "end-to-end",
+                  "integration", "unit"}
+            for w in words[max(0, index - 2) : index]
+        ):  # fmt: skip
+            return True
+    return False
+
+
+def _allocates_effort(words: list[str]) -> bool:
+    """Time, capacity or budget set aside for something: "spend a fifth of our time on",
+    "sette av 20 % av kapasiteten til"."""
+    if any(w in _LESS_OR_MORE or w in _COMPARATIVES for w in words):
+        return False
+    for index, word in enumerate(words):
+        if word not in _EFFORT_VERBS:
+            continue
+        subject = words[index - 1] if index > 0 else ""
+        if _is_population(subject) and not subject.startswith(_OWN_MAKERS):
+            return False  # "Citizens spend ... on forms": their time, not ours
+        window = words[index + 1 : index + 8]
+        if any(w in _EFFORT_NOUNS or w.endswith("kapasiteten") for w in window) and any(
+            w in {"på", "on", "to", "til", "for", "with"} for w in words[index + 2 :]
+        ):
+            return True
+    return False
+
+
+def _plan_done(text: str, words: list[str]) -> bool:
+    """A share of the team's own plan done: "80 % av tiltakene er gjennomført", "All 38
+    APIs documented", "Share of microservices on the new logging stack from 40 % to 100 %"."""
+    if _WITHIN.search(text) or _SERVICE_LEVEL.search(text) or any(w in _TIME_UNITS for w in words):
+        return False
+    if any(_is_population(w) for w in words) or _population_experiences(words):
+        return False
+    share = (
+        any(w in _SHARE_WORDS for w in words[:3])
+        or bool(re.search(r"\d\s?(%|prosent|percent)\s+(av|of)\b", text))
+        or bool(re.search(r"^(alle|all)\s+\d", text))
+    )
+    return share and any(w in _DONE for w in words)

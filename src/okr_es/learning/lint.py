@@ -13,12 +13,17 @@ from itertools import combinations
 
 import msgspec
 
-from okr_es.learning.kr_kind import KrKind, classify_key_result
-from okr_es.learning.language import Language, detect_language
+from okr_es.learning.kr_kind import (
+    NUMBERED_OUTPUT_SIGNALS,
+    KrKind,
+    classify_key_result,
+    explain_key_result,
+)
 from okr_es.learning.lint_messages import message
 from okr_es.learning.lint_policy import FINDING_CODES, LintPolicy, Severity
 from okr_es.learning.okr_set import KeyResult, Objective, OkrSet
 from okr_es.learning.text import text_similarity
+from okr_es.vocabulary.language import Language, detect_language
 
 __all__ = ["Finding", "KeyResultKind", "LintReport", "lint"]
 
@@ -152,7 +157,14 @@ class _Checks:
             kr = self.okr_set.objectives[o].key_results[k]
             title = _short(kr.title)
             if kind == "output":
-                yield self.finding("kr-is-output", "warning", o, k, title=title)
+                # Numbers that count the team's own work deserve saying so: they look
+                # like a measure of effect and are the outputs teams most often miss.
+                reasons = explain_key_result(kr.title, kr.metric).reasons
+                own_work = any(
+                    r.removeprefix("+output:") in NUMBERED_OUTPUT_SIGNALS for r in reasons
+                )
+                key = "kr-is-output/own-work" if own_work else None
+                yield self.finding("kr-is-output", "warning", o, k, key, title=title)
             if not _has_number(kr) and not (
                 self.policy.numberless_milestones_ok and kr.metric == "milestone"
             ):

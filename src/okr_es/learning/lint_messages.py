@@ -6,7 +6,7 @@ meant to coach a team writing OKRs, not to grade it.
 
 from __future__ import annotations
 
-from okr_es.learning.language import Language
+from okr_es.vocabulary.language import Language
 
 __all__ = ["message"]
 
@@ -56,6 +56,14 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "skal endre seg når dette er gjort, og hvordan måler vi det?",
         "en": '"{title}" describes an activity or deliverable, not an effect. Ask: what '
         "should change once this is done, and how do we measure it?",
+    },
+    "kr-is-output/own-work": {
+        "nb": "«{title}» har tall, men de måler vårt eget arbeid (volum, fremdrift i egen "
+        "plan, tidsbruk, kodehygiene eller at noe er tilgjengelig), ikke effekten. Spør: hva "
+        "skal endre seg for brukerne når dette er gjort, og hvordan måler vi det?",
+        "en": '"{title}" has numbers, but they measure our own work (volume, progress on our '
+        "plan, time spent, code hygiene or something made available), not its effect. Ask: "
+        "what should change for users once this is done, and how do we measure it?",
     },
     "kr-has-no-number": {
         "nb": "«{title}» har ikke noe tall. Et nøkkelresultat bør være målbart: fra hva, til hva?",

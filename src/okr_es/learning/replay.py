@@ -15,10 +15,10 @@ from typing import Any
 from uuid import UUID
 
 from okr_es.aggregates.key_result import Measure, is_easier
-from okr_es.learning.cycle_events import CycleInfo, Positioned
-from okr_es.learning.language import Language, detect_language
 from okr_es.learning.review import review
 from okr_es.projections import sentences as say
+from okr_es.vocabulary.cycle_facts import CycleInfo, Positioned
+from okr_es.vocabulary.language import Language, detect_language
 
 __all__ = ["known_count", "parse_instant", "replay_text", "sentence"]
 

@@ -9,6 +9,7 @@ words character by character.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from okr_es.learning.language import detect_language
+from okr_es.vocabulary.language import detect_language
 
 __all__ = [
     "NormalisedText",
@@ -83,9 +84,21 @@ _YEAR_AFTER_LEAD = re.compile(
     rf"\b(?:innen|by|in|i|before|før|until|during|for|fy|år|year|of|av)\s+{_YEAR}\b", re.IGNORECASE
 )
 
+# A number as Norwegian and English writers put it: "1 000", "1,300", "1.000.000", "3,5",
+# "2.5", optionally scaled: "3,5 mill. kr", "2 MNOK", "NOK 12m", "$180k", "1,5 mrd".
+_SCALES = {
+    "k": 1e3, "tusen": 1e3, "thousand": 1e3, "m": 1e6, "mill": 1e6, "million": 1e6,
+    "millions": 1e6, "millioner": 1e6, "mnok": 1e6, "mrd": 1e9, "milliard": 1e9,
+    "milliarder": 1e9, "billion": 1e9, "billions": 1e9, "bn": 1e9,
+}  # fmt: skip
+_SCALE = (
+    r"(?:\s?(?:millioner|millions?|milliarder|milliard|mill|mnok|mrd|billions?|bn|tusen|thousand)"
+    r"\b\.?|\s?k(?![\wæøå])|m(?![\wæøå]))"
+)
 _NUMBER = re.compile(
-    r"(?<![\w.,])[-−]?\d{1,3}(?:(?:[ \u00a0\u202f]\d{3})+|(?:,\d{3})+(?![\d]))(?:[.,]\d+)?(?![\w])"
-    r"|(?<![\w.,])[-−]?\d+(?:[.,]\d+)?(?:\s?[kK](?![a-zæøå])|\s?(?:mill(?:ioner)?|million|mnok)\b)?"
+    r"(?<![\w.,])[-−]?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d])|\d{1,3}(?:,\d{3})+(?![\d])"
+    r"|\d{1,3}(?:\.\d{3}){2,}(?![\d])|\d+)(?:[.,]\d+)?"
+    rf"{_SCALE}?"
 )
 _STOPWORDS = _words(
     """
@@ -255,7 +268,8 @@ def extract_numbers(text: str) -> tuple[float, ...]:
     """Numbers a title states once periods and dates are removed, in order (numbers
     written as words too: "three campaigns", "åtti prosent")."""
     stripped = _digits(strip_periods(text))
-    return tuple(_parse_number(m.group(0)) for m in _NUMBER.finditer(stripped))
+    values = (_parse_number(m.group(0)) for m in _NUMBER.finditer(stripped))
+    return tuple(value for value in values if value is not None)
 
 
 def _digits(folded: str) -> str:
@@ -551,19 +565,28 @@ def _ratio(first: str, second: str) -> float:
     return SequenceMatcher(None, first, second).ratio()
 
 
-def _parse_number(raw: str) -> float:
-    text = raw.strip().replace("−", "-").casefold()
-    factor = 1.0
-    if text.endswith("k"):
-        factor, text = 1_000.0, text[:-1].strip()
-    for word in ("millioner", "million", "mill", "mnok"):
-        if text.endswith(word):
-            factor, text = 1_000_000.0, text[: -len(word)].strip()
-            break
-    text = re.sub(r"[ \u00a0\u202f]", "", text)
-    if re.fullmatch(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?", text):
-        text = text.replace(",", "")
-    return float(text.replace(",", ".")) * factor
+_SPLIT_NUMBER = re.compile(r"([-−]?)(\d[\d \u00a0\u202f.,]*?)\s?([^\d\s]*)")
+
+
+def _parse_number(raw: str) -> float | None:
+    """The value of a number `_NUMBER` found, or None when it reads as no number at all
+    (a title's numbers are compared, never trusted to be well formed)."""
+    parts = _SPLIT_NUMBER.fullmatch(raw.strip().casefold())
+    if parts is None:
+        return None
+    sign, digits, suffix = parts.groups()
+    factor = _SCALES.get(suffix.rstrip("."), 1.0) if suffix else 1.0
+    digits = re.sub(r"[ \u00a0\u202f]", "", digits)
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", digits):
+        digits = digits.replace(",", "")  # English thousands: "1,300.5"
+    elif re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?", digits):
+        digits = digits.replace(".", "").replace(",", ".")  # bokmål thousands: "1.000.000,5"
+    else:
+        digits = digits.replace(",", ".")
+    if not re.fullmatch(r"\d+(?:\.\d+)?", digits):
+        return None
+    value = float(digits) * factor * (-1.0 if sign else 1.0)
+    return value if math.isfinite(value) else None
 
 
 def _close(first: float, second: float, tolerance: float) -> bool:

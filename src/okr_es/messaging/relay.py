@@ -20,9 +20,11 @@ import logging
 import signal
 from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import nats
 import nats.errors
+import nats.js.errors
 import psycopg
 from eventsourcing.persistence import Tracking, TrackingRecorder
 from nats.aio.client import Client
@@ -39,6 +41,7 @@ from okr_es.messaging.integration_events import (
     OrganizationDirectory,
     translate,
 )
+from okr_es.persistence.reconnect import CONNECTION_LOST, Backoff
 from okr_es.projections.worker import _connection_info, events_channel
 from okr_es.settings import Settings
 
@@ -77,23 +80,44 @@ async def run_relay(
 
 
 async def connect(url: str) -> Client:
-    """A NATS connection, or :class:`NatsUnavailable` after a few seconds of trying."""
+    """A NATS connection, or :class:`NatsUnavailable` after a few seconds of trying.
+
+    Once connected, the client reconnects by itself for as long as it takes."""
 
     async def quiet(error: Exception) -> None:
         # nats-py reports every failed attempt; one warning each is enough.
-        log.warning("NATS: %s", error)
+        log.warning("NATS: %s", _described(error))
+
+    async def disconnected() -> None:
+        log.warning("NATS: disconnected from %s; reconnecting", nats_address(url))
+
+    async def reconnected() -> None:
+        log.warning("NATS: reconnected")
 
     try:
-        return await nats.connect(
+        nc = await nats.connect(
             url,
             name="okr-es relay",
             connect_timeout=5,
             max_reconnect_attempts=10,
             reconnect_time_wait=1,
             error_cb=quiet,
+            disconnected_cb=disconnected,
+            reconnected_cb=reconnected,
         )
     except (nats.errors.Error, OSError) as e:
-        raise NatsUnavailable(f"cannot reach NATS at {url}: {e}") from e
+        raise NatsUnavailable(f"cannot reach NATS at {nats_address(url)}: {e}") from e
+    # A server never reached is more likely a wrong address than a restart, so the first
+    # connection gives up after a few seconds; once connected, never give up (-1): a NATS
+    # restart must not end the relay. nats-py reads this option on every reconnect.
+    nc.options["max_reconnect_attempts"] = -1
+    return nc
+
+
+def nats_address(url: str) -> str:
+    """The NATS server's host and port, for messages: a URL may carry credentials."""
+    parts = urlsplit(url)
+    return f"{parts.hostname or 'localhost'}:{parts.port or 4222}"
 
 
 class NatsUnavailable(Exception):
@@ -131,14 +155,35 @@ class NatsRelay:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake = asyncio.Event()
         self._stopping = False
+        self._on_ready: Callable[[int], None] | None = None
 
     # --- lifecycle ---------------------------------------------------------------------------
 
     async def run(
         self, *, listen: bool = False, on_ready: Callable[[int], None] | None = None
     ) -> None:
-        """Publish until :meth:`stop`; ``listen`` wakes on PostgreSQL NOTIFY (own process)."""
+        """Publish until :meth:`stop`; ``listen`` wakes on PostgreSQL NOTIFY (own process).
+
+        A lost PostgreSQL or NATS connection is logged and the work retried with a growing
+        wait (see :mod:`okr_es.persistence.reconnect`); what was not acknowledged and
+        recorded is published again, and JetStream's duplicate window drops repeats."""
         self._loop = asyncio.get_running_loop()
+        self._on_ready = on_ready
+        backoff = Backoff()
+        while not self._stopping:
+            try:
+                await self._follow(listen, backoff)
+            except _RETRIED as e:
+                if isinstance(e, nats.js.errors.BadRequestError):
+                    raise  # JetStream refuses the stream as configured: no retry will do
+                wait = backoff.next()
+                log.warning("relay: %s; retrying in %.2f s", _described(e), wait)
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    # stop() sets the wake event too, so stopping does not wait this out.
+                    await asyncio.wait_for(self._wake.wait(), wait)
+
+    async def _follow(self, listen: bool, backoff: Backoff) -> None:
         async with contextlib.AsyncExitStack() as stack:
             listener: asyncio.Task[None] | None = None
             if listen:
@@ -149,22 +194,24 @@ class NatsRelay:
                 await conn.execute(sql.SQL("LISTEN {}").format(channel))
                 listener = asyncio.create_task(self._drain(conn))
                 stack.push_async_callback(_cancel, listener)
-            ready = False
             while True:
                 # Cleared before reading, so a save during the catch-up wakes the next round.
                 self._wake.clear()
                 position = await self.catch_up()
-                if not ready and on_ready is not None:
-                    on_ready(position)
-                ready = True
+                if backoff.failures:
+                    log.warning("relay: going on; published up to position %d", position)
+                backoff.reset()
+                if self._on_ready is not None:
+                    self._on_ready(position)
+                    self._on_ready = None
                 if self._stopping:
                     return
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.idle_wake_seconds)
                 if listener is not None and listener.done():
-                    # The LISTEN connection is gone: fail loudly so a supervisor restarts us.
+                    # The LISTEN connection is gone: its error, so run() reconnects.
                     listener.result()
-                    raise RuntimeError("the event channel listener ended")
+                    raise psycopg.OperationalError("the event channel listener ended")
 
     def follow_saves(self) -> None:
         """Wake on every save of this process's application (embedded / same process)."""
@@ -265,9 +312,22 @@ class NatsRelay:
             self._wake.set()
 
 
+# A lost connection to either server (PostgreSQL or NATS), or JetStream not answering.
+_RETRIED: tuple[type[Exception], ...] = (*CONNECTION_LOST, nats.errors.Error, TimeoutError)
+
+
+def _described(error: BaseException) -> str:
+    text = (str(error).strip().splitlines() or [""])[0]
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
 async def _cancel(task: asyncio.Task[None]) -> None:
-    # A listener that already failed has had its error raised by run(); only stop a live one.
-    if not task.done():
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    # A listener that already failed has had its error raised by run(), or is being left
+    # for a new connection: take its error (so asyncio does not report it); stop a live one.
+    if task.done():
+        if not task.cancelled():
+            task.exception()
+        return
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

@@ -23,7 +23,11 @@ depends on it). Reading, tracking and LISTEN-based subscriptions are the base cl
 When a save carries a ``tracking`` record (process recorders only), the tracking row and the
 function call share one explicit, pipelined transaction, as in the library.
 
-Selected through the library's ``APPLICATION_RECORDER_TOPIC`` (see ``okr_es.settings``).
+Every recorder here creates its tables (and replaces the function) under the schema's DDL
+lock, so processes started at the same moment do not collide in PostgreSQL's catalogue.
+
+Selected through the library's ``APPLICATION_RECORDER_TOPIC`` and
+``TRACKING_RECORDER_TOPIC`` (see ``okr_es.settings``).
 """
 
 from __future__ import annotations
@@ -41,8 +45,10 @@ from eventsourcing.persistence import (
     Tracking,
 )
 from eventsourcing.postgres import (
+    PostgresAggregateRecorder,
     PostgresApplicationRecorder,
     PostgresDatastore,
+    PostgresRecorder,
     PostgresTrackingRecorder,
 )
 from eventsourcing.utils import retry
@@ -50,9 +56,13 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
+from okr_es.persistence.postgres_datastore import bounded
+from okr_es.persistence.store_lock import schema_work
+
 __all__ = [
     "OKRPostgresApplicationRecorder",
     "OKRPostgresProcessRecorder",
+    "OKRPostgresTrackingRecorder",
     "insert_function_name",
 ]
 
@@ -68,8 +78,36 @@ def insert_function_name(events_table_name: str) -> str:
     return f"{_FUNCTION_PREFIX}{events_table_name[:30]}_{digest}"
 
 
-class OKRPostgresApplicationRecorder(PostgresApplicationRecorder):
+class _SchemaWorkLocked(PostgresRecorder):
+    """Creates its tables under the schema's DDL lock (see ``store_lock.schema_work``), on
+    a datastore that fails fast while PostgreSQL is away (``postgres_datastore``)."""
+
+    def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
+        bounded(datastore)
+        super().__init__(datastore, **kwargs)
+
+    def create_table(self) -> None:
+        with schema_work(self.datastore):
+            super().create_table()
+            self._okr_create_also()
+
+    def _okr_create_also(self) -> None:
+        """What else to create under the same lock (nothing, unless overridden)."""
+
+
+class OKRPostgresTrackingRecorder(_SchemaWorkLocked, PostgresTrackingRecorder):
+    """The library's tracking recorder, its tables created under the schema's DDL lock."""
+
+
+class OKRPostgresApplicationRecorder(_SchemaWorkLocked, PostgresApplicationRecorder):
     """PostgresApplicationRecorder whose saves are one locked server-side function call."""
+
+    def _okr_create_also(self) -> None:
+        # The library creates the snapshots table next, outside any lock; created here
+        # first, its CREATE … IF NOT EXISTS then changes nothing and cannot collide.
+        snapshots = self.events_table_name.removesuffix("_events") + "_snapshots"
+        if snapshots != self.events_table_name:
+            PostgresAggregateRecorder(self.datastore, events_table_name=snapshots).create_table()
 
     def __init__(
         self,

@@ -2,6 +2,12 @@
 
 Built on eventsourcing's tracking recorders for SQLite and PostgreSQL, sharing the
 application's datastore (file or connection pool), so read models live beside the events.
+
+On PostgreSQL every transaction that changes read-model tables first takes the schema's
+read-model lock (``store_lock.read_models_xact``), and a batch is applied only if the
+positions it was read for are still the recorded ones: a rebuild (which drops tables and
+forgets positions) and a running worker then take turns, batch by batch, instead of
+deadlocking or applying a batch on top of tables reset meanwhile.
 """
 
 from __future__ import annotations
@@ -12,8 +18,17 @@ from typing import Any
 from eventsourcing.persistence import Tracking, TrackingRecorder
 from eventsourcing.postgres import PostgresTrackingRecorder
 
+from okr_es.persistence.store_lock import read_models_xact
 from okr_es.projections.base import Projection
 from okr_es.projections.sql import Sql
+
+
+class PositionsMoved(Exception):
+    """Another runner (a worker, a rebuild) moved the positions a batch was read for."""
+
+    def __init__(self, positions: dict[str, int]) -> None:
+        super().__init__(f"read-model positions are now {positions}")
+        self.positions = positions
 
 
 class ViewRecorder:
@@ -32,10 +47,14 @@ class ViewRecorder:
         return "tracking"
 
     def create_tables(self, only: Sequence[Projection] | None = None) -> None:
-        with self._transaction() as sql:
-            for projection in only or self.projections:
-                for statement in projection.ddl:
-                    sql.run(statement)
+        with self._transaction(exclusive=True) as sql:
+            self._create(sql, only or self.projections)
+
+    @staticmethod
+    def _create(sql: Sql, projections: Sequence[Projection]) -> None:
+        for projection in projections:
+            for statement in projection.ddl:
+                sql.run(statement)
 
     def position(self, projection: Projection) -> int:
         return self.tracking.max_tracking_id(projection.name) or 0
@@ -49,31 +68,40 @@ class ViewRecorder:
             self._insert_tracking(sql, Tracking(projection.name, batch[-1][0]))
 
     def apply_together(
-        self, batches: Sequence[tuple[Projection, Sequence[tuple[int, Any]]]]
+        self,
+        batches: Sequence[tuple[Projection, Sequence[tuple[int, Any]]]],
+        expected: dict[str, int] | None = None,
     ) -> None:
-        """Apply several projections' batches in ONE transaction, each with its position."""
+        """Apply several projections' batches in ONE transaction, each with its position.
+
+        With ``expected`` (the positions the batches were read for), raises
+        :class:`PositionsMoved` and applies nothing when the recorded positions differ."""
         batches = [(projection, batch) for projection, batch in batches if batch]
         if not batches:
             return
-        with self._transaction() as sql:
+        with self._transaction(exclusive=True) as sql:
+            if expected is not None:
+                recorded = self._recorded(sql, [p for p, _ in batches])
+                if any(recorded[name] != expected.get(name) for name in recorded):
+                    raise PositionsMoved(recorded)
             for projection, batch in batches:
                 projection.apply_batch(sql, batch)
                 self._insert_tracking(sql, Tracking(projection.name, batch[-1][0]))
 
     def reset(self, projection: Projection) -> None:
         """Drop the projection's tables and forget its position, for a rebuild."""
-        with self._transaction() as sql:
+        with self._transaction(exclusive=True) as sql:
             for table in projection.tables:
                 sql.run(f"DROP TABLE IF EXISTS {table}")
             sql.run(
                 f"DELETE FROM {self.tracking_table} WHERE application_name = :name",
                 {"name": projection.name},
             )
-        self.create_tables([projection])
+            self._create(sql, [projection])
 
     def drop_read_indexes(self, projection: Projection) -> None:
         """Drop the indexes only readers use (a rebuild creates them again at its end)."""
-        with self._transaction() as sql:
+        with self._transaction(exclusive=True) as sql:
             for index in projection.read_indexes:
                 sql.run(f"DROP INDEX IF EXISTS {index}")
 
@@ -81,18 +109,29 @@ class ViewRecorder:
         with self._transaction(commit=False) as sql:
             return sql.all(statement, params)
 
+    def _recorded(self, sql: Sql, projections: Sequence[Projection]) -> dict[str, int]:
+        recorded = {p.name: 0 for p in projections}
+        for name, position in sql.all(
+            f"SELECT application_name, MAX(notification_id) FROM {self.tracking_table} "
+            "GROUP BY application_name"
+        ):
+            if name in recorded:
+                recorded[name] = position or 0
+        return recorded
+
     def _insert_tracking(self, sql: Sql, tracking: Tracking) -> None:
         # The library's own statement: it refuses a position not beyond the recorded one,
         # so a second runner re-applying a batch fails instead of applying it twice.
         recorder: Any = self.tracking
         recorder._insert_tracking(sql.cursor, tracking)
 
-    def _transaction(self, *, commit: bool = True) -> _Transaction:
-        return _Transaction(self, commit)
+    def _transaction(self, *, commit: bool = True, exclusive: bool = False) -> _Transaction:
+        return _Transaction(self, commit, exclusive)
 
 
 class _Transaction:
-    def __init__(self, recorder: ViewRecorder, commit: bool) -> None:
+    def __init__(self, recorder: ViewRecorder, commit: bool, exclusive: bool) -> None:
+        self._exclusive = exclusive
         self._context = recorder.tracking.datastore.transaction(commit=commit)  # type: ignore[attr-defined]
         self._postgres = recorder.postgres
         self._schema = recorder.tracking.datastore.schema if recorder.postgres else None  # type: ignore[attr-defined]
@@ -102,6 +141,8 @@ class _Transaction:
         if self._schema:
             # Read-model tables live in the application's schema, beside its events.
             sql.cursor.execute(f'SET LOCAL search_path TO "{self._schema}"')
+            if self._exclusive:
+                read_models_xact(sql.cursor, self._schema)
         return sql
 
     def __exit__(self, *exc: object) -> None:

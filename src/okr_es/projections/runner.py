@@ -19,7 +19,7 @@ from okr_es.projections.change_timeline import ChangeTimeline
 from okr_es.projections.check_in_history import CheckInHistory
 from okr_es.projections.kpis import Kpis
 from okr_es.projections.okr_tree import OkrTree
-from okr_es.projections.recorder import ViewRecorder
+from okr_es.projections.recorder import PositionsMoved, ViewRecorder
 
 BATCH_SIZE = 500
 # A rebuild reads far more than a live catch-up: larger batches spread each transaction's
@@ -43,18 +43,26 @@ class ProjectionRunner:
         self._positions: dict[str, int] | None = None
 
     def catch_up(
-        self, batch_size: int = BATCH_SIZE, progress: Callable[[int], None] | None = None
+        self,
+        batch_size: int = BATCH_SIZE,
+        progress: Callable[[int], None] | None = None,
+        until: int | None = None,
     ) -> int:
-        """Apply every event not yet applied; returns how many events were read.
+        """Apply every event not yet applied (up to position ``until`` at least, when
+        given); returns how many events were read. ``progress`` hears the log position
+        reached after each batch.
 
         All projections advance in one transaction per batch. Their positions are kept in
-        memory between calls (this runner is normally their only writer); if another
-        runner moved them meanwhile, the tracking insert refuses the batch, and the
-        positions are read again before retrying.
+        memory between calls (this runner is normally their only writer); the batch's
+        transaction checks them under the read-model lock, and if another runner (or a
+        rebuild) moved them meanwhile, nothing is applied and the positions are read
+        again before retrying.
         """
         read = 0
         while True:
             positions = self._known_positions()
+            if until is not None and min(positions.values(), default=0) >= until:
+                return read
             start = min(positions.values()) + 1
             notifications = self.app.notifications(start, batch_size)
             if not notifications:
@@ -65,7 +73,12 @@ class ProjectionRunner:
                 for p in self.projections
             ]
             try:
-                self.views.apply_together(batches)
+                self.views.apply_together(batches, expected=positions)
+            except PositionsMoved:
+                # Another runner applied a batch, or a rebuild reset a read model: go on
+                # from the positions now recorded.
+                self._positions = None
+                continue
             except IntegrityError:
                 self._positions = None
                 if self._known_positions() == positions:
@@ -95,15 +108,18 @@ class ProjectionRunner:
         batch_size: int = REBUILD_BATCH_SIZE,
         progress: Callable[[int], None] | None = None,
     ) -> int:
-        """Drop and replay one projection (or all) from position 0; ``progress`` hears the
-        log position reached after each batch."""
+        """Drop and replay one projection (or all) from position 0, up to the head of the
+        log as it was when the rebuild started (whatever is saved later is a running
+        worker's to apply, or the next catch-up's): under a steady stream of commands a
+        rebuild still ends. ``progress`` hears the log position reached after each batch."""
         chosen = self.projection(name) if name else self.projections
         projections = chosen if isinstance(chosen, list) else [chosen]
+        head = self.app.position()
         for projection in projections:
             self.views.reset(projection)
             self.views.drop_read_indexes(projection)
         self._positions = None
-        read = self.catch_up(batch_size, progress)
+        read = self.catch_up(batch_size, progress, until=head)
         # The readers' indexes, each built in one pass (a killed rebuild gets them back
         # from the next runner that starts: every runner creates what is missing).
         self.views.create_tables(projections)

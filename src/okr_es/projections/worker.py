@@ -5,6 +5,10 @@ notified on with every saved event, catches the read models up in batches, and N
 read-model channel with the position reached. API processes run
 :class:`RemoteReadModels`, which LISTENs on that channel, so a request carrying
 ``X-OKR-Position`` waits for exactly that position without polling the tracking table.
+
+Both outlive PostgreSQL restarts: a lost connection is logged and opened again (the worker
+with a growing wait, see :mod:`okr_es.persistence.reconnect`); nothing is lost, since the
+read models resume from the position recorded with their rows.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from psycopg import sql
 
 from okr_es.application import OKRApplication
 from okr_es.errors import InvalidInput
+from okr_es.persistence.reconnect import CONNECTION_LOST, Backoff
 from okr_es.projections.runner import ProjectionRunner
 
 log = logging.getLogger(__name__)
@@ -62,13 +67,31 @@ class ProjectionWorker:
         self.app = app
         self.runner = runner or ProjectionRunner(app)
         self.stopping = threading.Event()
+        self._on_ready: Callable[[int], None] | None = None
 
     def run(self, on_ready: Callable[[int], None] | None = None) -> None:
+        """Follow the log until :meth:`stop`, reconnecting (with backoff) whenever
+        PostgreSQL goes away; ``on_ready`` is called once, when first caught up."""
+        self._on_ready = on_ready
+        backoff = Backoff()
+        while not self.stopping.is_set():
+            try:
+                self._follow(backoff)
+            except CONNECTION_LOST as e:
+                wait = backoff.next()
+                log.warning("lost PostgreSQL (%s); reconnecting in %.2f s", _first_line(e), wait)
+                self.stopping.wait(wait)
+
+    def _follow(self, backoff: Backoff) -> None:
         with psycopg.connect(**_connection_info(self.app)) as conn:
             conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(events_channel(self.app))))
             position = self._catch_up(conn)
-            if on_ready is not None:
-                on_ready(position)
+            if backoff.failures:
+                log.warning("reconnected to PostgreSQL; read models at position %d", position)
+            backoff.reset()
+            if self._on_ready is not None:
+                self._on_ready(position)
+                self._on_ready = None
             while not self.stopping.is_set():
                 # Drain whatever arrived; one catch-up covers any number of notifications.
                 for _ in conn.notifies(timeout=IDLE_WAKE_SECONDS, stop_after=1):
@@ -87,6 +110,10 @@ class ProjectionWorker:
             )
         )
         return position
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 class RemoteReadModels:
@@ -149,8 +176,8 @@ class RemoteReadModels:
                         for notify in conn.notifies(timeout=1.0):
                             if notify.payload.isdigit():
                                 self._advance(int(notify.payload))
-            except psycopg.OperationalError:
-                log.warning("lost the read-model channel; reconnecting", exc_info=True)
+            except CONNECTION_LOST as e:
+                log.warning("lost the read-model channel (%s); reconnecting", _first_line(e))
                 self._stopping.wait(1.0)
 
     def _advance(self, position: int) -> None:

@@ -35,7 +35,7 @@ class CycleCommands(Controller):
         )
         return command_response(result, 201)
 
-    @post("/cycles/{cycle_id:uuid}/rename", sync_to_thread=True)
+    @post("/cycles/{cycle_id:uuid}/rename", status_code=200, sync_to_thread=True)
     def rename_cycle(
         self, cycle_id: FromPath[UUID], data: JSONBody[CycleRename], okr: Okr, principal: Actor
     ) -> Response[CommandResponse]:

@@ -58,7 +58,7 @@ class InitiativeCommands(Controller):
         )
         return command_response(result, 201)
 
-    @post("/{initiative_id:uuid}/progress", sync_to_thread=True)
+    @post("/{initiative_id:uuid}/progress", status_code=200, sync_to_thread=True)
     def record_initiative_progress(
         self,
         initiative_id: FromPath[UUID],
@@ -74,7 +74,7 @@ class InitiativeCommands(Controller):
             )
         )
 
-    @post("/{initiative_id:uuid}/complete", sync_to_thread=True)
+    @post("/{initiative_id:uuid}/complete", status_code=200, sync_to_thread=True)
     def complete_initiative(
         self,
         initiative_id: FromPath[UUID],
@@ -90,7 +90,7 @@ class InitiativeCommands(Controller):
             )
         )
 
-    @post("/{initiative_id:uuid}/stop", sync_to_thread=True)
+    @post("/{initiative_id:uuid}/stop", status_code=200, sync_to_thread=True)
     def stop_initiative(
         self,
         initiative_id: FromPath[UUID],

@@ -43,7 +43,7 @@ class KpiCommands(Controller):
         result = okr.measure_kpi(kpi_id=kpi_id, by=principal.member_id, **fields(data))
         return command_response(result, 201)
 
-    @post("/{kpi_id:uuid}/corridor", sync_to_thread=True)
+    @post("/{kpi_id:uuid}/corridor", status_code=200, sync_to_thread=True)
     def change_kpi_corridor(
         self, kpi_id: FromPath[UUID], data: JSONBody[KpiCorridorChange], okr: Okr, principal: Actor
     ) -> Response[CommandResponse]:
@@ -53,7 +53,7 @@ class KpiCommands(Controller):
             okr.change_kpi_corridor(kpi_id=kpi_id, by=principal.member_id, **fields(data))
         )
 
-    @post("/{kpi_id:uuid}/retire", sync_to_thread=True)
+    @post("/{kpi_id:uuid}/retire", status_code=200, sync_to_thread=True)
     def retire_kpi(
         self, kpi_id: FromPath[UUID], data: JSONBody[KpiRetire], okr: Okr, principal: Actor
     ) -> Response[CommandResponse]:

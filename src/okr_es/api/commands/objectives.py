@@ -59,7 +59,7 @@ class ObjectiveCommands(Controller):
         )
         return command_response(result, 201)
 
-    @post("/{objective_id:uuid}/reword", sync_to_thread=True)
+    @post("/{objective_id:uuid}/reword", status_code=200, sync_to_thread=True)
     def reword_objective(
         self,
         objective_id: FromPath[UUID],
@@ -73,7 +73,7 @@ class ObjectiveCommands(Controller):
             okr.reword_objective(objective_id=objective_id, by=principal.member_id, **fields(data))
         )
 
-    @post("/{objective_id:uuid}/owner", sync_to_thread=True)
+    @post("/{objective_id:uuid}/owner", status_code=200, sync_to_thread=True)
     def change_owner(
         self, objective_id: FromPath[UUID], data: JSONBody[OwnerChange], okr: Okr, principal: Actor
     ) -> Response[CommandResponse]:
@@ -83,7 +83,7 @@ class ObjectiveCommands(Controller):
             okr.change_owner(objective_id=objective_id, by=principal.member_id, **fields(data))
         )
 
-    @post("/{objective_id:uuid}/align", sync_to_thread=True)
+    @post("/{objective_id:uuid}/align", status_code=200, sync_to_thread=True)
     def align_objective(
         self,
         objective_id: FromPath[UUID],
@@ -97,7 +97,7 @@ class ObjectiveCommands(Controller):
             okr.align_objective(objective_id=objective_id, by=principal.member_id, **fields(data))
         )
 
-    @post("/{objective_id:uuid}/drop", sync_to_thread=True)
+    @post("/{objective_id:uuid}/drop", status_code=200, sync_to_thread=True)
     def drop_objective(
         self,
         objective_id: FromPath[UUID],
@@ -111,7 +111,7 @@ class ObjectiveCommands(Controller):
             okr.drop_objective(objective_id=objective_id, by=principal.member_id, **fields(data))
         )
 
-    @post("/{objective_id:uuid}/close", sync_to_thread=True)
+    @post("/{objective_id:uuid}/close", status_code=200, sync_to_thread=True)
     def close_objective(
         self,
         objective_id: FromPath[UUID],
@@ -125,7 +125,7 @@ class ObjectiveCommands(Controller):
             okr.close_objective(objective_id=objective_id, by=principal.member_id, **fields(data))
         )
 
-    @post("/{objective_id:uuid}/reopen", sync_to_thread=True)
+    @post("/{objective_id:uuid}/reopen", status_code=200, sync_to_thread=True)
     def reopen_objective(
         self,
         objective_id: FromPath[UUID],
@@ -154,7 +154,7 @@ class ObjectiveCommands(Controller):
         )
         return command_response(result, 201)
 
-    @post(KEY_RESULT + "/adjust", sync_to_thread=True)
+    @post(KEY_RESULT + "/adjust", status_code=200, sync_to_thread=True)
     def adjust_key_result(
         self,
         objective_id: FromPath[UUID],
@@ -174,7 +174,7 @@ class ObjectiveCommands(Controller):
             )
         )
 
-    @post(KEY_RESULT + "/remove", sync_to_thread=True)
+    @post(KEY_RESULT + "/remove", status_code=200, sync_to_thread=True)
     def remove_key_result(
         self,
         objective_id: FromPath[UUID],

@@ -55,7 +55,9 @@ class OrganizationCommands(Controller):
         )
         return command_response(result, 201)
 
-    @post("/{organization_id:uuid}/units/{unit_id:uuid}/rename", sync_to_thread=True)
+    @post(
+        "/{organization_id:uuid}/units/{unit_id:uuid}/rename", status_code=200, sync_to_thread=True
+    )
     def rename_unit(
         self,
         organization_id: FromPath[UUID],
@@ -75,7 +77,7 @@ class OrganizationCommands(Controller):
             )
         )
 
-    @post("/{organization_id:uuid}/units/{unit_id:uuid}/move", sync_to_thread=True)
+    @post("/{organization_id:uuid}/units/{unit_id:uuid}/move", status_code=200, sync_to_thread=True)
     def move_unit(
         self,
         organization_id: FromPath[UUID],
@@ -95,7 +97,9 @@ class OrganizationCommands(Controller):
             )
         )
 
-    @post("/{organization_id:uuid}/units/{unit_id:uuid}/archive", sync_to_thread=True)
+    @post(
+        "/{organization_id:uuid}/units/{unit_id:uuid}/archive", status_code=200, sync_to_thread=True
+    )
     def archive_unit(
         self,
         organization_id: FromPath[UUID],
@@ -130,7 +134,11 @@ class OrganizationCommands(Controller):
         )
         return command_response(result, 201)
 
-    @post("/{organization_id:uuid}/members/{member_id:uuid}/roles", sync_to_thread=True)
+    @post(
+        "/{organization_id:uuid}/members/{member_id:uuid}/roles",
+        status_code=200,
+        sync_to_thread=True,
+    )
     def grant_role(
         self,
         organization_id: FromPath[UUID],
@@ -150,7 +158,11 @@ class OrganizationCommands(Controller):
             )
         )
 
-    @post("/{organization_id:uuid}/members/{member_id:uuid}/roles/revoke", sync_to_thread=True)
+    @post(
+        "/{organization_id:uuid}/members/{member_id:uuid}/roles/revoke",
+        status_code=200,
+        sync_to_thread=True,
+    )
     def revoke_role(
         self,
         organization_id: FromPath[UUID],
@@ -170,7 +182,7 @@ class OrganizationCommands(Controller):
             )
         )
 
-    @post("/{organization_id:uuid}/policy", sync_to_thread=True)
+    @post("/{organization_id:uuid}/policy", status_code=200, sync_to_thread=True)
     def change_policy(
         self,
         organization_id: FromPath[UUID],
@@ -210,7 +222,11 @@ class OrganizationCommands(Controller):
         )
         return token_response(result)
 
-    @post("/{organization_id:uuid}/tokens/{token_id:uuid}/revoke", sync_to_thread=True)
+    @post(
+        "/{organization_id:uuid}/tokens/{token_id:uuid}/revoke",
+        status_code=200,
+        sync_to_thread=True,
+    )
     def revoke_token(
         self, organization_id: FromPath[UUID], token_id: FromPath[UUID], okr: Okr, principal: Actor
     ) -> Response[CommandResponse]:

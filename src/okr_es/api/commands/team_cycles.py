@@ -36,7 +36,7 @@ class TeamCycleCommands(Controller):
         )
         return command_response(result, 201)
 
-    @post("/close", sync_to_thread=True)
+    @post("/close", status_code=200, sync_to_thread=True)
     def close_team_cycle(
         self,
         unit_id: FromPath[UUID],

@@ -21,9 +21,10 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from okr_es.api.bodies import JSON_CONTENT_TYPE, malformed, media_type
 from okr_es.api.dependencies import STATE_KEY
-from okr_es.api.graphql import errors
+from okr_es.api.graphql import errors, openapi, websocket
 from okr_es.api.graphql.context import GraphQLContext
 from okr_es.api.graphql.extensions import authenticate
+from okr_es.api.graphql.ide import graphiql_page
 from okr_es.api.graphql.live import LiveFeed
 from okr_es.api.graphql.schema import MAX_ALIASES, MAX_COST, MAX_DEPTH, MAX_TOKENS, build_schema
 from okr_es.projections.service import ProjectionService
@@ -89,12 +90,23 @@ def graphql_handlers(
     class GraphQLController(base):  # type: ignore[misc]
         """The read API (queries over HTTP, subscriptions over websockets)."""
 
+        websocket_adapter_class = websocket.WebSocketAdapter
+        graphql_transport_ws_handler_class = websocket.TransportWSHandler
+
+        async def render_graphql_ide(self, request: Request[Any, Any, Any]) -> Response[str]:
+            # strawberry's own page loads GraphiQL from a CDN: blank on a closed network.
+            return Response(graphiql_page(), media_type="text/html")
+
         @route(http_method=REFUSED_METHODS, include_in_schema=False, sync_to_thread=False)
         def refuse_method(self) -> None:
             raise MethodNotAllowedException(
                 f"{path} answers GET and POST (and websockets)",
                 headers={"Allow": ALLOWED_METHODS},
             )
+
+        # strawberry's own handlers, documented as they answer.
+        handle_http_get = openapi.documented_get(base.handle_http_get)
+        handle_http_post = openapi.documented_post(base.handle_http_post)
 
         async def execute_request(
             self, request: Request[Any, Any, Any], context: Any, root_value: Any

@@ -12,6 +12,7 @@ import logging
 import re
 from typing import Any
 
+from eventsourcing.persistence import PersistenceError
 from graphql.error import GraphQLError
 from litestar import MediaType, Response
 from strawberry.exceptions import MissingQueryError
@@ -29,6 +30,7 @@ VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 BAD_REQUEST = "BAD_REQUEST"
 OPERATION_RESOLUTION_FAILURE = "OPERATION_RESOLUTION_FAILURE"
 INTERNAL = "INTERNAL_SERVER_ERROR"
+STORE_UNAVAILABLE = "STORE_UNAVAILABLE"
 
 # Domain error class → GraphQL code; the first matching class wins.
 CODE_OF_ERROR: tuple[tuple[type[Exception], str], ...] = (
@@ -42,6 +44,7 @@ CODE_OF_ERROR: tuple[tuple[type[Exception], str], ...] = (
 )
 
 INTERNAL_MESSAGE = "the server failed to answer this part of the request"
+STORE_UNAVAILABLE_MESSAGE = "the event store cannot be reached; try again"
 NO_QUERY_MESSAGE = "No GraphQL query found in the request"
 
 _log = logging.getLogger(__name__)
@@ -74,6 +77,10 @@ def with_code(error: GraphQLError) -> GraphQLError:
     if isinstance(original, MissingQueryError):
         # An empty or absent query (over a websocket; HTTP refuses it before GraphQL).
         return _copy(error, NO_QUERY_MESSAGE, {"code": BAD_REQUEST})
+    if isinstance(original, PersistenceError):
+        # The database is away (as REST's 503 store-unavailable): the client may retry.
+        _log.error("event store error in GraphQL field %s: %s", error.path, original)
+        return _copy(error, STORE_UNAVAILABLE_MESSAGE, {"code": STORE_UNAVAILABLE})
     for cls, code in CODE_OF_ERROR:
         if isinstance(original, cls):
             extra: dict[str, Any] = {"code": code}

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any, NoReturn
 
 import anyio.to_thread
+from eventsourcing.persistence import PersistenceError
 from graphql.language import DocumentNode, OperationDefinitionNode, OperationType
 from strawberry.extensions import SchemaExtension
 
@@ -140,6 +141,11 @@ async def authenticate(context: GraphQLContext) -> None:
             principal = await anyio.to_thread.run_sync(context.application.authenticate, token)
     except Unauthenticated as e:
         raise errors.graphql_error(e.message, errors.UNAUTHENTICATED) from None
+    except PersistenceError as e:
+        _log.error("authentication could not reach the event store: %s", e)
+        raise errors.graphql_error(
+            errors.STORE_UNAVAILABLE_MESSAGE, errors.STORE_UNAVAILABLE
+        ) from None
     except Exception:
         # Errors raised here bypass ErrorCodes: log the cause, tell the client nothing.
         _log.exception("authentication failed unexpectedly")

@@ -18,7 +18,7 @@ from okr_es.aggregates.organization import Organization
 from okr_es.aggregates.team_cycle import team_cycle_id
 from okr_es.application import OKRApplication
 from okr_es.errors import NotFound
-from okr_es.learning.cycle_events import positioned_events
+from okr_es.history.cycle_events import positioned_events
 from okr_es.learning.replay import known_count
 from okr_es.projections.queries import KeyResultRow, ObjectiveRow
 
@@ -28,12 +28,19 @@ _SECRET = frozenset({"token_hash"})
 
 
 def aggregate_history(okr: OKRApplication, org: UUID, aggregate_id: UUID) -> list[Any]:
-    """Every event of one of the organisation's aggregates, oldest first, or NotFound."""
-    aggregate = okr.get_aggregate(aggregate_id)
+    """Every event of one of the organisation's aggregates, oldest first, or NotFound.
+
+    Another organisation's aggregate is refused with the very error an unknown id gets,
+    so the answer tells nobody which ids exist elsewhere."""
+    unknown = NotFound(f"no aggregate {aggregate_id}", field="aggregateId")
+    try:
+        aggregate = okr.get_aggregate(aggregate_id)
+    except NotFound:
+        raise unknown from None
     owner = aggregate.id if isinstance(aggregate, Organization) else None
     owner = getattr(aggregate, "organization_id", owner)
     if owner != org:
-        raise NotFound(f"no aggregate {aggregate_id}", field="aggregateId")
+        raise unknown
     return okr.history(aggregate_id)
 
 

@@ -1,7 +1,7 @@
 """The learning analyses as the read API serves them: lint, copy-paste, review, cycle events.
 
 Each function is synchronous (run it in a worker thread), reads the event store through
-``okr_es.learning.store`` / ``okr_es.learning.cycle_events`` and hands the analysis over
+``okr_es.history.analyses`` / ``okr_es.history.cycle_events`` and hands the analysis over
 unchanged. Before anything is read, the unit and the cycle must be the reader's
 organisation's: another organisation's id is refused exactly like an unknown one.
 """
@@ -19,10 +19,7 @@ from okr_es.aggregates.cycle import Cycle
 from okr_es.application import OKRApplication
 from okr_es.errors import InvalidInput, NotFound
 from okr_es.event_log import EventRecord, record
-from okr_es.learning.cycle_events import collect_cycle
-from okr_es.learning.lint import LintReport
-from okr_es.learning.review import Review
-from okr_es.learning.store import (
+from okr_es.history.analyses import (
     CopyPasteCheck,
     copy_paste_for,
     lint_for,
@@ -30,6 +27,9 @@ from okr_es.learning.store import (
     review_for,
     reviews_for,
 )
+from okr_es.history.cycle_events import collect_cycle
+from okr_es.learning.lint import LintReport
+from okr_es.learning.review import Review
 
 MAX_EVENTS_PAGE = 200
 

@@ -93,6 +93,11 @@ class CopyEvidence:
     )
     previous_title: str | None
     next_title: str | None
+    notes: list[str] = strawberry.field(
+        description="What the changes mean in words, e.g. target repeated after a miss: "
+        "start moved 48 → 49, target 60 unchanged.",
+        default_factory=list,
+    )
 
 
 @strawberry.type(description="An objective kept on purpose for another cycle, with why.")
@@ -144,6 +149,7 @@ def copy_paste_of(found: CopyPaste) -> CopyPasteCheck:
                 changes=list(e.changes),
                 previous_title=e.previous_title,
                 next_title=e.next_title,
+                notes=list(e.notes),
             )
             for e in c.evidence
         ],

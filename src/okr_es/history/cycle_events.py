@@ -1,6 +1,6 @@
 """Collecting a cycle's events from the store for the review, replay and audit analyses.
 
-With :mod:`~okr_es.learning.event_records`, this is where the learning package reads
+With :mod:`~okr_es.history.event_records`, this is where the learning analyses read
 the store; everything it returns is plain data (decoded events with their log positions,
 or records; names, cycle dates), so the analyses themselves stay pure functions. Events
 are returned in log order, which keeps the order in which things were committed across
@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
@@ -30,7 +30,7 @@ from okr_es.aggregates.organization import Organization
 from okr_es.aggregates.team_cycle import TeamCycle, team_cycle_id
 from okr_es.application import OKRApplication
 from okr_es.errors import InvalidInput, NotFound
-from okr_es.learning.event_records import (
+from okr_es.history.event_records import (
     EventRows,
     RecordDecoders,
     State,
@@ -38,6 +38,7 @@ from okr_es.learning.event_records import (
     state_bytes,
     unreadable,
 )
+from okr_es.vocabulary.cycle_facts import CycleInfo, Positioned
 
 __all__ = [
     "CycleInfo",
@@ -54,24 +55,6 @@ __all__ = [
     "resolve_cycle",
     "resolve_unit",
 ]
-
-
-@dataclass(frozen=True)
-class CycleInfo:
-    """The period a review or replay is about."""
-
-    id: UUID
-    label: str
-    start: date
-    end: date
-
-
-@dataclass(frozen=True)
-class Positioned:
-    """A decoded event and its position in the log (1, 2, …)."""
-
-    position: int
-    event: Any
 
 
 @dataclass(frozen=True)
@@ -154,7 +137,7 @@ def collect_unit_cycle(
     positions), not by scanning the log. ``cycles`` (the organisation's, as
     ``app.cycles`` returns them) and ``names`` (as :func:`member_names` returns them) may
     be passed by a caller that collects several cycles of the same organisation.
-    ``records``: the events as :mod:`~okr_es.learning.event_records` records (what the
+    ``records``: the events as :mod:`~okr_es.history.event_records` records (what the
     review reads), not as positioned domain events."""
     cycle = _read_cycle(app, cycle_id)
     org = app.read_aggregate(Organization, cycle.organization_id)  # shared: only read here
@@ -242,7 +225,7 @@ def replay_team_cycles(
     ``ObjectiveSet``), which names its unit and cycle: an objective belongs to the team
     cycle of its unit and cycle for good, and is committed to it in the transaction that
     sets it. Only the events of recognised aggregates are decoded, and only into records
-    (see :mod:`~okr_es.learning.event_records`), and they are handed on as they are
+    (see :mod:`~okr_es.history.event_records`), and they are handed on as they are
     read, except check-ins: an objective's check-ins are held back, undecoded, until
     another event of the objective comes (so each replay still sees its objective's
     history in order), a batch is full, or the log ends, and are then decoded in one go

@@ -21,8 +21,7 @@ from okr_es.aggregates.objective import DROPPED, Objective
 from okr_es.aggregates.organization import Organization
 from okr_es.application import CommandResult, OKRApplication
 from okr_es.errors import InvalidInput, NotFound
-from okr_es.learning.copy_paste import CarryOver, ComparePolicy, Comparison, compare
-from okr_es.learning.cycle_events import (
+from okr_es.history.cycle_events import (
     CycleInfo,
     collect_unit_cycle,
     cycle_info,
@@ -30,6 +29,7 @@ from okr_es.learning.cycle_events import (
     member_names,
     replay_team_cycles,
 )
+from okr_es.learning.copy_paste import CarryOver, ComparePolicy, Comparison, compare
 from okr_es.learning.gc_paused import gc_paused
 from okr_es.learning.lint import LintReport, lint
 from okr_es.learning.lint_policy import LintPolicy
@@ -64,7 +64,7 @@ def review_for(
     """Review the unit's cycle, continuing the sandbagging streak of its earlier cycles.
 
     Reads only the unit's team cycles and objectives (per aggregate, see
-    :func:`okr_es.learning.cycle_events.collect_unit_cycle`); the organisation's cycles
+    :func:`okr_es.history.cycle_events.collect_unit_cycle`); the organisation's cycles
     and names are read once for all the cycles reviewed."""
     policy = policy or ReviewPolicy()
     organization_id = _cycle(app, cycle_id).organization_id
@@ -107,7 +107,7 @@ def reviews_for(
     unit_ids: Iterable[UUID] | None = None,
 ) -> dict[UUID, Review]:
     """Every unit's review of a cycle, each exactly what :func:`review_for` gives, from
-    ONE pass over the log (:func:`okr_es.learning.cycle_events.replay_team_cycles`) for
+    ONE pass over the log (:func:`okr_es.history.cycle_events.replay_team_cycles`) for
     the cycle and the earlier cycles the sandbagging streak looks back through.
 
     ``unit_ids``: the units to review, in this order; by default every unit of the

@@ -1,0 +1,204 @@
+"""The findings a review flags and what it suggests for the next cycle, in the review's
+language."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from okr_es.learning.review_policy import ReviewPolicy
+from okr_es.learning.review_result import (
+    DroppedObjective,
+    Flag,
+    HockeyStick,
+    MovedGoalpost,
+    Reflection,
+    Rhythm,
+    Sandbagging,
+    Zombie,
+)
+from okr_es.projections.sentences import number, quote
+from okr_es.vocabulary.language import Language
+
+# --- findings and suggestions, in the review's language -----------------------------------
+
+
+class _Words:
+    def __init__(self, language: Language) -> None:
+        self.language = language
+
+    def say(self, nb: str, en: str) -> str:
+        return nb if self.language == "nb" else en
+
+    def num(self, value: float | None) -> str:
+        return number(value, self.language)
+
+    def pct(self, share: float) -> str:
+        return f"{round(share * 100)} %"
+
+    def q(self, title: str) -> str:
+        return quote(title, self.language)
+
+
+def _flags(
+    w: _Words,
+    policy: ReviewPolicy,
+    rhythm: Rhythm,
+    hockey: HockeyStick,
+    moved: Sequence[MovedGoalpost],
+    zombies: Sequence[Zombie],
+    sandbagging: Sandbagging,
+) -> list[Flag]:
+    flags: list[Flag] = []
+    if rhythm.coverage < policy.min_coverage:
+        flags.append(
+            Flag(
+                "irregular-check-ins",
+                w.say(
+                    f"Det ble sjekket inn i {rhythm.periods_with_check_ins} av {rhythm.periods} "
+                    f"perioder på {rhythm.interval_days} dager ({w.pct(rhythm.coverage)}).",
+                    f"Check-ins happened in {rhythm.periods_with_check_ins} of {rhythm.periods} "
+                    f"{rhythm.interval_days}-day periods ({w.pct(rhythm.coverage)}).",
+                ),
+            )
+        )
+    if rhythm.longest_gap_days > policy.max_gap_days:
+        flags.append(
+            Flag(
+                "long-silence",
+                w.say(
+                    f"Det lengste oppholdet uten innsjekk var {rhythm.longest_gap_days} dager.",
+                    f"The longest stretch without a check-in was {rhythm.longest_gap_days} days.",
+                ),
+            )
+        )
+    if hockey.flagged and hockey.share is not None:
+        flags.append(
+            Flag(
+                "hockey-stick",
+                w.say(
+                    f"{w.pct(hockey.share)} av fremdriften ble rapportert i siste del av "
+                    f"perioden (fra {hockey.last_part_starts.isoformat()}).",
+                    f"{w.pct(hockey.share)} of the progress was reported in the last part of "
+                    f"the cycle (from {hockey.last_part_starts.isoformat()}).",
+                ),
+            )
+        )
+    if policy.flag_moved_goalposts:
+        for m in moved:
+            who = m.by_name or w.say("noen", "someone")
+            day = m.effective_at.date().isoformat()
+            flags.append(
+                Flag(
+                    "moved-goalposts",
+                    w.say(
+                        f"Målet for {w.q(m.key_result)} ble senket fra {w.num(m.previous_target)} "
+                        f"til {w.num(m.target)} av {who} ({day}): {m.reason}",
+                        f"The target of {w.q(m.key_result)} was lowered from "
+                        f"{w.num(m.previous_target)} to {w.num(m.target)} by {who} ({day}): "
+                        f"{m.reason}",
+                    ),
+                    m.objective_id,
+                    m.key_result_id,
+                )
+            )
+    for z in zombies:
+        flags.append(
+            Flag(
+                "zombie-key-result",
+                w.say(
+                    f"{w.q(z.key_result)} ble rapportert grønn {z.check_ins} ganger på rad "
+                    f"uten at verdien ({w.num(z.value)}) endret seg.",
+                    f"{w.q(z.key_result)} was reported green {z.check_ins} times in a row "
+                    f"while its value ({w.num(z.value)}) did not move.",
+                ),
+                z.objective_id,
+                z.key_result_id,
+            )
+        )
+    if sandbagging.flagged and sandbagging.score is not None:
+        flags.append(
+            Flag(
+                "sandbagging",
+                w.say(
+                    f"Scoren var {w.num(round(sandbagging.score, 2))}, og minst "
+                    f"{w.num(policy.sandbagging_score)} i {sandbagging.streak} perioder på rad.",
+                    f"The score was {w.num(round(sandbagging.score, 2))}, and at least "
+                    f"{w.num(policy.sandbagging_score)} for {sandbagging.streak} cycles in a row.",
+                ),
+            )
+        )
+    return [f for f in flags if f.code not in policy.disabled]
+
+
+_SUGGESTIONS: dict[str, tuple[str, str]] = {
+    "irregular-check-ins": (
+        "Sett av en fast, kort innsjekk hver uke i teamets kalender, også når lite har endret seg.",
+        "Put a short, fixed weekly check-in in the team's calendar, also when little changed.",
+    ),
+    "long-silence": (
+        "Avtal hvem som sjekker inn når teamet er travelt eller på ferie, så målene ikke "
+        "blir glemt.",
+        "Agree who checks in when the team is busy or away, so the goals are not forgotten.",
+    ),
+    "hockey-stick": (
+        "Velg nøkkelresultater som kan måles underveis, og rapporter små bevegelser fra "
+        "første uke, så avvik blir synlige mens det ennå er tid.",
+        "Choose key results you can measure along the way and report small moves from the "
+        "first week, so gaps show while there is still time.",
+    ),
+    "moved-goalposts": (
+        "Avtal på forhånd når et mål kan justeres, og vis opprinnelig og justert mål side om "
+        "side i gjennomgangen.",
+        "Agree up front when a target may be adjusted, and show the original and adjusted "
+        "targets side by side in the review.",
+    ),
+    "zombie-key-result": (
+        "Grønn betyr at tallet beveger seg: oppdater verdien ved hver innsjekk, eller sett "
+        "gul status når den står stille.",
+        "Green means the number moves: update the value at every check-in, or report yellow "
+        "when it stands still.",
+    ),
+    "sandbagging": (
+        "Sett mer ambisiøse mål: en score rundt 0,7 viser at målene strekker teamet.",
+        "Set more ambitious targets: a score around 0.7 shows the goals stretch the team.",
+    ),
+}
+
+
+def _suggestions(
+    w: _Words,
+    flags: Sequence[Flag],
+    dropped: Sequence[DroppedObjective],
+    reflections: Sequence[Reflection],
+    finished: bool,
+) -> list[str]:
+    out: list[str] = []
+    for flag in flags:
+        nb, en = _SUGGESTIONS[flag.code]
+        text = w.say(nb, en)
+        if text not in out:
+            out.append(text)
+    if dropped:
+        out.append(
+            w.say(
+                "Ta med begrunnelsen for de droppede målene inn i planleggingen av neste "
+                "periode: hva må være på plass for at et mål skal holde?",
+                "Bring the reasons for the dropped objectives into next cycle's planning: "
+                "what has to be in place for a goal to hold?",
+            )
+        )
+    if finished and not reflections:
+        out.append(
+            w.say(
+                "Skriv ned refleksjonen: hva fortsetter, slutter og starter teamet med?",
+                "Write down the reflection: what will the team keep, stop and start doing?",
+            )
+        )
+    if not flags:
+        out.append(
+            w.say(
+                "Fortsett med samme rytme, og del det som fungerer med andre team.",
+                "Keep the same rhythm, and share what works with other teams.",
+            )
+        )
+    return out

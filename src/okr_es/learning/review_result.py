@@ -1,0 +1,179 @@
+"""What a learning review answers: the review of one unit's cycle and its parts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+import msgspec
+
+from okr_es.vocabulary.language import Language
+
+
+class CheckIn(msgspec.Struct, frozen=True, gc=False):
+    """One check-in as the review sees it: business time, value, status, progress."""
+
+    at: datetime
+    recorded_at: datetime
+    value: float
+    status: str
+    progress: float
+    by: UUID | None
+
+
+class Transition(msgspec.Struct, frozen=True, gc=False):
+    """A change of status (a key result's colour, or an objective's lifecycle state)."""
+
+    at: datetime
+    from_status: str | None
+    to_status: str
+
+
+class KeyResultReview(msgspec.Struct, frozen=True):
+    id: UUID
+    title: str
+    metric: str
+    start: float | None
+    target: float | None
+    unit: str
+    # The target it was first set with (differs from target when adjusted).
+    original_target: float | None
+    final_value: float | None
+    final_progress: float
+    # The score given when the objective was closed; None while it is not closed.
+    score: float | None
+    removed: bool
+    removed_reason: str
+    check_ins: list[CheckIn]
+    transitions: list[Transition]
+
+
+class ObjectiveReview(msgspec.Struct, frozen=True):
+    id: UUID
+    title: str
+    status: str
+    # Closed: the mean of its scores; active: the mean progress; dropped: None.
+    score: float | None
+    note: str
+    carried_over_from: UUID | None
+    key_results: list[KeyResultReview]
+    transitions: list[Transition]
+
+
+class Rhythm(msgspec.Struct, frozen=True):
+    """How regularly the unit checked in between the cycle's start and `as_of`."""
+
+    interval_days: int
+    # Periods from the cycle's start to as_of that are over (in a running cycle, the one
+    # as_of falls in is still under way), in which a check-in was due.
+    periods: int
+    # Periods with a check-in, the one under way included.
+    periods_with_check_ins: int
+    # periods_with_check_ins / periods, at most 1 (1 while no period is over yet).
+    coverage: float
+    longest_gap_days: int
+    # Rhythm periods in a row, up to the last one, with a check-in (a period still in
+    # progress without one does not break the streak).
+    current_streak: int
+    check_ins: int
+    first_check_in: date | None
+    last_check_in: date | None
+
+
+class HockeyStick(msgspec.Struct, frozen=True):
+    """How much of the cycle's progress was recorded in its last part."""
+
+    last_part_starts: date
+    evaluated: bool
+    # Why it was not evaluated ("cycle-not-there-yet", "too-little-progress", "no-key-results").
+    not_evaluated_because: str
+    share: float | None
+    flagged: bool
+
+
+class MovedGoalpost(msgspec.Struct, frozen=True):
+    """A key result's target made easier mid-cycle."""
+
+    objective_id: UUID
+    objective: str
+    key_result_id: UUID
+    key_result: str
+    metric: str
+    previous_target: float | None
+    target: float | None
+    reason: str
+    effective_at: datetime
+    recorded_at: datetime
+    by: UUID | None
+    by_name: str
+
+
+class Zombie(msgspec.Struct, frozen=True):
+    """A key result reported green again and again without its value moving."""
+
+    objective_id: UUID
+    key_result_id: UUID
+    key_result: str
+    value: float
+    check_ins: int
+    since: datetime
+    until: datetime
+
+
+class Sandbagging(msgspec.Struct, frozen=True):
+    score: float | None
+    # Consecutive cycles, ending with this one, with a score ≥ the policy's threshold.
+    streak: int
+    flagged: bool
+
+
+class DroppedObjective(msgspec.Struct, frozen=True):
+    objective_id: UUID
+    title: str
+    reason: str
+    effective_at: datetime
+    recorded_at: datetime
+    by: UUID | None
+    by_name: str
+
+
+class Reflection(msgspec.Struct, frozen=True):
+    keep_doing: str
+    stop_doing: str
+    start_doing: str
+    learnings: str
+    recorded_at: datetime
+    by_name: str
+
+
+class Flag(msgspec.Struct, frozen=True):
+    """Something to talk about in the retrospective: a stable code and a sentence."""
+
+    code: str
+    message: str
+    objective_id: UUID | None = None
+    key_result_id: UUID | None = None
+
+
+class Review(msgspec.Struct, frozen=True):
+    unit_id: UUID | None
+    unit: str
+    cycle_id: UUID
+    cycle: str
+    start: date
+    end: date
+    # The review looks at the cycle up to and including this day.
+    as_of: date
+    finished: bool
+    language: Language
+    score: float | None
+    objectives: list[ObjectiveReview]
+    rhythm: Rhythm
+    hockey_stick: HockeyStick
+    moved_goalposts: list[MovedGoalpost]
+    zombies: list[Zombie]
+    sandbagging: Sandbagging
+    dropped: list[DroppedObjective]
+    reflections: list[Reflection]
+    flags: list[Flag]
+    suggestions: list[str]

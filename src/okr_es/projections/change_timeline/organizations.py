@@ -1,0 +1,175 @@
+"""An organisation's changes: registration, units, members, roles, policy, access tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from okr_es.projections import sentences as say
+from okr_es.projections.base import text
+from okr_es.projections.change_timeline.rows import (
+    DEFAULT_LANGUAGE,
+    Named,
+    TimelineRows,
+    _name,
+    _Row,
+)
+from okr_es.projections.sql import Sql
+from okr_es.vocabulary.language import detect_language
+
+
+class OrganizationChanges(TimelineRows):
+    """The timeline's handlers for an organisation's changes."""
+
+    def on_OrganizationRegistered(self, sql: Sql, e: Any, position: int) -> None:
+        org, root = text(e.originator_id), text(e.root_unit_id)
+        language = detect_language([e.name], default=DEFAULT_LANGUAGE)
+        self._remember(sql, e.originator_id, Named("organization", e.name, language, org))
+        self._remember(
+            sql, e.root_unit_id, Named("unit", e.name, language, org, root, detail="organisation")
+        )
+        # The founder is added as a member by the next event of this save; until then the
+        # row names "someone", and MemberAdded fills in the name (see _name_earlier_rows).
+        actor = self._actor(sql, e, language)
+        self._write(
+            sql,
+            e,
+            position,
+            _Row(org, root, language=language),
+            say.organization_registered(language, actor, e.name),
+        )
+
+    def on_UnitAdded(self, sql: Sql, e: Any, position: int) -> None:
+        org = self._organization(sql, e)
+        language = detect_language([e.name], default=org.language)
+        parent = self._named(sql, e.parent_id)
+        self._remember(
+            sql,
+            e.unit_id,
+            Named("unit", e.name, language, org.organization_id, text(e.unit_id), detail=e.kind),
+        )
+        self._write(
+            sql,
+            e,
+            position,
+            _Row(org.organization_id, text(e.unit_id), language=language),
+            say.unit_added(language, self._actor(sql, e, language), e.name, e.kind, _name(parent)),
+        )
+
+    def on_UnitRenamed(self, sql: Sql, e: Any, position: int) -> None:
+        org = self._organization(sql, e)
+        old = self._named(sql, e.unit_id)
+        language = detect_language([e.name], default=org.language)
+        self._rename(sql, e.unit_id, e.name, language)
+        self._write(
+            sql,
+            e,
+            position,
+            _Row(org.organization_id, text(e.unit_id), language=language),
+            say.unit_renamed(language, self._actor(sql, e, language), _name(old), e.name),
+        )
+
+    def on_UnitMoved(self, sql: Sql, e: Any, position: int) -> None:
+        unit, row = self._unit_row(sql, e, e.unit_id)
+        parent = self._named(sql, e.parent_id)
+        self._write(
+            sql,
+            e,
+            position,
+            row,
+            say.unit_moved(
+                row.language, self._actor(sql, e, row.language), _name(unit), _name(parent)
+            ),
+        )
+
+    def on_UnitArchived(self, sql: Sql, e: Any, position: int) -> None:
+        unit, row = self._unit_row(sql, e, e.unit_id)
+        self._write(
+            sql,
+            e,
+            position,
+            row,
+            say.unit_archived(
+                row.language, self._actor(sql, e, row.language), _name(unit), e.reason
+            ),
+        )
+
+    def on_MemberAdded(self, sql: Sql, e: Any, position: int) -> None:
+        org = self._organization(sql, e)
+        # Remembered first, so a founder adding themself is already named in this row.
+        self._remember(sql, e.member_id, Named("member", e.name, org.language, org.organization_id))
+        self._name_earlier_rows(sql, text(e.member_id), e.name)
+        self._write(
+            sql,
+            e,
+            position,
+            _Row(org.organization_id, language=org.language),
+            say.member_added(org.language, self._actor(sql, e, org.language), e.name),
+        )
+
+    def on_RoleGranted(self, sql: Sql, e: Any, position: int) -> None:
+        unit, row = self._unit_row(sql, e, e.unit_id)
+        member = self._named(sql, e.member_id)
+        self._write(
+            sql,
+            e,
+            position,
+            row,
+            say.role_granted(
+                row.language, self._actor(sql, e, row.language), _name(member), e.role, _name(unit)
+            ),
+        )
+
+    def on_RoleRevoked(self, sql: Sql, e: Any, position: int) -> None:
+        unit, row = self._unit_row(sql, e, e.unit_id)
+        member = self._named(sql, e.member_id)
+        self._write(
+            sql,
+            e,
+            position,
+            row,
+            say.role_revoked(
+                row.language, self._actor(sql, e, row.language), _name(member), e.role, _name(unit)
+            ),
+        )
+
+    def on_PolicyChanged(self, sql: Sql, e: Any, position: int) -> None:
+        org = self._organization(sql, e)
+        self._write(
+            sql,
+            e,
+            position,
+            _Row(org.organization_id, language=org.language),
+            say.policy_changed(
+                org.language,
+                self._actor(sql, e, org.language),
+                e.max_objectives,
+                e.min_key_results,
+                e.max_key_results,
+                e.mode,
+            ),
+        )
+
+    def on_AccessTokenIssued(self, sql: Sql, e: Any, position: int) -> None:
+        org = self._organization(sql, e)
+        self._remember(sql, e.token_id, Named("token", e.label, org.language, org.organization_id))
+        member = self._named(sql, e.member_id)
+        self._write(
+            sql,
+            e,
+            position,
+            _Row(org.organization_id, language=org.language),
+            say.access_token_issued(
+                org.language, self._actor(sql, e, org.language), _name(member), e.label
+            ),
+        )
+
+    def on_AccessTokenRevoked(self, sql: Sql, e: Any, position: int) -> None:
+        org = self._organization(sql, e)
+        token = self._named(sql, e.token_id)
+        self._write(
+            sql,
+            e,
+            position,
+            _Row(org.organization_id, language=org.language),
+            say.access_token_revoked(org.language, self._actor(sql, e, org.language), _name(token)),
+        )

@@ -1,0 +1,109 @@
+"""Sentences for an organisation's changes: units, members, roles, policy, tokens."""
+
+from __future__ import annotations
+
+from okr_es.projections.sentences.words import (
+    _ROLE,
+    _UNIT_KIND,
+    _in_unit,
+    _say,
+    quote,
+    who,
+)
+from okr_es.vocabulary.language import Language
+
+
+def organization_registered(language: Language, actor: str, organization: str) -> str:
+    q = quote(organization, language)
+    return _say(language, f"{actor} registrerte organisasjonen {q}", f"{actor} registered {q}")
+
+
+def unit_added(language: Language, actor: str, unit: str, kind: str, parent: str | None) -> str:
+    word = _UNIT_KIND[language].get(kind, kind)
+    q, p = quote(unit, language), quote(parent, language)
+    return _say(
+        language,
+        f"{actor} la til {word} {q} under {p}",
+        f"{actor} added the {word} {q} under {p}",
+    )
+
+
+def unit_renamed(language: Language, actor: str, old: str | None, new: str) -> str:
+    o, n = quote(old, language), quote(new, language)
+    return _say(language, f"{actor} ga {o} det nye navnet {n}", f"{actor} renamed {o} to {n}")
+
+
+def unit_moved(language: Language, actor: str, unit: str | None, parent: str | None) -> str:
+    q, p = quote(unit, language), quote(parent, language)
+    return _say(language, f"{actor} flyttet {q} til under {p}", f"{actor} moved {q} under {p}")
+
+
+def unit_archived(language: Language, actor: str, unit: str | None, reason: str) -> str:
+    q = quote(unit, language)
+    return _say(language, f"{actor} arkiverte {q}", f"{actor} archived {q}", reason)
+
+
+def member_added(language: Language, actor: str, member: str) -> str:
+    return _say(
+        language, f"{actor} la til {member} som medlem", f"{actor} added {member} as a member"
+    )
+
+
+def role_granted(
+    language: Language, actor: str, member: str | None, role: str, unit: str | None
+) -> str:
+    name, title = who(member, language), _ROLE[language].get(role, role)
+    where = _in_unit(unit, language)
+    return _say(
+        language,
+        f"{actor} ga {name} rollen {title}{where}",
+        f"{actor} gave {name} the role {title}{where}",
+    )
+
+
+def role_revoked(
+    language: Language, actor: str, member: str | None, role: str, unit: str | None
+) -> str:
+    name, title = who(member, language), _ROLE[language].get(role, role)
+    where = _in_unit(unit, language)
+    return _say(
+        language,
+        f"{actor} tok rollen {title}{where} fra {name}",
+        f"{actor} took the role {title}{where} from {name}",
+    )
+
+
+def policy_changed(
+    language: Language,
+    actor: str,
+    max_objectives: int,
+    min_key_results: int,
+    max_key_results: int,
+    mode: str,
+) -> str:
+    binding = mode == "enforce"
+    nb_mode = "håndheves" if binding else "bare advarsler"
+    en_mode = "enforced" if binding else "warnings only"
+    return _say(
+        language,
+        f"{actor} endret reglene: høyst {max_objectives} mål per team, "
+        f"{min_key_results}–{max_key_results} nøkkelresultater per mål ({nb_mode})",
+        f"{actor} changed the policy: at most {max_objectives} objectives per team, "
+        f"{min_key_results}–{max_key_results} key results per objective ({en_mode})",
+    )
+
+
+def access_token_issued(language: Language, actor: str, member: str | None, label: str) -> str:
+    name, q = who(member, language), quote(label, language)
+    return _say(
+        language,
+        f"{actor} ga {name} API-nøkkelen {q}",
+        f"{actor} issued the API token {q} to {name}",
+    )
+
+
+def access_token_revoked(language: Language, actor: str, label: str | None) -> str:
+    q = quote(label, language)
+    return _say(
+        language, f"{actor} trakk tilbake API-nøkkelen {q}", f"{actor} revoked the API token {q}"
+    )
