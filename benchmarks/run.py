@@ -15,9 +15,10 @@ on a server:
 
 The read side (HTTP command throughput, GraphQL latency, projection lag) is in
 ``benchmarks/read_side.py``, the organisation-wide learning review of a cycle in
-``benchmarks/learning.py``; all three suites run by default.
+``benchmarks/learning.py``; all three suites run by default. The scale suite (read-model
+rebuild at 100k and 1M events, ``benchmarks/scale.py``) runs only when asked for.
 
-Run ``python -m benchmarks.run`` (``--quick``, ``--suite write|read|learning|all``,
+Run ``python -m benchmarks.run`` (``--quick``, ``--suite write|read|learning|all|scale``,
 ``--store sqlite|postgres|all``, ``--json``).
 """
 
@@ -113,7 +114,8 @@ class Result:
     target: float | None = None
     detail: dict[str, Any] = field(default_factory=dict)
     # How the target reads: ">=" the ratio is at least the target (rates), "<=" the ratio
-    # is at most the target (latencies), "value<" the value itself is below the target.
+    # is at most the target (latencies), "value<" the value itself is below the target,
+    # "value>=" the value itself is at least the target.
     rule: str = ">="
 
     @property
@@ -126,6 +128,8 @@ class Result:
             return None
         if self.rule == "value<":
             return self.value < self.target
+        if self.rule == "value>=":
+            return self.value >= self.target
         if self.rule == "<=":
             return self.ratio <= self.target
         return self.ratio >= self.target
@@ -136,6 +140,8 @@ class Result:
         verdict = "met" if self.met else "MISSED"
         if self.rule == "value<":
             return f"< {fmt_value(self.target)} {self.unit}: {verdict}"
+        if self.rule == "value>=":
+            return f">= {fmt_value(self.target)} {self.unit}: {verdict}"
         if self.rule == "<=":
             return f"<= {self.target:.2f}x: {verdict}"
         return f">= {self.target:.0%}: {verdict}"
@@ -754,10 +760,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a small run (seconds)")
     parser.add_argument("--store", choices=("sqlite", "postgres", "all"), default="all")
     parser.add_argument("--json", action="store_true", help="print results as JSON")
-    parser.add_argument("--suite", choices=("write", "read", "learning", "all"), default="all",
+    parser.add_argument("--suite", choices=("write", "read", "learning", "all", "scale"),
+                        default="all",
                         help="write: commands, replay, serialisation; read: HTTP commands, "
                              "GraphQL latency, projection lag (benchmarks/read_side.py); "
-                             "learning: every team's cycle review (benchmarks/learning.py)")
+                             "learning: every team's cycle review (benchmarks/learning.py); "
+                             "scale: read-model rebuild at 100k and 1M events "
+                             "(benchmarks/scale.py, not part of all)")
     parser.add_argument("--learning-budget", type=float, default=60.0, metavar="SECONDS",
                         help="learning suite: time review_for team by team for at most this "
                              "long per store, then extrapolate to every team (teams are the "
@@ -806,6 +815,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if learning is not None:
         results += learning.bench_learning(stores, args.postgres_url, args.quick,
                                            args.learning_budget or None, args.profile)
+    scale = load_scale() if args.suite == "scale" else None
+    if scale is not None:
+        results += scale.bench_scale(stores, args.postgres_url, args.quick)
     elapsed = time.perf_counter() - started
 
     checked = [r for r in results if r.target is not None]
@@ -828,6 +840,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             report["read_sizes"] = read_side.read_sizes(args.quick)
         if learning is not None:
             report["learning_sizes"] = learning.learning_sizes(args.quick)
+        if scale is not None:
+            report["scale_sizes"] = scale.scale_sizes(args.quick)
         print(json.dumps(report, indent=2))
     else:
         env = environment()
@@ -852,6 +866,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                       f"({d['seconds_per_team']} s per team"
                       + (f", measured on {d['teams_measured']} teams" if d["extrapolated"]
                          else "") + f"); raw read + decode {d['raw_seconds']} s")
+        for r in results:
+            if r.section == "scale" and r.unit == "events/s":
+                d = r.detail
+                print(f"Scale on {r.store}: {d['events']:,} events from {d['organizations']} "
+                      f"organisations, seeded in {d['seed_seconds']} s (to this size), rebuilt "
+                      f"in {d['seconds']} s ({d['cpu_seconds']} s of this process's CPU); peak "
+                      f"RSS of the benchmark process {d['peak_rss_mb']} MB")
         for name, problem in skipped.items():
             print(f"{name}: skipped ({problem})")
     return 0
@@ -865,6 +886,16 @@ def load_learning() -> ModuleType:
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
         from benchmarks import learning
     return learning
+
+
+def load_scale() -> ModuleType:
+    """``benchmarks.scale``, also when this file is run as a script."""
+    try:
+        from benchmarks import scale
+    except ModuleNotFoundError:  # run as a script: the repository root is not on sys.path
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from benchmarks import scale
+    return scale
 
 
 def load_read_side() -> ModuleType:

@@ -156,6 +156,13 @@ def _parser() -> argparse.ArgumentParser:
     rebuild.add_argument(
         "name", nargs="?", type=_read_model_name, help="only this read model (default: all)"
     )
+    rebuild.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        default=None,
+        metavar="EVENTS",
+        help="events applied per transaction (default: 5000)",
+    )
     rebuild.set_defaults(run=_projections_rebuild)
 
     db = sub.add_parser("db", help="event store administration")
@@ -205,6 +212,16 @@ def _read_model_name(raw: str) -> str:
     if not raw.strip():
         raise argparse.ArgumentTypeError("an empty value names no read model")
     return raw
+
+
+def _positive_int(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {raw!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
 
 
 def _hash(raw: str) -> str:
@@ -415,15 +432,21 @@ def _projections_status(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _projections_rebuild(args: argparse.Namespace, settings: Settings) -> int:
-    from okr_es.projections.runner import ProjectionRunner
+    from okr_es.projections.progress import RebuildProgress
+    from okr_es.projections.runner import REBUILD_BATCH_SIZE, ProjectionRunner
 
     with OKRApplication(settings) as app:
         runner = ProjectionRunner(app)
         chosen = [runner.projection(args.name).name] if args.name else list(runner.positions())
         # Safe beside running workers: they take turns batch by batch (ViewRecorder).
-        runner.rebuild(args.name)
+        # Events done, rate and time left on stderr; stdout keeps the one-line result.
+        progress = RebuildProgress(sys.stderr, head=app.position())
+        read = runner.rebuild(
+            args.name, batch_size=args.batch_size or REBUILD_BATCH_SIZE, progress=progress
+        )
+        progress.finish()
         position = runner.applied()
-    print(f"Rebuilt {', '.join(chosen)} up to log position {position}")
+    print(f"Rebuilt {', '.join(chosen)} from {read} events up to log position {position}")
     return EXIT_OK
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -18,6 +19,20 @@ class Projection:
     name: ClassVar[str]
     tables: ClassVar[tuple[str, ...]]
     ddl: ClassVar[tuple[str, ...]]
+    # Indexes (created by ``ddl``) that only readers use, not the handlers: a rebuild drops
+    # them while it replays and creates them once at the end, sorting each in one pass
+    # instead of updating it at random places event by event.
+    read_indexes: ClassVar[tuple[str, ...]] = ()
+
+    def apply_batch(self, sql: Sql, batch: Sequence[tuple[int, Any]]) -> None:
+        """Apply ``(position, event)`` pairs in log order, in the caller's transaction.
+
+        A projection may keep what it reads and writes in memory for the length of one
+        batch and write it out at the end (fewer statements per event); whatever it keeps
+        is gone when this returns, so the next batch starts from the tables.
+        """
+        for position, event in batch:
+            self.apply(sql, event, position)
 
     def apply(self, sql: Sql, event: Any, position: int) -> None:
         handler = getattr(self, "on_" + type(event).__name__, None)
@@ -26,4 +41,17 @@ class Projection:
 
 
 def text(value: UUID | None) -> str | None:
-    return None if value is None else str(value)
+    if value is None:
+        return None
+    # Remembered: a rebuild turns the same few ids into text millions of times, and
+    # UUID.__str__ is slow next to a dictionary lookup.
+    known = _TEXT.get(value)
+    if known is None:
+        if len(_TEXT) >= _TEXT_LIMIT:
+            _TEXT.clear()
+        known = _TEXT[value] = str(value)
+    return known
+
+
+_TEXT: dict[UUID, str] = {}
+_TEXT_LIMIT = 100_000

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from okr_es.projections.base import Projection, text
@@ -11,6 +12,7 @@ from okr_es.projections.sql import Sql
 class CheckInHistory(Projection):
     name: ClassVar[str] = "check_in_history"
     tables: ClassVar[tuple[str, ...]] = ("rm_check_ins",)
+    read_indexes: ClassVar[tuple[str, ...]] = ("rm_check_ins_key_result",)
     ddl: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS rm_check_ins (position INTEGER PRIMARY KEY, "
         "key_result_id TEXT NOT NULL, objective_id TEXT NOT NULL, value FLOAT NOT NULL, "
@@ -20,21 +22,37 @@ class CheckInHistory(Projection):
         "(key_result_id, checked_in_at)",
     )
 
-    def on_CheckInMade(self, sql: Sql, e: Any, position: int) -> None:
-        # Keyed by log position, so re-applying the same event cannot add a row twice.
-        sql.run(
-            "INSERT INTO rm_check_ins VALUES (:position, :kr, :objective, :value, :status, "
-            ":comment, :blockers, :at, :recorded, :by) ON CONFLICT (position) DO NOTHING",
-            {
-                "position": position,
-                "kr": text(e.key_result_id),
-                "objective": text(e.originator_id),
-                "value": e.value,
-                "status": e.status,
-                "comment": e.comment,
-                "blockers": e.blockers,
-                "at": e.checked_in_at.isoformat(),
-                "recorded": e.timestamp.isoformat(),
-                "by": text(e.by),
-            },
+    def apply_batch(self, sql: Sql, batch: Sequence[tuple[int, Any]]) -> None:
+        # One statement for the whole batch: check-ins are most of the log.
+        sql.insert_rows(
+            "rm_check_ins",
+            [_row(e, position) for position, e in batch if type(e).__name__ == "CheckInMade"],
+            "ON CONFLICT (position) DO NOTHING",
         )
+
+    def on_CheckInMade(self, sql: Sql, e: Any, position: int) -> None:
+        sql.run(INSERT, _row(e, position))
+
+
+# Keyed by log position, so re-applying the same event cannot add a row twice.
+INSERT = (
+    "INSERT INTO rm_check_ins VALUES (:position, :key_result_id, :objective_id, :value, "
+    ":status, :comment, :blockers, :checked_in_at, :recorded_at, :by_member) "
+    "ON CONFLICT (position) DO NOTHING"
+)
+
+
+def _row(e: Any, position: int) -> dict[str, Any]:
+    """The row by column, in the table's order."""
+    return {
+        "position": position,
+        "key_result_id": text(e.key_result_id),
+        "objective_id": text(e.originator_id),
+        "value": e.value,
+        "status": e.status,
+        "comment": e.comment,
+        "blockers": e.blockers,
+        "checked_in_at": e.checked_in_at.isoformat(),
+        "recorded_at": e.timestamp.isoformat(),
+        "by_member": text(e.by),
+    }

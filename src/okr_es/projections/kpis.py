@@ -25,6 +25,7 @@ def healthy(value: float | None, lower: float | None, upper: float | None) -> in
 class Kpis(Projection):
     name: ClassVar[str] = "kpis"
     tables: ClassVar[tuple[str, ...]] = ("rm_kpis", "rm_kpi_measurements")
+    read_indexes: ClassVar[tuple[str, ...]] = ("rm_kpis_unit", "rm_kpi_measurements_kpi")
     ddl: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS rm_kpis (kpi_id TEXT PRIMARY KEY, "
         "organization_id TEXT NOT NULL, unit_id TEXT NOT NULL, name TEXT NOT NULL, "

@@ -7,6 +7,8 @@ pace, staleness) are derived at read time from these rows and the cycle's dates.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -25,6 +27,7 @@ class OkrTree(Projection):
         "rm_objectives",
         "rm_key_results",
     )
+    read_indexes: ClassVar[tuple[str, ...]] = ("rm_units_org", "rm_objectives_unit_cycle")
     ddl: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS rm_organizations (organization_id TEXT PRIMARY KEY, "
         "name TEXT NOT NULL, root_unit_id TEXT NOT NULL, max_objectives INTEGER NOT NULL, "
@@ -55,6 +58,22 @@ class OkrTree(Projection):
         "score FLOAT)",
         "CREATE INDEX IF NOT EXISTS rm_key_results_objective ON rm_key_results (objective_id)",
     )
+
+    def apply_batch(self, sql: Sql, batch: Sequence[tuple[int, Any]]) -> None:
+        # Objectives set, key results added and check-ins are most of the log: a run of
+        # them is applied in memory and written with a few statements (see _Run); any
+        # other event this projection handles first writes the run out, so every handler
+        # below reads and writes the tables as they stand in log order.
+        run: list[Any] = []
+        for position, event in batch:
+            kind = type(event).__name__
+            if kind in _Run.KINDS:
+                run.append(event)
+            elif hasattr(self, "on_" + kind):
+                _Run.apply(sql, run)
+                run = []
+                self.apply(sql, event, position)
+        _Run.apply(sql, run)
 
     # --- organisation --------------------------------------------------------------------
 
@@ -138,27 +157,7 @@ class OkrTree(Projection):
     # --- objectives ----------------------------------------------------------------------
 
     def on_ObjectiveSet(self, sql: Sql, e: Any, position: int) -> None:
-        sql.run(
-            "INSERT INTO rm_objectives VALUES (:id, :org, :unit, :cycle, :title, :why, :owner, "
-            "'active', '', :aligned_o, :aligned_kr, :carried, :carry_reason, 0, :at, "
-            ":effective, :at, :version) ON CONFLICT (objective_id) DO NOTHING",
-            {
-                "id": text(e.originator_id),
-                "org": text(e.organization_id),
-                "unit": text(e.unit_id),
-                "cycle": text(e.cycle_id),
-                "title": e.title,
-                "why": e.why,
-                "owner": text(e.owner_id),
-                "aligned_o": text(e.aligned_to_objective_id),
-                "aligned_kr": text(e.aligned_to_key_result_id),
-                "carried": text(e.carried_over_from),
-                "carry_reason": e.carry_over_reason,
-                "at": e.timestamp.isoformat(),
-                "effective": None if e.effective_at is None else e.effective_at.isoformat(),
-                "version": e.originator_version,
-            },
-        )
+        sql.run(INSERT_OBJECTIVE, _objective_row(e))
 
     def on_ObjectiveReworded(self, sql: Sql, e: Any, position: int) -> None:
         self._objective(sql, e, title=e.title, why=e.why)
@@ -301,3 +300,197 @@ class OkrTree(Projection):
                 "version": e.originator_version,
             },
         )
+
+
+INSERT_OBJECTIVE = (
+    "INSERT INTO rm_objectives VALUES (:id, :org, :unit, :cycle, :title, :why, :owner, "
+    "'active', '', :aligned_o, :aligned_kr, :carried, :carry_reason, 0, :at, "
+    ":effective, :at, :version) ON CONFLICT (objective_id) DO NOTHING"
+)
+
+
+def _objective_row(e: Any) -> dict[str, Any]:
+    return {
+        "id": text(e.originator_id),
+        "org": text(e.organization_id),
+        "unit": text(e.unit_id),
+        "cycle": text(e.cycle_id),
+        "title": e.title,
+        "why": e.why,
+        "owner": text(e.owner_id),
+        "aligned_o": text(e.aligned_to_objective_id),
+        "aligned_kr": text(e.aligned_to_key_result_id),
+        "carried": text(e.carried_over_from),
+        "carry_reason": e.carry_over_reason,
+        "at": e.timestamp.isoformat(),
+        "effective": None if e.effective_at is None else e.effective_at.isoformat(),
+        "version": e.originator_version,
+    }
+
+
+@dataclass
+class _KeyResult:
+    """What a check-in reads and changes of a key result's row."""
+
+    metric: str
+    start: float | None
+    target: float | None
+    latest: datetime | None
+    value: float | None
+    progress: float
+    status: str | None
+    count: int
+
+
+@dataclass
+class _Run:
+    """A run of objectives set, key results added and check-ins: one read of the key
+    results checked in and of how many key results each objective has, changes in memory,
+    then one statement per kind of write (statements per run, not per event), leaving the
+    rows as the handlers would, event by event."""
+
+    KINDS: ClassVar[frozenset[str]] = frozenset(
+        {"ObjectiveSet", "KeyResultAdded", "CheckInMade", "ObjectiveClosed"}
+    )
+
+    key_results: dict[str, _KeyResult | None]
+    counts: dict[str, int]
+    objectives_set: list[dict[str, Any]] = field(default_factory=list)
+    added: dict[str, dict[str, Any]] = field(default_factory=dict)
+    changed: set[str] = field(default_factory=set)
+    objectives: dict[str, tuple[str, int]] = field(default_factory=dict)
+    scores: dict[str, float] = field(default_factory=dict)
+    closed: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def apply(cls, sql: Sql, events: Sequence[Any]) -> None:
+        if not events:
+            return
+        of_kind: dict[str, list[Any]] = {kind: [] for kind in cls.KINDS}
+        for e in events:
+            of_kind[type(e).__name__].append(e)
+        new_objectives = {str(e.originator_id) for e in of_kind["ObjectiveSet"]}
+        adding = of_kind["KeyResultAdded"]
+        new_key_results = {str(e.key_result_id) for e in adding}
+        checked = {str(e.key_result_id) for e in of_kind["CheckInMade"]} - new_key_results
+        known: dict[str, _KeyResult | None] = dict.fromkeys(checked)
+        for kr_id, metric, start, target, latest, value, done, status, count in sql.all_among(
+            "SELECT key_result_id, metric, start_value, target, last_check_in_at, "
+            "current_value, progress, reported_status, check_in_count FROM rm_key_results "
+            "WHERE key_result_id {among}",
+            checked,
+        ):
+            at = None if latest is None else datetime.fromisoformat(latest)
+            known[kr_id] = _KeyResult(metric, start, target, at, value, done, status, count)
+        # A key result's ordinal is how many its objective had before it.
+        counts: dict[str, int] = dict(
+            sql.all_among(
+                "SELECT objective_id, COUNT(*) FROM rm_key_results "
+                "WHERE objective_id {among} GROUP BY objective_id",
+                {str(e.originator_id) for e in adding} - new_objectives,
+            )
+        )
+        run = cls(known, counts)
+        for e in events:
+            kind = type(e).__name__
+            if kind == "CheckInMade":
+                run.check_in(e)
+            elif kind == "KeyResultAdded":
+                run.add_key_result(e)
+            elif kind == "ObjectiveClosed":
+                run.close(e)
+            else:
+                run.objectives_set.append(_objective_row(e))
+        run.write(sql)
+
+    def add_key_result(self, e: Any) -> None:
+        objective, kr_id = str(e.originator_id), str(e.key_result_id)
+        ordinal = self.counts.get(objective, 0)
+        self.counts[objective] = ordinal + 1
+        self.key_results[kr_id] = _KeyResult(e.metric, e.start, e.target, None, None, 0, None, 0)
+        self.added[kr_id] = {
+            "id": kr_id,
+            "objective": objective,
+            "ordinal": ordinal,
+            "title": e.title,
+            "metric": e.metric,
+            "start": e.start,
+            "target": e.target,
+            "unit": e.unit,
+        }
+        self.objectives[objective] = (e.timestamp.isoformat(), e.originator_version)
+
+    def close(self, e: Any) -> None:
+        for kr_id, score in e.scores.items():
+            self.scores[str(text(kr_id))] = score
+        objective = str(e.originator_id)
+        self.closed[objective] = e.note
+        self.objectives[objective] = (e.timestamp.isoformat(), e.originator_version)
+
+    def check_in(self, e: Any) -> None:
+        kr_id = str(e.key_result_id)
+        kr = self.key_results.get(kr_id)
+        if kr is None:
+            return
+        kr.count += 1
+        # Back-dated: counted, but the current value is the latest in business time.
+        if kr.latest is None or e.checked_in_at >= kr.latest:
+            kr.value, kr.status, kr.latest = e.value, e.status, e.checked_in_at
+            kr.progress = progress(kr.metric, kr.start, kr.target, e.value)
+        self.changed.add(kr_id)
+        self.objectives[str(e.originator_id)] = (e.timestamp.isoformat(), e.originator_version)
+
+    def write(self, sql: Sql) -> None:
+        sql.many(INSERT_OBJECTIVE, self.objectives_set)
+        sql.many(
+            "INSERT INTO rm_key_results VALUES (:id, :objective, :ordinal, :title, :metric, "
+            ":start, :target, :unit, :value, :progress, :status, :at, :count, 0, NULL) "
+            "ON CONFLICT (key_result_id) DO NOTHING",
+            [{**row, **self._state(kr_id)} for kr_id, row in self.added.items()],
+        )
+        changed = []
+        for kr_id in self.changed - self.added.keys():
+            state = self._state(kr_id)
+            changed.append({
+                "key_result_id": kr_id,
+                "current_value": state["value"],
+                "progress": state["progress"],
+                "reported_status": state["status"],
+                "last_check_in_at": state["at"],
+                "check_in_count": state["count"],
+            })
+        sql.update_rows("rm_key_results", "key_result_id", changed)
+        sql.update_rows(
+            "rm_key_results",
+            "key_result_id",
+            [{"key_result_id": kr_id, "score": score} for kr_id, score in self.scores.items()],
+        )
+        sql.update_rows(
+            "rm_objectives",
+            "objective_id",
+            [
+                {"objective_id": objective, "status": "closed", "status_reason": note}
+                for objective, note in self.closed.items()
+            ],
+        )
+        sql.update_rows(
+            "rm_objectives",
+            "objective_id",
+            [
+                {"objective_id": objective, "updated_at": at, "version": version}
+                for objective, (at, version) in self.objectives.items()
+            ],
+            extra="progress = COALESCE((SELECT AVG(k.progress) FROM rm_key_results k "
+            "WHERE k.objective_id = t.objective_id AND k.removed = 0), 0)",
+        )
+
+    def _state(self, kr_id: str) -> dict[str, Any]:
+        kr = self.key_results[kr_id]
+        assert kr is not None
+        return {
+            "value": kr.value,
+            "progress": kr.progress,
+            "status": kr.status,
+            "at": None if kr.latest is None else kr.latest.isoformat(),
+            "count": kr.count,
+        }

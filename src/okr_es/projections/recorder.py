@@ -64,8 +64,7 @@ class ViewRecorder:
         if not batch:
             return
         with self._transaction() as sql:
-            for position, event in batch:
-                projection.apply(sql, event, position)
+            projection.apply_batch(sql, batch)
             self._insert_tracking(sql, Tracking(projection.name, batch[-1][0]))
 
     def apply_together(
@@ -86,8 +85,7 @@ class ViewRecorder:
                 if any(recorded[name] != expected.get(name) for name in recorded):
                     raise PositionsMoved(recorded)
             for projection, batch in batches:
-                for position, event in batch:
-                    projection.apply(sql, event, position)
+                projection.apply_batch(sql, batch)
                 self._insert_tracking(sql, Tracking(projection.name, batch[-1][0]))
 
     def reset(self, projection: Projection) -> None:
@@ -100,6 +98,12 @@ class ViewRecorder:
                 {"name": projection.name},
             )
             self._create(sql, [projection])
+
+    def drop_read_indexes(self, projection: Projection) -> None:
+        """Drop the indexes only readers use (a rebuild creates them again at its end)."""
+        with self._transaction(exclusive=True) as sql:
+            for index in projection.read_indexes:
+                sql.run(f"DROP INDEX IF EXISTS {index}")
 
     def query(self, statement: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
         with self._transaction(commit=False) as sql:

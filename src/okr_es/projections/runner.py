@@ -7,7 +7,7 @@ the log in batches (one transaction per batch, not per event).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError
@@ -22,6 +22,9 @@ from okr_es.projections.okr_tree import OkrTree
 from okr_es.projections.recorder import PositionsMoved, ViewRecorder
 
 BATCH_SIZE = 500
+# A rebuild reads far more than a live catch-up: larger batches spread each transaction's
+# fixed cost (and each projection's per-batch reads) over more events.
+REBUILD_BATCH_SIZE = 5000
 
 
 def all_projections() -> list[Projection]:
@@ -39,9 +42,15 @@ class ProjectionRunner:
         self.views = ViewRecorder(app.factory.tracking_recorder(), self.projections)
         self._positions: dict[str, int] | None = None
 
-    def catch_up(self, batch_size: int = BATCH_SIZE, until: int | None = None) -> int:
+    def catch_up(
+        self,
+        batch_size: int = BATCH_SIZE,
+        progress: Callable[[int], None] | None = None,
+        until: int | None = None,
+    ) -> int:
         """Apply every event not yet applied (up to position ``until`` at least, when
-        given); returns how many events were read.
+        given); returns how many events were read. ``progress`` hears the log position
+        reached after each batch.
 
         All projections advance in one transaction per batch. Their positions are kept in
         memory between calls (this runner is normally their only writer); the batch's
@@ -78,6 +87,8 @@ class ProjectionRunner:
             read += len(notifications)
             last = notifications[-1].id
             self._positions = {name: max(done, last) for name, done in positions.items()}
+            if progress is not None:
+                progress(last)
             if len(notifications) < batch_size:
                 return read
 
@@ -90,17 +101,29 @@ class ProjectionRunner:
             self._positions = self.positions()
         return self._positions
 
-    def rebuild(self, name: str | None = None) -> int:
+    def rebuild(
+        self,
+        name: str | None = None,
+        *,
+        batch_size: int = REBUILD_BATCH_SIZE,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
         """Drop and replay one projection (or all) from position 0, up to the head of the
         log as it was when the rebuild started (whatever is saved later is a running
         worker's to apply, or the next catch-up's): under a steady stream of commands a
-        rebuild still ends."""
+        rebuild still ends. ``progress`` hears the log position reached after each batch."""
         chosen = self.projection(name) if name else self.projections
+        projections = chosen if isinstance(chosen, list) else [chosen]
         head = self.app.position()
-        for projection in chosen if isinstance(chosen, list) else [chosen]:
+        for projection in projections:
             self.views.reset(projection)
+            self.views.drop_read_indexes(projection)
         self._positions = None
-        return self.catch_up(until=head)
+        read = self.catch_up(batch_size, progress, until=head)
+        # The readers' indexes, each built in one pass (a killed rebuild gets them back
+        # from the next runner that starts: every runner creates what is missing).
+        self.views.create_tables(projections)
+        return read
 
     def projection(self, name: str) -> Projection:
         for projection in self.projections:

@@ -7,16 +7,20 @@ PRECISION), which both stores treat alike; instants are stored as ISO 8601 text 
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import cache
 from typing import Any, Protocol
+
+import msgspec
 
 _PARAM = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")
 
 
 class Cursor(Protocol):
     def execute(self, query: Any, params: Any = ..., /) -> Any: ...
+    def executemany(self, query: Any, params_seq: Any, /) -> Any: ...
     def fetchone(self) -> Any: ...
     def fetchall(self) -> Any: ...
 
@@ -42,12 +46,83 @@ class Sql:
         self.run(statement, params)
         return [_as_tuple(row) for row in self.cursor.fetchall()]
 
+    def many(self, statement: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Run one statement for each row of parameters: one call, however many rows
+        (SQLite steps a prepared statement; psycopg pipelines the round trips)."""
+        if rows:
+            self.cursor.executemany(translate(statement, self.postgres), rows)
+
+    def insert_rows(
+        self, table: str, rows: Sequence[Mapping[str, Any]], on_conflict: str = ""
+    ) -> None:
+        """Insert rows given as ``{column: value}`` (every column of the table, in the
+        table's order) with one statement: on PostgreSQL the rows travel as one JSON array
+        typed by the table's own row type; SQLite steps one prepared statement.
+        ``on_conflict`` may name the new values as ``excluded.<column>``."""
+        if not rows:
+            return
+        if self.postgres:
+            self.cursor.execute(
+                f"INSERT INTO {table} SELECT * FROM json_populate_recordset(NULL::{table}, "
+                f"%(rows)s) {on_conflict}",
+                {"rows": _json(rows)},
+            )
+            return
+        columns = list(rows[0])
+        self.cursor.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join(':' + c for c in columns)}) {on_conflict}",
+            rows,
+        )
+
+    def update_rows(
+        self, table: str, key: str, rows: Sequence[Mapping[str, Any]], extra: str = ""
+    ) -> None:
+        """Set the given columns of each row found by ``key`` (rows as ``{column: value}``,
+        all with the same columns), with one statement (see :meth:`insert_rows`).
+        ``extra`` adds assignments that may name the row being changed as ``t``."""
+        if not rows:
+            return
+        columns = [c for c in rows[0] if c != key]
+        if self.postgres:
+            assignments = ", ".join([f"{c} = r.{c}" for c in columns] + ([extra] if extra else []))
+            self.cursor.execute(
+                f"UPDATE {table} AS t SET {assignments} FROM json_populate_recordset("
+                f"NULL::{table}, %(rows)s) AS r WHERE t.{key} = r.{key}",
+                {"rows": _json(rows)},
+            )
+            return
+        assignments = ", ".join([f"{c} = :{c}" for c in columns] + ([extra] if extra else []))
+        self.cursor.executemany(
+            f"UPDATE {table} AS t SET {assignments} WHERE {key} = :{key}", rows
+        )
+
+    def all_among(self, statement: str, ids: Collection[str]) -> list[tuple[Any, ...]]:
+        """Rows of ``statement`` whose ``{among}`` placeholder matches any of ``ids``, in
+        one statement (a PostgreSQL array, a JSON array for SQLite), served by the index
+        of the column it follows."""
+        if not ids:
+            return []
+        value: list[str] | str
+        if self.postgres:
+            among, value = "= ANY(:ids)", list(ids)
+        else:
+            among, value = "IN (SELECT value FROM json_each(:ids))", json.dumps(list(ids))
+        return self.all(statement.replace("{among}", among), {"ids": value})
+
 
 @cache
 def translate(statement: str, postgres: bool) -> str:
     if not postgres:
         return statement.replace("FLOAT", "REAL")
     return _PARAM.sub(r"%(\1)s", statement.replace("FLOAT", "DOUBLE PRECISION"))
+
+
+_encode = msgspec.json.Encoder().encode
+
+
+def _json(rows: Sequence[Mapping[str, Any]]) -> str:
+    return _encode(rows).decode()
 
 
 def _as_tuple(row: Any) -> tuple[Any, ...]:

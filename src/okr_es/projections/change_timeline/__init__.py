@@ -12,6 +12,7 @@ model, which may stand at a different position.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from okr_es.projections import sentences as say
@@ -20,7 +21,7 @@ from okr_es.projections.change_timeline.initiatives import InitiativeChanges
 from okr_es.projections.change_timeline.kpis import KpiChanges
 from okr_es.projections.change_timeline.objectives import ObjectiveChanges
 from okr_es.projections.change_timeline.organizations import OrganizationChanges
-from okr_es.projections.change_timeline.rows import DEFAULT_LANGUAGE, _Row
+from okr_es.projections.change_timeline.rows import DEFAULT_LANGUAGE, _Pending, _Row
 from okr_es.projections.sql import Sql
 
 __all__ = ["ChangeTimeline"]
@@ -31,6 +32,7 @@ class ChangeTimeline(
 ):
     name: ClassVar[str] = "change_timeline"
     tables: ClassVar[tuple[str, ...]] = ("rm_timeline", "rm_timeline_names")
+    read_indexes: ClassVar[tuple[str, ...]] = ("rm_timeline_unit_cycle", "rm_timeline_org")
     ddl: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS rm_timeline (position INTEGER PRIMARY KEY, "
         "organization_id TEXT NOT NULL, unit_id TEXT, cycle_id TEXT, "
@@ -41,6 +43,12 @@ class ChangeTimeline(
         "CREATE INDEX IF NOT EXISTS rm_timeline_unit_cycle ON rm_timeline "
         "(unit_id, cycle_id, position)",
         "CREATE INDEX IF NOT EXISTS rm_timeline_org ON rm_timeline (organization_id, position)",
+        # The lookups of _name_commitment and _name_earlier_rows; partial, so the few rows
+        # they look for are indexed and the rest cost no index writes.
+        "CREATE INDEX IF NOT EXISTS rm_timeline_commitments ON rm_timeline (objective_id) "
+        "WHERE event_type = 'ObjectiveCommitted'",
+        "CREATE INDEX IF NOT EXISTS rm_timeline_unnamed ON rm_timeline (by_member) "
+        "WHERE by_name = ''",
         # kind: organization, unit, member, token, cycle, team_cycle, objective, key_result,
         # initiative or kpi; detail: a unit's kind, a key result's metric, a KPI's unit.
         "CREATE TABLE IF NOT EXISTS rm_timeline_names (id TEXT PRIMARY KEY, "
@@ -49,8 +57,22 @@ class ChangeTimeline(
         "detail TEXT NOT NULL)",
     )
 
+    def apply_batch(self, sql: Sql, batch: Sequence[tuple[int, Any]]) -> None:
+        """Names are read once per batch and kept in memory, rows and names are written
+        at the end of the batch: a few statements per batch, not several per event."""
+        self._pending = _Pending()
+        try:
+            self._pending.read_names(sql, (event for _, event in batch))
+            super().apply_batch(sql, batch)
+            self._pending.write(sql)
+        finally:
+            self._pending = None
+
     def apply(self, sql: Sql, event: Any, position: int) -> None:
         """Every event gets a row: those without a handler get a plain, generic sentence."""
+        if self._pending is None:
+            self.apply_batch(sql, [(position, event)])
+            return
         handler = getattr(self, "on_" + type(event).__name__, None)
         if handler is not None:
             handler(sql, event, position)

@@ -5,10 +5,12 @@ come from the timeline's own name table, filled from the same events."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import field as _field
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, get_type_hints
+from uuid import UUID
 
 from okr_es.projections import sentences as say
 from okr_es.projections.base import Projection, text
@@ -20,33 +22,42 @@ DEFAULT_LANGUAGE: Language = "nb"
 
 
 class TimelineRows(Projection):
-    """Writing rows and naming things, shared by every handler of the timeline."""
+    """Writing rows and naming things, shared by every handler of the timeline.
+
+    Handlers run inside a batch (see ``ChangeTimeline.apply_batch``): names are read once
+    per batch and kept in memory, rows and names are written at the batch's end."""
+
+    def __init__(self) -> None:
+        self._pending: _Pending | None = None
 
     def _write(self, sql: Sql, e: Any, position: int, row: _Row, sentence: str) -> None:
         # Keyed by log position, so re-applying the same event cannot add a row twice.
         by = self._named(sql, e.by)
-        sql.run(
-            "INSERT INTO rm_timeline VALUES (:position, :org, :unit, :cycle, :aggregate, "
-            ":aggregate_type, :event_type, :by, :by_name, :recorded, :effective, :language, "
-            ":sentence, :objective, :key_result) ON CONFLICT (position) DO NOTHING",
+        self._batch.add_row(
             {
+                # By column, in the table's order.
                 "position": position,
-                "org": row.organization_id or "",
-                "unit": row.unit_id,
-                "cycle": row.cycle_id,
-                "aggregate": text(e.originator_id),
+                "organization_id": row.organization_id or "",
+                "unit_id": row.unit_id,
+                "cycle_id": row.cycle_id,
+                "aggregate_id": text(e.originator_id),
                 "aggregate_type": _aggregate_type(e),
                 "event_type": type(e).__name__,
-                "by": text(e.by),
+                "by_member": text(e.by),
                 "by_name": "" if by is None else by.name,
-                "recorded": e.timestamp.isoformat(),
-                "effective": _effective_at(e).isoformat(),
+                "recorded_at": e.timestamp.isoformat(),
+                "effective_at": _effective_at(e).isoformat(),
                 "language": row.language,
                 "sentence": sentence,
-                "objective": row.objective_id,
-                "key_result": row.key_result_id,
+                "objective_id": row.objective_id,
+                "key_result_id": row.key_result_id,
             },
         )
+
+    @property
+    def _batch(self) -> _Pending:
+        assert self._pending is not None, "handlers run inside apply_batch"
+        return self._pending
 
     def _actor(self, sql: Sql, e: Any, language: Language) -> str:
         return say.who(_name(self._named(sql, e.by)), language)
@@ -77,42 +88,22 @@ class TimelineRows(Projection):
         language = org.language if unit is None else unit.language
         return unit, _Row(org.organization_id, text(unit_id), language=language)
 
-    @staticmethod
-    def _named(sql: Sql, id_: Any) -> Named | None:
+    def _named(self, sql: Sql, id_: Any) -> Named | None:
         if id_ is None:
             return None
-        row = sql.one(
-            "SELECT kind, name, language, organization_id, unit_id, cycle_id, objective_id, "
-            "detail FROM rm_timeline_names WHERE id = :id",
-            {"id": str(id_)},
-        )
-        return None if row is None else Named(*row)
+        return self._batch.named(sql, id_ if isinstance(id_, str) else str(text(id_)))
 
-    @staticmethod
-    def _remember(sql: Sql, id_: Any, named: Named) -> None:
-        sql.run(
-            "INSERT INTO rm_timeline_names VALUES (:id, :kind, :name, :language, :org, :unit, "
-            ":cycle, :objective, :detail) ON CONFLICT (id) DO UPDATE SET name = :name, "
-            "language = :language",
-            {
-                "id": str(id_),
-                "kind": named.kind,
-                "name": named.name,
-                "language": named.language,
-                "org": named.organization_id,
-                "unit": named.unit_id,
-                "cycle": named.cycle_id,
-                "objective": named.objective_id,
-                "detail": named.detail,
-            },
-        )
+    def _remember(self, sql: Sql, id_: Any, named: Named) -> None:
+        # As an upsert: a name already known keeps its kind and place, takes the new name.
+        known = self._named(sql, id_)
+        if known is not None:
+            named = known._replace(name=named.name, language=named.language)
+        self._batch.change_name(str(id_), named)
 
-    @staticmethod
-    def _rename(sql: Sql, id_: Any, name: str, language: Language) -> None:
-        sql.run(
-            "UPDATE rm_timeline_names SET name = :name, language = :language WHERE id = :id",
-            {"name": name, "language": language, "id": str(id_)},
-        )
+    def _rename(self, sql: Sql, id_: Any, name: str, language: Language) -> None:
+        known = self._named(sql, id_)
+        if known is not None:
+            self._batch.change_name(str(id_), known._replace(name=name, language=language))
 
     def _name_earlier_rows(self, sql: Sql, member_id: str | None, name: str) -> None:
         """Name the founder in the registration row written before they were a member."""
@@ -121,16 +112,23 @@ class TimelineRows(Projection):
             "WHERE by_member = :id AND by_name = ''",
             {"id": member_id},
         )
+        unwritten = self._batch.unnamed_rows(member_id)
+        rows += [
+            (r["position"], r["event_type"], r["aggregate_id"], r["language"]) for r in unwritten
+        ]
+        changes = []
         for position, event_type, aggregate_id, language in rows:
             sentence = None
             if event_type == "OrganizationRegistered":
                 org = self._named(sql, aggregate_id)
                 sentence = say.organization_registered(language, name, _name(org) or "")
-            sql.run(
-                "UPDATE rm_timeline SET by_name = :name, "
-                "sentence = COALESCE(:sentence, sentence) WHERE position = :position",
-                {"name": name, "sentence": sentence, "position": position},
-            )
+            changes.append({"name": name, "sentence": sentence, "position": position})
+        self._batch.update_rows(
+            sql,
+            "UPDATE rm_timeline SET by_name = :name, "
+            "sentence = COALESCE(:sentence, sentence) WHERE position = :position",
+            changes,
+        )
 
     def _name_commitment(
         self,
@@ -146,18 +144,142 @@ class TimelineRows(Projection):
             "WHERE objective_id = :id AND event_type = 'ObjectiveCommitted'",
             {"id": objective_id},
         )
-        for position, by_name in rows:
-            sql.run(
-                "UPDATE rm_timeline SET language = :language, sentence = :sentence "
-                "WHERE position = :position",
+        rows += [(r["position"], r["by_name"]) for r in self._batch.commitments(objective_id)]
+        self._batch.update_rows(
+            sql,
+            "UPDATE rm_timeline SET language = :language, sentence = :sentence "
+            "WHERE position = :position",
+            [
                 {
                     "language": language,
                     "sentence": say.objective_committed(
                         language, say.who(by_name, language), unit, title
                     ),
                     "position": position,
-                },
+                }
+                for position, by_name in rows
+            ],
+        )
+
+
+@dataclass
+class _Pending:
+    """One batch's names (as read, and as changed since) and rows not yet written."""
+
+    names: dict[str, Named | None] = _field(default_factory=dict)
+    changed_names: set[str] = _field(default_factory=set)
+    rows: dict[int, dict[str, Any]] = _field(default_factory=dict)
+    unnamed: dict[str, list[dict[str, Any]]] = _field(default_factory=dict)
+    committed: dict[str, list[dict[str, Any]]] = _field(default_factory=dict)
+
+    def read_names(self, sql: Sql, events: Iterable[Any]) -> None:
+        """Everything the batch's events name, in one read."""
+        ids: set[str] = set()
+        for event in events:
+            for name in _id_fields(type(event)):
+                value = getattr(event, name, None)
+                if isinstance(value, UUID):
+                    ids.add(str(text(value)))
+        self.names.update(dict.fromkeys(ids))
+        for id_, *named in sql.all_among(
+            "SELECT id, kind, name, language, organization_id, unit_id, cycle_id, "
+            "objective_id, detail FROM rm_timeline_names WHERE id {among}",
+            ids,
+        ):
+            self.names[id_] = Named(*named)
+
+    def named(self, sql: Sql, id_: str) -> Named | None:
+        if id_ not in self.names:
+            row = sql.one(
+                "SELECT kind, name, language, organization_id, unit_id, cycle_id, "
+                "objective_id, detail FROM rm_timeline_names WHERE id = :id",
+                {"id": id_},
             )
+            self.names[id_] = None if row is None else Named(*row)
+        return self.names[id_]
+
+    def change_name(self, id_: str, named: Named) -> None:
+        self.names[id_] = named
+        self.changed_names.add(id_)
+
+    def add_row(self, row: dict[str, Any]) -> None:
+        # Keyed by log position, so re-applying the same event cannot add a row twice.
+        if row["position"] in self.rows:
+            return
+        self.rows[row["position"]] = row
+        if row["by_name"] == "":
+            self.unnamed.setdefault(row["by_member"], []).append(row)
+        if row["event_type"] == "ObjectiveCommitted":
+            self.committed.setdefault(row["objective_id"], []).append(row)
+
+    def unnamed_rows(self, member_id: str | None) -> list[dict[str, Any]]:
+        """The rows by a member not named yet (the caller names them all)."""
+        return self.unnamed.pop(member_id or "", [])
+
+    def commitments(self, objective_id: str | None) -> list[dict[str, Any]]:
+        return self.committed.get(objective_id or "", [])
+
+    def update_rows(self, sql: Sql, statement: str, changes: Sequence[dict[str, Any]]) -> None:
+        """Change rows by position: those not written yet in memory, the others in place."""
+        written = []
+        for change in changes:
+            row = self.rows.get(change["position"])
+            if row is None:
+                written.append(change)
+                continue
+            for column, value in change.items():
+                # Columns by the name of their parameter; a NULL sentence keeps the old one.
+                if value is not None:
+                    row["by_name" if column == "name" else column] = value
+        sql.many(statement, written)
+
+    def write(self, sql: Sql) -> None:
+        sql.many(
+            "INSERT INTO rm_timeline_names VALUES (:id, :kind, :name, :language, :org, :unit, "
+            ":cycle, :objective, :detail) ON CONFLICT (id) DO UPDATE SET name = :name, "
+            "language = :language",
+            [_name_row(id_, self.names[id_]) for id_ in self.changed_names],
+        )
+        sql.insert_rows(
+            "rm_timeline",
+            list(self.rows.values()),
+            "ON CONFLICT (position) DO NOTHING",
+        )
+
+
+def _name_row(id_: str, named: Named | None) -> dict[str, Any]:
+    assert named is not None
+    return {
+        "id": id_,
+        "kind": named.kind,
+        "name": named.name,
+        "language": named.language,
+        "org": named.organization_id,
+        "unit": named.unit_id,
+        "cycle": named.cycle_id,
+        "objective": named.objective_id,
+        "detail": named.detail,
+    }
+
+
+_ID_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _id_fields(event_type: type) -> tuple[str, ...]:
+    """The fields of an event class that may hold an id (looked up once per class)."""
+    if event_type not in _ID_FIELDS:
+        names = [f.name for f in fields(event_type)] if is_dataclass(event_type) else []
+        try:
+            hints = get_type_hints(event_type)
+            names = [
+                name
+                for name in names
+                if name == "originator_id" or "UUID" in str(hints.get(name, "UUID"))
+            ]
+        except (NameError, TypeError):  # an annotation it cannot resolve: try every field
+            pass
+        _ID_FIELDS[event_type] = tuple(names)
+    return _ID_FIELDS[event_type]
 
 
 class Named(NamedTuple):
