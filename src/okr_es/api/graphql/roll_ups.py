@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import strawberry
 
@@ -105,7 +105,7 @@ def _expected(kr: KeyResultRow, cycle: CycleRow | None, today: date) -> str | No
         return None
     start, end = date.fromisoformat(cycle.start_date), date.fromisoformat(cycle.end_date)
     last = kr.last_check_in_at
-    last_day = None if last is None else as_utc(datetime.fromisoformat(last)).astimezone(UTC).date()
+    last_day = None if last is None else as_utc(datetime.fromisoformat(last)).date()
     stale = pace.is_stale(last_day, start, end, today)
     elapsed = pace.elapsed_share(start, end, today)
     return pace.expected_status(kr.metric, kr.progress, elapsed, stale=stale)
