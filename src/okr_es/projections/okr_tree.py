@@ -48,6 +48,10 @@ class OkrTree(Projection):
         "effective_at TEXT, updated_at TEXT NOT NULL, version INTEGER NOT NULL, "
         "roll_up_mode TEXT NOT NULL DEFAULT 'key_results')",
         "CREATE INDEX IF NOT EXISTS rm_objectives_unit_cycle ON rm_objectives (unit_id, cycle_id)",
+        # For roll-up reads: the objectives aligned to one, and a cycle's objectives.
+        "CREATE INDEX IF NOT EXISTS rm_objectives_aligned ON rm_objectives "
+        "(aligned_to_objective_id)",
+        "CREATE INDEX IF NOT EXISTS rm_objectives_cycle ON rm_objectives (cycle_id)",
         "CREATE TABLE IF NOT EXISTS rm_key_results (key_result_id TEXT PRIMARY KEY, "
         "objective_id TEXT NOT NULL, ordinal INTEGER NOT NULL, title TEXT NOT NULL, "
         "metric TEXT NOT NULL, start_value FLOAT, target FLOAT, unit TEXT NOT NULL, "

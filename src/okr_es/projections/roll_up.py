@@ -27,6 +27,9 @@ nothing here is stored). The rules:
   not again on its own. Progress is the mean of the counted objectives' progress (each
   weight 1); derived status the worst of theirs. No counted objective: no progress, no
   status.
+
+The okr tree's ``rm_objectives.progress`` stays the plain mean of the current key
+results, written as events arrive; the read API answers the roll-up above.
 """
 
 from __future__ import annotations
