@@ -206,6 +206,8 @@ COMMANDS = (
     "add_key_result",
     "adjust_key_result",
     "remove_key_result",
+    "weight_key_result",
+    "change_roll_up_mode",
     "check_in",
     "drop_objective",
     "close_objective",

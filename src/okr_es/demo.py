@@ -160,6 +160,8 @@ def seed_demo(app: OKRApplication, today: date | None = None, seed: int = 2026) 
     summary.objectives += 1
     summary.key_results += 2
     org_goal_id = org_goal.ids["objective_id"]
+    # Its progress and status are its aligned team objectives', not its unmeasured KRs'.
+    app.change_roll_up_mode(objective_id=org_goal_id, mode="children", by=admin)
 
     def run_quarter(
         team: str,

@@ -136,6 +136,8 @@ STEPS: list[Step] = [
     ("add_key_result", {"objective_id": "objective"}, {}, {"key_result_id": "added"}),
     ("adjust_key_result", {"objective_id": "objective", "key_result_id": "added"}, {}, {}),
     ("remove_key_result", {"objective_id": "objective", "key_result_id": "added"}, {}, {}),
+    ("weight_key_result", {"objective_id": "objective", "key_result_id": "kr2"}, {}, {}),
+    ("change_roll_up_mode", {"objective_id": "parent"}, {}, {}),
     (
         "check_in",
         {"objective_id": "objective", "key_result_id": "kr"},

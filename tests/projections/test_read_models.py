@@ -61,6 +61,9 @@ def test_read_models_built_event_by_event_equal_a_rebuild_from_zero(app: OKRAppl
         runner.catch_up()
     app.adjust_key_result(objective_id=objective, key_result_id=kr, target=3, reason="r", by=admin)
     runner.catch_up()
+    app.weight_key_result(objective_id=objective, key_result_id=kr, weight=2.5, by=admin)
+    app.change_roll_up_mode(objective_id=objective, mode="key_results_and_children", by=admin)
+    runner.catch_up()
     incremental = {p.name: runner.rows(p) for p in runner.projections}
 
     runner.rebuild()
@@ -72,6 +75,12 @@ def test_read_models_built_event_by_event_equal_a_rebuild_from_zero(app: OKRAppl
         {"id": str(kr)},
     )
     assert row == (4.0, pytest.approx(6 / 7), "green", 3)
+    weighted = runner.views.query(
+        "SELECT k.weight, o.roll_up_mode FROM rm_key_results k JOIN rm_objectives o "
+        "ON o.objective_id = k.objective_id WHERE k.objective_id = :id ORDER BY k.ordinal",
+        {"id": str(objective)},
+    )
+    assert weighted == [(2.5, "key_results_and_children"), (1.0, "key_results_and_children")]
 
 
 def test_a_back_dated_check_in_is_counted_but_the_latest_value_stays_current(

@@ -34,6 +34,8 @@ class KeyResult(msgspec.Struct):
     last_check_in_at: datetime | None = None
     check_in_count: int = 0
     removed: bool = False
+    # How much the key result counts in its objective's progress (all 1: equal shares).
+    weight: float = 1.0
 
     @property
     def progress(self) -> float:

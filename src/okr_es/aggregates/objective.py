@@ -23,6 +23,15 @@ from okr_es.errors import InvalidInput, LimitExceeded, NotFound, RuleViolation
 
 ACTIVE, DROPPED, CLOSED = "active", "dropped", "closed"
 
+# What an objective's progress and derived status are made of (see projections.roll_up):
+# its own key results (the default), its key results and each aligned child objective as
+# one more part of weight 1, or its aligned child objectives alone.
+KEY_RESULTS = "key_results"
+KEY_RESULTS_AND_CHILDREN = "key_results_and_children"
+CHILDREN = "children"
+ROLL_UP_MODES: frozenset[str] = frozenset({KEY_RESULTS, KEY_RESULTS_AND_CHILDREN, CHILDREN})
+WEIGHT_MAX = 1000.0
+
 
 class ObjectiveSnapshotState(msgspec.Struct):
     """The typed shape of an objective snapshot, so it decodes back to real values."""
@@ -44,6 +53,7 @@ class ObjectiveSnapshotState(msgspec.Struct):
     status_reason: str
     key_results: dict[UUID, KeyResult]
     scores: dict[UUID, float]
+    roll_up_mode: str = KEY_RESULTS
 
 
 class Objective(OKRAggregate):
@@ -185,6 +195,24 @@ class Objective(OKRAggregate):
             kr.status = self.status
             kr.last_check_in_at = self.checked_in_at
 
+    class KeyResultWeighted(OKRAggregate.Event):
+        """A key result was given a weight: its share of the objective's progress."""
+
+        key_result_id: UUID
+        weight: float
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.key_results[self.key_result_id].weight = self.weight
+
+    class RollUpModeChanged(OKRAggregate.Event):
+        """The objective's progress was set to come from its key results, its aligned
+        child objectives, or both."""
+
+        mode: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.roll_up_mode = self.mode
+
     class ObjectiveDropped(OKRAggregate.Event):
         """The unit stopped pursuing the objective before the cycle ended."""
 
@@ -232,6 +260,9 @@ class Objective(OKRAggregate):
         status_reason: str
         key_results: dict[UUID, KeyResult]
         scores: dict[UUID, float]
+
+    # Objectives set before roll-up modes existed (and their snapshots) roll up key results.
+    roll_up_mode: str = KEY_RESULTS
 
     # --- commands ---------------------------------------------------------------------------
 
@@ -478,6 +509,36 @@ class Objective(OKRAggregate):
             checked_in_at=checked_in_at,
             by=by,
         )
+
+    def weight_key_result(self, *, key_result_id: UUID, weight: Any, by: UUID) -> None:
+        """Give a key result its share of the objective's progress: a weight above 0 (at
+        most :data:`WEIGHT_MAX`), relative to the others' (every key result starts at 1)."""
+        self._check_active()
+        kr = self.active_key_result(key_result_id)
+        number = check.number(weight, "weight")
+        if not 0.0 < number <= WEIGHT_MAX:
+            raise InvalidInput(
+                f"a weight lies above 0 and at most {WEIGHT_MAX:g}",
+                code="out-of-range",
+                field="weight",
+            )
+        if number == kr.weight:
+            raise RuleViolation(
+                "the key result already has that weight", code="no-change", field="weight"
+            )
+        self.trigger_event(
+            self.KeyResultWeighted, key_result_id=key_result_id, weight=number, by=by
+        )
+
+    def change_roll_up_mode(self, *, mode: Any, by: UUID) -> None:
+        """Choose what the objective's progress is made of (one of :data:`ROLL_UP_MODES`)."""
+        self._check_active()
+        mode = check.choice(mode, "mode", ROLL_UP_MODES)
+        if mode == self.roll_up_mode:
+            raise RuleViolation(
+                f"the objective already rolls up {mode}", code="no-change", field="mode"
+            )
+        self.trigger_event(self.RollUpModeChanged, mode=mode, by=by)
 
     def drop(self, *, reason: Any, effective_at: datetime | None = None, by: UUID) -> None:
         self._check_active()

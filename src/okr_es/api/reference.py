@@ -101,6 +101,8 @@ EXAMPLES: dict[str, dict[str, Any] | None] = {
     },
     "adjust_key_result": {"reason": "the baseline was measured again", "start": 35},
     "remove_key_result": {"reason": "measured elsewhere already"},
+    "weight_key_result": {"weight": 2},
+    "change_roll_up_mode": {"mode": "key_results_and_children"},
     "check_in": {
         "value": 9,
         "status": "green",

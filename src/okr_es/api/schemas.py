@@ -202,6 +202,16 @@ class KeyResultRemove(Body):
     expected_version: int | None = None
 
 
+class KeyResultWeight(Body):
+    weight: float
+    expected_version: int | None = None
+
+
+class RollUpModeChange(Body):
+    mode: str
+    expected_version: int | None = None
+
+
 class CheckInCreate(Body):
     value: float
     status: str

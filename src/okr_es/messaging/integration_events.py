@@ -104,6 +104,8 @@ PUBLISHED_FIELDS: dict[str, tuple[str, ...]] = {
         "blockers",
         "checked_in_at",
     ),
+    "Objective.KeyResultWeighted": ("key_result_id", "weight"),
+    "Objective.RollUpModeChanged": ("mode",),
     "Objective.ObjectiveDropped": ("reason", "effective_at"),
     "Objective.ObjectiveClosed": ("scores", "note"),
     "Objective.ObjectiveReopened": ("reason",),

@@ -27,7 +27,12 @@ class OkrTree(Projection):
         "rm_objectives",
         "rm_key_results",
     )
-    read_indexes: ClassVar[tuple[str, ...]] = ("rm_units_org", "rm_objectives_unit_cycle")
+    read_indexes: ClassVar[tuple[str, ...]] = (
+        "rm_units_org",
+        "rm_objectives_unit_cycle",
+        "rm_objectives_aligned",
+        "rm_objectives_cycle",
+    )
     ddl: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS rm_organizations (organization_id TEXT PRIMARY KEY, "
         "name TEXT NOT NULL, root_unit_id TEXT NOT NULL, max_objectives INTEGER NOT NULL, "
@@ -48,14 +53,19 @@ class OkrTree(Projection):
         "status TEXT NOT NULL, status_reason TEXT NOT NULL, aligned_to_objective_id TEXT, "
         "aligned_to_key_result_id TEXT, carried_over_from TEXT, "
         "carry_over_reason TEXT NOT NULL, progress FLOAT NOT NULL, set_at TEXT NOT NULL, "
-        "effective_at TEXT, updated_at TEXT NOT NULL, version INTEGER NOT NULL)",
+        "effective_at TEXT, updated_at TEXT NOT NULL, version INTEGER NOT NULL, "
+        "roll_up_mode TEXT NOT NULL DEFAULT 'key_results')",
         "CREATE INDEX IF NOT EXISTS rm_objectives_unit_cycle ON rm_objectives (unit_id, cycle_id)",
+        # For roll-up reads: the objectives aligned to one, and a cycle's objectives.
+        "CREATE INDEX IF NOT EXISTS rm_objectives_aligned ON rm_objectives "
+        "(aligned_to_objective_id)",
+        "CREATE INDEX IF NOT EXISTS rm_objectives_cycle ON rm_objectives (cycle_id)",
         "CREATE TABLE IF NOT EXISTS rm_key_results (key_result_id TEXT PRIMARY KEY, "
         "objective_id TEXT NOT NULL, ordinal INTEGER NOT NULL, title TEXT NOT NULL, "
         "metric TEXT NOT NULL, start_value FLOAT, target FLOAT, unit TEXT NOT NULL, "
         "current_value FLOAT, progress FLOAT NOT NULL, reported_status TEXT, "
         "last_check_in_at TEXT, check_in_count INTEGER NOT NULL, removed INTEGER NOT NULL, "
-        "score FLOAT)",
+        "score FLOAT, weight FLOAT NOT NULL DEFAULT 1)",
         "CREATE INDEX IF NOT EXISTS rm_key_results_objective ON rm_key_results (objective_id)",
     )
 
@@ -200,7 +210,7 @@ class OkrTree(Projection):
         )
         sql.run(
             "INSERT INTO rm_key_results VALUES (:id, :objective, :ordinal, :title, :metric, "
-            ":start, :target, :unit, NULL, 0, NULL, NULL, 0, 0, NULL) "
+            ":start, :target, :unit, NULL, 0, NULL, NULL, 0, 0, NULL, 1) "
             "ON CONFLICT (key_result_id) DO NOTHING",
             {
                 "id": text(e.key_result_id),
@@ -241,6 +251,16 @@ class OkrTree(Projection):
             {"id": text(e.key_result_id)},
         )
         self._objective(sql, e)
+
+    def on_KeyResultWeighted(self, sql: Sql, e: Any, position: int) -> None:
+        sql.run(
+            "UPDATE rm_key_results SET weight = :weight WHERE key_result_id = :id",
+            {"weight": e.weight, "id": text(e.key_result_id)},
+        )
+        self._objective(sql, e)
+
+    def on_RollUpModeChanged(self, sql: Sql, e: Any, position: int) -> None:
+        self._objective(sql, e, roll_up_mode=e.mode)
 
     def on_CheckInMade(self, sql: Sql, e: Any, position: int) -> None:
         row = sql.one(
@@ -305,7 +325,7 @@ class OkrTree(Projection):
 INSERT_OBJECTIVE = (
     "INSERT INTO rm_objectives VALUES (:id, :org, :unit, :cycle, :title, :why, :owner, "
     "'active', '', :aligned_o, :aligned_kr, :carried, :carry_reason, 0, :at, "
-    ":effective, :at, :version) ON CONFLICT (objective_id) DO NOTHING"
+    ":effective, :at, :version, 'key_results') ON CONFLICT (objective_id) DO NOTHING"
 )
 
 
@@ -444,7 +464,7 @@ class _Run:
         sql.many(INSERT_OBJECTIVE, self.objectives_set)
         sql.many(
             "INSERT INTO rm_key_results VALUES (:id, :objective, :ordinal, :title, :metric, "
-            ":start, :target, :unit, :value, :progress, :status, :at, :count, 0, NULL) "
+            ":start, :target, :unit, :value, :progress, :status, :at, :count, 0, NULL, 1) "
             "ON CONFLICT (key_result_id) DO NOTHING",
             [{**row, **self._state(kr_id)} for kr_id, row in self.added.items()],
         )

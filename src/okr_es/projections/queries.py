@@ -82,6 +82,7 @@ class ObjectiveRow(msgspec.Struct, frozen=True):
     effective_at: str | None
     updated_at: str
     version: int
+    roll_up_mode: str = "key_results"
 
 
 class KeyResultRow(msgspec.Struct, frozen=True):
@@ -100,6 +101,7 @@ class KeyResultRow(msgspec.Struct, frozen=True):
     check_in_count: int
     removed: int
     score: float | None
+    weight: float = 1.0
 
 
 class CheckInRow(msgspec.Struct, frozen=True):
@@ -308,6 +310,35 @@ def key_results_by_id(views: Views, org: str, ids: Sequence[str]) -> list[KeyRes
         {**params, "org": org},
     )
     return [KeyResultRow(*r) for r in rows]
+
+
+def aligned_children_by_parent(
+    views: Views, org: str, parent_ids: Sequence[str]
+) -> list[ObjectiveRow]:
+    """The objectives aligned to each of the parents (the downward edge of alignment),
+    dropped ones included, oldest first."""
+    if not parent_ids:
+        return []
+    marks, params = _in_list("p", parent_ids)
+    rows = views.query(
+        f"SELECT {_cols(ObjectiveRow)} FROM rm_objectives WHERE organization_id = :org "
+        f"AND aligned_to_objective_id IN ({marks}) ORDER BY set_at, objective_id",
+        {**params, "org": org},
+    )
+    return [ObjectiveRow(*r) for r in rows]
+
+
+def objectives_by_cycle(views: Views, org: str, cycle_ids: Sequence[str]) -> list[ObjectiveRow]:
+    """Every objective of the cycles, of every unit (for per-unit portfolios)."""
+    if not cycle_ids:
+        return []
+    marks, params = _in_list("c", cycle_ids)
+    rows = views.query(
+        f"SELECT {_cols(ObjectiveRow)} FROM rm_objectives WHERE organization_id = :org "
+        f"AND cycle_id IN ({marks}) ORDER BY set_at, objective_id",
+        {**params, "org": org},
+    )
+    return [ObjectiveRow(*r) for r in rows]
 
 
 # --- check-ins ---------------------------------------------------------------------------

@@ -251,6 +251,41 @@ class ObjectiveCommands(AggregateReads):
             ),
         )
 
+    def weight_key_result(
+        self,
+        *,
+        objective_id: Any,
+        key_result_id: Any,
+        weight: Any,
+        by: Any,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        """Give a key result its weight in the objective's progress: a number above 0 (at
+        most 1000), relative to the other key results' (each starts at 1, equal shares)."""
+        return self._on_objective(
+            objective_id,
+            by,
+            expected_version,
+            lambda o, org, actor: o.weight_key_result(
+                key_result_id=check.identifier(key_result_id, "key_result_id"),
+                weight=weight,
+                by=actor,
+            ),
+        )
+
+    def change_roll_up_mode(
+        self, *, objective_id: Any, mode: Any, by: Any, expected_version: int | None = None
+    ) -> CommandResult:
+        """Choose what the objective's progress and derived status are made of:
+        ``key_results`` (the default), ``key_results_and_children`` (each aligned child
+        objective counts as one more part of weight 1) or ``children`` (only they count)."""
+        return self._on_objective(
+            objective_id,
+            by,
+            expected_version,
+            lambda o, org, actor: o.change_roll_up_mode(mode=mode, by=actor),
+        )
+
     def check_in(
         self,
         *,

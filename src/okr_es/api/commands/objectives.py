@@ -18,6 +18,7 @@ from okr_es.api.schemas import (
     KeyResultAdjust,
     KeyResultCreate,
     KeyResultRemove,
+    KeyResultWeight,
     ObjectiveAlign,
     ObjectiveClose,
     ObjectiveCreate,
@@ -26,6 +27,7 @@ from okr_es.api.schemas import (
     ObjectiveReword,
     ObjectivesImport,
     OwnerChange,
+    RollUpModeChange,
 )
 
 fields = msgspec.structs.asdict
@@ -191,6 +193,44 @@ class ObjectiveCommands(Controller):
                 key_result_id=key_result_id,
                 by=principal.member_id,
                 **fields(data),
+            )
+        )
+
+    @post(KEY_RESULT + "/weight", status_code=200, sync_to_thread=True)
+    def weight_key_result(
+        self,
+        objective_id: FromPath[UUID],
+        key_result_id: FromPath[UUID],
+        data: JSONBody[KeyResultWeight],
+        okr: Okr,
+        principal: Actor,
+    ) -> Response[CommandResponse]:
+        """Give the key result its weight in the objective's progress (above 0; all 1 by
+        default)."""
+        access.objective(okr, principal, objective_id)
+        return command_response(
+            okr.weight_key_result(
+                objective_id=objective_id,
+                key_result_id=key_result_id,
+                by=principal.member_id,
+                **fields(data),
+            )
+        )
+
+    @post("/{objective_id:uuid}/roll-up-mode", status_code=200, sync_to_thread=True)
+    def change_roll_up_mode(
+        self,
+        objective_id: FromPath[UUID],
+        data: JSONBody[RollUpModeChange],
+        okr: Okr,
+        principal: Actor,
+    ) -> Response[CommandResponse]:
+        """Choose what the objective's progress is made of: key_results, children or
+        key_results_and_children."""
+        access.objective(okr, principal, objective_id)
+        return command_response(
+            okr.change_roll_up_mode(
+                objective_id=objective_id, by=principal.member_id, **fields(data)
             )
         )
 

@@ -95,6 +95,11 @@ class Loaders:
         self.check_ins_of_key_result = self._many(
             queries.check_ins_by_key_result, lambda r: r.key_result_id
         )
+        # Roll-up (roll_ups.py): the downward edge of alignment, and a cycle's objectives.
+        self.aligned_children = self._many(
+            queries.aligned_children_by_parent, lambda r: r.aligned_to_objective_id or ""
+        )
+        self.objectives_of_cycle = self._many(queries.objectives_by_cycle, lambda r: r.cycle_id)
         # Whole lists of the organisation, loaded at most once per request.
         self.all_units: DataLoader[str, list[UnitRow]] = DataLoader(
             load_fn=self._whole(queries.units)

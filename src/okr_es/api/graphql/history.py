@@ -101,6 +101,7 @@ def objective_as_of(
             check_in_count=kr.check_in_count,
             removed=int(kr.removed),
             score=objective.scores.get(kr.id),
+            weight=kr.weight,
         )
         for ordinal, kr in enumerate(objective.key_results.values())
     ]
@@ -124,6 +125,7 @@ def objective_as_of(
         effective_at=None if effective is None else effective.isoformat(),
         updated_at=applied[-1].timestamp.isoformat(),
         version=objective.version,
+        roll_up_mode=objective.roll_up_mode,
     )
     return row, current
 

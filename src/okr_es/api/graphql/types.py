@@ -18,6 +18,7 @@ from strawberry.scalars import JSON
 
 from okr_es.api.graphql.context import GraphQLContext
 from okr_es.api.graphql.history import event_data
+from okr_es.api.graphql.roll_ups import objective_roll_up, unit_roll_up
 from okr_es.api.graphql.scalars import as_utc
 from okr_es.projections import pace
 from okr_es.projections.queries import (
@@ -32,6 +33,7 @@ from okr_es.projections.queries import (
     TimelineRow,
     UnitRow,
 )
+from okr_es.projections.roll_up import RollUp
 
 Info = strawberry.Info[GraphQLContext, None]
 
@@ -41,6 +43,13 @@ class Pace(enum.Enum):
     ON_TRACK = pace.ON_TRACK
     AT_RISK = pace.AT_RISK
     BEHIND = pace.BEHIND
+
+
+@strawberry.enum(description="What an objective's progress and derived status are made of.")
+class RollUpMode(enum.Enum):
+    KEY_RESULTS = "key_results"
+    KEY_RESULTS_AND_CHILDREN = "key_results_and_children"
+    CHILDREN = "children"
 
 
 @strawberry.type(description="A member of the organisation.")
@@ -88,6 +97,23 @@ class Unit:
     async def children(self, info: Info) -> list[Unit]:
         every = await info.context.batch.all_units.load(info.context.org)
         return [Unit(row=u) for u in every if u.parent_id == self.row.unit_id]
+
+    @strawberry.field(
+        description="Mean progress in the cycle of the objectives this unit and every unit "
+        "below it set (not dropped; one aligned to an objective of the same portfolio that "
+        "counts its children is counted inside it); null without objectives."
+    )
+    async def progress(self, info: Info, cycle_id: UUID) -> float | None:
+        found = await unit_roll_up(info, self.row.unit_id, str(cycle_id))
+        return None if found is None else found.progress
+
+    @strawberry.field(
+        description="The worst derived status of the objectives `progress` counts in the "
+        "cycle; null without objectives."
+    )
+    async def derived_status(self, info: Info, cycle_id: UUID) -> Pace | None:
+        found = await unit_roll_up(info, self.row.unit_id, str(cycle_id))
+        return None if found is None or found.status is None else Pace(found.status)
 
 
 @strawberry.type(description="An OKR period (quarter, year, …); cycles may nest.")
@@ -282,6 +308,13 @@ class KeyResult:
         return self.row.score
 
     @strawberry.field(
+        description="The key result's share of its objective's progress, relative to the "
+        "others' weights (1 unless weighted)."
+    )
+    def weight(self) -> float:
+        return self.row.weight
+
+    @strawberry.field(
         description="Progress against the elapsed share of the cycle; a stale key result "
         "is never ON_TRACK."
     )
@@ -346,9 +379,25 @@ class Objective:
     def status_reason(self) -> str:
         return self.row.status_reason
 
-    @strawberry.field(description="Mean progress of the key results, 0 to 1.")
-    def progress(self) -> float:
-        return self.row.progress
+    @strawberry.field(
+        description="Weighted mean progress of the objective's parts by its roll-up mode, 0 "
+        "to 1: with the default mode and weights, the mean progress of its key results."
+    )
+    async def progress(self, info: Info) -> float:
+        return (await self._roll_up(info)).progress
+
+    @strawberry.field(
+        description="The worst status of the objective's parts: a key result's reported and "
+        "expected status (pace, staleness), an aligned child's derived status; null without "
+        "parts or when dropped."
+    )
+    async def derived_status(self, info: Info) -> Pace | None:
+        status = (await self._roll_up(info)).status
+        return None if status is None else Pace(status)
+
+    @strawberry.field(description="What progress and derivedStatus are made of.")
+    def roll_up_mode(self) -> RollUpMode:
+        return RollUpMode(self.row.roll_up_mode)
 
     @strawberry.field
     def carry_over_reason(self) -> str:
@@ -411,6 +460,21 @@ class Objective:
         if rows is None:
             rows = await info.context.batch.key_results_of_objective.load(self.row.objective_id)
         return [KeyResult(row=r, cycle_id=self.row.cycle_id, as_of=self.as_of) for r in rows]
+
+    @strawberry.field(
+        description="The objectives aligned to this one, oldest first, dropped ones "
+        "included (empty as of an instant)."
+    )
+    async def aligned_children(self, info: Info) -> list[Objective]:
+        if self.as_of is not None:
+            return []
+        rows = await info.context.batch.aligned_children.load(self.row.objective_id)
+        return [Objective(row=r) for r in rows]
+
+    async def _roll_up(self, info: Info) -> RollUp:
+        return await objective_roll_up(
+            info, self.row, key_result_rows=self.key_result_rows, as_of=self.as_of
+        )
 
 
 @strawberry.type(description="One change, told in human terms (for retrospectives and audits).")

@@ -202,3 +202,24 @@ class ObjectiveChanges(TimelineRows):
 
     def on_ObjectiveReopened(self, sql: Sql, e: Any, position: int) -> None:
         self._about_subject(sql, e, position, say.objective_reopened, e.reason)
+
+    def on_KeyResultWeighted(self, sql: Sql, e: Any, position: int) -> None:
+        objective, row = self._context(sql, e)
+        row.key_result_id = text(e.key_result_id)
+        kr = self._named(sql, e.key_result_id)
+        self._write(
+            sql,
+            e,
+            position,
+            row,
+            say.key_result_weighted(
+                row.language,
+                self._actor(sql, e, row.language),
+                _name(objective),
+                _name(kr),
+                e.weight,
+            ),
+        )
+
+    def on_RollUpModeChanged(self, sql: Sql, e: Any, position: int) -> None:
+        self._about_subject(sql, e, position, say.roll_up_mode_changed, e.mode)

@@ -38,6 +38,7 @@ from okr_es.projections.sentences.objectives import (
     key_result_added,
     key_result_adjusted,
     key_result_removed,
+    key_result_weighted,
     objective_aligned,
     objective_closed,
     objective_dropped,
@@ -45,6 +46,7 @@ from okr_es.projections.sentences.objectives import (
     objective_reworded,
     objective_set,
     owner_changed,
+    roll_up_mode_changed,
 )
 from okr_es.projections.sentences.organizations import (
     access_token_issued,
@@ -85,6 +87,7 @@ __all__ = [
     "key_result_adjusted",
     "key_result_graduated",
     "key_result_removed",
+    "key_result_weighted",
     "kpi_corridor_changed",
     "kpi_defined",
     "kpi_measured",
@@ -107,6 +110,7 @@ __all__ = [
     "reflection_recorded",
     "role_granted",
     "role_revoked",
+    "roll_up_mode_changed",
     "team_cycle_closed",
     "team_cycle_opened",
     "unit_added",

@@ -181,3 +181,34 @@ def objective_reopened(language: Language, actor: str, objective: str | None, re
     return _say(
         language, f"{actor} gjenåpnet målet {o}", f"{actor} reopened the objective {o}", reason
     )
+
+
+_ROLL_UP_WORDS = {
+    "key_results": ("nøkkelresultatene", "its key results"),
+    "key_results_and_children": (
+        "nøkkelresultatene og målene som er koblet til det",
+        "its key results and the objectives aligned to it",
+    ),
+    "children": ("målene som er koblet til det", "the objectives aligned to it"),
+}
+
+
+def key_result_weighted(
+    language: Language, actor: str, objective: str | None, key_result: str | None, weight: float
+) -> str:
+    o, k, w = quote(objective, language), quote(key_result, language), number(weight, language)
+    return _say(
+        language,
+        f"{actor} ga {k} vekten {w} i {o}",
+        f"{actor} gave {k} a weight of {w} in {o}",
+    )
+
+
+def roll_up_mode_changed(language: Language, actor: str, objective: str | None, mode: str) -> str:
+    o = quote(objective, language)
+    nb, en = _ROLL_UP_WORDS.get(mode, (mode, mode))
+    return _say(
+        language,
+        f"{actor} lot fremdriften i {o} regnes ut fra {nb}",
+        f"{actor} made the progress of {o} count {en}",
+    )
