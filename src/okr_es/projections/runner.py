@@ -20,12 +20,13 @@ from okr_es.projections.check_in_history import CheckInHistory
 from okr_es.projections.kpis import Kpis
 from okr_es.projections.okr_tree import OkrTree
 from okr_es.projections.recorder import ViewRecorder
+from okr_es.projections.reviews import Reviews
 
 BATCH_SIZE = 500
 
 
 def all_projections() -> list[Projection]:
-    return [OkrTree(), CheckInHistory(), ChangeTimeline(), Kpis()]
+    return [OkrTree(), CheckInHistory(), ChangeTimeline(), Kpis(), Reviews()]
 
 
 class ProjectionRunner:

@@ -238,6 +238,7 @@ class Query:
             unit_id,
             cycle_id,
             today or info.context.today(),
+            info.context.views,
         )
         return review_of(result)
 
@@ -255,6 +256,7 @@ class Query:
             info.context.reader.organization_id,
             cycle_id,
             today or info.context.today(),
+            info.context.views,
         )
         return [review_of(r) for r in results]
 
