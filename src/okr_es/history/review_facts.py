@@ -12,6 +12,7 @@ cycle's events, not the length of the log.
 
 from __future__ import annotations
 
+import operator
 import threading
 import weakref
 from collections.abc import Iterable, Sequence
@@ -65,19 +66,21 @@ def _runner(app: OKRApplication) -> tuple[ProjectionRunner, threading.Lock]:
 
 def replays_of(rows: Iterable[ReviewFactRow]) -> dict[str, ReviewReplay]:
     """Per unit (id as text), a replay given that unit's facts; ``rows`` by unit, each
-    unit's in log order. A run of one objective's check-ins is decoded in one go."""
+    unit's in log order."""
     decoders, topics = _decoders()
+    check_in = topics[_CHECK_IN]
     replays: dict[str, ReviewReplay] = {}
     for unit_id, facts in groupby(rows, _unit):
         replay = replays[unit_id] = ReviewReplay()
-        for (aggregate_id, kind), run in groupby(facts, _stream_kind):
-            topic = topics[kind]
+        # Check-ins in a row (of any of the unit's objectives, with nothing else between
+        # them) are replayed as if added one by one: decoded and added in one go.
+        for kind, run in groupby(facts, _kind):
             if kind == _CHECK_IN:
-                replay.add_check_ins(decoders.decode_many(topic, [f.data for f in run]))
+                replay.add_check_ins(decoders.decode_many(check_in, [f.data for f in run]))
                 continue
             for fact in run:
-                record = decoders.decode(topic, fact.data)
-                record.originator_id = aggregate_id
+                record = decoders.decode(topics[kind], fact.data)
+                record.originator_id = fact.aggregate_id
                 replay.add(record)
     return replays
 
@@ -112,12 +115,8 @@ def _info(c: ReviewCycleRow) -> CycleInfo:
     )
 
 
-def _unit(fact: ReviewFactRow) -> str:
-    return fact.unit_id
-
-
-def _stream_kind(fact: ReviewFactRow) -> tuple[str, str]:
-    return fact.aggregate_id, fact.kind
+_unit = operator.attrgetter("unit_id")
+_kind = operator.attrgetter("kind")
 
 
 @cache
