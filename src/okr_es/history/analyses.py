@@ -1,8 +1,9 @@
 """The learning analyses on stored data: reviews, OKR set documents and copy-paste checks.
 
-Each function here collects what it needs from the application (never writing) and hands
-it to the pure analysis: `review_for` (one unit) and `reviews_for` (every unit of an
-organisation, one pass over the log) → :func:`okr_es.learning.review.review`,
+Each function here collects what it needs from the application (never writing, but for
+bringing the reviews read model up to date) and hands it to the pure analysis: `review_for`
+(one unit) and `reviews_for` (every unit of an organisation), from the reviews read model
+or by replay → :func:`okr_es.learning.review.review`,
 `copy_paste_for` → :func:`okr_es.learning.copy_paste.compare`.
 """
 
@@ -85,7 +86,7 @@ def review_for(
     policy = policy or ReviewPolicy()
     if not replay:
         return _review_from_facts(
-            app, views or current_review_views(app), unit_id, cycle_id, policy, today
+            app, _current(app, views), unit_id, cycle_id, policy, today
         )
     organization_id = _cycle(app, cycle_id).organization_id
     cycles = app.cycles(organization_id)
@@ -143,7 +144,7 @@ def reviews_for(
     if not replay:
         return _reviews_from_facts(
             app,
-            views or current_review_views(app),
+            _current(app, views),
             organization_id,
             cycle_id,
             policy,
@@ -287,6 +288,10 @@ def _reviews_from_facts(
             assert previous is not None
             reviews[unit_id] = previous
         return reviews
+
+
+def _current(app: OKRApplication, views: Views | None) -> Views:
+    return current_review_views(app) if views is None else views
 
 
 def _history_depth(policy: ReviewPolicy) -> int:

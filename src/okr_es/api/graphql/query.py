@@ -243,8 +243,8 @@ class Query:
         return review_of(result)
 
     @strawberry.field(
-        description="The learning review of every unit that set OKRs in the cycle (one "
-        "pass over the cycle's events), in the organisation's unit order; `today` as for "
+        description="The learning review of every unit that set OKRs in the cycle (from "
+        "the reviews read model), in the organisation's unit order; `today` as for "
         "`review`."
     )
     async def reviews(
