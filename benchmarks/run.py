@@ -861,8 +861,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 d = r.detail
                 print(f"Learning review on {r.store}: {d['teams']} teams, {d['log_events']:,} "
                       f"events in the log ({d['events_reviewed']:,} reviewed), seeded in "
-                      f"{d['seed_seconds']} s; reviews_for {d['reviews_for_seconds']} s for "
-                      f"every team; review_for {d['review_for_seconds']} s for every team "
+                      f"{d['seed_seconds']} s; reviews_for from the read model "
+                      f"{d['read_model_seconds']} s (read model caught up in "
+                      f"{d['projection_seconds']} s), by replay {d['reviews_for_seconds']} s; "
+                      f"after another organisation's quarter ({d['log_events_after_other']:,} "
+                      f"events in the log) {d['read_model_seconds_after_other']} s and "
+                      f"{d['reviews_for_seconds_after_other']} s; "
+                      f"review_for (replay) {d['review_for_seconds']} s for every team "
                       f"({d['seconds_per_team']} s per team"
                       + (f", measured on {d['teams_measured']} teams" if d["extrapolated"]
                          else "") + f"); raw read + decode {d['raw_seconds']} s")

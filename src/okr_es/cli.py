@@ -592,6 +592,12 @@ def _add_learning_commands(sub: argparse._SubParsersAction[argparse.ArgumentPars
         metavar="DATE",
         help="review a running cycle as of this day (default: today)",
     )
+    review.add_argument(
+        "--replay",
+        action="store_true",
+        help="replay the events from the store instead of reading the reviews read model "
+        "(the same review; for auditors)",
+    )
     review.set_defaults(run=_review)
 
     replay = sub.add_parser("replay", help="a unit's cycle as a timeline and its end state")
@@ -658,14 +664,26 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
         if args.all:
             cycle, _ = _find_cycle(app, args.cycle, unit=None, organization=args.organization)
             every = reviews_for(
-                app, cycle.organization_id, cycle.id, policy, today=today or app.clock().date()
+                app,
+                cycle.organization_id,
+                cycle.id,
+                policy,
+                today=today or app.clock().date(),
+                replay=args.replay,
             )
             results = list(every.values())
         else:
             org, unit_id = resolve_unit(app, args.unit)
             cycle = resolve_cycle(app, org.id, args.cycle)
             results = [
-                review_for(app, unit_id, cycle.id, policy, today=today or app.clock().date())
+                review_for(
+                    app,
+                    unit_id,
+                    cycle.id,
+                    policy,
+                    today=today or app.clock().date(),
+                    replay=args.replay,
+                )
             ]
     if args.format == "json":
         found: object = results if args.all else results[0]

@@ -73,6 +73,16 @@ def test_review_of_every_unit_gives_each_units_own_review(
     assert [h.split(": ", 1)[1] for h in headings] == [f"{r['unit']} – 2026 Q3" for r in reviews]
 
 
+def test_review_replay_gives_the_read_model_s_review(
+    settings: Settings, demo: DemoSummary
+) -> None:
+    for which in (("--unit", "Team Platform"), ("--all",)):
+        args = ("review", *which, "--cycle", "2026 Q4", "--format", "json", "--today", TODAY)
+        read, replayed = okr_es(settings, *args), okr_es(settings, *args, "--replay")
+        assert read.code == 0 and replayed.code == 0, read.err + replayed.err
+        assert read.out == replayed.out and "moved-goalposts" in read.out
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

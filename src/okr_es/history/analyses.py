@@ -1,8 +1,9 @@
 """The learning analyses on stored data: reviews, OKR set documents and copy-paste checks.
 
-Each function here collects what it needs from the application (never writing) and hands
-it to the pure analysis: `review_for` (one unit) and `reviews_for` (every unit of an
-organisation, one pass over the log) → :func:`okr_es.learning.review.review`,
+Each function here collects what it needs from the application (never writing, but for
+bringing the reviews read model up to date) and hands it to the pure analysis: `review_for`
+(one unit) and `reviews_for` (every unit of an organisation), from the reviews read model
+or by replay → :func:`okr_es.learning.review.review`,
 `copy_paste_for` → :func:`okr_es.learning.copy_paste.compare`.
 """
 
@@ -29,6 +30,12 @@ from okr_es.history.cycle_events import (
     member_names,
     replay_team_cycles,
 )
+from okr_es.history.review_facts import (
+    current_review_views,
+    earlier_cycles_of,
+    names_of,
+    replays_of,
+)
 from okr_es.learning.copy_paste import CarryOver, ComparePolicy, Comparison, compare
 from okr_es.learning.gc_paused import gc_paused
 from okr_es.learning.lint import LintReport, lint
@@ -36,6 +43,8 @@ from okr_es.learning.lint_policy import LintPolicy
 from okr_es.learning.okr_set import KeyResult, OkrSet
 from okr_es.learning.okr_set import Objective as SetObjective
 from okr_es.learning.review import Review, ReviewPolicy, ReviewReplay, review
+from okr_es.projections import queries
+from okr_es.projections.queries import Views
 
 __all__ = [
     "CopyPasteCheck",
@@ -60,13 +69,25 @@ def review_for(
     policy: ReviewPolicy | None = None,
     *,
     today: date | None = None,
+    views: Views | None = None,
+    replay: bool = False,
 ) -> Review:
     """Review the unit's cycle, continuing the sandbagging streak of its earlier cycles.
 
-    Reads only the unit's team cycles and objectives (per aggregate, see
-    :func:`okr_es.history.cycle_events.collect_unit_cycle`); the organisation's cycles
-    and names are read once for all the cycles reviewed."""
+    By default from the reviews read model (:mod:`okr_es.projections.reviews`): the
+    unit's facts for the cycle and its earlier cycles, read by index. ``views``: the
+    read models to read (a server's, which may lag its log: a reader that wrote waits
+    for its position first); without them, the application's reviews read model brought
+    up to the head of the log first (:func:`~okr_es.history.review_facts.current_review_views`).
+
+    ``replay``: replay the unit's events from the store instead (per aggregate, see
+    :func:`okr_es.history.cycle_events.collect_unit_cycle`), as auditors do; the
+    review is the same."""
     policy = policy or ReviewPolicy()
+    if not replay:
+        return _review_from_facts(
+            app, _current(app, views), unit_id, cycle_id, policy, today
+        )
     organization_id = _cycle(app, cycle_id).organization_id
     cycles = app.cycles(organization_id)
     names = member_names(app, organization_id, cycles=cycles)
@@ -105,15 +126,31 @@ def reviews_for(
     *,
     today: date | None = None,
     unit_ids: Iterable[UUID] | None = None,
+    views: Views | None = None,
+    replay: bool = False,
 ) -> dict[UUID, Review]:
-    """Every unit's review of a cycle, each exactly what :func:`review_for` gives, from
-    ONE pass over the log (:func:`okr_es.history.cycle_events.replay_team_cycles`) for
-    the cycle and the earlier cycles the sandbagging streak looks back through.
+    """Every unit's review of a cycle, each exactly what :func:`review_for` gives.
+
+    By default from the reviews read model, reading the facts of the cycle's teams (and
+    of the earlier cycles the sandbagging streak looks back through) by index; ``views``
+    as for :func:`review_for`. ``replay``: from ONE pass over the log instead
+    (:func:`okr_es.history.cycle_events.replay_team_cycles`), from where the oldest of
+    those cycles was defined.
 
     ``unit_ids``: the units to review, in this order; by default every unit of the
     organisation that set OKRs in the cycle (has a team cycle), in the organisation's
     order. Reviews by unit id."""
     policy = policy or ReviewPolicy()
+    if not replay:
+        return _reviews_from_facts(
+            app,
+            _current(app, views),
+            organization_id,
+            cycle_id,
+            policy,
+            today,
+            None if unit_ids is None else list(unit_ids),
+        )
     cycle = _cycle(app, cycle_id)
     if cycle.organization_id != organization_id:
         raise NotFound(f"no cycle {cycle_id} in this organisation", field="cycle")
@@ -159,6 +196,102 @@ def reviews_for(
                 previous=previous,
             )
         return reviews
+
+
+def _review_from_facts(
+    app: OKRApplication,
+    views: Views,
+    unit_id: UUID,
+    cycle_id: UUID,
+    policy: ReviewPolicy,
+    today: date | None,
+) -> Review:
+    """:func:`review_for` from the reviews read model: the unit's own rows only."""
+    cycle = cycle_info(_cycle(app, cycle_id))
+    org = app.read_aggregate(Organization, _cycle(app, cycle_id).organization_id)  # only read
+    if unit_id not in org.units:
+        raise NotFound(f"no unit {unit_id} in {org.name}", field="unit")
+    org_id, unit = str(org.id), str(unit_id)
+    cycles = queries.review_cycles(views, org_id)
+    names = names_of(org, cycles)
+    team_cycles = {t.cycle_id for t in queries.review_teams(views, org_id, unit)}
+    history = earlier_cycles_of(cycles, team_cycles, cycle)[: _history_depth(policy)]
+    previous: Review | None = None
+    for past in [*reversed(history), cycle]:
+        facts = queries.review_facts(views, org_id, str(past.id), unit)
+        previous = replays_of(facts).get(unit, ReviewReplay()).review(
+            past,
+            policy,
+            unit=org.units[unit_id].name,
+            unit_id=unit_id,
+            names=names,
+            today=today if past is cycle else None,
+            previous=previous,
+        )
+    assert previous is not None
+    return previous
+
+
+def _reviews_from_facts(
+    app: OKRApplication,
+    views: Views,
+    organization_id: UUID,
+    cycle_id: UUID,
+    policy: ReviewPolicy,
+    today: date | None,
+    unit_ids: list[UUID] | None,
+) -> dict[UUID, Review]:
+    """:func:`reviews_for` from the reviews read model: the cycle's teams' rows only."""
+    found = _cycle(app, cycle_id)
+    if found.organization_id != organization_id:
+        raise NotFound(f"no cycle {cycle_id} in this organisation", field="cycle")
+    org = app.read_aggregate(Organization, organization_id)  # shared: only read here
+    units = list(org.units) if unit_ids is None else unit_ids
+    for unit_id in units:
+        if unit_id not in org.units:
+            raise NotFound(f"no unit {unit_id} in {org.name}", field="unit")
+    org_id, info = str(org.id), cycle_info(found)
+    cycles = queries.review_cycles(views, org_id)
+    names = names_of(org, cycles)
+    depth = _history_depth(policy)
+    team_cycles: dict[str, set[str]] = {}
+    if depth:
+        for team in queries.review_teams(views, org_id):
+            team_cycles.setdefault(team.unit_id, set()).add(team.cycle_id)
+    histories = {
+        u: earlier_cycles_of(cycles, team_cycles.get(str(u), set()), info)[:depth]
+        for u in units
+    }
+    needed = {info.id, *(c.id for history in histories.values() for c in history)}
+    with gc_paused():
+        replays = {
+            (unit, str(c)): replay
+            for c in needed
+            for unit, replay in replays_of(queries.review_facts(views, org_id, str(c))).items()
+        }
+        if unit_ids is None:
+            units = [u for u in units if (str(u), str(info.id)) in replays]
+        reviews: dict[UUID, Review] = {}
+        for unit_id in units:
+            unit = org.units[unit_id].name
+            previous: Review | None = None
+            for past in [*reversed(histories[unit_id]), info]:
+                previous = replays.get((str(unit_id), str(past.id)), ReviewReplay()).review(
+                    past,
+                    policy,
+                    unit=unit,
+                    unit_id=unit_id,
+                    names=names,
+                    today=today if past is info else None,
+                    previous=previous,
+                )
+            assert previous is not None
+            reviews[unit_id] = previous
+        return reviews
+
+
+def _current(app: OKRApplication, views: Views | None) -> Views:
+    return current_review_views(app) if views is None else views
 
 
 def _history_depth(policy: ReviewPolicy) -> int:

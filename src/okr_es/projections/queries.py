@@ -528,6 +528,63 @@ def _timeline_after(cursor: str) -> int:
     return int(position)
 
 
+# --- reviews (the facts a learning review is computed from) ----------------------------
+
+
+class ReviewCycleRow(msgspec.Struct, frozen=True):
+    cycle_id: str
+    label: str
+    start_date: str
+    end_date: str
+
+
+class ReviewTeamRow(msgspec.Struct, frozen=True):
+    unit_id: str
+    cycle_id: str
+
+
+class ReviewFactRow(msgspec.Struct, frozen=True):
+    unit_id: str
+    aggregate_id: str
+    kind: str
+    data: str
+
+
+def review_cycles(views: Views, org: str) -> list[ReviewCycleRow]:
+    """The organisation's cycles, earliest first (ties in the order they were defined)."""
+    rows = views.query(
+        f"SELECT {_cols(ReviewCycleRow)} FROM rm_review_cycles WHERE organization_id = :org "
+        "ORDER BY start_date, end_date, position",
+        {"org": org},
+    )
+    return [ReviewCycleRow(*r) for r in rows]
+
+
+def review_teams(views: Views, org: str, unit_id: str | None = None) -> list[ReviewTeamRow]:
+    """Which units set OKRs in which cycles: the organisation's, or one unit's."""
+    where = "organization_id = :org" + ("" if unit_id is None else " AND unit_id = :unit")
+    rows = views.query(
+        f"SELECT {_cols(ReviewTeamRow)} FROM rm_review_teams WHERE {where}",
+        {"org": org, "unit": unit_id},
+    )
+    return [ReviewTeamRow(*r) for r in rows]
+
+
+def review_facts(
+    views: Views, org: str, cycle_id: str, unit_id: str | None = None
+) -> list[ReviewFactRow]:
+    """The review facts of a cycle's teams (or of one unit's), by unit, in log order."""
+    where = "cycle_id = :cycle AND organization_id = :org"
+    if unit_id is not None:
+        where += " AND unit_id = :unit"
+    rows = views.query(
+        f"SELECT {_cols(ReviewFactRow)} FROM rm_review_facts WHERE {where} "
+        "ORDER BY unit_id, position",
+        {"org": org, "cycle": cycle_id, "unit": unit_id},
+    )
+    return [ReviewFactRow(*r) for r in rows]
+
+
 # --- helpers -----------------------------------------------------------------------------
 
 _POSITION_TABLES = frozenset({"rm_check_ins", "rm_timeline", "rm_kpi_measurements"})

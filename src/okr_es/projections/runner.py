@@ -20,6 +20,7 @@ from okr_es.projections.check_in_history import CheckInHistory
 from okr_es.projections.kpis import Kpis
 from okr_es.projections.okr_tree import OkrTree
 from okr_es.projections.recorder import PositionsMoved, ViewRecorder
+from okr_es.projections.reviews import Reviews
 
 BATCH_SIZE = 500
 # A rebuild reads far more than a live catch-up: larger batches spread each transaction's
@@ -28,7 +29,7 @@ REBUILD_BATCH_SIZE = 5000
 
 
 def all_projections() -> list[Projection]:
-    return [OkrTree(), CheckInHistory(), ChangeTimeline(), Kpis()]
+    return [OkrTree(), CheckInHistory(), ChangeTimeline(), Kpis(), Reviews()]
 
 
 class ProjectionRunner:

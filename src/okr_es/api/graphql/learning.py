@@ -30,6 +30,7 @@ from okr_es.history.analyses import (
 from okr_es.history.cycle_events import collect_cycle
 from okr_es.learning.lint import LintReport
 from okr_es.learning.review import Review
+from okr_es.projections.queries import Views
 
 MAX_EVENTS_PAGE = 200
 
@@ -103,17 +104,21 @@ def copy_paste(okr: OKRApplication, org: UUID, unit_id: UUID, cycle_id: UUID) ->
 
 
 def learning_review(
-    okr: OKRApplication, org: UUID, unit_id: UUID, cycle_id: UUID, today: date
+    okr: OKRApplication, org: UUID, unit_id: UUID, cycle_id: UUID, today: date, views: Views
 ) -> Review:
-    """The learning review of the unit's cycle, as of ``today``."""
+    """The learning review of the unit's cycle, as of ``today``, from the reviews read
+    model in ``views``."""
     check_scope(okr, org, unit_id, cycle_id)
-    return review_for(okr, unit_id, cycle_id, today=today)
+    return review_for(okr, unit_id, cycle_id, today=today, views=views)
 
 
-def learning_reviews(okr: OKRApplication, org: UUID, cycle_id: UUID, today: date) -> list[Review]:
-    """The learning review of every unit that set OKRs in the cycle, as of ``today``."""
+def learning_reviews(
+    okr: OKRApplication, org: UUID, cycle_id: UUID, today: date, views: Views
+) -> list[Review]:
+    """The learning review of every unit that set OKRs in the cycle, as of ``today``,
+    from the reviews read model in ``views``."""
     check_scope(okr, org, None, cycle_id)
-    return list(reviews_for(okr, org, cycle_id, today=today).values())
+    return list(reviews_for(okr, org, cycle_id, today=today, views=views).values())
 
 
 @dataclass(frozen=True)

@@ -238,12 +238,13 @@ class Query:
             unit_id,
             cycle_id,
             today or info.context.today(),
+            info.context.views,
         )
         return review_of(result)
 
     @strawberry.field(
-        description="The learning review of every unit that set OKRs in the cycle (one "
-        "pass over the cycle's events), in the organisation's unit order; `today` as for "
+        description="The learning review of every unit that set OKRs in the cycle (from "
+        "the reviews read model), in the organisation's unit order; `today` as for "
         "`review`."
     )
     async def reviews(
@@ -255,6 +256,7 @@ class Query:
             info.context.reader.organization_id,
             cycle_id,
             today or info.context.today(),
+            info.context.views,
         )
         return [review_of(r) for r in results]
 
