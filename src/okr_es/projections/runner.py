@@ -17,15 +17,26 @@ from okr_es.errors import NotFound
 from okr_es.projections.base import Projection
 from okr_es.projections.change_timeline import ChangeTimeline
 from okr_es.projections.check_in_history import CheckInHistory
+from okr_es.projections.hypotheses import Hypotheses
+from okr_es.projections.initiatives import Initiatives
 from okr_es.projections.kpis import Kpis
 from okr_es.projections.okr_tree import OkrTree
 from okr_es.projections.recorder import ViewRecorder
+from okr_es.projections.rosters import Rosters
 
 BATCH_SIZE = 500
 
 
 def all_projections() -> list[Projection]:
-    return [OkrTree(), CheckInHistory(), ChangeTimeline(), Kpis()]
+    return [
+        OkrTree(),
+        CheckInHistory(),
+        ChangeTimeline(),
+        Kpis(),
+        Initiatives(),
+        Rosters(),
+        Hypotheses(),
+    ]
 
 
 class ProjectionRunner:

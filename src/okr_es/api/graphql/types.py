@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 from uuid import UUID
 
 import strawberry
@@ -33,7 +33,13 @@ from okr_es.projections.queries import (
     UnitRow,
 )
 
+if TYPE_CHECKING:
+    from okr_es.api.graphql.initiative_types import Initiative, RoleGrant, UnitMember
+
 Info = strawberry.Info[GraphQLContext, None]
+
+# The types of initiatives and rosters live in their own module, which imports this one.
+_ROSTER = "okr_es.api.graphql.initiative_types"
 
 
 @strawberry.enum(description="Progress against the share of the cycle that has passed.")
@@ -58,6 +64,28 @@ class Member:
     @strawberry.field
     def email(self) -> str:
         return self.row.email
+
+    # --- roster and initiatives (initiative_types) ---------------------------------------
+
+    @strawberry.field(description="Every role the member holds, organisation-wide ones too.")
+    async def roles(self, info: Info) -> list[Annotated[RoleGrant, strawberry.lazy(_ROSTER)]]:
+        from okr_es.api.graphql.initiative_types import roles_of_member
+
+        return await roles_of_member(info, self.row.member_id)
+
+    @strawberry.field(description="The units the member holds a role in.")
+    async def units(self, info: Info) -> list[Unit]:
+        from okr_es.api.graphql.initiative_types import units_of_member
+
+        return await units_of_member(info, self.row.member_id)
+
+    @strawberry.field(description="The initiatives the member owns, oldest first.")
+    async def initiatives(
+        self, info: Info
+    ) -> list[Annotated[Initiative, strawberry.lazy(_ROSTER)]]:
+        from okr_es.api.graphql.initiative_types import initiatives_of_owner
+
+        return await initiatives_of_owner(info, self.row.member_id)
 
 
 @strawberry.type(description="A unit of the organisation: the organisation, a department, a team.")
@@ -88,6 +116,22 @@ class Unit:
     async def children(self, info: Info) -> list[Unit]:
         every = await info.context.batch.all_units.load(info.context.org)
         return [Unit(row=u) for u in every if u.parent_id == self.row.unit_id]
+
+    # --- roster and initiatives (initiative_types) ---------------------------------------
+
+    @strawberry.field(description="The members holding a role in this unit, by name.")
+    async def members(self, info: Info) -> list[Annotated[UnitMember, strawberry.lazy(_ROSTER)]]:
+        from okr_es.api.graphql.initiative_types import roster_of_unit
+
+        return await roster_of_unit(info, self.row.unit_id)
+
+    @strawberry.field(description="The unit's initiatives, oldest first.")
+    async def initiatives(
+        self, info: Info
+    ) -> list[Annotated[Initiative, strawberry.lazy(_ROSTER)]]:
+        from okr_es.api.graphql.initiative_types import initiatives_of_unit
+
+        return await initiatives_of_unit(info, self.row.unit_id)
 
 
 @strawberry.type(description="An OKR period (quarter, year, …); cycles may nest.")
@@ -308,6 +352,14 @@ class KeyResult:
         row = await info.context.batch.objective.load(self.row.objective_id)
         return None if row is None else Objective(row=row)
 
+    @strawberry.field(description="The initiatives linked to this key result, oldest first.")
+    async def initiatives(
+        self, info: Info
+    ) -> list[Annotated[Initiative, strawberry.lazy(_ROSTER)]]:
+        from okr_es.api.graphql.initiative_types import initiatives_of_key_result
+
+        return await initiatives_of_key_result(info, self.row.key_result_id)
+
     async def _judge(self, info: Info) -> tuple[bool, str] | None:
         found = await info.context.batch.cycle.load(self.cycle_id)
         if found is None:
@@ -337,6 +389,12 @@ class Objective:
     @strawberry.field
     def why(self) -> str:
         return self.row.why
+
+    @strawberry.field(description="The bet behind the objective, as set with it (may be empty).")
+    async def hypothesis(self, info: Info) -> str:
+        from okr_es.api.graphql.initiative_types import hypothesis_of_objective
+
+        return await hypothesis_of_objective(info, self.row.objective_id)
 
     @strawberry.field(description="active, closed or dropped.")
     def status(self) -> str:
