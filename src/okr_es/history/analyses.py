@@ -29,6 +29,7 @@ from okr_es.history.cycle_events import (
     member_names,
     replay_team_cycles,
 )
+from okr_es.history.rosters import rosters_for
 from okr_es.learning.copy_paste import CarryOver, ComparePolicy, Comparison, compare
 from okr_es.learning.gc_paused import gc_paused
 from okr_es.learning.lint import LintReport, lint
@@ -85,6 +86,10 @@ def review_for(
             names=got.names,
             previous=previous,
         )
+    team_cycle = app.get_team_cycle(unit_id, cycle_id)
+    org = app.read_aggregate(Organization, organization_id)  # shared: only read here
+    objectives = team_cycle.objective_ids if team_cycle else []
+    rosters = rosters_for(app, org, cycle_id, {unit_id: objectives})
     return review(
         collected.events,
         collected.cycle,
@@ -94,6 +99,7 @@ def review_for(
         names=collected.names,
         today=today,
         previous=previous,
+        roster=rosters[unit_id],
     )
 
 
@@ -136,6 +142,12 @@ def reviews_for(
         replays = replay_team_cycles(app, needed, ReviewReplay)
         if unit_ids is None:
             units = [u for u in units if (u, cycle.id) in replays]
+        objectives = {
+            u: [o.id for o in replays[(u, cycle.id)].objectives.values()]
+            for u in units
+            if (u, cycle.id) in replays
+        }
+        rosters = rosters_for(app, org, cycle.id, objectives)
         reviews: dict[UUID, Review] = {}
         for unit_id in units:
             unit = org.units[unit_id].name
@@ -157,6 +169,7 @@ def reviews_for(
                 names=names,
                 today=today,
                 previous=previous,
+                roster=rosters.get(unit_id),
             )
         return reviews
 
@@ -349,16 +362,17 @@ def lint_for(
     objective and key-result counts its policy sets for commands), so the lint and the
     commands never disagree about how many is too many."""
     stored = okr_set_for(app, unit_id, cycle_id)
+    organization = app.read_aggregate(Organization, _cycle(app, cycle_id).organization_id)
     if policy is None:
-        organization_id = _cycle(app, cycle_id).organization_id
-        limits = app.read_aggregate(Organization, organization_id).policy  # only read
+        limits = organization.policy  # shared: only read
         policy = LintPolicy(
             max_objectives=limits.max_objectives,
             min_key_results=limits.min_key_results,
             max_key_results=limits.max_key_results,
             warn_key_results_above=limits.warn_key_results_above,
         )
-    return lint(stored.okr_set, policy)
+    rosters = rosters_for(app, organization, cycle_id, {unit_id: [o.id for o in stored.objectives]})
+    return lint(stored.okr_set, policy, roster=rosters[unit_id])
 
 
 def member_id(org: Organization, text: str, field: str) -> UUID:

@@ -15,7 +15,7 @@ import anyio.to_thread
 import strawberry
 
 from okr_es.api.graphql import history, learning
-from okr_es.api.graphql.initiative_types import InitiativeQuery
+from okr_es.api.graphql.initiative_query import InitiativeQuery
 from okr_es.api.graphql.learning_types import (
     CopyPasteCheck,
     CycleEventConnection,
