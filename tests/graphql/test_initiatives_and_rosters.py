@@ -358,3 +358,35 @@ def test_initiatives_and_rosters_cost_the_same_statements_however_many_rows(
     # members, grants, units …), none per row.
     assert many_listed == few_listed <= 8, (few_listed, many_listed)
     assert many_roster == few_roster <= 10, (few_roster, many_roster)
+
+
+def test_the_review_and_lint_name_a_team_member_who_owns_no_initiative(
+    client: Client, okr: OKRApplication, service: ProjectionService, demo: DemoSummary, token: str
+) -> None:
+    krs = team_data_key_results(client, token, demo)
+    variables = {"u": str(demo.units["Team Data"]), "c": str(demo.cycles["2026 Q4"])}
+    document = """query($u: UUID!, $c: UUID!) {
+        review(unitId: $u, cycleId: $c, today: "2026-11-23") {
+          flags { code message memberId member { name } } }
+        lint(unitId: $u, cycleId: $c) { findings { code severity message } } }"""
+    before = graphql(client, document, variables, token=token)
+    start(okr, demo, "Datakatalog", "Emil Strand", krs[:1])
+    caught_up(okr, service)
+
+    after = graphql(client, document, variables, token=token)
+
+    assert "errors" not in before and "errors" not in after, (before, after)
+    flag_codes = [f["code"] for f in before["data"]["review"]["flags"]]
+    assert "member-without-initiative" not in flag_codes
+    assert all(f["memberId"] is None for f in before["data"]["review"]["flags"])
+    (flag,) = [
+        f for f in after["data"]["review"]["flags"] if f["code"] == "member-without-initiative"
+    ]
+    assert flag["memberId"] == str(demo.members["Per Johansen"])
+    assert flag["member"] == {"name": "Per Johansen"}
+    assert flag["message"].startswith("Per Johansen eier ingen av tiltakene")
+    (finding,) = [
+        f for f in after["data"]["lint"]["findings"] if f["code"] == "member-without-initiative"
+    ]
+    assert finding["severity"] == "warning"
+    assert "Per Johansen" in finding["message"]

@@ -291,6 +291,7 @@ def _document_objective(
             )
             for kr in o.active_key_results()
         ),
+        hypothesis=o.hypothesis or None,
     )
 
 
@@ -342,6 +343,7 @@ def import_okr_set(
                 "owner_id": owner,
                 "aligned_to_objective_id": aligned,
                 "key_results": key_results,
+                "hypothesis": o.hypothesis or "",
             }
         )
     return app.import_objectives(
