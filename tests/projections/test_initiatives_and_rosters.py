@@ -7,7 +7,9 @@ from typing import Any
 
 from okr_es.application import OKRApplication
 from okr_es.projections import queries
-from okr_es.projections.runner import ProjectionRunner
+from okr_es.projections.runner import ProjectionRunner, all_projections
+
+NEW_READ_MODELS = ("initiatives", "rosters", "hypotheses")
 
 
 def build(app: OKRApplication, runner: ProjectionRunner) -> dict[str, Any]:
@@ -116,3 +118,22 @@ def test_the_read_models_hold_status_progress_links_grants_and_the_hypothesis(
     assert hypothesis.hypothesis == "kortere ventetid gir færre klager"
     assert queries.initiatives_by_unit(views, "another-org", [made["team"]]) == []
     assert queries.role_grants_by_unit(views, "another-org", [made["team"]]) == []
+
+
+def test_a_store_whose_read_models_predate_these_gains_them_by_catching_up(
+    app: OKRApplication,
+) -> None:
+    older = ProjectionRunner(
+        app, [p for p in all_projections() if p.name not in NEW_READ_MODELS]
+    )
+    build(app, older)
+    assert set(older.positions().values()) == {app.position()}
+
+    upgraded = ProjectionRunner(app)
+    upgraded.catch_up()
+    caught_up = {p.name: upgraded.rows(p) for p in upgraded.projections}
+    upgraded.rebuild()
+
+    assert set(upgraded.positions().values()) == {app.position()}
+    assert all(caught_up[name] for name in NEW_READ_MODELS)
+    assert {p.name: upgraded.rows(p) for p in upgraded.projections} == caught_up
