@@ -36,6 +36,7 @@ from okr_es.history.review_facts import (
     names_of,
     replays_of,
 )
+from okr_es.history.rosters import rosters_for
 from okr_es.learning.copy_paste import CarryOver, ComparePolicy, Comparison, compare
 from okr_es.learning.gc_paused import gc_paused
 from okr_es.learning.lint import LintReport, lint
@@ -106,6 +107,10 @@ def review_for(
             names=got.names,
             previous=previous,
         )
+    team_cycle = app.get_team_cycle(unit_id, cycle_id)
+    org = app.read_aggregate(Organization, organization_id)  # shared: only read here
+    objectives = team_cycle.objective_ids if team_cycle else []
+    rosters = rosters_for(app, org, cycle_id, {unit_id: objectives})
     return review(
         collected.events,
         collected.cycle,
@@ -115,6 +120,7 @@ def review_for(
         names=collected.names,
         today=today,
         previous=previous,
+        roster=rosters[unit_id],
     )
 
 
@@ -173,6 +179,12 @@ def reviews_for(
         replays = replay_team_cycles(app, needed, ReviewReplay)
         if unit_ids is None:
             units = [u for u in units if (u, cycle.id) in replays]
+        objectives = {
+            u: [o.id for o in replays[(u, cycle.id)].objectives.values()]
+            for u in units
+            if (u, cycle.id) in replays
+        }
+        rosters = rosters_for(app, org, cycle.id, objectives)
         reviews: dict[UUID, Review] = {}
         for unit_id in units:
             unit = org.units[unit_id].name
@@ -194,6 +206,7 @@ def reviews_for(
                 names=names,
                 today=today,
                 previous=previous,
+                roster=rosters.get(unit_id),
             )
         return reviews
 
@@ -219,7 +232,12 @@ def _review_from_facts(
     previous: Review | None = None
     for past in [*reversed(history), cycle]:
         facts = queries.review_facts(views, org_id, str(past.id), unit)
-        previous = replays_of(facts).get(unit, ReviewReplay()).review(
+        replayed = replays_of(facts).get(unit, ReviewReplay())
+        roster = None
+        if past is cycle:
+            objectives = [o.id for o in replayed.objectives.values()]
+            roster = rosters_for(app, org, cycle_id, {unit_id: objectives})[unit_id]
+        previous = replayed.review(
             past,
             policy,
             unit=org.units[unit_id].name,
@@ -227,6 +245,7 @@ def _review_from_facts(
             names=names,
             today=today if past is cycle else None,
             previous=previous,
+            roster=roster,
         )
     assert previous is not None
     return previous
@@ -271,6 +290,12 @@ def _reviews_from_facts(
         }
         if unit_ids is None:
             units = [u for u in units if (str(u), str(info.id)) in replays]
+        objectives = {
+            u: [o.id for o in replays[(str(u), str(info.id))].objectives.values()]
+            for u in units
+            if (str(u), str(info.id)) in replays
+        }
+        rosters = rosters_for(app, org, cycle_id, objectives)
         reviews: dict[UUID, Review] = {}
         for unit_id in units:
             unit = org.units[unit_id].name
@@ -284,6 +309,7 @@ def _reviews_from_facts(
                     names=names,
                     today=today if past is info else None,
                     previous=previous,
+                    roster=rosters.get(unit_id) if past is info else None,
                 )
             assert previous is not None
             reviews[unit_id] = previous
@@ -411,6 +437,7 @@ def _document_objective(
             )
             for kr in o.active_key_results()
         ),
+        hypothesis=o.hypothesis or None,
     )
 
 
@@ -462,6 +489,7 @@ def import_okr_set(
                 "owner_id": owner,
                 "aligned_to_objective_id": aligned,
                 "key_results": key_results,
+                "hypothesis": o.hypothesis or "",
             }
         )
     return app.import_objectives(
@@ -482,16 +510,17 @@ def lint_for(
     objective and key-result counts its policy sets for commands), so the lint and the
     commands never disagree about how many is too many."""
     stored = okr_set_for(app, unit_id, cycle_id)
+    organization = app.read_aggregate(Organization, _cycle(app, cycle_id).organization_id)
     if policy is None:
-        organization_id = _cycle(app, cycle_id).organization_id
-        limits = app.read_aggregate(Organization, organization_id).policy  # only read
+        limits = organization.policy  # shared: only read
         policy = LintPolicy(
             max_objectives=limits.max_objectives,
             min_key_results=limits.min_key_results,
             max_key_results=limits.max_key_results,
             warn_key_results_above=limits.warn_key_results_above,
         )
-    return lint(stored.okr_set, policy)
+    rosters = rosters_for(app, organization, cycle_id, {unit_id: [o.id for o in stored.objectives]})
+    return lint(stored.okr_set, policy, roster=rosters[unit_id])
 
 
 def member_id(org: Organization, text: str, field: str) -> UUID:

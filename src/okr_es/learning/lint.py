@@ -13,6 +13,8 @@ from itertools import combinations
 
 import msgspec
 
+from okr_es.learning.initiative_ownership import CODE as WITHOUT_INITIATIVE
+from okr_es.learning.initiative_ownership import Roster, members_without_initiative
 from okr_es.learning.kr_kind import (
     NUMBERED_OUTPUT_SIGNALS,
     KrKind,
@@ -59,8 +61,13 @@ class LintReport(msgspec.Struct, frozen=True):
         return [f.code for f in self.findings]
 
 
-def lint(okr_set: OkrSet, policy: LintPolicy | None = None) -> LintReport:
-    """Lint one OKR set against `policy` (defaults: `LintPolicy()`)."""
+def lint(
+    okr_set: OkrSet, policy: LintPolicy | None = None, *, roster: Roster | None = None
+) -> LintReport:
+    """Lint one OKR set against `policy` (defaults: `LintPolicy()`).
+
+    `roster`: the unit's roster and its initiatives in the cycle, for a stored set (see
+    :mod:`~okr_es.learning.initiative_ownership`); a document alone has none."""
     policy = policy or LintPolicy()
     language = _language(okr_set, policy)
     kinds = [
@@ -71,6 +78,10 @@ def lint(okr_set: OkrSet, policy: LintPolicy | None = None) -> LintReport:
     kind_of = {(item.objective, item.index): item.kind for item in kinds}
     check = _Checks(okr_set, policy, language, kind_of)
     raw = [*check.document(), *check.objectives(), *check.key_results(), *check.duplicates()]
+    raw += [
+        check.finding(WITHOUT_INITIATIVE, "warning", None, None, name=m.name)
+        for m in members_without_initiative(roster)
+    ]
     findings = [
         msgspec.structs.replace(f, severity=policy.severities.get(f.code, f.severity))
         for f in raw

@@ -75,6 +75,12 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "en": '"{title}" is almost the same as "{other}" (objective {other_objective}, '
         "key result {other_index}). Merge them or tell them apart.",
     },
+    "member-without-initiative": {
+        "nb": "{name} eier ingen av tiltakene som skal flytte enhetens nøkkelresultater. "
+        "Hvilket tiltak kan {name} ta eierskap til?",
+        "en": "{name} owns none of the initiatives meant to move the unit's key results. "
+        "Which initiative could {name} own?",
+    },
 }
 
 

@@ -34,6 +34,7 @@ FINDING_CODES: tuple[str, ...] = (
     "kr-is-output",
     "kr-has-no-number",
     "duplicate-key-result",
+    "member-without-initiative",
 )
 
 Count = Annotated[int, msgspec.Meta(ge=0, le=1000)]

@@ -92,11 +92,17 @@ class Objective(msgspec.Struct, frozen=True, forbid_unknown_fields=False, omit_d
     owner: Name | None = None
     aligned_to: Name | None = None
     key_results: Annotated[tuple[KeyResult, ...], msgspec.Meta(max_length=MAX_KEY_RESULTS)] = ()
+    # The bet behind the objective; the lint does not read it, the store keeps it.
+    hypothesis: Text | None = None
 
     def __post_init__(self) -> None:
         _require_text("title", self.title)
         _require_unicode(
-            title=self.title, why=self.why, owner=self.owner, aligned_to=self.aligned_to
+            title=self.title,
+            why=self.why,
+            owner=self.owner,
+            aligned_to=self.aligned_to,
+            hypothesis=self.hypothesis,
         )
 
 

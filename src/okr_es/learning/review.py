@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from okr_es.learning.initiative_ownership import Roster, members_without_initiative
 from okr_es.learning.review_findings import (
     _hockey_stick,
     _moved_goalposts,
@@ -27,7 +28,7 @@ from okr_es.learning.review_findings import (
     _rhythm,
     _zombies,
 )
-from okr_es.learning.review_flags import _flags, _suggestions, _Words
+from okr_es.learning.review_flags import _flags, _ownership_flags, _suggestions, _Words
 from okr_es.learning.review_policy import FLAG_CODES, ReviewPolicy, load_review_policy
 from okr_es.learning.review_replay import ReplayState
 from okr_es.learning.review_result import (
@@ -79,6 +80,7 @@ def review(
     names: Mapping[UUID, str] | None = None,
     today: date | None = None,
     previous: Review | None = None,
+    roster: Roster | None = None,
 ) -> Review:
     """Review one unit's cycle from its events (team cycle and objectives, log order):
     domain events, positioned or not, or their :mod:`~okr_es.history.event_records`
@@ -87,13 +89,23 @@ def review(
     ``today`` bounds a cycle still running (the rhythm and the hockey stick look only at
     what could have happened by then); without it, a finished cycle is read to its end
     and a running one to its last event. ``previous`` is the review of the unit's
-    previous cycle, which the sandbagging check continues.
+    previous cycle, which the sandbagging check continues. ``roster`` is the unit's
+    roster and its initiatives in the cycle (see
+    :mod:`~okr_es.learning.initiative_ownership`); without it nobody is judged for owning
+    no initiative.
     """
     replay = ReviewReplay()
     for e in events:
         replay.add(e.event if isinstance(e, Positioned) else e)
     return replay.review(
-        cycle, policy, unit=unit, unit_id=unit_id, names=names, today=today, previous=previous
+        cycle,
+        policy,
+        unit=unit,
+        unit_id=unit_id,
+        names=names,
+        today=today,
+        previous=previous,
+        roster=roster,
     )
 
 
@@ -107,6 +119,7 @@ def _review(
     names: Mapping[UUID, str],
     today: date | None,
     previous: Review | None,
+    roster: Roster | None = None,
 ) -> Review:
     finished = state.closed or (
         bool(state.objectives) and all(o.status != "active" for o in state.objectives.values())
@@ -154,6 +167,7 @@ def _review(
     words = _Words(language)
     if state.objectives:
         flags = _flags(words, policy, rhythm, hockey, moved, zombies, sandbagging)
+        flags += _ownership_flags(words, policy, members_without_initiative(roster))
         suggestions = _suggestions(words, flags, dropped, reflections, finished)
     else:
         # No OKRs, no rhythm to miss: the finding is the empty set itself.
@@ -208,6 +222,7 @@ class ReviewReplay(ReplayState):
         names: Mapping[UUID, str] | None = None,
         today: date | None = None,
         previous: Review | None = None,
+        roster: Roster | None = None,
     ) -> Review:
         """The review of what was replayed; see :func:`review`."""
         return _review(
@@ -219,6 +234,7 @@ class ReviewReplay(ReplayState):
             names=names or {},
             today=today,
             previous=previous,
+            roster=roster,
         )
 
 

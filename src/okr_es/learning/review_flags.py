@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from okr_es.learning.initiative_ownership import CODE as WITHOUT_INITIATIVE
+from okr_es.learning.initiative_ownership import RosterMember
 from okr_es.learning.review_policy import ReviewPolicy
 from okr_es.learning.review_result import (
     DroppedObjective,
@@ -130,6 +132,26 @@ def _flags(
     return [f for f in flags if f.code not in policy.disabled]
 
 
+def _ownership_flags(
+    w: _Words, policy: ReviewPolicy, without: Sequence[RosterMember]
+) -> list[Flag]:
+    if WITHOUT_INITIATIVE in policy.disabled:
+        return []
+    return [
+        Flag(
+            WITHOUT_INITIATIVE,
+            w.say(
+                f"{m.name} eier ingen av tiltakene som skal flytte enhetens nøkkelresultater "
+                "i denne perioden.",
+                f"{m.name} owns none of the initiatives meant to move the unit's key results "
+                "this cycle.",
+            ),
+            member_id=m.id,
+        )
+        for m in without
+    ]
+
+
 _SUGGESTIONS: dict[str, tuple[str, str]] = {
     "irregular-check-ins": (
         "Sett av en fast, kort innsjekk hver uke i teamets kalender, også når lite har endret seg.",
@@ -161,6 +183,11 @@ _SUGGESTIONS: dict[str, tuple[str, str]] = {
     "sandbagging": (
         "Sett mer ambisiøse mål: en score rundt 0,7 viser at målene strekker teamet.",
         "Set more ambitious targets: a score around 0.7 shows the goals stretch the team.",
+    ),
+    WITHOUT_INITIATIVE: (
+        "La alle i teamet eie minst ett tiltak: eierskap til arbeidet gir eierskap til målene.",
+        "Let everyone in the team own at least one initiative: owning the work builds "
+        "ownership of the goals.",
     ),
 }
 

@@ -21,6 +21,7 @@ FLAG_CODES: tuple[str, ...] = (
     "moved-goalposts",
     "zombie-key-result",
     "sandbagging",
+    "member-without-initiative",
 )
 
 

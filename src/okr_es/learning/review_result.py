@@ -153,6 +153,8 @@ class Flag(msgspec.Struct, frozen=True):
     message: str
     objective_id: UUID | None = None
     key_result_id: UUID | None = None
+    # The member the flag is about (member-without-initiative).
+    member_id: UUID | None = None
 
 
 class Review(msgspec.Struct, frozen=True):

@@ -160,6 +160,47 @@ class KpiMeasurementRow(msgspec.Struct, frozen=True):
     healthy: int | None
 
 
+class InitiativeRow(msgspec.Struct, frozen=True):
+    initiative_id: str
+    organization_id: str
+    unit_id: str
+    title: str
+    owner_id: str
+    status: str
+    percent_complete: float
+    status_note: str
+    started_at: str
+    updated_at: str
+    version: int
+
+
+class InitiativeLinkRow(msgspec.Struct, frozen=True):
+    initiative_id: str
+    key_result_id: str
+    objective_id: str
+    ordinal: int
+
+
+class RoleGrantRow(msgspec.Struct, frozen=True):
+    member_id: str
+    role: str
+    unit_id: str | None
+    granted_at: str
+
+
+class HypothesisRow(msgspec.Struct, frozen=True):
+    objective_id: str
+    hypothesis: str
+
+
+class InitiativeFilter(msgspec.Struct, frozen=True, kw_only=True):
+    unit_id: str | None = None
+    include_descendants: bool = False
+    cycle_id: str | None = None
+    owner_id: str | None = None
+    status: str | None = None
+
+
 class ObjectiveFilter(msgspec.Struct, frozen=True, kw_only=True):
     unit_id: str | None = None
     include_descendants: bool = False
@@ -476,6 +517,106 @@ def kpi_measurements_by_kpi(
     return [KpiMeasurementRow(*r) for r in rows]
 
 
+# --- initiatives ---------------------------------------------------------------------------
+
+
+def initiatives_page(
+    views: Views, org: str, where: InitiativeFilter, first: int, after: str | None
+) -> list[InitiativeRow]:
+    """Up to ``first + 1`` initiatives after the cursor, oldest first. An initiative
+    belongs to a cycle when it is linked to a key result of an objective of that cycle."""
+    params: dict[str, Any] = {"org": org, "limit": first + 1}
+    conditions = ["i.organization_id = :org"]
+    prefix = ""
+    if where.unit_id is not None:
+        params["unit"] = where.unit_id
+        if where.include_descendants:
+            prefix = _SUBTREE
+            conditions.append("i.unit_id IN (SELECT unit_id FROM subtree)")
+        else:
+            conditions.append("i.unit_id = :unit")
+    if where.owner_id is not None:
+        params["owner"] = where.owner_id
+        conditions.append("i.owner_id = :owner")
+    if where.status is not None:
+        params["status"] = where.status
+        conditions.append("i.status = :status")
+    if where.cycle_id is not None:
+        params["cycle"] = where.cycle_id
+        conditions.append(
+            "EXISTS (SELECT 1 FROM rm_initiative_links l "
+            "JOIN rm_objectives o ON o.objective_id = l.objective_id "
+            "WHERE l.initiative_id = i.initiative_id AND o.cycle_id = :cycle)"
+        )
+    if after is not None:
+        started_at, initiative_id = _initiative_after(after)
+        params.update(after_at=started_at, after_id=initiative_id)
+        conditions.append(
+            "(i.started_at > :after_at OR "
+            "(i.started_at = :after_at AND i.initiative_id > :after_id))"
+        )
+    rows = views.query(
+        f"{prefix}SELECT {_cols(InitiativeRow, 'i')} FROM rm_initiatives i "
+        f"WHERE {' AND '.join(conditions)} ORDER BY i.started_at, i.initiative_id "
+        "LIMIT :limit",
+        params,
+    )
+    return [InitiativeRow(*r) for r in rows]
+
+
+def initiative_cursor(row: InitiativeRow) -> str:
+    return encode_cursor("initiative", row.started_at, row.initiative_id)
+
+
+def initiatives_by_id(views: Views, org: str, ids: Sequence[str]) -> list[InitiativeRow]:
+    rows = _by_keys(views, InitiativeRow, "rm_initiatives", "initiative_id", org, ids)
+    return [InitiativeRow(*r) for r in rows]
+
+
+def initiatives_by_unit(views: Views, org: str, unit_ids: Sequence[str]) -> list[InitiativeRow]:
+    return _initiatives_where(views, org, "i.unit_id", unit_ids)
+
+
+def initiatives_by_owner(views: Views, org: str, member_ids: Sequence[str]) -> list[InitiativeRow]:
+    return _initiatives_where(views, org, "i.owner_id", member_ids)
+
+
+def initiative_links_by_initiative(
+    views: Views, org: str, initiative_ids: Sequence[str]
+) -> list[InitiativeLinkRow]:
+    """The key results each initiative is linked to, in the order they were linked."""
+    return _links_where(views, org, "l.initiative_id", initiative_ids)
+
+
+def initiative_links_by_key_result(
+    views: Views, org: str, kr_ids: Sequence[str]
+) -> list[InitiativeLinkRow]:
+    """The initiatives linked to each key result, in the order they were linked."""
+    return _links_where(views, org, "l.key_result_id", kr_ids)
+
+
+# --- rosters and hypotheses ----------------------------------------------------------------
+
+
+def role_grants_by_unit(views: Views, org: str, unit_ids: Sequence[str]) -> list[RoleGrantRow]:
+    """Every role held in the units, by member name (the unit's roster)."""
+    return _grants_where(views, org, "g.unit_id", unit_ids)
+
+
+def role_grants_by_member(
+    views: Views, org: str, member_ids: Sequence[str]
+) -> list[RoleGrantRow]:
+    """Every role the members hold, organisation-wide ones included."""
+    return _grants_where(views, org, "g.member_id", member_ids)
+
+
+def hypotheses_by_objective(
+    views: Views, org: str, objective_ids: Sequence[str]
+) -> list[HypothesisRow]:
+    rows = _by_keys(views, HypothesisRow, "rm_hypotheses", "objective_id", org, objective_ids)
+    return [HypothesisRow(*r) for r in rows]
+
+
 # --- cursors -----------------------------------------------------------------------------
 
 
@@ -515,6 +656,23 @@ def _objective_after(cursor: str) -> tuple[str, str]:
     if not canonical:
         raise InvalidCursor("not an objective cursor")
     return set_at, objective_id
+
+
+def _initiative_after(cursor: str) -> tuple[str, str]:
+    """The start time and id an initiatives cursor points past."""
+    started_at, initiative_id = decode_cursor(cursor, "initiative", 2)
+    try:
+        when = datetime.fromisoformat(started_at)
+        canonical = (
+            when.isoformat() == started_at
+            and when.utcoffset() == timedelta(0)
+            and str(UUID(initiative_id)) == initiative_id
+        )
+    except ValueError:
+        canonical = False
+    if not canonical:
+        raise InvalidCursor("not an initiative cursor")
+    return started_at, initiative_id
 
 
 # A log position: plain ASCII digits, within SQL's 64-bit integers.
@@ -622,3 +780,50 @@ def _in_list(name: str, values: Sequence[str]) -> tuple[str, dict[str, Any]]:
     padded = unique + [unique[-1]] * (size - len(unique))
     marks = ", ".join(f":{name}{i}" for i in range(size))
     return marks, {f"{name}{i}": value for i, value in enumerate(padded)}
+
+
+def _initiatives_where(
+    views: Views, org: str, column: str, values: Sequence[str]
+) -> list[InitiativeRow]:
+    if not values:
+        return []
+    marks, params = _in_list("v", values)
+    rows = views.query(
+        f"SELECT {_cols(InitiativeRow, 'i')} FROM rm_initiatives i "
+        f"WHERE i.organization_id = :org AND {column} IN ({marks}) "
+        "ORDER BY i.started_at, i.initiative_id",
+        {**params, "org": org},
+    )
+    return [InitiativeRow(*r) for r in rows]
+
+
+def _links_where(
+    views: Views, org: str, column: str, values: Sequence[str]
+) -> list[InitiativeLinkRow]:
+    if not values:
+        return []
+    marks, params = _in_list("v", values)
+    rows = views.query(
+        f"SELECT {_cols(InitiativeLinkRow, 'l')} FROM rm_initiative_links l "
+        "JOIN rm_initiatives i ON i.initiative_id = l.initiative_id "
+        f"WHERE i.organization_id = :org AND {column} IN ({marks}) "
+        "ORDER BY i.started_at, l.initiative_id, l.ordinal",
+        {**params, "org": org},
+    )
+    return [InitiativeLinkRow(*r) for r in rows]
+
+
+def _grants_where(
+    views: Views, org: str, column: str, values: Sequence[str]
+) -> list[RoleGrantRow]:
+    if not values:
+        return []
+    marks, params = _in_list("v", values)
+    rows = views.query(
+        f"SELECT {_cols(RoleGrantRow, 'g')} FROM rm_role_grants g "
+        "JOIN rm_members m ON m.member_id = g.member_id "
+        f"WHERE g.organization_id = :org AND {column} IN ({marks}) "
+        "ORDER BY m.name, g.member_id, g.role, COALESCE(g.unit_id, '')",
+        {**params, "org": org},
+    )
+    return [RoleGrantRow(*r) for r in rows]

@@ -17,10 +17,13 @@ from okr_es.errors import NotFound
 from okr_es.projections.base import Projection
 from okr_es.projections.change_timeline import ChangeTimeline
 from okr_es.projections.check_in_history import CheckInHistory
+from okr_es.projections.hypotheses import Hypotheses
+from okr_es.projections.initiatives import Initiatives
 from okr_es.projections.kpis import Kpis
 from okr_es.projections.okr_tree import OkrTree
 from okr_es.projections.recorder import PositionsMoved, ViewRecorder
 from okr_es.projections.reviews import Reviews
+from okr_es.projections.rosters import Rosters
 
 BATCH_SIZE = 500
 # A rebuild reads far more than a live catch-up: larger batches spread each transaction's
@@ -29,7 +32,16 @@ REBUILD_BATCH_SIZE = 5000
 
 
 def all_projections() -> list[Projection]:
-    return [OkrTree(), CheckInHistory(), ChangeTimeline(), Kpis(), Reviews()]
+    return [
+        OkrTree(),
+        CheckInHistory(),
+        ChangeTimeline(),
+        Kpis(),
+        Reviews(),
+        Initiatives(),
+        Rosters(),
+        Hypotheses(),
+    ]
 
 
 class ProjectionRunner:

@@ -108,6 +108,19 @@ class Loaders:
             load_fn=self._whole(queries.members)
         )
         self.measurements_of_kpi = self._many(queries.kpi_measurements_by_kpi, lambda r: r.kpi_id)
+        # Initiatives, rosters and hypotheses (initiative_types).
+        self.initiative = self._one(queries.initiatives_by_id, lambda r: r.initiative_id)
+        self.initiatives_of_unit = self._many(queries.initiatives_by_unit, lambda r: r.unit_id)
+        self.initiatives_of_owner = self._many(queries.initiatives_by_owner, lambda r: r.owner_id)
+        self.links_of_initiative = self._many(
+            queries.initiative_links_by_initiative, lambda r: r.initiative_id
+        )
+        self.links_of_key_result = self._many(
+            queries.initiative_links_by_key_result, lambda r: r.key_result_id
+        )
+        self.grants_of_unit = self._many(queries.role_grants_by_unit, lambda r: r.unit_id or "")
+        self.grants_of_member = self._many(queries.role_grants_by_member, lambda r: r.member_id)
+        self.hypothesis = self._one(queries.hypotheses_by_objective, lambda r: r.objective_id)
 
     def clear(self) -> None:
         """Forget cached rows (between events of a live subscription)."""

@@ -334,11 +334,18 @@ class Reflection:
 class ReviewFlag:
     code: str = strawberry.field(
         description="irregular-check-ins, long-silence, hockey-stick, moved-goalposts, "
-        "zombie-key-result or sandbagging."
+        "zombie-key-result, sandbagging or member-without-initiative."
     )
     message: str
     objective_id: UUID | None
     key_result_id: UUID | None
+    member_id: UUID | None = strawberry.field(
+        default=None, description="The member a member-without-initiative flag names."
+    )
+
+    @strawberry.field(description="The member a member-without-initiative flag names.")
+    async def member(self, info: Info) -> Member | None:
+        return await _by(info, self.member_id)
 
 
 @strawberry.type(description="The learning review of one unit's cycle.")
@@ -509,6 +516,7 @@ def review_of(r: rv.Review) -> Review:
                 message=f.message,
                 objective_id=f.objective_id,
                 key_result_id=f.key_result_id,
+                member_id=f.member_id,
             )
             for f in r.flags
         ],

@@ -15,6 +15,7 @@ import anyio.to_thread
 import strawberry
 
 from okr_es.api.graphql import history, learning
+from okr_es.api.graphql.initiative_query import InitiativeQuery
 from okr_es.api.graphql.learning_types import (
     CopyPasteCheck,
     CycleEventConnection,
@@ -66,7 +67,7 @@ class ObjectiveFilter:
 
 
 @strawberry.type
-class Query:
+class Query(InitiativeQuery):
     @strawberry.field(description="The member whose token made this request.")
     async def viewer(self, info: Info) -> Member | None:
         return await member(info, str(info.context.reader.member_id))

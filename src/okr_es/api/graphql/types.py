@@ -24,12 +24,14 @@ from okr_es.projections import pace
 from okr_es.projections.queries import (
     CheckInRow,
     CycleRow,
+    InitiativeRow,
     KeyResultRow,
     KpiMeasurementRow,
     KpiRow,
     MemberRow,
     ObjectiveRow,
     OrganizationRow,
+    RoleGrantRow,
     TimelineRow,
     UnitRow,
 )
@@ -67,6 +69,25 @@ class Member:
     @strawberry.field
     def email(self) -> str:
         return self.row.email
+
+    # --- roster and initiatives ------------------------------------------------------------
+
+    @strawberry.field(description="Every role the member holds, organisation-wide ones too.")
+    async def roles(self, info: Info) -> list[RoleGrant]:
+        grants = await info.context.batch.grants_of_member.load(self.row.member_id)
+        return [RoleGrant(row=g) for g in grants]
+
+    @strawberry.field(description="The units the member holds a role in.")
+    async def units(self, info: Info) -> list[Unit]:
+        grants = await info.context.batch.grants_of_member.load(self.row.member_id)
+        unit_ids = list(dict.fromkeys(g.unit_id for g in grants if g.unit_id is not None))
+        rows = await info.context.batch.unit.load_many(unit_ids)
+        return [Unit(row=r) for r in rows if r is not None]
+
+    @strawberry.field(description="The initiatives the member owns, oldest first.")
+    async def initiatives(self, info: Info) -> list[Initiative]:
+        rows = await info.context.batch.initiatives_of_owner.load(self.row.member_id)
+        return [Initiative(row=r) for r in rows]
 
 
 @strawberry.type(description="A unit of the organisation: the organisation, a department, a team.")
@@ -114,6 +135,21 @@ class Unit:
     async def derived_status(self, info: Info, cycle_id: UUID) -> Pace | None:
         found = await unit_roll_up(info, self.row.unit_id, str(cycle_id))
         return None if found is None or found.status is None else Pace(found.status)
+
+    # --- roster and initiatives ------------------------------------------------------------
+
+    @strawberry.field(description="The members holding a role in this unit, by name.")
+    async def members(self, info: Info) -> list[UnitMember]:
+        grants = await info.context.batch.grants_of_unit.load(self.row.unit_id)
+        roles: dict[str, list[str]] = {}
+        for grant in grants:  # by member name, then role
+            roles.setdefault(grant.member_id, []).append(grant.role)
+        return [UnitMember(member_id=m, role_names=r) for m, r in roles.items()]
+
+    @strawberry.field(description="The unit's initiatives, oldest first.")
+    async def initiatives(self, info: Info) -> list[Initiative]:
+        rows = await info.context.batch.initiatives_of_unit.load(self.row.unit_id)
+        return [Initiative(row=r) for r in rows]
 
 
 @strawberry.type(description="An OKR period (quarter, year, …); cycles may nest.")
@@ -341,6 +377,12 @@ class KeyResult:
         row = await info.context.batch.objective.load(self.row.objective_id)
         return None if row is None else Objective(row=row)
 
+    @strawberry.field(description="The initiatives linked to this key result, oldest first.")
+    async def initiatives(self, info: Info) -> list[Initiative]:
+        links = await info.context.batch.links_of_key_result.load(self.row.key_result_id)
+        rows = await info.context.batch.initiative.load_many([x.initiative_id for x in links])
+        return [Initiative(row=r) for r in rows if r is not None]
+
     async def _judge(self, info: Info) -> tuple[bool, str] | None:
         found = await info.context.batch.cycle.load(self.cycle_id)
         if found is None:
@@ -370,6 +412,11 @@ class Objective:
     @strawberry.field
     def why(self) -> str:
         return self.row.why
+
+    @strawberry.field(description="The bet behind the objective, as set with it (may be empty).")
+    async def hypothesis(self, info: Info) -> str:
+        row = await info.context.batch.hypothesis.load(self.row.objective_id)
+        return "" if row is None else row.hypothesis
 
     @strawberry.field(description="active, closed or dropped.")
     def status(self) -> str:
@@ -623,6 +670,107 @@ class Kpi:
     async def measurements(self, info: Info) -> list[KpiMeasurement]:
         rows = await info.context.batch.measurements_of_kpi.load(self.row.kpi_id)
         return [KpiMeasurement(row=r) for r in rows]
+
+
+# --- initiatives and rosters ---------------------------------------------------------
+
+
+@strawberry.type(description="A piece of work (tiltak) that should move key results.")
+class Initiative:
+    row: strawberry.Private[InitiativeRow]
+
+    @strawberry.field
+    def id(self) -> UUID:
+        return UUID(self.row.initiative_id)
+
+    @strawberry.field
+    def title(self) -> str:
+        return self.row.title
+
+    @strawberry.field(description="running, completed or stopped.")
+    def status(self) -> str:
+        return self.row.status
+
+    @strawberry.field(
+        description="The note of the last progress report or completion, or the reason "
+        "it was stopped."
+    )
+    def status_note(self) -> str:
+        return self.row.status_note
+
+    @strawberry.field(description="Reported progress, 0 to 100 (100 once completed).")
+    def percent_complete(self) -> float:
+        return self.row.percent_complete
+
+    @strawberry.field(description="Reported progress as a share, 0 to 1.")
+    def progress(self) -> float:
+        return self.row.percent_complete / 100.0
+
+    @strawberry.field(description="When the initiative was started.")
+    def started_at(self) -> datetime:
+        return instant(self.row.started_at)
+
+    @strawberry.field
+    def updated_at(self) -> datetime:
+        return instant(self.row.updated_at)
+
+    @strawberry.field(description="The aggregate version this state reflects.")
+    def version(self) -> int:
+        return self.row.version
+
+    @strawberry.field(description="The unit doing the work.")
+    async def unit(self, info: Info) -> Unit | None:
+        return await unit(info, self.row.unit_id)
+
+    @strawberry.field(description="The one member who owns the work.")
+    async def owner(self, info: Info) -> Member | None:
+        return await member(info, self.row.owner_id)
+
+    @strawberry.field(description="The key results the work should move, in link order.")
+    async def key_results(self, info: Info) -> list[KeyResult]:
+        links = await info.context.batch.links_of_initiative.load(self.row.initiative_id)
+        rows = await info.context.batch.key_result.load_many([x.key_result_id for x in links])
+        found = [r for r in rows if r is not None]
+        objectives = await info.context.batch.objective.load_many([r.objective_id for r in found])
+        return [
+            KeyResult(row=r, cycle_id=o.cycle_id)
+            for r, o in zip(found, objectives, strict=True)
+            if o is not None
+        ]
+
+
+@strawberry.type(description="A role a member holds, in one unit or organisation-wide.")
+class RoleGrant:
+    row: strawberry.Private[RoleGrantRow]
+
+    @strawberry.field(description="admin, ambassador, lead or member.")
+    def role(self) -> str:
+        return self.row.role
+
+    @strawberry.field(description="The unit the role is held in (null: organisation-wide).")
+    async def unit(self, info: Info) -> Unit | None:
+        return await unit(info, self.row.unit_id)
+
+    @strawberry.field
+    def granted_at(self) -> datetime:
+        return instant(self.row.granted_at)
+
+
+@strawberry.type(description="A member on a unit's roster, with the roles held there.")
+class UnitMember:
+    member_id: strawberry.Private[str]
+    role_names: strawberry.Private[list[str]]
+
+    @strawberry.field
+    async def member(self, info: Info) -> Member | None:
+        return await member(info, self.member_id)
+
+    @strawberry.field(description="The member's roles in this unit (lead, member …).")
+    def roles(self) -> list[str]:
+        return self.role_names
+
+
+# --- audit ---------------------------------------------------------------------------
 
 
 @strawberry.type(description="One stored event of an aggregate (for auditors).")

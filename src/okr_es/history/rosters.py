@@ -1,0 +1,63 @@
+"""Units' rosters and the owners of their initiatives in a cycle, for the analyses that
+ask whether everyone owns an initiative (:mod:`okr_es.learning.initiative_ownership`).
+
+The roster is the organisation's as it stands (members holding ``member`` or ``lead`` in
+the unit); the initiatives are those linked to a key result of the unit's objectives in
+the cycle, found by reading only the log's ``InitiativeLinked`` events since the cycle
+was defined (no objective of the cycle, and so no link to one, is older).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.utils import get_topic
+
+from okr_es.aggregates.cycle import Cycle
+from okr_es.aggregates.initiative import Initiative
+from okr_es.aggregates.organization import Organization
+from okr_es.application import OKRApplication
+from okr_es.learning.initiative_ownership import ROSTER_ROLES, Roster, RosterMember
+
+__all__ = ["roster_members", "rosters_for"]
+
+
+def roster_members(org: Organization, unit_id: UUID) -> list[RosterMember]:
+    """The members holding a roster role in the unit, by name."""
+    on_roster = [
+        m
+        for m in org.members.values()
+        if any(g.unit_id == unit_id and g.role in ROSTER_ROLES for g in m.grants)
+    ]
+    on_roster.sort(key=lambda m: (m.name.casefold(), str(m.id)))
+    return [RosterMember(m.id, m.name) for m in on_roster]
+
+
+def rosters_for(
+    app: OKRApplication,
+    org: Organization,
+    cycle_id: UUID,
+    objectives_of_unit: Mapping[UUID, Iterable[UUID]],
+) -> dict[UUID, Roster]:
+    """Each unit's roster, with the owners of the initiatives linked to its objectives."""
+    unit_of: dict[UUID, UUID] = {
+        objective: unit
+        for unit, objectives in objectives_of_unit.items()
+        for objective in objectives
+    }
+    linked: dict[UUID, set[UUID]] = {unit: set() for unit in objectives_of_unit}
+    if unit_of:
+        start = app.created_position(Cycle, cycle_id) or 1
+        topic = get_topic(Initiative.InitiativeLinked)
+        for notification in app.all_notifications(topics=[topic], start=start):
+            link: Any = app.decode(notification)
+            unit = unit_of.get(link.objective_id)
+            if unit is not None:
+                linked[unit].add(link.originator_id)
+    rosters: dict[UUID, Roster] = {}
+    for unit, initiatives in linked.items():
+        owners = {app.read_aggregate(Initiative, i).owner_id for i in initiatives}
+        rosters[unit] = Roster.of(roster_members(org, unit), owners, len(initiatives))
+    return rosters
