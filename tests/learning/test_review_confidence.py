@@ -11,6 +11,7 @@ import pytest
 
 from okr_es.aggregates.objective import Objective
 from okr_es.aggregates.organization import Policy
+from okr_es.learning.report import review_html, review_markdown
 from okr_es.learning.review import Review, ReviewPolicy, load_review_policy, review
 from okr_es.vocabulary.cycle_facts import CycleInfo
 
@@ -146,3 +147,13 @@ def test_the_confidence_thresholds_are_the_policys() -> None:
 def test_a_confidence_threshold_beyond_10_is_refused(field: str) -> None:
     with pytest.raises(ValueError, match=field):
         load_review_policy(f'{{"{field}": 11}}')
+
+
+def test_the_written_review_shows_the_confidence_beside_the_status() -> None:
+    result = reviewed(checked_in(objective(), (2, 20, 3), (3, 30, 4), (4, 40, 2)))
+    assert "| grønn, tiltro 3 → 2/10 |" in review_markdown(result)
+    assert "40 %, tiltro 3 → 2/10</p>" in review_html(result)
+    english = reviewed(checked_in(objective(), (2, 20, 6)), ReviewPolicy(language="en"))
+    assert "| green, confidence 6/10 |" in review_markdown(english)
+    silent = reviewed(checked_in(objective(), (2, 20, None)))
+    assert "tiltro" not in review_markdown(silent) + review_html(silent)

@@ -159,7 +159,8 @@ class Objective(OKRAggregate):
             aggregate.key_results[self.key_result_id].removed = True
 
     class CheckInMade(OKRAggregate.Event):
-        """A key result's current value and status were reported."""
+        """A key result's current value and status were reported, and optionally the team's
+        confidence (0 to 10) of meeting it."""
 
         # v2 added blockers: what stands in the team's way, raised at the weekly check-in.
         # v3 added confidence: how sure the team is, 0 to 10, that the key result will be
