@@ -19,7 +19,7 @@ from okr_es.history.analyses import review_for, reviews_for
 from okr_es.history.cycle_events import collect_unit_cycle
 from okr_es.history.event_records import EventRows, RecordDecoders, record_type
 from okr_es.settings import Settings
-from support.old_events import CHECKED_IN_AT, store_v1_check_in, store_v2_check_in
+from support.old_events import CHECKED_IN_AT, Tally, store_v1_check_in, store_v2_check_in
 from support.world import build_world, set_objective
 
 
@@ -141,6 +141,35 @@ def test_a_v2_check_in_is_reviewed_with_no_confidence(app: OKRApplication) -> No
     assert (reviewed.confidence.reported, reviewed.confidence.last) == (1, 6)
     every = reviews_for(app, objective.organization_id, cycle, unit_ids=[unit])
     assert msgspec.json.encode(every[unit]) == msgspec.json.encode(one)
+
+
+def test_pages_of_old_check_ins_read_as_the_mapper_upcasts_them(app: OKRApplication) -> None:
+    objective_id, _, _ = store_v2_check_in(app)
+    topic = get_topic(Objective.CheckInMade)
+    [v2] = [row[4] for row in EventRows(app).of([objective_id]) if row[3] == topic]
+    store_v1_check_in(app)
+    [page] = EventRows(app).log(app.position())
+    [v1] = page.states
+    upcast = app.mapper.to_domain_event(StoredEvent(objective_id, 1, topic, bytes(v2)))
+    only = {Objective.CheckInMade: ("value", "blockers", "confidence", "by")}
+    for decoders in (RecordDecoders(app.mapper, [Objective.CheckInMade]),
+                     RecordDecoders(app.mapper, [Objective.CheckInMade], only)):
+        records = decoders.decode_many(topic, [v2] * 3) + decoders.decode_many(topic, [v1, v2])
+        assert [(r.blockers, r.confidence, r.class_version) for r in records] == [
+            ("legal review", None, 3)] * 3 + [("", None, 3), ("legal review", None, 3)]
+        assert records[0].by == str(upcast.by)  # type: ignore[attr-defined]
+
+
+def test_an_upcaster_that_reads_the_stored_state_still_runs_for_records(
+    app: OKRApplication,
+) -> None:
+    topic = get_topic(Tally.Counted)
+    decoders = RecordDecoders(app.mapper, [Tally.Counted])
+    v1 = (b'{"timestamp": "2026-01-12T09:31:00Z", '
+          b'"by": "5c1e6b0e-1111-4222-8333-444455556666", "count": 21}')
+    v2 = v1.replace(b'"count": 21', b'"halves": 8, "class_version": 2')
+    assert [(r.halves, r.class_version) for r in decoders.decode_many(topic, [v1, v2])] == [
+        (42, 2), (8, 2)]
 
 
 class _CompressingApplication(OKRApplication):

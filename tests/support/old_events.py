@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 import msgspec
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
+from okr_es.aggregates.base import OKRAggregate
 from okr_es.aggregates.objective import Objective
 from okr_es.application import OKRApplication
 from support.world import build_world, set_objective
@@ -48,3 +50,18 @@ def _store_old_check_in(app: OKRApplication, extra: dict[str, object]) -> tuple[
         topic=get_topic(Objective.CheckInMade), state=state,
     )])
     return objective_id, kr, next_version
+
+
+class Tally(OKRAggregate):
+    """An aggregate only the tests know, whose upcaster reads the stored state."""
+
+    class Counted(OKRAggregate.Event):
+        """A count was taken (v2 keeps it doubled, as a share in half units)."""
+
+        class_version = 2
+
+        halves: int
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["halves"] = 2 * state.pop("count")
