@@ -170,6 +170,8 @@ def test_an_upcaster_that_reads_the_stored_state_still_runs_for_records(
     v2 = v1.replace(b'"count": 21', b'"halves": 8, "class_version": 2')
     assert [(r.halves, r.class_version) for r in decoders.decode_many(topic, [v1, v2])] == [
         (42, 2), (8, 2)]
+    event = app.mapper.to_domain_event(StoredEvent(uuid4(), 1, topic, v1))
+    assert event.halves == 42  # type: ignore[attr-defined]
 
 
 class _CompressingApplication(OKRApplication):

@@ -47,6 +47,7 @@ from psycopg.sql import SQL, Identifier
 
 from okr_es.aggregates.base import OKRAggregate
 from okr_es.application import OKRApplication
+from okr_es.persistence.msgspec_mapper import constant_upcasts
 
 __all__ = [
     "EventRows",
@@ -134,26 +135,13 @@ def _older_record_types(
     event_class: type[Any], only: tuple[str, ...] | None
 ) -> list[type[msgspec.Struct]]:
     """Record structs reading events stored by older versions of the class straight from
-    their rows, newest version first.
-
-    Most upcasters only add a field with a constant (``blockers = ""``): run on an empty
-    state, such a chain of upcasters from a version names every field it adds and its
-    value, which the older version's struct then takes as defaults. A version whose
-    upcasters read the stored state (they fail on an empty one), or add anything but a
-    plain constant, gets no struct: its events are upcast through the mapper. Stores
-    keep every older event for good, so reading them at full speed matters."""
-    version: int = getattr(event_class, "class_version", 1)
-    found: list[type[msgspec.Struct]] = []
-    for stored in range(version - 1, 0, -1):
-        added: dict[str, Any] = {}
-        try:
-            for step in range(stored, version):
-                getattr(event_class, f"upcast_v{step}_v{step + 1}")(added)
-        except (KeyError, TypeError, ValueError, AttributeError):
-            continue
-        if all(isinstance(v, (str, int, float, bool, type(None))) for v in added.values()):
-            found.append(_define_record_type(event_class, only, stored, added))
-    return found
+    their rows, newest version first: those whose upcasters only add constants (see
+    :func:`~okr_es.persistence.msgspec_mapper.constant_upcasts`). Stores keep every
+    older event for good, so reading them at full speed matters."""
+    return [
+        _define_record_type(event_class, only, stored, added)
+        for stored, added in constant_upcasts(event_class).items()
+    ]
 
 
 def _ids_as_text(annotation: Any) -> Any:
