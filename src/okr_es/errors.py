@@ -124,8 +124,9 @@ ERROR_CODES: dict[str, tuple[type[OKRError], str]] = {
     "not-finite": (InvalidInput, "a number is NaN or infinite"),
     "out-of-range": (
         InvalidInput,
-        "a number is outside its allowed range, or a date-time lies outside the years "
-        "1 to 9999 in UTC",
+        "a number is outside its allowed range (a whole number such as a confidence, 0 to "
+        "10, also when it has a fraction), or a date-time lies outside the years 1 to 9999 "
+        "in UTC",
     ),
     "invalid-choice": (InvalidInput, "a value is not one of the allowed words"),
     "invalid-id": (InvalidInput, "an id is not a UUID"),

@@ -410,11 +410,48 @@ def test_a_check_in_reports_value_status_comment_and_blockers() -> None:
                        blockers="waiting for legal", checked_in_at=WHEN, by=MEMBER)
     assert then(objective) == [("CheckInMade", {
         "by": MEMBER, "key_result_id": KR_INCREASE, "value": 4.0, "status": "yellow",
-        "comment": "slow", "blockers": "waiting for legal", "checked_in_at": WHEN,
+        "comment": "slow", "blockers": "waiting for legal", "confidence": None,
+        "checked_in_at": WHEN,
     })]
     kr = objective.key_results[KR_INCREASE]
     assert (kr.current, kr.status, kr.last_check_in_at, kr.check_in_count) == (
         4.0, "yellow", WHEN, 1)
+
+
+def test_a_check_in_reports_the_teams_confidence_apart_from_its_status() -> None:
+    objective = given_objective()
+    objective.check_in(key_result_id=KR_INCREASE, value=4, status="red", confidence=7,
+                       checked_in_at=WHEN, by=MEMBER)
+    [(name, fields)] = then(objective)
+    assert (name, fields["status"], fields["confidence"]) == ("CheckInMade", "red", 7)
+
+
+@pytest.mark.parametrize("given", [0, 10, 7.0])
+def test_a_confidence_is_a_whole_number_from_0_to_10(given: float) -> None:
+    objective = given_objective()
+    objective.check_in(key_result_id=KR_INCREASE, value=4, status="green", confidence=given,
+                       checked_in_at=WHEN, by=MEMBER)
+    [(_, fields)] = then(objective)
+    assert fields["confidence"] == int(given)
+    assert type(fields["confidence"]) is int
+
+
+@pytest.mark.parametrize("given", [-1, 11, 7.5, 1e300])
+def test_a_confidence_out_of_range_or_not_whole_is_rejected(given: float) -> None:
+    objective = given_objective()
+    error = refused(objective, lambda: objective.check_in(
+        key_result_id=KR_INCREASE, value=4, status="green", confidence=given,
+        checked_in_at=WHEN, by=MEMBER))
+    assert signature(error) == ("InvalidInput", "out-of-range", "confidence")
+
+
+@pytest.mark.parametrize("given", ["7", True, [7]])
+def test_a_confidence_that_is_no_number_is_rejected(given: Any) -> None:
+    objective = given_objective()
+    error = refused(objective, lambda: objective.check_in(
+        key_result_id=KR_INCREASE, value=4, status="green", confidence=given,
+        checked_in_at=WHEN, by=MEMBER))
+    assert signature(error) == ("InvalidInput", "wrong-type", "confidence")
 
 
 def test_a_milestone_is_checked_in_as_done() -> None:

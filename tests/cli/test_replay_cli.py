@@ -145,6 +145,7 @@ def test_a_stored_check_in_dated_before_utc_begins_is_replayed(
             status="green",
             comment="",
             blockers="",
+            confidence=None,
             checked_in_at=datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))),
             by=demo.members["Aisha Khan"],
         )

@@ -19,7 +19,7 @@ from okr_es.history.analyses import review_for, reviews_for
 from okr_es.history.cycle_events import collect_unit_cycle
 from okr_es.history.event_records import EventRows, RecordDecoders, record_type
 from okr_es.settings import Settings
-from support.old_events import CHECKED_IN_AT, store_v1_check_in
+from support.old_events import CHECKED_IN_AT, Tally, store_v1_check_in, store_v2_check_in
 from support.world import build_world, set_objective
 
 
@@ -92,7 +92,8 @@ def test_a_v1_check_in_fails_the_record_decoder_and_is_upcast(app: OKRApplicatio
     with pytest.raises(msgspec.ValidationError):
         decoders.by_topic[topic](state)
     record = decoders.upcast(topic, state)
-    assert (record.value, record.blockers, record.class_version) == (72.5, "", 2)
+    assert (record.value, record.blockers, record.confidence, record.class_version) == (
+        72.5, "", None, 3)
 
 
 def test_check_ins_decoded_in_one_go_upcast_an_old_one_among_them(app: OKRApplication) -> None:
@@ -105,8 +106,8 @@ def test_check_ins_decoded_in_one_go_upcast_an_old_one_among_them(app: OKRApplic
     assert page.topics == [topic, topic]
     decoders = RecordDecoders(app.mapper, [Objective.CheckInMade])
     old, new = decoders.decode_many(topic, page.states)
-    assert (old.value, old.blockers, old.class_version) == (72.5, "", 2)
-    assert (new.value, new.status, new.class_version) == (80.0, "green", 2)
+    assert (old.value, old.blockers, old.confidence, old.class_version) == (72.5, "", None, 3)
+    assert (new.value, new.status, new.class_version) == (80.0, "green", 3)
     both = decoders.decode_many(topic, page.states[1:] * 2)
     assert [r.value for r in both] == [80.0, 80.0]
 
@@ -125,6 +126,52 @@ def test_a_v1_check_in_is_reviewed_like_any_other(app: OKRApplication) -> None:
     ]
     every = reviews_for(app, objective.organization_id, cycle, unit_ids=[unit])
     assert msgspec.json.encode(every[unit]) == msgspec.json.encode(one)
+
+
+def test_a_v2_check_in_is_reviewed_with_no_confidence(app: OKRApplication) -> None:
+    objective_id, kr, _ = store_v2_check_in(app)
+    objective = app.get_objective(objective_id)
+    unit, cycle = objective.unit_id, objective.cycle_id
+    by = app.history(objective_id)[-1].by  # type: ignore[attr-defined]
+    app.check_in(objective_id=objective_id, key_result_id=kr, value=75, status="green",
+                 confidence=6, checked_in_at=CHECKED_IN_AT.replace(day=19), by=by)
+    one = review_for(app, unit, cycle)
+    [reviewed] = [k for o in one.objectives for k in o.key_results if k.id == kr]
+    assert [(c.value, c.confidence) for c in reviewed.check_ins] == [(72.5, None), (75.0, 6)]
+    assert (reviewed.confidence.reported, reviewed.confidence.last) == (1, 6)
+    every = reviews_for(app, objective.organization_id, cycle, unit_ids=[unit])
+    assert msgspec.json.encode(every[unit]) == msgspec.json.encode(one)
+
+
+def test_pages_of_old_check_ins_read_as_the_mapper_upcasts_them(app: OKRApplication) -> None:
+    objective_id, _, _ = store_v2_check_in(app)
+    topic = get_topic(Objective.CheckInMade)
+    [v2] = [row[4] for row in EventRows(app).of([objective_id]) if row[3] == topic]
+    store_v1_check_in(app)
+    [page] = EventRows(app).log(app.position())
+    [v1] = page.states
+    upcast = app.mapper.to_domain_event(StoredEvent(objective_id, 1, topic, bytes(v2)))
+    only = {Objective.CheckInMade: ("value", "blockers", "confidence", "by")}
+    for decoders in (RecordDecoders(app.mapper, [Objective.CheckInMade]),
+                     RecordDecoders(app.mapper, [Objective.CheckInMade], only)):
+        records = decoders.decode_many(topic, [v2] * 3) + decoders.decode_many(topic, [v1, v2])
+        assert [(r.blockers, r.confidence, r.class_version) for r in records] == [
+            ("legal review", None, 3)] * 3 + [("", None, 3), ("legal review", None, 3)]
+        assert records[0].by == str(upcast.by)  # type: ignore[attr-defined]
+
+
+def test_an_upcaster_that_reads_the_stored_state_still_runs_for_records(
+    app: OKRApplication,
+) -> None:
+    topic = get_topic(Tally.Counted)
+    decoders = RecordDecoders(app.mapper, [Tally.Counted])
+    v1 = (b'{"timestamp": "2026-01-12T09:31:00Z", '
+          b'"by": "5c1e6b0e-1111-4222-8333-444455556666", "count": 21}')
+    v2 = v1.replace(b'"count": 21', b'"halves": 8, "class_version": 2')
+    assert [(r.halves, r.class_version) for r in decoders.decode_many(topic, [v1, v2])] == [
+        (42, 2), (8, 2)]
+    event = app.mapper.to_domain_event(StoredEvent(uuid4(), 1, topic, v1))
+    assert event.halves == 42  # type: ignore[attr-defined]
 
 
 class _CompressingApplication(OKRApplication):

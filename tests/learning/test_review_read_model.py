@@ -169,6 +169,7 @@ class _History:
                     value=rng.choice([0, 10, 25, 25, 40, 60, 80, 99, 100]),
                     status=rng.choice(["green", "green", "yellow", "red"]), by=by,
                     checked_in_at=rng.choice([None, self.when(cycle), self.when(cycle)]),
+                    confidence=rng.choice([None, 1, 2, 5, 9, 10, 10]),
                 )  # fmt: skip
         elif op == 11:
             app.adjust_key_result(

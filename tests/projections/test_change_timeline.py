@@ -52,6 +52,13 @@ def test_a_milestone_check_in_says_done_rather_than_one() -> None:
     assert sentence == "Per sjekket inn «Katalogen i bruk»: fullført (grønn)"
 
 
+def test_a_check_in_with_a_confidence_says_it_beside_the_status_in_both_languages() -> None:
+    nb = say.check_in_made("nb", "Per", "Saker", 64.0, "yellow", "Treg start", "", confidence=7)
+    assert nb == "Per sjekket inn «Saker»: 64 (gul, tiltro 7/10) – «Treg start»"
+    en = say.check_in_made("en", "Per", "Cases", 1.0, "green", "", "", True, confidence=0)
+    assert en == "Per checked in «Cases»: done (green, confidence 0/10)"
+
+
 def test_an_easier_target_is_lowered_even_when_the_number_grows() -> None:
     sentence = say.key_result_adjusted(
         "en",
@@ -223,6 +230,20 @@ def test_sentences_name_the_member_and_the_objective_in_the_objectives_language(
         runner, "event_type = 'CheckInMade' AND objective_id = :o", o=str(en_objective)
     )
     assert en[3:5] == ("en", "Ingrid Berg checked in «Lead time falls»: 99.5 (yellow)")
+
+
+def test_a_check_in_row_of_the_timeline_says_its_confidence(app: OKRApplication) -> None:
+    org, admin, team, cycle = _org(app)
+    objective, kr = _objective(app, org, team, cycle, admin, "Teams ship on their own",
+                               "Lead time falls")
+    app.check_in(objective_id=objective, key_result_id=kr, value=42, status="red",
+                 confidence=9, by=admin)
+    runner = ProjectionRunner(app, [ChangeTimeline()])
+
+    runner.catch_up()
+
+    (row,) = _timeline(runner, "event_type = 'CheckInMade' AND objective_id = :o", o=str(objective))
+    assert row[4] == "Ingrid Berg checked in «Lead time falls»: 42 (red, confidence 9/10)"
 
 
 def test_rows_written_before_a_name_was_known_are_named_after_it(app: OKRApplication) -> None:

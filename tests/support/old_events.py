@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 import msgspec
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
+from okr_es.aggregates.base import OKRAggregate
 from okr_es.aggregates.objective import Objective
 from okr_es.application import OKRApplication
 from support.world import build_world, set_objective
@@ -19,6 +21,16 @@ CHECKED_IN_AT = datetime(2026, 1, 12, 9, 30, tzinfo=UTC)
 def store_v1_check_in(app: OKRApplication) -> tuple[UUID, UUID, int]:
     """A CheckInMade of class version 1 (before blockers) on a new objective's first key
     result: (objective id, key result id, the event's version)."""
+    return _store_old_check_in(app, {})
+
+
+def store_v2_check_in(app: OKRApplication) -> tuple[UUID, UUID, int]:
+    """A CheckInMade of class version 2 (blockers, before confidence), as
+    :func:`store_v1_check_in`."""
+    return _store_old_check_in(app, {"blockers": "legal review", "class_version": 2})
+
+
+def _store_old_check_in(app: OKRApplication, extra: dict[str, object]) -> tuple[UUID, UUID, int]:
     w = build_world(app)
     ids = set_objective(app, w).ids
     objective_id, kr = ids["objective_id"], ids["key_result_id_0"]
@@ -31,9 +43,25 @@ def store_v1_check_in(app: OKRApplication) -> tuple[UUID, UUID, int]:
         "status": "yellow",
         "comment": "written by the old code",
         "checked_in_at": CHECKED_IN_AT.isoformat(),
+        **extra,
     })
     app.recorder.insert_events([StoredEvent(
         originator_id=objective_id, originator_version=next_version,
         topic=get_topic(Objective.CheckInMade), state=state,
     )])
     return objective_id, kr, next_version
+
+
+class Tally(OKRAggregate):
+    """An aggregate only the tests know, whose upcaster reads the stored state."""
+
+    class Counted(OKRAggregate.Event):
+        """A count was taken (v2 keeps it doubled, as a share in half units)."""
+
+        class_version = 2
+
+        halves: int
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["halves"] = 2 * state.pop("count")

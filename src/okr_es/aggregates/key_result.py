@@ -18,6 +18,9 @@ THRESHOLD_METRICS: frozenset[str] = frozenset({"stay_above", "stay_below"})
 # Moved from a start towards a target: progress is the share of that span covered.
 SPAN_METRICS: frozenset[str] = frozenset({"increase", "decrease"})
 STATUSES: frozenset[str] = frozenset({"green", "yellow", "red"})
+# Confidence that the key result will be met, as teams say it at the weekly check-in:
+# "confidence 7/10". Whole numbers, so a series of check-ins compares without noise.
+CONFIDENCE_MIN, CONFIDENCE_MAX = 0, 10
 
 
 class KeyResult(msgspec.Struct):
@@ -113,6 +116,21 @@ def check_in_value(metric: str, value: Any) -> float:
             field="value",
         )
     return number
+
+
+def check_in_confidence(value: Any) -> int | None:
+    """A reported confidence: a whole number from 0 to 10, or None when not given
+    (``7.0`` counts as 7; ``7.5``, ``11`` and ``-1`` are out of range)."""
+    if value is None:
+        return None
+    number = check.number(value, "confidence")
+    if not (number.is_integer() and CONFIDENCE_MIN <= number <= CONFIDENCE_MAX):
+        raise InvalidInput(
+            f"confidence must be a whole number from {CONFIDENCE_MIN} to {CONFIDENCE_MAX}",
+            code="out-of-range",
+            field="confidence",
+        )
+    return int(number)
 
 
 def progress(

@@ -15,6 +15,7 @@ from okr_es.aggregates.key_result import (
     STATUSES,
     KeyResult,
     Measure,
+    check_in_confidence,
     check_in_value,
     measure,
 )
@@ -168,21 +169,29 @@ class Objective(OKRAggregate):
             aggregate.key_results[self.key_result_id].removed = True
 
     class CheckInMade(OKRAggregate.Event):
-        """A key result's current value and status were reported."""
+        """A key result's current value and status were reported, and optionally the team's
+        confidence (0 to 10) of meeting it."""
 
         # v2 added blockers: what stands in the team's way, raised at the weekly check-in.
-        class_version = 2
+        # v3 added confidence: how sure the team is, 0 to 10, that the key result will be
+        # met, apart from the status (None: not given, as in every older check-in).
+        class_version = 3
 
         key_result_id: UUID
         value: float
         status: str
         comment: str
         blockers: str
+        confidence: int | None
         checked_in_at: datetime
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["blockers"] = ""
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["confidence"] = None
 
         def apply(self, aggregate: Any) -> None:
             kr = aggregate.key_results[self.key_result_id]
@@ -490,15 +499,19 @@ class Objective(OKRAggregate):
         status: Any,
         comment: Any = "",
         blockers: Any = "",
+        confidence: Any = None,
         checked_in_at: datetime,
         by: UUID,
     ) -> None:
+        """Report a value and status; ``confidence`` (optional) is the team's own 0–10
+        judgement of reaching the target, kept apart from the status."""
         self._check_active()
         kr = self.active_key_result(key_result_id)
         number = check_in_value(kr.metric, value)
         status = check.choice(status, "status", STATUSES)
         comment = check.text(comment, "comment", max_length=check.TEXT_MAX, required=False)
         blockers = check.text(blockers, "blockers", max_length=check.TEXT_MAX, required=False)
+        sure = check_in_confidence(confidence)
         self.trigger_event(
             self.CheckInMade,
             key_result_id=key_result_id,
@@ -506,6 +519,7 @@ class Objective(OKRAggregate):
             status=status,
             comment=comment,
             blockers=blockers,
+            confidence=sure,
             checked_in_at=checked_in_at,
             by=by,
         )

@@ -217,6 +217,8 @@ class CheckInCreate(Body):
     status: str
     comment: str = ""
     blockers: str = ""
+    # A whole number from 0 to 10; read as a number so a fraction gets the domain's 422.
+    confidence: float | None = None
     checked_in_at: Instant | None = None
 
 

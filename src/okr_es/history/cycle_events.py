@@ -307,7 +307,15 @@ def _review_decoders(app: OKRApplication) -> RecordDecoders:
     )
 
 
-_CHECK_IN_FIELDS = ("key_result_id", "value", "status", "checked_in_at", "timestamp", "by")
+_CHECK_IN_FIELDS = (
+    "key_result_id",
+    "value",
+    "status",
+    "confidence",
+    "checked_in_at",
+    "timestamp",
+    "by",
+)
 
 
 def earlier_cycles(

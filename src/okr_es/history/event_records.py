@@ -47,6 +47,7 @@ from psycopg.sql import SQL, Identifier
 
 from okr_es.aggregates.base import OKRAggregate
 from okr_es.application import OKRApplication
+from okr_es.persistence.msgspec_mapper import constant_upcasts
 
 __all__ = [
     "EventRows",
@@ -97,26 +98,50 @@ def record_type(event_class: type[Any], only: Sequence[str] | None = None) -> ty
 
 
 def _define_record_type(
-    event_class: type[Any], only: tuple[str, ...] | None
+    event_class: type[Any],
+    only: tuple[str, ...] | None,
+    stored_version: int | None = None,
+    added: Mapping[str, Any] | None = None,
 ) -> type[msgspec.Struct]:
+    """The record struct; with ``stored_version``, the one reading an event stored by
+    that older version of the class, ``added`` giving the fields added since."""
     hints = typing.get_type_hints(event_class)
+    added = added or {}
     fields: list[Any] = []
     for field in dataclasses.fields(event_class):
         if field.name in _COLUMN_FIELDS or (only is not None and field.name not in only):
             continue
         annotation = _ids_as_text(hints[field.name])
-        if field.default is not dataclasses.MISSING:
+        if field.name in added:
+            fields.append((field.name, annotation, added[field.name]))
+        elif field.default is not dataclasses.MISSING:
             fields.append((field.name, annotation, field.default))
         else:
             fields.append((field.name, annotation))
     fields.append(("originator_id", Any, None))
     version = getattr(event_class, "class_version", 1)
-    if version > 1:
+    if stored_version == 1:
+        # Version 1 stored no class_version; a later one names its own.
+        fields.append(("class_version", Literal[1], 1))
+    elif version > 1:
         # Required and exact: an event stored by an older version of the class fails to
         # decode (msgspec checks this in C) and is upcast (RecordDecoders.upcast).
-        fields.append(("class_version", Literal[version]))
+        fields.append(("class_version", Literal[stored_version or version]))
     fields.sort(key=lambda f: len(f) == 3)  # fields with defaults last, as msgspec wants
     return msgspec.defstruct(event_class.__name__, fields, gc=False, module=__name__)
+
+
+def _older_record_types(
+    event_class: type[Any], only: tuple[str, ...] | None
+) -> list[type[msgspec.Struct]]:
+    """Record structs reading events stored by older versions of the class straight from
+    their rows, newest version first: those whose upcasters only add constants (see
+    :func:`~okr_es.persistence.msgspec_mapper.constant_upcasts`). Stores keep every
+    older event for good, so reading them at full speed matters."""
+    return [
+        _define_record_type(event_class, only, stored, added)
+        for stored, added in constant_upcasts(event_class).items()
+    ]
 
 
 def _ids_as_text(annotation: Any) -> Any:
@@ -156,6 +181,14 @@ class RecordDecoders:
         self._decoders = {
             topic: msgspec.json.Decoder(cls).decode for topic, cls in types_by_topic.items()
         }
+        self._versions = {get_topic(cls): getattr(cls, "class_version", 1) for cls in event_classes}
+        older_types = {
+            get_topic(cls): _older_record_types(cls, _only(only.get(cls))) for cls in event_classes
+        }
+        self._older: dict[str, list[Callable[[State], Any]]] = {
+            topic: [self._readable(msgspec.json.Decoder(t).decode) for t in types]
+            for topic, types in older_types.items()
+        }
         self.by_topic: dict[str, Callable[[State], Any]] = {
             topic: self._readable(decode) for topic, decode in self._decoders.items()
         }
@@ -164,6 +197,11 @@ class RecordDecoders:
         self._lists: dict[str, Callable[[State], list[Any]]] = {
             topic: msgspec.json.Decoder(list[cls]).decode  # type: ignore[valid-type]
             for topic, cls in (types_by_topic.items() if plain else ())
+        }
+        # Likewise for pages of events all stored by one older version of their class.
+        self._older_lists: dict[str, list[Callable[[State], list[Any]]]] = {
+            topic: [msgspec.json.Decoder(list[t]).decode for t in types]  # type: ignore[valid-type]
+            for topic, types in (older_types.items() if plain else ())
         }
 
     def _readable(self, decode: Callable[[State], Any]) -> Callable[[State], Any]:
@@ -212,10 +250,30 @@ class RecordDecoders:
                 return decode_list(joined)
             except msgspec.DecodeError:  # or ValidationError: decoded one by one below
                 pass
+            for decode_older in self._older_lists.get(topic, ()):
+                try:
+                    records = decode_older(joined)
+                except msgspec.DecodeError:
+                    continue
+                version = self._versions[topic]
+                for record in records:
+                    record.class_version = version
+                return records
         return [self.decode(topic, state) for state in states]
 
     def upcast(self, topic: str, state: State) -> Any:
-        """The record of an event stored by an older version of its class."""
+        """The record of an event stored by an older version of its class: read straight
+        from its row where that version's upcasters only add constants, else through the
+        application's mapper."""
+        for decode in self._older.get(topic, ()):
+            try:
+                record = decode(state)
+            except msgspec.ValidationError:
+                continue
+            except msgspec.DecodeError as e:
+                raise unreadable(topic, e) from e
+            record.class_version = self._versions[topic]
+            return record
         stored = StoredEvent(UUID(int=0), 0, topic, bytes(state_bytes(state)))
         event = self._mapper.to_domain_event(stored)
         fields = {k: v for k, v in vars(event).items() if k not in _COLUMN_FIELDS}
@@ -223,6 +281,10 @@ class RecordDecoders:
         if version > 1:
             fields["class_version"] = version
         return self._decoders[topic](self._encoder.encode(fields))
+
+
+def _only(fields: Sequence[str] | None) -> tuple[str, ...] | None:
+    return None if fields is None else tuple(fields)
 
 
 def state_bytes(state: State) -> bytes:

@@ -214,6 +214,7 @@ def sentence(
             e.comment,
             e.blockers,
             milestone=metrics.get(e.key_result_id) == "milestone",
+            confidence=e.confidence,
         )
     if kind == "ObjectiveDropped":
         return say.objective_dropped(language, actor, own, e.reason)

@@ -151,6 +151,7 @@ def review_markdown(review: Review) -> str:
         ]
         for kr in o.key_results:
             status = _status(review, kr.check_ins[-1].status) if kr.check_ins else "–"
+            status += _confidence(review, kr)
             moves = " → ".join(m(_status(review, tr.to_status)) for tr in kr.transitions) or "–"
             title = f"~~{m(kr.title)}~~" if kr.removed else m(kr.title)
             out.append(
@@ -328,9 +329,19 @@ def _kr_card(review: Review, kr: KeyResultReview) -> str:
     head = (
         f"<div class='kr {escape(status)}'><h4>{escape(kr.title)}</h4>"
         f"<p>{escape(_n(review, kr.final_value))} / {escape(_n(review, kr.target))} "
-        f"{escape(kr.unit)} · {_pct(kr.final_progress)}</p>"
+        f"{escape(kr.unit)} · {_pct(kr.final_progress)}{escape(_confidence(review, kr))}</p>"
     )
     return head + _chart(review, kr) + "</div>"
+
+
+def _confidence(review: Review, kr: KeyResultReview) -> str:
+    """The confidence its check-ins gave, first to last (nothing when none gave one)."""
+    trend = kr.confidence
+    if trend.first is None or trend.last is None:
+        return ""
+    word = "tiltro" if review.language == "nb" else "confidence"
+    shown = f"{trend.first} → {trend.last}" if trend.reported > 1 else f"{trend.last}"
+    return f", {word} {shown}/10"
 
 
 def _chart(review: Review, kr: KeyResultReview) -> str:

@@ -5,7 +5,9 @@ objectives, in log order), the cycle's dates and a `ReviewPolicy`. It answers wh
 retrospective asks: how did each key result and objective end, how did statuses move,
 did the team check in every week, did all progress arrive at the end (hockey stick),
 were targets lowered mid-cycle (moved goalposts), were key results reported green while
-standing still (zombies), is the unit scoring ≥ 0.9 cycle after cycle (sandbagging),
+standing still (zombies), is the unit scoring ≥ 0.9 cycle after cycle (sandbagging), did
+the confidence the team reported match its progress (steadily very high while well behind,
+low while on pace or until the target was met),
 what was dropped and why, what the team reflected — and it suggests, in the language of
 the OKRs, what to do differently next cycle.
 
@@ -21,6 +23,7 @@ from uuid import UUID
 
 from okr_es.learning.initiative_ownership import Roster, members_without_initiative
 from okr_es.learning.review_findings import (
+    _confidence_signals,
     _hockey_stick,
     _moved_goalposts,
     _name,
@@ -33,6 +36,8 @@ from okr_es.learning.review_policy import FLAG_CODES, ReviewPolicy, load_review_
 from okr_es.learning.review_replay import ReplayState
 from okr_es.learning.review_result import (
     CheckIn,
+    ConfidenceSignal,
+    ConfidenceTrend,
     DroppedObjective,
     Flag,
     HockeyStick,
@@ -52,6 +57,8 @@ from okr_es.vocabulary.language import Language, detect_language
 __all__ = [
     "FLAG_CODES",
     "CheckIn",
+    "ConfidenceSignal",
+    "ConfidenceTrend",
     "DroppedObjective",
     "Flag",
     "HockeyStick",
@@ -134,6 +141,7 @@ def _review(
     hockey = _hockey_stick(state, cycle, as_of, policy)
     moved = _moved_goalposts(state, names)
     zombies = _zombies(state, policy)
+    confidence = _confidence_signals(state, cycle, as_of, policy)
     scored = [o.score for o in objectives if o.score is not None]
     score = round(sum(scored) / len(scored), 4) if scored else None
     high = score is not None and score >= policy.sandbagging_score
@@ -166,7 +174,7 @@ def _review(
     ]
     words = _Words(language)
     if state.objectives:
-        flags = _flags(words, policy, rhythm, hockey, moved, zombies, sandbagging)
+        flags = _flags(words, policy, rhythm, hockey, moved, zombies, sandbagging, confidence)
         flags += _ownership_flags(words, policy, members_without_initiative(roster))
         suggestions = _suggestions(words, flags, dropped, reflections, finished)
     else:
@@ -199,6 +207,7 @@ def _review(
         reflections=reflections,
         flags=flags,
         suggestions=suggestions,
+        confidence_signals=confidence,
     )
 
 

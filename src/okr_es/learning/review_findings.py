@@ -1,5 +1,6 @@
 """The parts of a learning review computed from the replayed state: each objective's
-outcome, the check-in rhythm, the hockey stick, moved goalposts and zombie key results."""
+outcome, the check-in rhythm, the hockey stick, moved goalposts, zombie key results and
+the confidence reported against the progress made."""
 
 from __future__ import annotations
 
@@ -11,14 +12,25 @@ from itertools import groupby, pairwise
 from uuid import UUID
 
 from okr_es.aggregates.key_result import (
+    SPAN_METRICS,
     THRESHOLD_METRICS,
     Measure,
     is_easier,
     progress,
 )
 from okr_es.learning.review_policy import ReviewPolicy
-from okr_es.learning.review_replay import ReplayState, _business, _Objective, _status, _value
+from okr_es.learning.review_replay import (
+    _KR,
+    ReplayState,
+    _business,
+    _Objective,
+    _status,
+    _value,
+)
 from okr_es.learning.review_result import (
+    CheckIn,
+    ConfidenceSignal,
+    ConfidenceTrend,
     HockeyStick,
     KeyResultReview,
     MovedGoalpost,
@@ -65,6 +77,7 @@ def _objective_review(o: _Objective) -> ObjectiveReview:
                 removed_reason=kr.removed_reason,
                 check_ins=ordered,
                 transitions=transitions,
+                confidence=_confidence_trend(ordered),
             )
         )
     active = [k for k in krs if not k.removed]
@@ -239,3 +252,131 @@ def _zombies(state: ReplayState, policy: ReviewPolicy) -> list[Zombie]:
                     )
                 )
     return out
+
+
+def _confidence_trend(ordered: list[CheckIn]) -> ConfidenceTrend:
+    given = [c.confidence for c in ordered if c.confidence is not None]
+    if not given:
+        return ConfidenceTrend()
+    return ConfidenceTrend(
+        reported=len(given),
+        first=given[0],
+        last=given[-1],
+        average=round(sum(given) / len(given), 2),
+        lowest=min(given),
+        highest=max(given),
+        change=given[-1] - given[0],
+    )
+
+
+HIGH_CONFIDENCE_LOW_PROGRESS = "high-confidence-low-progress"
+LOW_CONFIDENCE_ON_PACE = "low-confidence-on-pace"
+LOW_CONFIDENCE_TARGET_MET = "low-confidence-target-met"
+
+
+def _confidence_signals(
+    state: ReplayState, cycle: CycleInfo, as_of: date, policy: ReviewPolicy
+) -> list[ConfidenceSignal]:
+    """Key results whose last ``confidence_check_ins`` confidences (inside the cycle, up
+    to as_of) were all very high while progress was well behind pace each time, or all
+    low while it was on pace or ahead each time — or low until the target was met."""
+    n = policy.confidence_check_ins
+    out: list[ConfidenceSignal] = []
+    for o in state.objectives.values():
+        if o.status == "dropped":
+            continue
+        for kr in o.key_results.values():
+            if kr.removed:
+                continue
+            days = kr.days()
+            given = [
+                c
+                for c, day in zip(kr.ordered(), days, strict=True)
+                if c.confidence is not None and cycle.start <= day <= as_of
+            ]
+            if len(given) < n:
+                continue
+            met = _target_met(o, kr, given, n, policy)
+            if met is not None:
+                out.append(_signal(LOW_CONFIDENCE_TARGET_MET, o, kr, met, cycle))
+                continue
+            last = given[-n:]
+            elapsed = [_elapsed(cycle, c) for c in last]
+            sure = [c.confidence for c in last if c.confidence is not None]
+            if all(x >= policy.high_confidence for x in sure) and all(
+                _behind(kr.metric, c.progress, e, policy.confidence_pace_gap)
+                for c, e in zip(last, elapsed, strict=True)
+            ):
+                out.append(_signal(HIGH_CONFIDENCE_LOW_PROGRESS, o, kr, last, cycle))
+            elif all(x <= policy.low_confidence for x in sure) and all(
+                _on_pace(kr.metric, c.progress, e) for c, e in zip(last, elapsed, strict=True)
+            ):
+                out.append(_signal(LOW_CONFIDENCE_ON_PACE, o, kr, last, cycle))
+    return out
+
+
+def _target_met(
+    o: _Objective, kr: _KR, given: list[CheckIn], n: int, policy: ReviewPolicy
+) -> list[CheckIn] | None:
+    """The last ``n`` check-ins before the target was reached, when they all gave a low
+    confidence and the key result ended at or beyond its target (its score, once
+    closed); a team may well say 10/10 once it is there."""
+    ordered = kr.ordered()
+    score = o.scores.get(kr.key)
+    final = score if score is not None else (ordered[-1].progress if ordered else 0.0)
+    if final < 1.0:
+        return None
+    before = [c for c in given if c.progress < 1.0][-n:]
+    if len(before) < n or any(
+        c.confidence is None or c.confidence > policy.low_confidence for c in before
+    ):
+        return None
+    return before
+
+
+def _signal(
+    code: str, o: _Objective, kr: _KR, judged: list[CheckIn], cycle: CycleInfo
+) -> ConfidenceSignal:
+    latest = judged[-1]
+    progress_then = latest.progress
+    if code == LOW_CONFIDENCE_TARGET_MET:
+        score = o.scores.get(kr.key)
+        progress_then = score if score is not None else kr.ordered()[-1].progress
+    return ConfidenceSignal(
+        code=code,
+        objective_id=o.id,
+        key_result_id=kr.id,
+        key_result=kr.title,
+        confidences=[c.confidence for c in judged if c.confidence is not None],
+        progress=round(progress_then, 4),
+        elapsed=round(_elapsed(cycle, latest), 4),
+        since=judged[0].at,
+        until=latest.at,
+    )
+
+
+def _elapsed(cycle: CycleInfo, c: CheckIn) -> float:
+    """The share of the cycle passed on the check-in's day, 0 to 1 (as the read API's pace)."""
+    total = (cycle.end - cycle.start).days
+    passed = (c.at.date() - cycle.start).days
+    if total <= 0:
+        return 1.0 if passed >= total else 0.0
+    return min(1.0, max(0.0, passed / total))
+
+
+def _behind(metric: str, progress: float, elapsed: float, gap: float) -> bool:
+    """Well behind pace: a moving key result trailing the time passed by more than
+    ``gap``; a milestone not done, or a threshold not held, in the cycle's last ``gap``."""
+    if progress >= 1.0:
+        return False
+    if metric in SPAN_METRICS:
+        return elapsed - progress > gap
+    return elapsed >= 1.0 - gap
+
+
+def _on_pace(metric: str, progress: float, elapsed: float) -> bool:
+    """At or ahead of pace: the target met (a milestone done, a threshold held), or a
+    moving key result as far along as the time passed, with some progress to show."""
+    if progress >= 1.0:
+        return True
+    return metric in SPAN_METRICS and progress > 0.0 and progress >= elapsed

@@ -9,6 +9,7 @@ from okr_es.learning.initiative_ownership import CODE as WITHOUT_INITIATIVE
 from okr_es.learning.initiative_ownership import RosterMember
 from okr_es.learning.review_policy import ReviewPolicy
 from okr_es.learning.review_result import (
+    ConfidenceSignal,
     DroppedObjective,
     Flag,
     HockeyStick,
@@ -49,6 +50,7 @@ def _flags(
     moved: Sequence[MovedGoalpost],
     zombies: Sequence[Zombie],
     sandbagging: Sandbagging,
+    confidence: Sequence[ConfidenceSignal] = (),
 ) -> list[Flag]:
     flags: list[Flag] = []
     if rhythm.coverage < policy.min_coverage:
@@ -129,6 +131,7 @@ def _flags(
                 ),
             )
         )
+    flags += [_confidence_flag(w, c) for c in confidence]
     return [f for f in flags if f.code not in policy.disabled]
 
 
@@ -150,6 +153,34 @@ def _ownership_flags(
         )
         for m in without
     ]
+
+
+def _confidence_flag(w: _Words, c: ConfidenceSignal) -> Flag:
+    k, said = w.q(c.key_result), ", ".join(map(str, c.confidences))
+    n, done, passed = len(c.confidences), w.pct(c.progress), w.pct(c.elapsed)
+    if c.code == "high-confidence-low-progress":
+        message = w.say(
+            f"{k} ble meldt med tiltro {said} (av 10) de siste {n} innsjekkene, men "
+            f"fremdriften ({done}) lå langt bak tiden som var gått ({passed}).",
+            f"{k} was reported with confidence {said} (of 10) at the last {n} check-ins, but "
+            f"its progress ({done}) was well behind the time passed ({passed}).",
+        )
+    elif c.code == "low-confidence-on-pace":
+        message = w.say(
+            f"{k} ble meldt med lav tiltro ({said} av 10) de siste {n} innsjekkene, selv om "
+            f"fremdriften ({done}) var i rute eller foran ({passed} av tiden var gått).",
+            f"{k} was reported with low confidence ({said} of 10) at the last {n} check-ins, "
+            f"although its progress ({done}) was on or ahead of pace ({passed} of the time "
+            "had passed).",
+        )
+    else:
+        message = w.say(
+            f"{k} nådde målet ({done}) etter at teamet hadde meldt lav tiltro ({said} av 10) "
+            f"i {n} innsjekker på rad.",
+            f"{k} reached its target ({done}) after the team reported low confidence "
+            f"({said} of 10) at {n} check-ins in a row.",
+        )
+    return Flag(c.code, message, c.objective_id, c.key_result_id)
 
 
 _SUGGESTIONS: dict[str, tuple[str, str]] = {
@@ -188,6 +219,24 @@ _SUGGESTIONS: dict[str, tuple[str, str]] = {
         "La alle i teamet eie minst ett tiltak: eierskap til arbeidet gir eierskap til målene.",
         "Let everyone in the team own at least one initiative: owning the work builds "
         "ownership of the goals.",
+    ),
+    "high-confidence-low-progress": (
+        "Snakk om hva tiltroen bygger på: høy tiltro uten fremdrift skjuler ofte en risiko "
+        "ingen har satt ord på ennå.",
+        "Talk about what the confidence rests on: high confidence without progress often "
+        "hides a risk nobody has named yet.",
+    ),
+    "low-confidence-on-pace": (
+        "Lav tiltro mens tallene er i rute kan være polstring: spør hva som skal til for "
+        "10 av 10, og vurder et mer ambisiøst mål neste periode.",
+        "Low confidence while the numbers are on pace can be sandbagging: ask what 10 of 10 "
+        "would take, and consider a bolder target next cycle.",
+    ),
+    "low-confidence-target-met": (
+        "Målet ble nådd tross lav meldt tiltro: sett målene høyere, eller meld den tiltroen "
+        "teamet faktisk har.",
+        "The target was met despite low reported confidence: set targets higher, or report "
+        "the confidence the team really has.",
     ),
 }
 

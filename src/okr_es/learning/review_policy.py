@@ -13,6 +13,8 @@ Days = Annotated[int, msgspec.Meta(ge=1, le=366)]
 Count = Annotated[int, msgspec.Meta(ge=1, le=1000)]
 # A part of a cycle: none of it, or all of it, leaves no before and after to compare.
 Part = Annotated[float, msgspec.Meta(gt=0.0, lt=1.0)]
+# A confidence as check-ins report it: a whole number from 0 to 10.
+Confidence = Annotated[int, msgspec.Meta(ge=0, le=10)]
 
 FLAG_CODES: tuple[str, ...] = (
     "irregular-check-ins",
@@ -22,6 +24,9 @@ FLAG_CODES: tuple[str, ...] = (
     "zombie-key-result",
     "sandbagging",
     "member-without-initiative",
+    "high-confidence-low-progress",
+    "low-confidence-on-pace",
+    "low-confidence-target-met",
 )
 
 
@@ -47,6 +52,14 @@ class ReviewPolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit
     # ... in this many consecutive cycles, this one included (one high cycle can be luck;
     # three in a row is a habit).
     sandbagging_cycles: Count = 3
+    # Confidence (0 to 10) at or above this is very high, for "high-confidence-low-progress" ...
+    high_confidence: Confidence = 8
+    # ... and at or below this low, for "low-confidence-on-pace" / "low-confidence-target-met".
+    low_confidence: Confidence = 4
+    # The confidence flags judge a key result's last this many check-ins that gave one.
+    confidence_check_ins: Count = 3
+    # Well behind pace: progress trails the share of the cycle passed by more than this.
+    confidence_pace_gap: Ratio = 0.25
     # Flag every target made easier mid-cycle.
     flag_moved_goalposts: bool = True
     language: Literal["auto", "nb", "en"] = "auto"

@@ -157,6 +157,7 @@ class ReplayState:
                     e.status,
                     done,
                     None if by is None else (uuids.get(by) or self.uuid(by)),
+                    e.confidence,
                 )
             )
 

@@ -19,6 +19,40 @@ class CheckIn(msgspec.Struct, frozen=True, gc=False):
     status: str
     progress: float
     by: UUID | None
+    # How sure the team was of meeting the key result, 0 to 10; None when not given.
+    confidence: int | None = None
+
+
+class ConfidenceTrend(msgspec.Struct, frozen=True):
+    """The confidence a key result's check-ins gave (those that gave one), by business
+    time: the series itself is the check-ins' ``confidence``."""
+
+    reported: int = 0
+    first: int | None = None
+    last: int | None = None
+    average: float | None = None
+    lowest: int | None = None
+    highest: int | None = None
+    # last - first: above 0 rising, below 0 falling.
+    change: int | None = None
+
+
+class ConfidenceSignal(msgspec.Struct, frozen=True):
+    """A key result whose reported confidence and progress tell different stories."""
+
+    # high-confidence-low-progress, low-confidence-on-pace or low-confidence-target-met
+    code: str
+    objective_id: UUID
+    key_result_id: UUID
+    key_result: str
+    # The confidences judged (the last check-ins that gave one), oldest first.
+    confidences: list[int]
+    # Progress at the latest of those check-ins; for a target met, the final progress.
+    progress: float
+    # The share of the cycle passed at the latest of those check-ins.
+    elapsed: float
+    since: datetime
+    until: datetime
 
 
 class Transition(msgspec.Struct, frozen=True, gc=False):
@@ -46,6 +80,7 @@ class KeyResultReview(msgspec.Struct, frozen=True):
     removed_reason: str
     check_ins: list[CheckIn]
     transitions: list[Transition]
+    confidence: ConfidenceTrend = msgspec.field(default_factory=ConfidenceTrend)
 
 
 class ObjectiveReview(msgspec.Struct, frozen=True):
@@ -179,3 +214,4 @@ class Review(msgspec.Struct, frozen=True):
     reflections: list[Reflection]
     flags: list[Flag]
     suggestions: list[str]
+    confidence_signals: list[ConfidenceSignal] = msgspec.field(default_factory=list)

@@ -102,6 +102,7 @@ PUBLISHED_FIELDS: dict[str, tuple[str, ...]] = {
         "status",
         "comment",
         "blockers",
+        "confidence",
         "checked_in_at",
     ),
     "Objective.KeyResultWeighted": ("key_result_id", "weight"),

@@ -12,7 +12,7 @@ import contextlib
 import dataclasses
 import typing
 from functools import cache
-from typing import Any, cast
+from typing import Any, Literal, cast
 from uuid import UUID
 
 import msgspec
@@ -109,6 +109,13 @@ class MsgspecMapper(Mapper[UUID]):
                 if state.pop("class_version") != class_version:
                     state = None
         if state is None:
+            # An event stored by an older version whose upcasters only add constants.
+            for older in _older_state_structs(cls):
+                with contextlib.suppress(msgspec.ValidationError):
+                    state = _as_dict(_decoder(older).decode(data))
+                    state.pop("class_version")
+                    break
+        if state is None:
             raw = self._plain.decode(data)
             from_version = raw.pop("class_version", 1)
             while from_version < class_version:
@@ -140,6 +147,60 @@ def _state_struct(cls: Any) -> type[msgspec.Struct]:
     # Fields with defaults must follow those without for msgspec, as for dataclasses.
     fields.sort(key=lambda f: len(f) == 3)
     return msgspec.defstruct(f"{cls.__qualname__}State", fields, forbid_unknown_fields=False)
+
+
+def constant_upcasts(cls: Any) -> dict[int, dict[str, Any]]:
+    """For each older version of an event class whose upcasters, from it to the current
+    version, only add fields with constant values (``blockers = ""``): those fields and
+    values, found by running the upcasters on an empty state.
+
+    An event stored by such a version reads straight from its JSON, the added fields
+    taking these values as defaults, instead of going through a dict and the upcasters.
+    A version whose upcasters read the stored state (they fail on an empty one), or add
+    anything but a plain constant, is left out: its events are upcast as usual."""
+    version: int = getattr(cls, "class_version", 1)
+    found: dict[int, dict[str, Any]] = {}
+    for stored in range(version - 1, 0, -1):
+        added: dict[str, Any] = {}
+        try:
+            for step in range(stored, version):
+                getattr(cls, f"upcast_v{step}_v{step + 1}")(added)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue
+        if all(isinstance(v, (str, int, float, bool, type(None))) for v in added.values()):
+            found[stored] = added
+    return found
+
+
+@cache
+def _older_state_structs(cls: Any) -> tuple[type[msgspec.Struct], ...]:
+    """State structs of the older versions :func:`constant_upcasts` finds, newest first:
+    the event's fields, those added since with their constants as defaults, and the
+    version the event was stored by (version 1 stored none)."""
+    hints = typing.get_type_hints(cls)
+    structs: list[type[msgspec.Struct]] = []
+    for stored, added in constant_upcasts(cls).items():
+        fields: list[Any] = []
+        for field in dataclasses.fields(cls):
+            if field.name in _SKIPPED:
+                continue
+            if field.name in added:
+                fields.append((field.name, hints[field.name], added[field.name]))
+            elif field.default is not dataclasses.MISSING:
+                fields.append((field.name, hints[field.name], field.default))
+            else:
+                fields.append((field.name, hints[field.name]))
+        if stored == 1:
+            fields.append(("class_version", Literal[1], 1))
+        else:
+            fields.append(("class_version", Literal[stored]))
+        fields.sort(key=lambda f: len(f) == 3)
+        structs.append(
+            msgspec.defstruct(
+                f"{cls.__qualname__}StateV{stored}", fields, forbid_unknown_fields=False
+            )
+        )
+    return tuple(structs)
 
 
 @cache

@@ -39,6 +39,12 @@ class Projection:
         if handler is not None:
             handler(sql, event, position)
 
+    def upgrade(self, sql: Sql) -> None:
+        """Bring tables an earlier release created up to this release's shape.
+
+        ``ddl`` only creates what is missing, so a column added since is added here,
+        after it: the store keeps its rows and position, and no rebuild is needed."""
+
 
 def text(value: UUID | None) -> str | None:
     if value is None:
@@ -55,3 +61,16 @@ def text(value: UUID | None) -> str | None:
 
 _TEXT: dict[UUID, str] = {}
 _TEXT_LIMIT = 100_000
+
+
+def columns(sql: Sql, table: str) -> set[str]:
+    """The names of a read-model table's columns (none if it does not exist)."""
+    if sql.postgres:
+        rows = sql.all(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = :table",
+            {"table": table},
+        )
+    else:
+        rows = sql.all("SELECT name FROM pragma_table_info(:table)", {"table": table})
+    return {str(row[0]) for row in rows}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from okr_es.projections.base import Projection, text
+from okr_es.projections.base import Projection, columns, text
 from okr_es.projections.sql import Sql
 
 
@@ -17,7 +17,8 @@ class CheckInHistory(Projection):
         "CREATE TABLE IF NOT EXISTS rm_check_ins (position INTEGER PRIMARY KEY, "
         "key_result_id TEXT NOT NULL, objective_id TEXT NOT NULL, value FLOAT NOT NULL, "
         "status TEXT NOT NULL, comment TEXT NOT NULL, blockers TEXT NOT NULL, "
-        "checked_in_at TEXT NOT NULL, recorded_at TEXT NOT NULL, by_member TEXT NOT NULL)",
+        "checked_in_at TEXT NOT NULL, recorded_at TEXT NOT NULL, by_member TEXT NOT NULL, "
+        "confidence INTEGER)",
         "CREATE INDEX IF NOT EXISTS rm_check_ins_key_result ON rm_check_ins "
         "(key_result_id, checked_in_at)",
     )
@@ -33,11 +34,18 @@ class CheckInHistory(Projection):
     def on_CheckInMade(self, sql: Sql, e: Any, position: int) -> None:
         sql.run(INSERT, _row(e, position))
 
+    def upgrade(self, sql: Sql) -> None:
+        # Tables made before check-ins carried a confidence get the column last, where
+        # the ddl puts it; their rows are of check-ins that gave none (NULL).
+        if "confidence" not in columns(sql, "rm_check_ins"):
+            exists = " IF NOT EXISTS" if sql.postgres else ""
+            sql.run(f"ALTER TABLE rm_check_ins ADD COLUMN{exists} confidence INTEGER")
+
 
 # Keyed by log position, so re-applying the same event cannot add a row twice.
 INSERT = (
     "INSERT INTO rm_check_ins VALUES (:position, :key_result_id, :objective_id, :value, "
-    ":status, :comment, :blockers, :checked_in_at, :recorded_at, :by_member) "
+    ":status, :comment, :blockers, :checked_in_at, :recorded_at, :by_member, :confidence) "
     "ON CONFLICT (position) DO NOTHING"
 )
 
@@ -55,4 +63,5 @@ def _row(e: Any, position: int) -> dict[str, Any]:
         "checked_in_at": e.checked_in_at.isoformat(),
         "recorded_at": e.timestamp.isoformat(),
         "by_member": text(e.by),
+        "confidence": e.confidence,
     }

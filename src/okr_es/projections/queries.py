@@ -115,6 +115,7 @@ class CheckInRow(msgspec.Struct, frozen=True):
     checked_in_at: str
     recorded_at: str
     by_member: str
+    confidence: int | None
 
 
 class TimelineRow(msgspec.Struct, frozen=True):

@@ -55,6 +55,7 @@ class ViewRecorder:
         for projection in projections:
             for statement in projection.ddl:
                 sql.run(statement)
+            projection.upgrade(sql)
 
     def position(self, projection: Projection) -> int:
         return self.tracking.max_tracking_id(projection.name) or 0

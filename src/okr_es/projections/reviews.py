@@ -27,7 +27,15 @@ from okr_es.projections.base import Projection, text
 from okr_es.projections.sql import Sql
 
 # What a review reads of a check-in (most of a cycle's events): comment and blockers not.
-CHECK_IN_FIELDS = ("key_result_id", "value", "status", "checked_in_at", "timestamp", "by")
+CHECK_IN_FIELDS = (
+    "key_result_id",
+    "value",
+    "status",
+    "confidence",
+    "checked_in_at",
+    "timestamp",
+    "by",
+)
 _COLUMNS = frozenset({"originator_id", "originator_version"})
 _encode = msgspec.json.Encoder().encode
 

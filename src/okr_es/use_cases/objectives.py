@@ -296,10 +296,14 @@ class ObjectiveCommands(AggregateReads):
         by: Any,
         comment: Any = "",
         blockers: Any = "",
+        confidence: Any = None,
         checked_in_at: Any = None,
     ) -> CommandResult:
         """Report a key result's value and status. Check-ins on different key results
         commute, so a concurrent change is retried (bounded) rather than refused.
+
+        ``confidence`` (optional) is how sure the team is that the key result will be met,
+        a whole number from 0 to 10 ("confidence 7/10"), reported apart from the status.
 
         ``checked_in_at`` (default: now) may lie before the cycle starts or after it ends:
         teams take a first reading in the planning weeks and a last one after the
@@ -324,6 +328,7 @@ class ObjectiveCommands(AggregateReads):
                     status=status,
                     comment=comment,
                     blockers=blockers,
+                    confidence=confidence,
                     checked_in_at=when or self.clock(),
                     by=actor,
                 )

@@ -243,7 +243,8 @@ class ObjectiveCommands(Controller):
         okr: Okr,
         principal: Actor,
     ) -> Response[CommandResponse]:
-        """Report the key result's value and status (green, yellow, red)."""
+        """Report the key result's value and status (green, yellow, red), and optionally
+        the team's confidence of meeting it (a whole number from 0 to 10)."""
         access.objective(okr, principal, objective_id)
         result = okr.check_in(
             objective_id=objective_id,

@@ -183,10 +183,45 @@ class ReviewCheckIn:
     status: str
     progress: float = strawberry.field(description="Against the target in force at the time.")
     by_member_id: UUID | None
+    confidence: int | None = strawberry.field(
+        default=None, description="How sure the team was, 0 to 10; null when not given."
+    )
 
     @strawberry.field
     async def by(self, info: Info) -> Member | None:
         return await _by(info, self.by_member_id)
+
+
+@strawberry.type(
+    description="The confidence (0 to 10) a key result's check-ins gave, by business time; "
+    "the series is its check-ins' confidence."
+)
+class ConfidenceTrend:
+    reported: int = strawberry.field(description="Check-ins that gave a confidence.")
+    first: int | None
+    last: int | None
+    average: float | None
+    lowest: int | None
+    highest: int | None
+    change: int | None = strawberry.field(description="last - first: above 0 rising.")
+
+
+@strawberry.type(description="A key result whose reported confidence and progress disagree.")
+class ConfidenceSignal:
+    code: str = strawberry.field(
+        description="high-confidence-low-progress, low-confidence-on-pace or "
+        "low-confidence-target-met (also its flag's code)."
+    )
+    objective_id: UUID
+    key_result_id: UUID
+    key_result: str
+    confidences: list[int] = strawberry.field(description="The confidences judged, oldest first.")
+    progress: float = strawberry.field(
+        description="At the latest check-in judged; for a target met, the final progress."
+    )
+    elapsed: float = strawberry.field(description="Share of the cycle passed at that check-in.")
+    since: datetime
+    until: datetime
 
 
 @strawberry.type(description="A change of status (a key result's colour, an objective's state).")
@@ -212,6 +247,7 @@ class KeyResultReview:
     removed_reason: str
     check_ins: list[ReviewCheckIn]
     transitions: list[StatusTransition]
+    confidence: ConfidenceTrend
 
 
 @strawberry.type(description="How one objective ended.")
@@ -334,7 +370,8 @@ class Reflection:
 class ReviewFlag:
     code: str = strawberry.field(
         description="irregular-check-ins, long-silence, hockey-stick, moved-goalposts, "
-        "zombie-key-result, sandbagging or member-without-initiative."
+        "zombie-key-result, sandbagging, member-without-initiative, "
+        "high-confidence-low-progress, low-confidence-on-pace or low-confidence-target-met."
     )
     message: str
     objective_id: UUID | None
@@ -370,6 +407,10 @@ class Review:
     reflections: list[Reflection]
     flags: list[ReviewFlag]
     suggestions: list[str]
+    confidence_signals: list[ConfidenceSignal] = strawberry.field(
+        default_factory=list,
+        description="Key results whose reported confidence and progress disagree.",
+    )
 
     @strawberry.field(description="The flags' codes, in order.")
     def flag_codes(self) -> list[str]:
@@ -404,10 +445,20 @@ def _key_result(k: rv.KeyResultReview) -> KeyResultReview:
                 status=c.status,
                 progress=c.progress,
                 by_member_id=c.by,
+                confidence=c.confidence,
             )
             for c in k.check_ins
         ],
         transitions=_transitions(k.transitions),
+        confidence=ConfidenceTrend(
+            reported=k.confidence.reported,
+            first=k.confidence.first,
+            last=k.confidence.last,
+            average=k.confidence.average,
+            lowest=k.confidence.lowest,
+            highest=k.confidence.highest,
+            change=k.confidence.change,
+        ),
     )
 
 
@@ -521,6 +572,20 @@ def review_of(r: rv.Review) -> Review:
             for f in r.flags
         ],
         suggestions=list(r.suggestions),
+        confidence_signals=[
+            ConfidenceSignal(
+                code=c.code,
+                objective_id=c.objective_id,
+                key_result_id=c.key_result_id,
+                key_result=c.key_result,
+                confidences=list(c.confidences),
+                progress=c.progress,
+                elapsed=c.elapsed,
+                since=c.since,
+                until=c.until,
+            )
+            for c in r.confidence_signals
+        ],
     )
 
 

@@ -267,6 +267,13 @@ class CheckIn:
     def blockers(self) -> str:
         return self.row.blockers
 
+    @strawberry.field(
+        description="How sure the team was of meeting the key result, a whole number from "
+        "0 to 10, reported apart from the status; null when not given."
+    )
+    def confidence(self) -> int | None:
+        return self.row.confidence
+
     @strawberry.field(description="When the value was true (business time).")
     def checked_in_at(self) -> datetime:
         return instant(self.row.checked_in_at)
@@ -362,6 +369,22 @@ class KeyResult:
     async def stale(self, info: Info) -> bool:
         judged = await self._judge(info)
         return False if judged is None else judged[0]
+
+    @strawberry.field(
+        description="The confidence (0 to 10) of the latest check-in, by checkedInAt, that "
+        "gave one; null until one did."
+    )
+    async def confidence(self, info: Info) -> int | None:
+        rows = await info.context.batch.check_ins_of_key_result.load(self.row.key_result_id)
+        given = [
+            r
+            for r in rows
+            if r.confidence is not None
+            and (self.as_of is None or instant(r.recorded_at) <= self.as_of)
+        ]
+        if not given:
+            return None
+        return max(given, key=lambda r: (instant(r.checked_in_at), r.position)).confidence
 
     @strawberry.field(description="Every check-in, oldest first.")
     async def check_ins(self, info: Info) -> list[CheckIn]:

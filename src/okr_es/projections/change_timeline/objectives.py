@@ -180,6 +180,7 @@ class ObjectiveChanges(TimelineRows):
                 e.comment,
                 e.blockers,
                 milestone,
+                e.confidence,
             ),
         )
 

@@ -129,6 +129,7 @@ def check_in_made(
     comment: str,
     blockers: str,
     milestone: bool = False,
+    confidence: int | None = None,
 ) -> str:
     k = quote(key_result, language)
     if milestone:
@@ -141,6 +142,9 @@ def check_in_made(
     else:
         shown = number(value, language)
     colour = _STATUS[language].get(status, status)
+    if confidence is not None:  # "tiltro": the belief that the key result will be met
+        word = "tiltro" if language == "nb" else "confidence"
+        colour += f", {word} {confidence}/10"
     main = _say(
         language, f"{actor} sjekket inn {k}", f"{actor} checked in {k}", f"{shown} ({colour})"
     )
