@@ -132,3 +132,38 @@ class _BeforeConfidence(CheckInHistory):
 
     def upgrade(self, sql: Sql) -> None:
         pass
+
+
+def test_okr_tree_tables_made_before_roll_up_get_the_columns_with_their_defaults(
+    app: OKRApplication,
+) -> None:
+    # An earlier release made the tables; the log then grew before the upgrade started.
+    ProjectionRunner(app, [_BeforeRollUp()])
+    objective_id, kr, _ = store_v2_check_in(app)
+    runner = ProjectionRunner(app, [OkrTree()])
+    runner.catch_up()
+    org = str(app.get_objective(objective_id).organization_id)
+    weights = runner.views.query(
+        "SELECT weight FROM rm_key_results WHERE key_result_id = :kr", {"kr": str(kr)}
+    )
+    modes = runner.views.query(
+        "SELECT roll_up_mode FROM rm_objectives WHERE organization_id = :org", {"org": org}
+    )
+    assert weights == [(1.0,)] and modes == [("key_results",)]
+    upgraded = runner.rows(runner.projections[0])
+    runner.rebuild("okr_tree")
+    assert runner.rows(runner.projections[0]) == upgraded
+
+
+class _BeforeRollUp(OkrTree):
+    """The okr tree's tables as a release before weights and roll-up modes made them."""
+
+    ddl = tuple(
+        statement.replace(", roll_up_mode TEXT NOT NULL DEFAULT 'key_results')", ")").replace(
+            ", weight FLOAT NOT NULL DEFAULT 1)", ")"
+        )
+        for statement in OkrTree.ddl
+    )
+
+    def upgrade(self, sql: Sql) -> None:
+        pass

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from okr_es.aggregates.key_result import progress
-from okr_es.projections.base import Projection, text
+from okr_es.projections.base import Projection, columns, text
 from okr_es.projections.sql import Sql
 
 
@@ -163,6 +163,21 @@ class OkrTree(Projection):
             "UPDATE rm_cycles SET label = :label WHERE cycle_id = :id",
             {"label": e.label, "id": text(e.originator_id)},
         )
+
+    def upgrade(self, sql: Sql) -> None:
+        # Tables made before key results had weights and objectives roll-up modes get the
+        # columns with their defaults, which is what every earlier event meant.
+        exists = " IF NOT EXISTS" if sql.postgres else ""
+        if "roll_up_mode" not in columns(sql, "rm_objectives"):
+            sql.run(
+                f"ALTER TABLE rm_objectives ADD COLUMN{exists} "
+                "roll_up_mode TEXT NOT NULL DEFAULT 'key_results'"
+            )
+        if "weight" not in columns(sql, "rm_key_results"):
+            sql.run(
+                f"ALTER TABLE rm_key_results ADD COLUMN{exists} "
+                "weight FLOAT NOT NULL DEFAULT 1"
+            )
 
     # --- objectives ----------------------------------------------------------------------
 
