@@ -778,6 +778,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="PostgreSQL to benchmark on; a temporary schema is created and dropped "
              "(default: $OKR_ES_BENCH_DATABASE_URL or %(default)s)",
     )
+    parser.add_argument(
+        "--nats-url", default=os.environ.get("OKR_ES_BENCH_NATS_URL", "nats://127.0.0.1:4222"),
+        help="NATS with JetStream for the scale suite's relay figure; temporary streams are "
+             "created and deleted (default: $OKR_ES_BENCH_NATS_URL or %(default)s; "
+             "'' skips the figure)",
+    )
     parser.add_argument("--profile", action="store_true",
                         help="profile the command phase (and, in the learning suite, one "
                              "review_for and of reviews_for) with cProfile (printed to "
@@ -817,7 +823,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                            args.learning_budget or None, args.profile)
     scale = load_scale() if args.suite == "scale" else None
     if scale is not None:
-        results += scale.bench_scale(stores, args.postgres_url, args.quick)
+        results += scale.bench_scale(stores, args.postgres_url, args.quick, args.nats_url or None)
     elapsed = time.perf_counter() - started
 
     checked = [r for r in results if r.target is not None]
@@ -872,7 +878,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                       + (f", measured on {d['teams_measured']} teams" if d["extrapolated"]
                          else "") + f"); raw read + decode {d['raw_seconds']} s")
         for r in results:
-            if r.section == "scale" and r.unit == "events/s":
+            if r.section == "scale" and r.name.startswith("rebuild,"):
                 d = r.detail
                 print(f"Scale on {r.store}: {d['events']:,} events from {d['organizations']} "
                       f"organisations, seeded in {d['seed_seconds']} s (to this size), rebuilt "

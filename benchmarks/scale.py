@@ -16,6 +16,9 @@ Measured at each size (seeding excluded, its time reported):
   reading the same notification log raw (plain ``sqlite3`` / ``psycopg`` pages of 1,000
   rows and ``msgspec.json.decode`` of each row's state; no domain objects, no writes).
   Target: at least 25,000 events/s.
+* ``relay`` (at the large size, when NATS answers): ``okr-es relay``'s publishing from
+  position 0, in events per second, against raw JetStream async publishing of the same
+  messages (see ``benchmarks/relay.py``). Target: at least 5,000 events/s.
 * ``rebuild cost per event``: microseconds per event at the large size against the small
   size. Target: at most 1.2x (a constant cost per event: no lookup that grows with the store).
 
@@ -35,6 +38,7 @@ from typing import Any
 from uuid import uuid4
 
 from benchmarks.learning import raw_read_decode, settle
+from benchmarks.relay import relay_result
 from benchmarks.run import Result, Store, events_table, log, postgres_store, sqlite_store
 from okr_es.aggregates.objective import Objective
 from okr_es.aggregates.organization import Organization
@@ -210,7 +214,7 @@ def _store(name: str, url: str) -> Iterator[Store]:
         yield store
 
 
-def bench_scale_store(store: Store, sizes: ScaleSizes) -> list[Result]:
+def bench_scale_store(store: Store, sizes: ScaleSizes, nats_url: str | None) -> list[Result]:
     base = "raw read + decode"
     results: list[Result] = []
     runs: list[Rebuild] = []
@@ -230,6 +234,8 @@ def bench_scale_store(store: Store, sizes: ScaleSizes) -> list[Result]:
                 "scale", f"rebuild, {_count(size)} events", store.name, "events/s", run.rate,
                 base, run.raw_rate, REBUILD_TARGET, detail, rule="value>=",
             ))
+        if nats_url is not None:
+            results.append(relay_result(store.name, _count(sizes.large), app, nats_url))
     small, large = runs
     results.append(Result(
         "scale", f"rebuild cost per event, {_count(sizes.large)} vs {_count(sizes.small)}",
@@ -244,10 +250,12 @@ def _count(events: int) -> str:
     return f"{events // 1_000_000}M" if events % 1_000_000 == 0 else f"{events // 1000}k"
 
 
-def bench_scale(stores: Sequence[str], url: str, quick: bool) -> list[Result]:
+def bench_scale(
+    stores: Sequence[str], url: str, quick: bool, nats_url: str | None = None
+) -> list[Result]:
     sizes = QUICK_SCALE_SIZES if quick else DEFAULT_SCALE_SIZES
     results: list[Result] = []
     for name in stores:
         with _store(name, url) as store:
-            results += bench_scale_store(store, sizes)
+            results += bench_scale_store(store, sizes, nats_url)
     return results

@@ -2,10 +2,11 @@
 
 The log is the outbox (DESIGN.md §3): the relay reads it from its tracked position, publishes
 each event's integration event (see :mod:`okr_es.messaging.integration_events`) with header
-``Nats-Msg-Id`` = its log position, waits for JetStream's acks, and only then records the
-last position under the tracking name ``nats_relay``. A crash between the acks and that
-record re-publishes the batch on restart; JetStream's duplicate window drops those repeats
-(the ack says ``duplicate``), so subscribers see each position once.
+``Nats-Msg-Id`` = its log position, in batches with asynchronous acks, waits for every ack of
+the batch, and only then records the last position under the tracking name ``nats_relay``.
+A crash between the acks and that record re-publishes the batch on restart; JetStream's
+duplicate window drops those repeats (the ack says ``duplicate``), so subscribers see each
+position once.
 
 nats-py is asyncio; the event store is synchronous, so store calls run in worker threads.
 It wakes on new events from ``OKRApplication.on_saved`` (same process) or PostgreSQL's
@@ -52,7 +53,9 @@ TRACKING_NAME = "nats_relay"
 # JetStream's default; a relay down for longer than this may publish a batch twice, which
 # subscribers tolerate by remembering the last position they handled.
 DUPLICATE_WINDOW_SECONDS = 120.0
-BATCH_SIZE = 500
+BATCH_SIZE = 1000
+# How long a batch's acks may take in all before the batch counts as not published.
+ACK_TIMEOUT_SECONDS = 10.0
 # A safety net only: saves and NOTIFY wake the relay at once.
 IDLE_WAKE_SECONDS = 5.0
 
@@ -265,21 +268,33 @@ class NatsRelay:
                 return position
 
     async def publish(self, events: Sequence[IntegrationEvent]) -> list[PubAck]:
-        """Publish in log order, one ack at a time, so the stream keeps the log's order."""
-        acks: list[PubAck] = []
-        for event in events:
-            ack = await self.js.publish(
+        """Publish a batch with asynchronous acks, then wait for every one of them.
+
+        The messages leave in log order on one connection, so JetStream stores them in that
+        order; only the acks are awaited together. A connection lost mid-batch loses a
+        suffix of it, never a message in the middle, and the batch is published again
+        from the tracked position (the duplicate window drops what did arrive)."""
+        futures = [
+            await self.js.publish_async(
                 event.subject(self.subject_prefix),
                 event.encode(),
                 stream=self.stream,
                 headers={"Nats-Msg-Id": event.msg_id()},
             )
+            for event in events
+        ]
+        try:
+            acks = await asyncio.wait_for(asyncio.gather(*futures), ACK_TIMEOUT_SECONDS)
+        except BaseException:
+            for future in futures:
+                future.cancel()  # a later retry publishes the batch again
+            raise
+        for ack in acks:
             if ack.duplicate:
                 self.duplicates += 1
             else:
                 self.published += 1
-            acks.append(ack)
-        return acks
+        return list(acks)
 
     # --- store side (worker threads) ---------------------------------------------------------
 
