@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import importlib
 import io
 import json
 import os
@@ -810,18 +811,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             context = sqlite_store() if name == "sqlite" else postgres_store(args.postgres_url)
             with context as store:
                 results += bench_store(store, sizes, args.profile)
+                results += load("concurrency").bench_concurrent_commands(store, sizes)
         results += bench_transcoders(sizes)
-    read_side = load_read_side() if args.suite in ("read", "all") else None
+    read_side = load("read_side") if args.suite in ("read", "all") else None
     if read_side is not None:
         if "postgres" not in stores:
             log("projection lag needs PostgreSQL: not measured")
         results += read_side.bench_read(stores, args.postgres_url, args.quick,
                                         raw_row(stored_check_in_size()))
-    learning = load_learning() if args.suite in ("learning", "all") else None
+    learning = load("learning") if args.suite in ("learning", "all") else None
     if learning is not None:
         results += learning.bench_learning(stores, args.postgres_url, args.quick,
                                            args.learning_budget or None, args.profile)
-    scale = load_scale() if args.suite == "scale" else None
+    scale = load("scale") if args.suite == "scale" else None
     if scale is not None:
         results += scale.bench_scale(stores, args.postgres_url, args.quick, args.nats_url or None)
     elapsed = time.perf_counter() - started
@@ -889,34 +891,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def load_learning() -> ModuleType:
-    """``benchmarks.learning``, also when this file is run as a script."""
+def load(name: str) -> ModuleType:
+    """``benchmarks.<name>``, also when this file is run as a script."""
     try:
-        from benchmarks import learning
-    except ModuleNotFoundError:  # run as a script: the repository root is not on sys.path
+        return importlib.import_module(f"benchmarks.{name}")
+    except ModuleNotFoundError as e:
+        if e.name != "benchmarks":
+            raise
+        # Run as a script: the repository root is not on sys.path.
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-        from benchmarks import learning
-    return learning
-
-
-def load_scale() -> ModuleType:
-    """``benchmarks.scale``, also when this file is run as a script."""
-    try:
-        from benchmarks import scale
-    except ModuleNotFoundError:  # run as a script: the repository root is not on sys.path
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-        from benchmarks import scale
-    return scale
-
-
-def load_read_side() -> ModuleType:
-    """``benchmarks.read_side``, also when this file is run as a script."""
-    try:
-        from benchmarks import read_side
-    except ModuleNotFoundError:  # run as a script: the repository root is not on sys.path
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-        from benchmarks import read_side
-    return read_side
+        return importlib.import_module(f"benchmarks.{name}")
 
 
 if __name__ == "__main__":

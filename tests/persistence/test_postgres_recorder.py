@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from unittest import TestCase
 from urllib.parse import unquote, urlsplit
 
 import psycopg
@@ -42,6 +43,7 @@ from okr_es.persistence.postgres_recorder import (
     insert_function_name,
 )
 from okr_es.settings import Settings
+from support.concurrent_saves import ConcurrentSavesCases
 
 pytestmark = pytest.mark.postgres
 
@@ -142,6 +144,16 @@ class TestLibraryProcessRecorderCases(FreshSchema, ProcessRecorderTestCase):
         )
         recorder.create_table()
         return recorder
+
+
+class TestConcurrentSaves(FreshSchema, ConcurrentSavesCases, TestCase):
+    """Group commit: one function call per group, a lost race fails alone."""
+
+    ids_without_gaps = False
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.recorder = self.okr_recorder(pool_size=40)
 
 
 # PostgreSQL specifics of this recorder.
