@@ -19,6 +19,8 @@ Measured at each size (seeding excluded, its time reported):
 * ``relay`` (at the large size, when NATS answers): ``okr-es relay``'s publishing from
   position 0, in events per second, against raw JetStream async publishing of the same
   messages (see ``benchmarks/relay.py``). Target: at least 5,000 events/s.
+* ``review``, ``projection lag`` at 200 commands/s, ``HTTP check-ins, two API processes``
+  and ``server RSS`` (PostgreSQL; the review on both stores): see ``benchmarks/scale_live.py``.
 * ``rebuild cost per event``: microseconds per event at the large size against the small
   size. Target: at most 1.2x (a constant cost per event: no lookup that grows with the store).
 
@@ -40,6 +42,15 @@ from uuid import uuid4
 from benchmarks.learning import raw_read_decode, settle
 from benchmarks.relay import relay_result
 from benchmarks.run import Result, Store, events_table, log, postgres_store, sqlite_store
+from benchmarks.scale_live import (
+    DEFAULT_LIVE_SIZES,
+    QUICK_LIVE_SIZES,
+    SeededOrganization,
+    api_results,
+    lag_results,
+    review_results,
+    review_seconds,
+)
 from okr_es.aggregates.objective import Objective
 from okr_es.aggregates.organization import Organization
 from okr_es.aggregates.team_cycle import TeamCycle
@@ -85,7 +96,7 @@ def scale_sizes(quick: bool) -> dict[str, Any]:
 # --- seeding -------------------------------------------------------------------------------
 
 
-def seed_organization(app: OKRApplication, sizes: ScaleSizes, n: int) -> None:
+def seed_organization(app: OKRApplication, sizes: ScaleSizes, n: int) -> SeededOrganization:
     """One organisation's finished quarter (see the module docstring)."""
     reg = app.register_organization(name=f"Scale Corp {n + 1}", admin_name="Ada Admin",
                                     admin_email=f"ada{n + 1}@example.org")
@@ -148,6 +159,7 @@ def seed_organization(app: OKRApplication, sizes: ScaleSizes, n: int) -> None:
     for _, lead_id, team_cycle in teams:
         team_cycle.close(open_objective_titles=[], note="", by=lead_id)
     _save_all(app, [o for _, o in objectives] + [tc for _, _, tc in teams])
+    return SeededOrganization(org_id, cycle_id, tuple(unit_id for unit_id, _, _ in teams))
 
 
 def _save_all(app: OKRApplication, aggregates: Sequence[Any]) -> None:
@@ -155,13 +167,12 @@ def _save_all(app: OKRApplication, aggregates: Sequence[Any]) -> None:
         app.save(*aggregates[i:i + SAVE_CHUNK])
 
 
-def grow(app: OKRApplication, sizes: ScaleSizes, events: int, organizations: int) -> int:
-    """Add organisations until the log holds at least ``events``; returns how many exist."""
+def grow(app: OKRApplication, sizes: ScaleSizes, events: int,
+         organizations: list[SeededOrganization]) -> None:
+    """Add organisations until the log holds at least ``events``."""
     while app.position() < events:
-        seed_organization(app, sizes, organizations)
-        organizations += 1
-        log(f"[scale] {app.position():,} events ({organizations} organisations)")
-    return organizations
+        organizations.append(seed_organization(app, sizes, len(organizations)))
+        log(f"[scale] {app.position():,} events ({len(organizations)} organisations)")
 
 
 # --- measuring ---------------------------------------------------------------------------
@@ -218,24 +229,29 @@ def bench_scale_store(store: Store, sizes: ScaleSizes, nats_url: str | None) -> 
     base = "raw read + decode"
     results: list[Result] = []
     runs: list[Rebuild] = []
+    reviews: list[dict[str, float]] = []
+    organizations: list[SeededOrganization] = []
     with OKRApplication(store.settings) as app:
-        organizations = 0
         for size in (sizes.small, sizes.large):
             started = time.perf_counter()
-            organizations = grow(app, sizes, size, organizations)
+            grow(app, sizes, size, organizations)
             seeded = time.perf_counter() - started
             log(f"[scale:{store.name}] rebuild of {app.position():,} events")
             run = measure(store, app, round(seeded, 1), sizes.repeats)
             runs.append(run)
-            detail = {"events": run.events, "organizations": organizations,
+            detail = {"events": run.events, "organizations": len(organizations),
                       "seconds": round(run.seconds, 2), "seed_seconds": run.seed_seconds,
                       "cpu_seconds": run.cpu_seconds, "peak_rss_mb": run.peak_rss_mb}
             results.append(Result(
                 "scale", f"rebuild, {_count(size)} events", store.name, "events/s", run.rate,
                 base, run.raw_rate, REBUILD_TARGET, detail, rule="value>=",
             ))
+            log(f"[scale:{store.name}] reviews of the oldest and newest organisation")
+            reviews.append({"oldest": review_seconds(store.settings, organizations[0]),
+                            "newest": review_seconds(store.settings, organizations[-1])})
         if nats_url is not None:
             results.append(relay_result(store.name, _count(sizes.large), app, nats_url))
+        events = app.position()
     small, large = runs
     results.append(Result(
         "scale", f"rebuild cost per event, {_count(sizes.large)} vs {_count(sizes.small)}",
@@ -243,6 +259,11 @@ def bench_scale_store(store: Store, sizes: ScaleSizes, nats_url: str | None) -> 
         1e6 / small.rate, COST_GROWTH_TARGET,
         {"events": [small.events, large.events]}, rule="<=",
     ))
+    results += review_results(store.name, _count(sizes.large), reviews[0], reviews[1], events)
+    if store.name == "postgres":
+        live = QUICK_LIVE_SIZES if sizes == QUICK_SCALE_SIZES else DEFAULT_LIVE_SIZES
+        results += lag_results(store.settings, live)
+        results += api_results(store.settings, live, events)
     return results
 
 
