@@ -33,6 +33,7 @@ from okr_es.projections.sentences import number
 from okr_es.vocabulary.language import Language
 
 __all__ = [
+    "STATE_COLOURS",
     "KeyResultState",
     "Silence",
     "badge",
@@ -107,7 +108,7 @@ def badge(state: KeyResultState, language: Language) -> str:
             if language == "nb"
             else f"no check-in for {state.days_since_check_in} days"
         )
-        words += f" · ⏸ {state_word('stale', language)} ({quiet})"
+        words += f" · ○ {state_word('stale', language)} ({quiet})"
     stale = " stale" if state.stale else ""
     return (
         f"<span class='badge{stale}' data-state='{state.pace}' "
