@@ -29,7 +29,7 @@ _NS = UUID("0b7e4c1a-2d3f-4e5a-9b6c-7d8e9f0a1b2c")
 CYCLE = CycleInfo(uuid5(_NS, "q"), "2026 Q3", date(2026, 7, 1), date(2026, 9, 30))
 KARI = uuid5(_NS, "kari")
 KR = uuid5(_NS, "kr")
-SVG = "{http://www.w3.org/2000/svg}"
+SVG = ""  # inline SVG in HTML needs no namespace
 GREEN = STATE_COLOURS["on-track"]
 
 

@@ -205,7 +205,7 @@ def key_result_chart(
     title = escape(_summary(kr, quiet, unit, language))
     drawn_legend, height = _legend(legend, key)
     return (
-        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {_W} {height}' width='{_W}' "
+        f"<svg viewBox='0 0 {_W} {height}' width='{_W}' "
         f"height='{height}' role='img' aria-label='{title}' class='chart' "
         f"data-metric='{escape(kr.metric)}' font-family='system-ui,sans-serif' font-size='9' "
         f"fill='#555'><title>{title}</title>{_hatch(key)}{''.join(body)}"

@@ -116,7 +116,7 @@ def sparkline(review: Review, href: str) -> str:
         else ""
     )
     return (
-        f"<a href='#{escape(href)}'><svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 120 28' "
+        f"<a href='#{escape(href)}'><svg viewBox='0 0 120 28' "
         f"width='120' height='28' role='img' aria-label='{label}' class=sparkline>"
         f"<title>{label}</title><rect x='2' y='3' width='116' height='22' fill='#fafafa' "
         f"stroke='#e0e0e0'/>{line}</svg></a>"
