@@ -47,7 +47,6 @@ _LABELS: dict[str, tuple[str, str]] = {
     "none": ("Ingen.", "None."),
     "sandbagging": ("Høy score på rad", "High score in a row"),
     "transitions": ("statusendringer", "status changes"),
-    "ideal": ("ideell takt", "ideal pace"),
     "reported": ("rapportert status", "reported status"),
 }
 
