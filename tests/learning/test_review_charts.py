@@ -22,6 +22,7 @@ from okr_es.learning.charts import (
     key_result_state,
     silences,
 )
+from okr_es.learning.portfolio import portfolio_html, progress_series, sparkline
 from okr_es.learning.review import KeyResultReview, Review, review
 from okr_es.vocabulary.cycle_facts import CycleInfo
 
@@ -209,3 +210,16 @@ def test_day_ticks_leave_room_for_their_labels_on_a_long_cycle() -> None:
     assert picked[0] == date(2026, 1, 1) and picked[-1] == date(2026, 12, 31)
     positions = [days(d) for d in picked]
     assert min(b - a for a, b in pairwise(positions)) >= 40
+
+
+def test_a_team_s_sparkline_steps_through_its_mean_progress() -> None:
+    result = reviewed(history("increase", INCREASE, (7, 30), (14, 40), (77, 50)))
+    points = progress_series(result)
+    assert points == [(date(2026, 7, 1), 0.0), (date(2026, 7, 8), 0.25), (date(2026, 7, 15), 0.5)]
+    line = ET.fromstring(sparkline(result, "unit-1")).find(".//path[@data-series='progress']")
+    assert line is not None and re.fullmatch(r"M[\d.,]+(H[\d.]+V[\d.]+)+H[\d.]+", line.get("d", ""))
+
+
+def test_a_portfolio_without_reviews_says_so() -> None:
+    html = portfolio_html([], "2026 Q3")
+    assert "Ingen enheter satte OKR-er i 2026 Q3." in html and "<table" not in html

@@ -117,7 +117,7 @@ def sparkline(review: Review, href: str) -> str:
     )
     return (
         f"<a href='#{escape(href)}'><svg viewBox='0 0 120 28' "
-        f"width='120' height='28' role='img' aria-label='{label}' class=sparkline>"
+        f"width='120' height='28' role='img' aria-label='{label}' class='sparkline'>"
         f"<title>{label}</title><rect x='2' y='3' width='116' height='22' fill='#fafafa' "
         f"stroke='#e0e0e0'/>{line}</svg></a>"
     )
