@@ -23,6 +23,7 @@ from okr_es.learning.charts import (
     silences,
 )
 from okr_es.learning.portfolio import portfolio_html, progress_series, sparkline
+from okr_es.learning.report import review_html
 from okr_es.learning.review import KeyResultReview, Review, review
 from okr_es.vocabulary.cycle_facts import CycleInfo
 
@@ -223,3 +224,10 @@ def test_a_team_s_sparkline_steps_through_its_mean_progress() -> None:
 def test_a_portfolio_without_reviews_says_so() -> None:
     html = portfolio_html([], "2026 Q3")
     assert "Ingen enheter satte OKR-er i 2026 Q3." in html and "<table" not in html
+
+
+def test_a_stale_key_result_s_card_has_no_green_border_though_the_team_said_green() -> None:
+    result = reviewed(history("increase", INCREASE, (3, 20.4)), today=date(2026, 9, 1))
+    html = review_html(result)
+    assert "data-stale='true'" in html and GREEN not in html
+    assert "rapportert status: grønn" in html
