@@ -578,11 +578,19 @@ def _add_learning_commands(sub: argparse._SubParsersAction[argparse.ArgumentPars
     which = review.add_mutually_exclusive_group(required=True)
     which.add_argument("--unit", metavar="UNIT", help="unit id or name")
     which.add_argument(
-        "--all", action="store_true", help="every unit that set OKRs in the cycle (md or json)"
+        "--all",
+        action="store_true",
+        help="every unit that set OKRs in the cycle (html: one page with a sortable table)",
     )
     review.add_argument("--cycle", required=True, metavar="CYCLE", help="cycle id or label")
     review.add_argument("--organization", metavar="ORG", help="with --all: organisation id or name")
     review.add_argument("--format", choices=("md", "html", "json"), default="md")
+    review.add_argument(
+        "--output",
+        type=_file_name,
+        metavar="FILE",
+        help="write the review to FILE instead of standard output",
+    )
     review.add_argument(
         "--policy", type=_file_name, metavar="FILE", help="review policy (JSON, see docs)"
     )
@@ -648,6 +656,7 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
     from okr_es.errors import InvalidInput
     from okr_es.history.analyses import review_for, reviews_for
     from okr_es.history.cycle_events import resolve_cycle, resolve_unit
+    from okr_es.learning.portfolio import portfolio_html
     from okr_es.learning.report import no_reviews_markdown, review_html, review_markdown
     from okr_es.learning.review import load_review_policy
 
@@ -656,8 +665,6 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
         policy = None if args.policy is None else load_review_policy(Path(args.policy).read_bytes())
     except ValueError as e:
         raise InvalidInput(str(e), field="policy") from None
-    if args.all and args.format == "html":
-        raise InvalidInput("--all writes md or json; review one --unit for html", field="format")
     if args.organization is not None and not args.all:
         raise InvalidInput("--organization goes with --all", field="organization")
     with OKRApplication(settings) as app:
@@ -687,13 +694,21 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
             ]
     if args.format == "json":
         found: object = results if args.all else results[0]
-        sys.stdout.write(msgspec.json.format(msgspec.json.encode(found)).decode() + "\n")
+        text = msgspec.json.format(msgspec.json.encode(found)).decode() + "\n"
     elif args.format == "html":
-        sys.stdout.write(review_html(results[0]))
+        text = portfolio_html(results, cycle.label) if args.all else review_html(results[0])
     elif results:
-        sys.stdout.write("\n".join(review_markdown(r) for r in results))
+        text = "\n".join(review_markdown(r) for r in results)
     else:
-        sys.stdout.write(no_reviews_markdown(cycle.label))
+        text = no_reviews_markdown(cycle.label)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as e:
+            message = f"cannot write {args.output}: {e.strerror}"
+            raise InvalidInput(message, field="output") from None
     return EXIT_OK
 
 

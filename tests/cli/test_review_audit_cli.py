@@ -40,7 +40,7 @@ def test_review_as_markdown_and_html(settings: Settings, demo: DemoSummary) -> N
     )
     assert md.code == 0, md.err
     assert md.out.startswith("# Learning review: Team Platform – 2026 Q4")
-    assert "**moved-goalposts**" in md.out and "Aisha Khan" in md.out
+    assert "**Moved goalposts**" in md.out and "Aisha Khan" in md.out
     html = okr_es(
         settings, "review", "--unit", str(demo.units["Team Platform"]), "--cycle", "2026 Q4",
         "--format", "html", "--today", TODAY,
@@ -73,6 +73,36 @@ def test_review_of_every_unit_gives_each_units_own_review(
     assert [h.split(": ", 1)[1] for h in headings] == [f"{r['unit']} – 2026 Q3" for r in reviews]
 
 
+def test_review_of_every_unit_as_one_html_page_written_to_a_file(
+    settings: Settings, demo: DemoSummary, tmp_path: Path
+) -> None:
+    page = tmp_path / "portfolio.html"
+    run = okr_es(
+        settings, "review", "--all", "--cycle", "2026 Q3", "--format", "html",
+        "--today", TODAY, "--output", str(page),
+    )  # fmt: skip
+    assert run.code == 0, run.err
+    assert run.out == ""
+    html = page.read_text(encoding="utf-8")
+    assert html.startswith("<!doctype html>") and "<table id=portfolio>" in html
+    for team in ("Team Saksbehandling", "Team Selvbetjening", "Team Platform"):
+        assert f"<tr data-unit='{team}'>" in html
+        assert f": {team} – 2026 Q3</h2>" in html
+    # One offline file: its only script is inline, and nothing is fetched from anywhere.
+    assert "<script src" not in html and "http" not in html and "<link" not in html
+
+
+def test_review_output_to_a_file_that_cannot_be_written_is_an_error(
+    settings: Settings, demo: DemoSummary, tmp_path: Path
+) -> None:
+    run = okr_es(
+        settings, "review", "--all", "--cycle", "2026 Q3", "--format", "html",
+        "--today", TODAY, "--output", str(tmp_path / "missing" / "page.html"),
+    )  # fmt: skip
+    assert run.code != 0 and "cannot write" in run.err
+    assert not (tmp_path / "missing").exists()
+
+
 def test_review_replay_gives_the_read_model_s_review(
     settings: Settings, demo: DemoSummary
 ) -> None:
@@ -86,7 +116,6 @@ def test_review_replay_gives_the_read_model_s_review(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--all", "--format", "html"), "--all writes md or json"),
         (("--unit", "Team Platform", "--organization", "Fjordby kommune"), "goes with --all"),
         (("--all", "--organization", "Nowhere"), "no organisation 'Nowhere'"),
         (("--unit", "Team Platform", "--all"), "not allowed with"),

@@ -4,7 +4,9 @@ language."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
+from okr_es.learning import report_words
 from okr_es.learning.initiative_ownership import CODE as WITHOUT_INITIATIVE
 from okr_es.learning.initiative_ownership import RosterMember
 from okr_es.learning.review_policy import ReviewPolicy
@@ -40,6 +42,9 @@ class _Words:
 
     def q(self, title: str) -> str:
         return quote(title, self.language)
+
+    def day(self, moment: date) -> str:
+        return report_words.day(moment, self.language)
 
 
 def _flags(
@@ -81,16 +86,16 @@ def _flags(
                 "hockey-stick",
                 w.say(
                     f"{w.pct(hockey.share)} av fremdriften ble rapportert i siste del av "
-                    f"perioden (fra {hockey.last_part_starts.isoformat()}).",
+                    f"perioden (fra {w.day(hockey.last_part_starts)}).",
                     f"{w.pct(hockey.share)} of the progress was reported in the last part of "
-                    f"the cycle (from {hockey.last_part_starts.isoformat()}).",
+                    f"the cycle (from {w.day(hockey.last_part_starts)}).",
                 ),
             )
         )
     if policy.flag_moved_goalposts:
         for m in moved:
             who = m.by_name or w.say("noen", "someone")
-            day = m.effective_at.date().isoformat()
+            day = w.day(m.effective_at.date())
             flags.append(
                 Flag(
                     "moved-goalposts",
