@@ -337,7 +337,7 @@ class Organization(OKRAggregate):
 
     def archive_unit(self, *, unit_id: UUID, reason: str, by: UUID) -> None:
         unit = self.unit(unit_id)
-        reason = check.text(reason, "reason", max_length=check.TEXT_MAX, required=False)
+        reason = check.text(reason, "reason", max_length=check.TEXT_MAX)
         if unit.parent_id is None:
             raise RuleViolation(
                 "the organisation's root unit cannot be archived",
