@@ -25,6 +25,7 @@ from okr_es.use_cases.cycles import CycleCommands
 from okr_es.use_cases.initiatives import InitiativeCommands
 from okr_es.use_cases.kpis import KpiCommands
 from okr_es.use_cases.machinery import Clock, CommandResult, project_events, utc_now
+from okr_es.use_cases.members import MemberCommands
 from okr_es.use_cases.objectives import KeyResultSpec, ObjectiveCommands
 from okr_es.use_cases.organizations import OrganizationCommands
 from okr_es.use_cases.team_cycles import TeamCycleCommands
@@ -36,6 +37,7 @@ __all__ = ["Clock", "CommandResult", "KeyResultSpec", "OKRApplication", "utc_now
 
 class OKRApplication(
     OrganizationCommands,
+    MemberCommands,
     AccessTokenCommands,
     CycleCommands,
     TeamCycleCommands,

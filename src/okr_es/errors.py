@@ -166,6 +166,16 @@ ERROR_CODES: dict[str, tuple[type[OKRError], str]] = {
     "role-already-granted": (RuleViolation, "the member already has the role there"),
     "role-not-granted": (RuleViolation, "the member does not have the role there"),
     "last-admin": (RuleViolation, "the organisation would be left without an admin"),
+    "member-inactive": (
+        RuleViolation,
+        "the member is deactivated: nothing new can be given to them (reactivate first)",
+    ),
+    "member-active": (RuleViolation, "the member is active already"),
+    "same-member": (InvalidInput, "the two members named are the same member"),
+    "nothing-to-transfer": (
+        RuleViolation,
+        "the member owns no active objective or running initiative to hand over",
+    ),
     "cycle-overlap": (RuleViolation, "the cycle overlaps a sibling cycle"),
     "outside-parent-cycle": (RuleViolation, "the cycle does not lie within its parent"),
     "too-many-objectives": (LimitExceeded, "the unit has the policy's maximum of objectives"),

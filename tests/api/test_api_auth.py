@@ -300,3 +300,28 @@ def test_a_revocation_through_this_process_counts_at_once_within_the_window(
             by=org.members["admin"],
         )
         is_problem(_check_in(client, org, org.tokens["owner"]), 401, "unauthenticated")
+
+
+def test_a_deactivated_member_s_token_is_401_until_they_come_back(
+    client: Client, okr: OKRApplication, org: Org
+) -> None:
+    admin = bearer(org.tokens["admin"])
+    leaver = org.members["ambassador"]
+    path = f"/api/v1/organizations/{org.id}/members/{leaver}"
+    assert client.post(f"{path}/deactivate", json={"reason": "left"}, headers=admin).is_success
+    is_problem(add_member(client, org, bearer(org.tokens["ambassador"])), 401, "unauthenticated")
+
+    assert client.post(f"{path}/reactivate", headers=admin).is_success
+    assert add_member(client, org, bearer(org.tokens["ambassador"])).status_code == 403
+
+
+def test_the_last_admin_cannot_deactivate_themself(
+    client: Client, okr: OKRApplication, org: Org
+) -> None:
+    before = okr.position()
+    response = client.post(
+        f"/api/v1/organizations/{org.id}/members/{org.members['admin']}/deactivate",
+        json={}, headers=bearer(org.tokens["admin"]),
+    )
+    is_problem(response, 409, "last-admin")
+    assert okr.position() == before

@@ -144,6 +144,13 @@ STEPS: list[Step] = [
         {"value": 4, "checked_in_at": NOW.isoformat()},
         {},
     ),
+    ("add_member", {}, {"name": "Leif L", "email": "leif@example.org"}, {"member_id": "leaver"}),
+    ("rename_member", {"member_id": "leaver"}, {}, {}),
+    ("change_member_email", {"member_id": "leaver"}, {}, {}),
+    ("change_owner", {"objective_id": "objective", "owner_id": "leaver"}, {}, {}),
+    ("transfer_ownership", {"member_id": "leaver", "to_member_id": "member"}, {}, {}),
+    ("deactivate_member", {"member_id": "leaver"}, {}, {}),
+    ("reactivate_member", {"member_id": "leaver"}, {}, {}),
     (
         "graduate_key_result",
         {"objective_id": "objective", "key_result_id": "kr"},

@@ -74,6 +74,14 @@ class Initiative(OKRAggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.status = STOPPED
 
+    class InitiativeOwnerChanged(OKRAggregate.Event):
+        """Another member became the initiative's owner."""
+
+        owner_id: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.owner_id = self.owner_id
+
     if TYPE_CHECKING:
         organization_id: UUID
         unit_id: UUID
@@ -104,6 +112,14 @@ class Initiative(OKRAggregate):
             owner_id=owner_id,
             by=by,
         )
+
+    def change_owner(self, *, owner_id: UUID, by: UUID) -> None:
+        """Hand the initiative to a member the caller has checked is active."""
+        if owner_id == self.owner_id:
+            raise RuleViolation(
+                "that member already owns the initiative", code="no-change", field="owner_id"
+            )
+        self.trigger_event(self.InitiativeOwnerChanged, owner_id=owner_id, by=by)
 
     def link(self, *, ref: KeyResultRef, by: UUID) -> None:
         """Link to a key result the caller has checked exists in the same organisation."""

@@ -44,6 +44,7 @@ class Member(msgspec.Struct):
     name: str
     email: str
     grants: list[Grant] = msgspec.field(default_factory=list)
+    active: bool = True
 
 
 class AccessToken(msgspec.Struct):
@@ -147,6 +148,53 @@ class Organization(OKRAggregate):
 
         def apply(self, aggregate: Any) -> None:
             aggregate.members[self.member_id] = Member(self.member_id, self.name, self.email)
+
+    class MemberRenamed(OKRAggregate.Event):
+        """A member's name changed (marriage, a typo, the directory's spelling)."""
+
+        member_id: UUID
+        name: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.members[self.member_id].name = self.name
+
+    class MemberEmailChanged(OKRAggregate.Event):
+        """A member's e-mail address changed."""
+
+        member_id: UUID
+        email: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.members[self.member_id].email = self.email
+
+    class MemberDeactivated(OKRAggregate.Event):
+        """A member left or lost access: their tokens stop working, their history stays."""
+
+        member_id: UUID
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.members[self.member_id].active = False
+
+    class MemberReactivated(OKRAggregate.Event):
+        """A deactivated member came back; tokens not revoked work again."""
+
+        member_id: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.members[self.member_id].active = True
+
+    class OwnershipTransferred(OKRAggregate.Event):
+        """Everything one member owned was handed to another (each change is its own
+        event on the objective or initiative; this records the decision and its scope)."""
+
+        from_member_id: UUID
+        to_member_id: UUID
+        objective_ids: list[UUID]
+        initiative_ids: list[UUID]
+
+        def apply(self, aggregate: Any) -> None:
+            pass  # the owners live on the objectives and initiatives
 
     class RoleGranted(OKRAggregate.Event):
         """A member got a role, organisation-wide or in one unit's subtree."""
@@ -310,20 +358,70 @@ class Organization(OKRAggregate):
 
     def add_member(self, *, member_id: UUID, name: str, email: str, by: UUID) -> None:
         name = check.line(name, "name", max_length=check.NAME_MAX)
-        email = check.line(email, "email", max_length=254).lower()
-        # Invisible characters inside an address would make a second member of the same
-        # person (``isprintable`` is False for them).
-        if not _EMAIL.match(email) or not email.isprintable():
-            raise InvalidInput(
-                "email is not an e-mail address", code="invalid-email", field="email"
-            )
+        email = self._new_email(email)
         if member_id in self.members:
             raise RuleViolation("member id already used", code="duplicate-id", field="member_id")
-        if any(m.email == email for m in self.members.values()):
-            raise RuleViolation(
-                f"{email} is already a member", code="duplicate-member", field="email"
-            )
         self.trigger_event(self.MemberAdded, member_id=member_id, name=name, email=email, by=by)
+
+    def rename_member(self, *, member_id: UUID, name: str, by: UUID) -> None:
+        member = self.member(member_id)
+        name = check.line(name, "name", max_length=check.NAME_MAX)
+        if name == member.name:
+            raise RuleViolation(f"{name} is already the member's name", code="no-change",
+                                field="name")
+        self.trigger_event(self.MemberRenamed, member_id=member_id, name=name, by=by)
+
+    def change_member_email(self, *, member_id: UUID, email: str, by: UUID) -> None:
+        member = self.member(member_id)
+        if check.line(email, "email", max_length=254).lower() == member.email:
+            raise RuleViolation("that is already the member's e-mail address",
+                                code="no-change", field="email")
+        email = self._new_email(email)
+        self.trigger_event(self.MemberEmailChanged, member_id=member_id, email=email, by=by)
+
+    def deactivate_member(self, *, member_id: UUID, reason: str, by: UUID) -> None:
+        member = self.member(member_id)
+        reason = check.text(reason, "reason", max_length=check.TEXT_MAX, required=False)
+        if not member.active:
+            raise RuleViolation(f"{member.name} is already deactivated",
+                                code="member-inactive", field="member_id")
+        if Grant("admin") in member.grants and len(self.admins()) == 1:
+            raise RuleViolation("the last active admin cannot be deactivated",
+                                code="last-admin", field="member_id")
+        self.trigger_event(self.MemberDeactivated, member_id=member_id, reason=reason, by=by)
+
+    def reactivate_member(self, *, member_id: UUID, by: UUID) -> None:
+        member = self.member(member_id)
+        if member.active:
+            raise RuleViolation(f"{member.name} is active", code="member-active",
+                                field="member_id")
+        self.trigger_event(self.MemberReactivated, member_id=member_id, by=by)
+
+    def record_ownership_transfer(
+        self,
+        *,
+        from_member_id: UUID,
+        to_member_id: UUID,
+        objective_ids: list[UUID],
+        initiative_ids: list[UUID],
+        by: UUID,
+    ) -> None:
+        self.member(from_member_id, field="from_member_id")
+        self.active_member(to_member_id, field="to_member_id")
+        if from_member_id == to_member_id:
+            raise InvalidInput("a member cannot hand their things to themselves",
+                               code="same-member", field="to_member_id")
+        if not objective_ids and not initiative_ids:
+            raise RuleViolation("the member owns no open objective or initiative",
+                                code="nothing-to-transfer", field="from_member_id")
+        self.trigger_event(
+            self.OwnershipTransferred,
+            from_member_id=from_member_id,
+            to_member_id=to_member_id,
+            objective_ids=objective_ids,
+            initiative_ids=initiative_ids,
+            by=by,
+        )
 
     def grant_role(self, *, member_id: UUID, role: str, unit_id: UUID | None, by: UUID) -> None:
         member = self.member(member_id)
@@ -342,7 +440,7 @@ class Organization(OKRAggregate):
             raise RuleViolation(
                 f"{member.name} does not have role {role} there", code="role-not-granted"
             )
-        if role == "admin" and len(self.admins()) == 1:
+        if role == "admin" and member.active and len(self.admins()) == 1:
             raise RuleViolation(
                 "the last admin cannot lose the admin role", code="last-admin", field="member_id"
             )
@@ -394,7 +492,7 @@ class Organization(OKRAggregate):
     def issue_token(
         self, *, token_id: UUID, member_id: UUID, token_hash: str, label: str, by: UUID
     ) -> None:
-        self.member(member_id)
+        self.active_member(member_id)
         label = check.line(label, "label", max_length=check.NAME_MAX, required=False)
         if not isinstance(token_hash, str) or not _SHA256_HEX.fullmatch(token_hash):
             raise InvalidInput(
@@ -447,6 +545,14 @@ class Organization(OKRAggregate):
         except KeyError:
             raise NotFound(f"no member {member_id} in this organisation", field=field) from None
 
+    def active_member(self, member_id: UUID, *, field: str = "member_id") -> Member:
+        """A member who may be given something to own (not deactivated)."""
+        member = self.member(member_id, field=field)
+        if not member.active:
+            raise RuleViolation(f"{member.name} is deactivated", code="member-inactive",
+                                field=field)
+        return member
+
     def children(self, unit_id: UUID) -> list[Unit]:
         return [u for u in self.units.values() if u.parent_id == unit_id]
 
@@ -460,9 +566,25 @@ class Organization(OKRAggregate):
         return chain
 
     def admins(self) -> list[Member]:
-        return [m for m in self.members.values() if Grant("admin") in m.grants]
+        """The active members with the admin role."""
+        return [m for m in self.members.values() if m.active and Grant("admin") in m.grants]
 
     # --- helpers -----------------------------------------------------------------------------
+
+    def _new_email(self, email: str) -> str:
+        """A valid address no member has yet, lower-cased."""
+        email = check.line(email, "email", max_length=254).lower()
+        # Invisible characters inside an address would make a second member of the same
+        # person (``isprintable`` is False for them).
+        if not _EMAIL.match(email) or not email.isprintable():
+            raise InvalidInput(
+                "email is not an e-mail address", code="invalid-email", field="email"
+            )
+        if any(m.email == email for m in self.members.values()):
+            raise RuleViolation(
+                f"{email} is already a member", code="duplicate-member", field="email"
+            )
+        return email
 
     def _role_scope(self, role: str, unit_id: UUID | None) -> UUID | None:
         if role in ORG_WIDE_ROLES:

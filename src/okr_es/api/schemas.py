@@ -75,6 +75,22 @@ class MemberCreate(Body):
     email: str
 
 
+class MemberRename(Body):
+    name: str
+
+
+class MemberEmailChange(Body):
+    email: str
+
+
+class MemberDeactivate(Body):
+    reason: str = ""
+
+
+class OwnershipTransfer(Body):
+    to_member_id: UUID
+
+
 class RoleChange(Body):
     role: str
     unit_id: UUID | None = None

@@ -30,8 +30,9 @@ SCHEMA = "okr-es.integration/1"
 SUBJECT_PREFIX = "okr"
 
 # Per event ("Aggregate.EventName"), the domain fields published in ``data``, in order.
-# Left out on purpose: AccessTokenIssued.token_hash (a secret), MemberAdded.email (personal
-# data other systems can ask the API for), and organization_id (it is in the envelope).
+# Left out on purpose: AccessTokenIssued.token_hash (a secret), MemberAdded.email and
+# MemberEmailChanged.email (personal data other systems can ask the API for), and
+# organization_id (it is in the envelope).
 # Adding a field or an event is a compatible change; removing or renaming one needs a new
 # SCHEMA major version (see docs/integration-events.md).
 PUBLISHED_FIELDS: dict[str, tuple[str, ...]] = {
@@ -41,6 +42,16 @@ PUBLISHED_FIELDS: dict[str, tuple[str, ...]] = {
     "Organization.UnitMoved": ("unit_id", "parent_id"),
     "Organization.UnitArchived": ("unit_id", "reason"),
     "Organization.MemberAdded": ("member_id", "name"),
+    "Organization.MemberRenamed": ("member_id", "name"),
+    "Organization.MemberEmailChanged": ("member_id",),
+    "Organization.MemberDeactivated": ("member_id", "reason"),
+    "Organization.MemberReactivated": ("member_id",),
+    "Organization.OwnershipTransferred": (
+        "from_member_id",
+        "to_member_id",
+        "objective_ids",
+        "initiative_ids",
+    ),
     "Organization.RoleGranted": ("member_id", "role", "unit_id"),
     "Organization.RoleRevoked": ("member_id", "role", "unit_id"),
     "Organization.PolicyChanged": (
@@ -115,6 +126,7 @@ PUBLISHED_FIELDS: dict[str, tuple[str, ...]] = {
     "Initiative.InitiativeProgressed": ("percent_complete", "note"),
     "Initiative.InitiativeCompleted": ("note",),
     "Initiative.InitiativeStopped": ("reason",),
+    "Initiative.InitiativeOwnerChanged": ("owner_id",),
     "Kpi.KpiDefined": ("unit_id", "name", "unit", "lower", "upper"),
     "Kpi.KpiMeasured": ("value", "measured_at"),
     "Kpi.KpiCorridorChanged": ("lower", "upper", "reason"),

@@ -71,6 +71,9 @@ class Initiatives(Projection):
     def on_InitiativeStopped(self, sql: Sql, e: Any, position: int) -> None:
         self._initiative(sql, e, status="stopped", status_note=e.reason)
 
+    def on_InitiativeOwnerChanged(self, sql: Sql, e: Any, position: int) -> None:
+        self._initiative(sql, e, owner_id=text(e.owner_id))
+
     @staticmethod
     def _initiative(sql: Sql, e: Any, **changes: Any) -> None:
         """Apply column changes and stamp version and time."""

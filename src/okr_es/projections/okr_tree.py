@@ -43,7 +43,8 @@ class OkrTree(Projection):
         "parent_id TEXT, archived INTEGER NOT NULL DEFAULT 0)",
         "CREATE INDEX IF NOT EXISTS rm_units_org ON rm_units (organization_id)",
         "CREATE TABLE IF NOT EXISTS rm_members (member_id TEXT PRIMARY KEY, "
-        "organization_id TEXT NOT NULL, name TEXT NOT NULL, email TEXT NOT NULL)",
+        "organization_id TEXT NOT NULL, name TEXT NOT NULL, email TEXT NOT NULL, "
+        "active INTEGER NOT NULL DEFAULT 1)",
         "CREATE TABLE IF NOT EXISTS rm_cycles (cycle_id TEXT PRIMARY KEY, "
         "organization_id TEXT NOT NULL, label TEXT NOT NULL, kind TEXT NOT NULL, "
         "start_date TEXT NOT NULL, end_date TEXT NOT NULL, parent_id TEXT)",
@@ -116,7 +117,8 @@ class OkrTree(Projection):
 
     def on_MemberAdded(self, sql: Sql, e: Any, position: int) -> None:
         sql.run(
-            "INSERT INTO rm_members VALUES (:id, :org, :name, :email) "
+            "INSERT INTO rm_members (member_id, organization_id, name, email) "
+            "VALUES (:id, :org, :name, :email) "
             "ON CONFLICT (member_id) DO UPDATE SET name = :name, email = :email",
             {
                 "id": text(e.member_id),
@@ -125,6 +127,24 @@ class OkrTree(Projection):
                 "email": e.email,
             },
         )
+
+    def on_MemberRenamed(self, sql: Sql, e: Any, position: int) -> None:
+        sql.run(
+            "UPDATE rm_members SET name = :name WHERE member_id = :id",
+            {"name": e.name, "id": text(e.member_id)},
+        )
+
+    def on_MemberEmailChanged(self, sql: Sql, e: Any, position: int) -> None:
+        sql.run(
+            "UPDATE rm_members SET email = :email WHERE member_id = :id",
+            {"email": e.email, "id": text(e.member_id)},
+        )
+
+    def on_MemberDeactivated(self, sql: Sql, e: Any, position: int) -> None:
+        sql.run("UPDATE rm_members SET active = 0 WHERE member_id = :id", {"id": text(e.member_id)})
+
+    def on_MemberReactivated(self, sql: Sql, e: Any, position: int) -> None:
+        sql.run("UPDATE rm_members SET active = 1 WHERE member_id = :id", {"id": text(e.member_id)})
 
     def on_PolicyChanged(self, sql: Sql, e: Any, position: int) -> None:
         sql.run(
@@ -178,6 +198,9 @@ class OkrTree(Projection):
                 f"ALTER TABLE rm_key_results ADD COLUMN{exists} "
                 "weight FLOAT NOT NULL DEFAULT 1"
             )
+        if "active" not in columns(sql, "rm_members"):
+            # Every member was active before members could be deactivated.
+            sql.run(f"ALTER TABLE rm_members ADD COLUMN{exists} active INTEGER NOT NULL DEFAULT 1")
 
     # --- objectives ----------------------------------------------------------------------
 

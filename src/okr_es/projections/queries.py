@@ -51,6 +51,7 @@ class MemberRow(msgspec.Struct, frozen=True):
     organization_id: str
     name: str
     email: str
+    active: bool = True
 
 
 class CycleRow(msgspec.Struct, frozen=True):

@@ -29,7 +29,7 @@ class InitiativeCommands(AggregateReads):
         """Start an initiative, linked to ``(objective_id, key_result_id)`` pairs."""
         org, actor = self._organization_and_actor(organization_id, by)
         unit = org.active_unit(check.identifier(unit_id, "unit_id"))
-        owner = org.member(check.identifier(owner_id, "owner_id"), field="owner_id")
+        owner = org.active_member(check.identifier(owner_id, "owner_id"), field="owner_id")
         initiative_id = uuid4()
         initiative = Initiative.start(
             initiative_id=initiative_id,

@@ -72,7 +72,7 @@ class ObjectiveCommands(AggregateReads):
         def attempt() -> CommandResult:
             org, actor = self._organization_and_actor(organization_id, by)
             unit = org.active_unit(check.identifier(unit_id, "unit_id"))
-            owner = org.member(check.identifier(owner_id, "owner_id"), field="owner_id")
+            owner = org.active_member(check.identifier(owner_id, "owner_id"), field="owner_id")
             cycle = self._of_organization(Cycle, org.id, cycle_id, "cycle_id")
             parent_id = check.optional_identifier(
                 aligned_to_objective_id, "aligned_to_objective_id"
@@ -137,7 +137,7 @@ class ObjectiveCommands(AggregateReads):
         """Make another member the objective's one accountable owner."""
 
         def change(o: Objective, org: Organization, actor: UUID) -> None:
-            owner = org.member(check.identifier(owner_id, "owner_id"), field="owner_id")
+            owner = org.active_member(check.identifier(owner_id, "owner_id"), field="owner_id")
             o.change_owner(owner_id=owner.id, by=actor)
 
         return self._on_objective(objective_id, by, expected_version, change)
@@ -446,7 +446,7 @@ class ObjectiveCommands(AggregateReads):
                         f"objectives[{index}] must be an object", code="wrong-type", field=None
                     )
                 specs = _key_result_specs(raw.get("key_results", ()))
-                owner = org.member(
+                owner = org.active_member(
                     check.identifier(raw.get("owner_id"), "owner_id"), field="owner_id"
                 )
                 parent_id = check.optional_identifier(

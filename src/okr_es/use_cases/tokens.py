@@ -24,6 +24,8 @@ def _principal(org: Organization, token_id: UUID) -> Principal:
     stored = org.tokens.get(token_id)
     if stored is None or stored.revoked or stored.member_id not in org.members:
         raise Unauthenticated("unknown or revoked access token")
+    if not org.members[stored.member_id].active:
+        raise Unauthenticated("the token's member is deactivated")
     grants = tuple(org.members[stored.member_id].grants)
     return Principal(organization_id=org.id, member_id=stored.member_id, roles=grants)
 

@@ -12,12 +12,14 @@ from litestar.types import ControllerRouterHandler
 from okr_es.api.commands.cycles import CycleCommands
 from okr_es.api.commands.initiatives import InitiativeCommands
 from okr_es.api.commands.kpis import KpiCommands
+from okr_es.api.commands.members import MemberCommands
 from okr_es.api.commands.objectives import ObjectiveCommands
 from okr_es.api.commands.organizations import OrganizationCommands
 from okr_es.api.commands.team_cycles import TeamCycleCommands
 
 COMMAND_HANDLERS: tuple[ControllerRouterHandler, ...] = (
     OrganizationCommands,
+    MemberCommands,
     CycleCommands,
     ObjectiveCommands,
     TeamCycleCommands,

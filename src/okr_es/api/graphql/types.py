@@ -70,6 +70,13 @@ class Member:
     def email(self) -> str:
         return self.row.email
 
+    @strawberry.field(
+        description="False once the member was deactivated (left, or lost access): their "
+        "tokens no longer work and nothing new can be given to them; their history stays."
+    )
+    def active(self) -> bool:
+        return bool(self.row.active)
+
     # --- roster and initiatives ------------------------------------------------------------
 
     @strawberry.field(description="Every role the member holds, organisation-wide ones too.")

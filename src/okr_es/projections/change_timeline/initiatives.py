@@ -59,3 +59,7 @@ class InitiativeChanges(TimelineRows):
 
     def on_InitiativeStopped(self, sql: Sql, e: Any, position: int) -> None:
         self._about_subject(sql, e, position, say.initiative_stopped, e.reason)
+
+    def on_InitiativeOwnerChanged(self, sql: Sql, e: Any, position: int) -> None:
+        owner = self._named(sql, e.owner_id)
+        self._about_subject(sql, e, position, say.initiative_owner_changed, _name(owner))

@@ -106,6 +106,45 @@ class OrganizationChanges(TimelineRows):
             say.member_added(org.language, self._actor(sql, e, org.language), e.name),
         )
 
+    def on_MemberRenamed(self, sql: Sql, e: Any, position: int) -> None:
+        org = self._organization(sql, e)
+        old = self._named(sql, e.member_id)
+        self._rename(sql, e.member_id, e.name, org.language)
+        self._member_row(sql, e, position, say.member_renamed, _name(old), e.name)
+
+    def on_MemberEmailChanged(self, sql: Sql, e: Any, position: int) -> None:
+        # The address itself is personal data; the timeline says only that it changed.
+        self._member_row(sql, e, position, say.member_email_changed, self._member(sql, e))
+
+    def on_MemberDeactivated(self, sql: Sql, e: Any, position: int) -> None:
+        self._member_row(sql, e, position, say.member_deactivated, self._member(sql, e), e.reason)
+
+    def on_MemberReactivated(self, sql: Sql, e: Any, position: int) -> None:
+        self._member_row(sql, e, position, say.member_reactivated, self._member(sql, e))
+
+    def on_OwnershipTransferred(self, sql: Sql, e: Any, position: int) -> None:
+        source, target = self._named(sql, e.from_member_id), self._named(sql, e.to_member_id)
+        count = len(e.objective_ids) + len(e.initiative_ids)
+        self._member_row(
+            sql, e, position, say.ownership_transferred, _name(source), _name(target), count
+        )
+
+    def _member(self, sql: Sql, e: Any) -> str | None:
+        return _name(self._named(sql, e.member_id))
+
+    def _member_row(
+        self, sql: Sql, e: Any, position: int, sentence: Any, *details: Any
+    ) -> None:
+        org = self._organization(sql, e)
+        actor = self._actor(sql, e, org.language)
+        self._write(
+            sql,
+            e,
+            position,
+            _Row(org.organization_id, language=org.language),
+            sentence(org.language, actor, *details),
+        )
+
     def on_RoleGranted(self, sql: Sql, e: Any, position: int) -> None:
         unit, row = self._unit_row(sql, e, e.unit_id)
         member = self._named(sql, e.member_id)

@@ -6,6 +6,7 @@ from okr_es.projections.sentences.words import (
     _say,
     number,
     quote,
+    who,
 )
 from okr_es.vocabulary.language import Language
 
@@ -57,4 +58,15 @@ def initiative_stopped(language: Language, actor: str, initiative: str | None, r
     i = quote(initiative, language)
     return _say(
         language, f"{actor} stoppet tiltaket {i}", f"{actor} stopped the initiative {i}", reason
+    )
+
+
+def initiative_owner_changed(
+    language: Language, actor: str, initiative: str | None, owner: str | None
+) -> str:
+    i, name = quote(initiative, language), who(owner, language)
+    return _say(
+        language,
+        f"{actor} gjorde {name} til eier av tiltaket {i}",
+        f"{actor} made {name} the owner of the initiative {i}",
     )

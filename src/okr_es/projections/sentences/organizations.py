@@ -49,6 +49,41 @@ def member_added(language: Language, actor: str, member: str) -> str:
     )
 
 
+def member_renamed(language: Language, actor: str, old: str | None, new: str) -> str:
+    name = who(old, language)
+    return _say(language, f"{actor} endret navnet til {name} til {new}",
+                f"{actor} renamed {name} to {new}")
+
+
+def member_email_changed(language: Language, actor: str, member: str | None) -> str:
+    name = who(member, language)
+    return _say(language, f"{actor} endret e-postadressen til {name}",
+                f"{actor} changed the e-mail address of {name}")
+
+
+def member_deactivated(language: Language, actor: str, member: str | None, reason: str) -> str:
+    name = who(member, language)
+    because = f": {reason}" if reason else ""
+    return _say(language, f"{actor} deaktiverte {name}{because}",
+                f"{actor} deactivated {name}{because}")
+
+
+def member_reactivated(language: Language, actor: str, member: str | None) -> str:
+    name = who(member, language)
+    return _say(language, f"{actor} aktiverte {name} igjen", f"{actor} reactivated {name}")
+
+
+def ownership_transferred(
+    language: Language, actor: str, source: str | None, target: str | None, count: int
+) -> str:
+    a, b = who(source, language), who(target, language)
+    return _say(
+        language,
+        f"{actor} overførte {count} ting som {a} eide, til {b}",
+        f"{actor} handed {count} {'thing' if count == 1 else 'things'} {a} owned to {b}",
+    )
+
+
 def role_granted(
     language: Language, actor: str, member: str | None, role: str, unit: str | None
 ) -> str:
