@@ -157,6 +157,16 @@ def render_commands() -> str:
             lines.append("Optional: " + ", ".join(f"`{n}`" for n in optional))
         lines += ["", *_http(routes[name], EXAMPLES[name])]
     lines += [
+        "## Directory provisioning",
+        "",
+        "These commands are what SCIM 2.0 (`/scim/v2/Users`, see docs/auth.md) calls when a",
+        "directory such as Entra ID creates or updates a person; they are not under `/api/v1`.",
+        "",
+    ]
+    for name in DIRECTORY_COMMANDS:
+        method = getattr(OKRApplication, name)
+        lines += [f"### `{name}`", "", inspect.getdoc(method) or "", ""]
+    lines += [
         "## Error codes",
         "",
         "| code | class | HTTP | meaning |",
@@ -184,6 +194,9 @@ def _http(route: Route, body: dict[str, Any] | None) -> list[str]:
     example = json.dumps(body, indent=2, ensure_ascii=False)
     return [line + "; for example:", "", "```json", example, "```", ""]
 
+
+# Commands a directory drives through SCIM (``api/scim``), not the command API.
+DIRECTORY_COMMANDS = ("provision_member", "update_provisioned_member")
 
 COMMANDS = (
     "register_organization",

@@ -45,6 +45,9 @@ class Member(msgspec.Struct):
     email: str
     grants: list[Grant] = msgspec.field(default_factory=list)
     active: bool = True
+    # How a directory (Entra ID, via SCIM) knows the person, once provisioned.
+    external_id: str | None = None
+    user_name: str | None = None
 
 
 class AccessToken(msgspec.Struct):
@@ -183,6 +186,19 @@ class Organization(OKRAggregate):
 
         def apply(self, aggregate: Any) -> None:
             aggregate.members[self.member_id].active = True
+
+    class MemberLinkedToDirectory(OKRAggregate.Event):
+        """A member was tied to a person in the organisation's directory (SCIM userName and
+        externalId)."""
+
+        member_id: UUID
+        user_name: str
+        external_id: str | None
+
+        def apply(self, aggregate: Any) -> None:
+            member = aggregate.members[self.member_id]
+            member.user_name = self.user_name
+            member.external_id = self.external_id
 
     class OwnershipTransferred(OKRAggregate.Event):
         """Everything one member owned was handed to another (each change is its own
@@ -396,6 +412,28 @@ class Organization(OKRAggregate):
             raise RuleViolation(f"{member.name} is active", code="member-active",
                                 field="member_id")
         self.trigger_event(self.MemberReactivated, member_id=member_id, by=by)
+
+    def link_to_directory(
+        self, *, member_id: UUID, user_name: str, external_id: str | None, by: UUID
+    ) -> None:
+        member = self.member(member_id)
+        user_name = check.line(user_name, "user_name", max_length=255)
+        if external_id is not None:
+            external_id = check.line(external_id, "external_id", max_length=255)
+        if (member.user_name, member.external_id) == (user_name, external_id):
+            raise RuleViolation("the member is already linked so", code="no-change",
+                                field="user_name")
+        for other in self.members.values():
+            if other.id == member_id:
+                continue
+            if other.user_name is not None and other.user_name.lower() == user_name.lower():
+                raise RuleViolation(f"user name {user_name} belongs to another member",
+                                    code="duplicate-member", field="user_name")
+            if external_id is not None and other.external_id == external_id:
+                raise RuleViolation(f"directory id {external_id} belongs to another member",
+                                    code="duplicate-member", field="external_id")
+        self.trigger_event(self.MemberLinkedToDirectory, member_id=member_id,
+                           user_name=user_name, external_id=external_id, by=by)
 
     def record_ownership_transfer(
         self,

@@ -160,6 +160,14 @@ def optional_number(value: Any, field: str) -> float | None:
     return None if value is None else number(value, field)
 
 
+def flag(value: Any, field: str) -> bool:
+    """A yes or no: a JSON boolean (directories that send "True"/"False" as text are
+    decoded to booleans at the edge, not here)."""
+    if not isinstance(value, bool):
+        raise InvalidInput(f"{field} must be true or false", code="wrong-type", field=field)
+    return value
+
+
 def choice(value: Any, field: str, options: Collection[T]) -> T:
     """One of a fixed set of strings."""
     if not isinstance(value, str) or value not in options:

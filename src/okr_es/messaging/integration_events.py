@@ -46,6 +46,7 @@ PUBLISHED_FIELDS: dict[str, tuple[str, ...]] = {
     "Organization.MemberEmailChanged": ("member_id",),
     "Organization.MemberDeactivated": ("member_id", "reason"),
     "Organization.MemberReactivated": ("member_id",),
+    "Organization.MemberLinkedToDirectory": ("member_id", "user_name", "external_id"),
     "Organization.OwnershipTransferred": (
         "from_member_id",
         "to_member_id",

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from eventsourcing.utils import get_topic
 
@@ -75,6 +75,67 @@ class MemberCommands(AggregateReads):
                 member_id=check.identifier(member_id, "member_id"), by=actor
             ),
         )
+
+    def provision_member(
+        self,
+        *,
+        organization_id: Any,
+        name: Any,
+        email: Any,
+        user_name: Any,
+        external_id: Any = None,
+        active: Any = True,
+        by: Any,
+    ) -> CommandResult:
+        """Add a person as a directory provisions them (SCIM): the member, how the
+        directory knows them and, for a person created disabled, their deactivation, in
+        one save."""
+        org, actor = self._organization_and_actor(organization_id, by, for_change=True)
+        member_id = uuid4()
+        org.add_member(member_id=member_id, name=name, email=email, by=actor)
+        org.link_to_directory(member_id=member_id, user_name=user_name,
+                              external_id=external_id, by=actor)
+        if not check.flag(active, "active"):
+            org.deactivate_member(member_id=member_id, reason="", by=actor)
+        return self._saved(org, ids={"member_id": member_id}, expected=org)
+
+    def update_provisioned_member(
+        self,
+        *,
+        organization_id: Any,
+        member_id: Any,
+        name: Any = None,
+        email: Any = None,
+        user_name: Any = None,
+        external_id: Any = None,
+        active: Any = None,
+        by: Any,
+    ) -> CommandResult:
+        """Bring a member in line with the directory: each field given that differs from
+        what the member has becomes its own event, all in one save (nothing that is
+        already so is written again, so a directory sending the same state twice changes
+        nothing)."""
+        org, actor = self._organization_and_actor(organization_id, by, for_change=True)
+        member = org.member(check.identifier(member_id, "member_id"))
+        if name is not None and check.line(name, "name", max_length=check.NAME_MAX) != member.name:
+            org.rename_member(member_id=member.id, name=name, by=actor)
+        if email is not None and check.line(email, "email", max_length=254).lower() != member.email:
+            org.change_member_email(member_id=member.id, email=email, by=actor)
+        linked = (
+            member.user_name if user_name is None else user_name,
+            member.external_id if external_id is None else external_id,
+        )
+        if linked[0] is not None and linked != (member.user_name, member.external_id):
+            org.link_to_directory(member_id=member.id, user_name=linked[0],
+                                  external_id=linked[1], by=actor)
+        if active is not None and check.flag(active, "active") != member.active:
+            if member.active:
+                org.deactivate_member(member_id=member.id, reason="", by=actor)
+            else:
+                org.reactivate_member(member_id=member.id, by=actor)
+        if not org.pending_events:
+            return CommandResult(position=self.position(), ids={"member_id": member.id})
+        return self._saved(org, ids={"member_id": member.id}, expected=org)
 
     def transfer_ownership(
         self, *, organization_id: Any, from_member_id: Any, to_member_id: Any, by: Any
