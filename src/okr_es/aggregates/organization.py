@@ -551,5 +551,7 @@ def _policy_document(policy: Any, what: str) -> str:
     except msgspec.DecodeError:
         decoded = None
     if not isinstance(decoded, dict):
-        raise InvalidInput(f"the {what} must be a JSON object", code="invalid-policy", field="policy")
+        raise InvalidInput(
+            f"the {what} must be a JSON object", code="invalid-policy", field="policy"
+        )
     return policy
