@@ -67,7 +67,8 @@ class SavedViewCommands(Controller):
                 sort=data.sort,
                 shared=data.shared,
                 by=principal.member_id,
-            )
+            ),
+            status_code=201,
         )
 
     @post("/{view_id:uuid}/rename", status_code=200, sync_to_thread=True)
