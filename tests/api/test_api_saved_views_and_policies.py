@@ -99,7 +99,8 @@ def test_admins_store_review_and_lint_policies(
     admin = org.tokens["admin"]
     review = {"policy": {"check_in_interval_days": 14, "language": "nb"}}
     assert post(client, f"{base}/review-policy", review, admin).status_code == 200
-    assert post(client, f"{base}/lint-policy", {"policy": {"alignment": "off"}}, admin).status_code == 200
+    lint = {"policy": {"alignment": "off"}}
+    assert post(client, f"{base}/lint-policy", lint, admin).status_code == 200
     stored = okr.get_organization(org.id)
     assert stored.review_policy == '{"check_in_interval_days":14,"language":"nb"}'
     assert stored.lint_policy == '{"alignment":"off"}'
