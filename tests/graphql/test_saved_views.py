@@ -4,6 +4,8 @@ policies an organisation stores."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 from gql_helpers import graphql, issue
@@ -165,3 +167,28 @@ def test_the_organisation_shows_the_policies_in_effect(
     stored = ok(client, document, token)["organization"]
     assert stored["reviewPolicy"] == {**defaults["reviewPolicy"], "check_in_interval_days": 14}
     assert stored["lintPolicy"] == {**defaults["lintPolicy"], "alignment": "off"}
+
+
+def test_the_guides_saved_view_and_filter_queries_run_on_the_demo(
+    okr: OKRApplication,
+    service: ProjectionService,
+    client: Client,
+    demo: DemoSummary,
+    token: str,
+) -> None:
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "graphql.md").read_text()
+    section = guide.split("## Saved views and filters", 1)[1].split("\n## ", 1)[0]
+    documents = re.findall(r"```graphql\n(.*?)```", section, re.S)
+    assert len(documents) == 4
+    view = save(okr, service, demo, demo.admin_id, name="At risk", filter={"at_risk": True},
+                sort="recently-updated")
+    variables = {"unit": str(demo.units["Digitalisering"]), "id": view, "after": None}
+    answers = []
+    for document in documents:
+        wanted = set(re.findall(r"\$(\w+)", document))
+        answers.append(ok(client, document, token, **{k: variables[k] for k in wanted}))
+    assert answers[0]["objectives"]["nodes"], "the demo has objectives at risk"
+    assert answers[1]["stale"]["nodes"] or answers[1]["unaligned"]["nodes"]
+    assert [v["name"] for v in answers[2]["savedViews"]] == ["At risk"]
+    listed = answers[3]["savedView"]["objectives"]["nodes"]
+    assert {n["title"] for n in listed} == {n["title"] for n in answers[0]["objectives"]["nodes"]}
