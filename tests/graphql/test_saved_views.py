@@ -192,3 +192,41 @@ def test_the_guides_saved_view_and_filter_queries_run_on_the_demo(
     assert [v["name"] for v in answers[2]["savedViews"]] == ["At risk"]
     listed = answers[3]["savedView"]["objectives"]["nodes"]
     assert {n["title"] for n in listed} == {n["title"] for n in answers[0]["objectives"]["nodes"]}
+
+
+REVIEWS = """query($unit: UUID!, $cycle: UUID!, $today: Date) {
+  review(unitId: $unit, cycleId: $cycle, today: $today) { flagCodes }
+  reviews(cycleId: $cycle, today: $today) { unit flagCodes }
+  lint(unitId: $unit, cycleId: $cycle) { findings { code } } }"""
+
+
+def test_the_read_apis_review_reviews_and_lint_use_the_stored_policies(
+    okr: OKRApplication,
+    service: ProjectionService,
+    client: Client,
+    demo: DemoSummary,
+    token: str,
+) -> None:
+    team = "Team Saksbehandling"
+    variables = {"unit": str(demo.units[team]), "cycle": str(demo.cycles["2026 Q3"]),
+                 "today": "2026-11-23"}
+    before = ok(client, REVIEWS, token, **variables)
+    assert "irregular-check-ins" in before["review"]["flagCodes"]
+    every = {r["unit"]: r["flagCodes"] for r in before["reviews"]}
+    assert "irregular-check-ins" in every[team]
+    linted = {f["code"] for f in before["lint"]["findings"]}
+    assert linted
+
+    okr.set_review_policy(organization_id=demo.organization_id,
+                          policy='{"disabled":["irregular-check-ins"]}', by=demo.admin_id)
+    disabled = ",".join(f'"{code}"' for code in sorted(linted))
+    okr.set_lint_policy(organization_id=demo.organization_id,
+                        policy=f'{{"disabled":[{disabled}]}}', by=demo.admin_id)
+    assert service.wait_for(okr.position(), timeout=30) >= okr.position()
+
+    after = ok(client, REVIEWS, token, **variables)
+    assert after["review"]["flagCodes"] == [
+        c for c in before["review"]["flagCodes"] if c != "irregular-check-ins"
+    ]
+    assert all("irregular-check-ins" not in r["flagCodes"] for r in after["reviews"])
+    assert after["lint"]["findings"] == []
