@@ -27,13 +27,11 @@ from datetime import date
 from typing import Any
 
 from okr_es.projections import pace
-from okr_es.projections.roll_up import _REPORTED, _SEVERITY
 
-# Severities as SQL compares them: on-track 0, at-risk 1, behind 2.
-SEVERITY: dict[str, int] = dict(_SEVERITY)
-REPORTED: dict[str, int] = {colour: _SEVERITY[s] for colour, s in _REPORTED.items()}
-DERIVED_STATUSES: tuple[str, ...] = tuple(SEVERITY)
-REPORTED_STATUSES: tuple[str, ...] = tuple(REPORTED)
+# Statuses as SQL compares them, from best to worst (as roll_up.worst orders them), and a
+# reported colour as the status it stands for (green on track, yellow at risk, red behind).
+SEVERITY: dict[str, int] = {pace.ON_TRACK: 0, pace.AT_RISK: 1, pace.BEHIND: 2}
+REPORTED: dict[str, int] = {"green": 0, "yellow": 1, "red": 2}
 
 
 @dataclass

@@ -13,7 +13,7 @@ import base64
 import binascii
 import re
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -359,7 +359,7 @@ def _judged_conditions(views: Views, where: ObjectiveFilter) -> filters.Conditio
     other rows (unaligned), by the rules of :mod:`okr_es.projections.objective_filters`."""
     found = filters.Conditions()
     postgres = bool(getattr(views, "postgres", False))
-    today = where.today or datetime.now().date()
+    today = where.today or datetime.now(UTC).date()
     if where.stale is not None:
         filters.add_stale(found, where.stale, where.stale_after_days, today, postgres)
     if where.reported_status is not None:
