@@ -80,6 +80,24 @@ def world(
     okr.change_roll_up_mode(
         objective_id=goal.objective_ids[0], mode="key_results_and_children", by=demo.admin_id
     )
+    # A department objective made only of its teams' objectives, one of them dropped.
+    okr.change_policy(organization_id=demo.organization_id, by=demo.admin_id, mode="warn")
+    q4 = demo.cycles["2026 Q4"]
+    department = okr.set_objective(
+        organization_id=demo.organization_id, unit_id=demo.units["Digitalisering"],
+        cycle_id=q4, title="Digital first", owner_id=demo.admin_id, by=demo.admin_id,
+        key_results=[{"title": "Launch the portal", "metric": "milestone"}],
+    ).ids["objective_id"]
+    okr.change_roll_up_mode(objective_id=department, mode="children", by=demo.admin_id)
+    children = []
+    for team in ("Team Data", "Team Platform"):
+        team_cycle = okr.get_team_cycle(demo.units[team], q4)
+        assert team_cycle is not None
+        children.append(team_cycle.objective_ids[-1])
+        okr.align_objective(
+            objective_id=children[-1], parent_objective_id=department, by=demo.admin_id
+        )
+    okr.drop_objective(objective_id=children[0], reason="merged", by=demo.admin_id)
     assert service.wait_for(okr.position(), timeout=30) >= okr.position()
     return demo
 
