@@ -72,3 +72,19 @@ def test_the_read_models_hold_each_members_views_and_the_stored_policies(
     policies = q.organization_policies(views, ids["org"])
     assert policies == q.PoliciesRow('{"max_gap_days":30}', '{"max_objectives":4}')
     assert q.organization_policies(views, "another-org") == q.PoliciesRow(None, None)
+
+
+def test_the_change_timeline_says_when_a_policy_was_stored(app: OKRApplication) -> None:
+    runner = ProjectionRunner(app)
+    build(app, runner)
+    (timeline,) = [p for p in runner.projections if p.name == "change_timeline"]
+    rows = " ".join(str(row) for row in runner.rows(timeline)["rm_timeline"])
+    # In the organisation's language: English or Norwegian.
+    said = {
+        "review": ("the learning review's thresholds: {\"max_gap_days\":30}",
+                   "læringsgjennomgangen: {\"max_gap_days\":30}"),
+        "lint": ("the OKR quality rules: {\"max_objectives\":4}",
+                 "kvalitetsreglene for OKR-settene: {\"max_objectives\":4}"),
+    }
+    for kind, (english, norwegian) in said.items():
+        assert english in rows or norwegian in rows, kind
