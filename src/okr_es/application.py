@@ -28,6 +28,7 @@ from okr_es.use_cases.machinery import Clock, CommandResult, project_events, utc
 from okr_es.use_cases.members import MemberCommands
 from okr_es.use_cases.objectives import KeyResultSpec, ObjectiveCommands
 from okr_es.use_cases.organizations import OrganizationCommands
+from okr_es.use_cases.saved_views import SavedViewCommands
 from okr_es.use_cases.team_cycles import TeamCycleCommands
 from okr_es.use_cases.tokens import AccessTokenCommands
 
@@ -44,6 +45,7 @@ class OKRApplication(
     ObjectiveCommands,
     InitiativeCommands,
     KpiCommands,
+    SavedViewCommands,
 ):
     """Organisations, cycles, objectives, key results, check-ins, initiatives and KPIs."""
 

@@ -21,6 +21,7 @@ from okr_es.aggregates.initiative import Initiative
 from okr_es.aggregates.kpi import Kpi
 from okr_es.aggregates.objective import Objective
 from okr_es.aggregates.organization import Organization
+from okr_es.aggregates.saved_view import SavedView
 from okr_es.aggregates.team_cycle import TeamCycle
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ AGGREGATES: tuple[type[OKRAggregate], ...] = (
     Objective,
     Initiative,
     Kpi,
+    SavedView,
 )
 _COMMON = ("originator_id", "originator_version", "timestamp", "originator_topic", "by")
 
@@ -243,6 +245,12 @@ COMMANDS = (
     "retire_kpi",
     "graduate_key_result",
     "import_objectives",
+    "set_review_policy",
+    "set_lint_policy",
+    "create_saved_view",
+    "rename_saved_view",
+    "change_saved_view_filter",
+    "delete_saved_view",
 )
 
 

@@ -104,6 +104,12 @@ def _parser() -> argparse.ArgumentParser:
         "--policy", type=_file_name, metavar="FILE", help="lint policy (JSON, see docs)"
     )
     lint.add_argument(
+        "--organization",
+        metavar="ORG",
+        help="hold the set to this organisation's stored lint policy (id or name; "
+        "--policy overrides it)",
+    )
+    lint.add_argument(
         "--fail-on",
         choices=(*_SEVERITIES, "never"),
         default="error",
@@ -306,6 +312,13 @@ def _lint(args: argparse.Namespace, settings: Settings) -> int:
         policy = None if args.policy is None else load_lint_policy(Path(args.policy).read_bytes())
     except ValueError as e:
         raise InvalidInput(str(e), field="policy") from None
+    if policy is None and args.organization is not None:
+        from okr_es.learning.lint_policy import LIMITS, stored_lint_policy
+
+        with OKRApplication(settings) as app:
+            org = _organization(app, args.organization)
+            limits = {name: getattr(org.policy, name) for name in LIMITS}
+            policy = stored_lint_policy(org.lint_policy, limits)
     report = lint(load_okr_set_file(args.file), policy)
     if args.fail_on == "never":
         failed = False

@@ -132,6 +132,15 @@ ERROR_CODES: dict[str, tuple[type[OKRError], str]] = {
     "invalid-id": (InvalidInput, "an id is not a UUID"),
     "invalid-date": (InvalidInput, "a date or date-time is not ISO 8601"),
     "invalid-email": (InvalidInput, "an e-mail address is malformed"),
+    "invalid-policy": (
+        InvalidInput,
+        "a stored review or lint policy is not a valid policy document (unknown field, "
+        "value out of range; the message names it)",
+    ),
+    "invalid-filter": (
+        InvalidInput,
+        "a saved view's filter has an unknown field or a value that does not fit",
+    ),
     "in-the-future": (InvalidInput, "a business date lies more than a day in the future"),
     "date-order": (InvalidInput, "a cycle's start is not before its end"),
     "corridor-order": (InvalidInput, "a KPI corridor's lower bound is not below its upper"),

@@ -109,6 +109,8 @@ STEPS: list[Step] = [
     ("grant_role", {"member_id": "member", "unit_id": "team"}, {}, {}),
     ("revoke_role", {"member_id": "member", "unit_id": "team"}, {}, {}),
     ("change_policy", {}, {}, {}),
+    ("set_review_policy", {}, {}, {}),
+    ("set_lint_policy", {}, {}, {}),
     ("issue_token", {"member_id": "member"}, {}, {"token_id": "token"}),
     ("revoke_token", {"token_id": "token"}, {}, {}),
     (
@@ -204,6 +206,10 @@ STEPS: list[Step] = [
     ("close_objective", {"objective_id": "objective"}, {}, {}),
     ("record_reflection", {"unit_id": "team"}, {}, {}),
     ("close_team_cycle", {"unit_id": "team"}, {}, {}),
+    ("create_saved_view", {}, {}, {"view_id": "view"}),
+    ("rename_saved_view", {"view_id": "view"}, {}, {}),
+    ("change_saved_view_filter", {"view_id": "view"}, {}, {}),
+    ("delete_saved_view", {"view_id": "view"}, {}, {}),
 ]
 
 

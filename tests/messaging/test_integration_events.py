@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
+import msgspec
 import pytest
 from eventsourcing.utils import get_topic
 
@@ -57,6 +58,8 @@ def sample_value(name: str, hint: Any) -> Any:
         return [sample_value(name, typing.get_args(hint)[0])]
     if isinstance(hint, typing.TypeVar):  # the library's generic originator_id
         return uuid4()
+    if isinstance(hint, type) and issubclass(hint, msgspec.Struct):  # e.g. a view's filter
+        return hint()
     values: dict[Any, Any] = {
         UUID: uuid4(),
         str: f"{name} text",

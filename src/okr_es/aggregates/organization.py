@@ -250,6 +250,22 @@ class Organization(OKRAggregate):
                 self.mode,
             )
 
+    class ReviewPolicySet(OKRAggregate.Event):
+        """The organisation's learning review thresholds were set (a JSON review policy)."""
+
+        policy: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.review_policy = self.policy
+
+    class LintPolicySet(OKRAggregate.Event):
+        """The organisation's OKR quality lint rules were set (a JSON lint policy)."""
+
+        policy: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.lint_policy = self.policy
+
     class AccessTokenIssued(OKRAggregate.Event):
         """A member was given a bearer token for the API (only the secret's hash is kept)."""
 
@@ -278,6 +294,11 @@ class Organization(OKRAggregate):
         members: dict[UUID, Member]
         policy: Policy
         tokens: dict[UUID, AccessToken]
+
+    # Stored policies as JSON documents (None: never set, the defaults hold). Class
+    # defaults, so organisations snapshotted before policies were stored read as unset.
+    review_policy: str | None = None
+    lint_policy: str | None = None
 
     # --- commands ---------------------------------------------------------------------------
 
@@ -527,6 +548,22 @@ class Organization(OKRAggregate):
             raise RuleViolation("the policy is already like that", code="no-change")
         self.trigger_event(self.PolicyChanged, by=by, **counts, mode=mode)
 
+    def set_review_policy(self, *, policy: str, by: UUID) -> None:
+        """Store the review policy, a JSON document the caller has decoded as a
+        ``ReviewPolicy`` (``{}``: the defaults)."""
+        policy = _policy_document(policy, "review policy")
+        if policy == self.review_policy or (self.review_policy is None and policy == "{}"):
+            raise RuleViolation("the review policy is already like that", code="no-change")
+        self.trigger_event(self.ReviewPolicySet, policy=policy, by=by)
+
+    def set_lint_policy(self, *, policy: str, by: UUID) -> None:
+        """Store the lint policy, a JSON document the caller has decoded as a
+        ``LintPolicy`` (``{}``: the defaults)."""
+        policy = _policy_document(policy, "lint policy")
+        if policy == self.lint_policy or (self.lint_policy is None and policy == "{}"):
+            raise RuleViolation("the lint policy is already like that", code="no-change")
+        self.trigger_event(self.LintPolicySet, policy=policy, by=by)
+
     def issue_token(
         self, *, token_id: UUID, member_id: UUID, token_hash: str, label: str, by: UUID
     ) -> None:
@@ -653,3 +690,28 @@ class Organization(OKRAggregate):
                     code="duplicate-unit-name",
                     field="name",
                 )
+
+
+# A policy document is a few hundred bytes; this bounds what one event may carry.
+POLICY_MAX = 10_000
+
+
+def _policy_document(policy: Any, what: str) -> str:
+    """The policy as stored: a JSON object's text. What its fields mean is checked by the
+    analyses' decoder (``learning``), which the aggregate may not import; the caller
+    decodes the document with it before it comes here."""
+    if not isinstance(policy, str) or len(policy) > POLICY_MAX:
+        raise InvalidInput(
+            f"the {what} must be a JSON object of at most {POLICY_MAX} characters",
+            code="invalid-policy",
+            field="policy",
+        )
+    try:
+        decoded = msgspec.json.decode(policy)
+    except msgspec.DecodeError:
+        decoded = None
+    if not isinstance(decoded, dict):
+        raise InvalidInput(
+            f"the {what} must be a JSON object", code="invalid-policy", field="policy"
+        )
+    return policy

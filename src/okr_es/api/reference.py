@@ -158,4 +158,15 @@ EXAMPLES: dict[str, dict[str, Any] | None] = {
             }
         ],
     },
+    "set_review_policy": {"policy": {"check_in_interval_days": 14, "max_gap_days": 28}},
+    "set_lint_policy": {"policy": {"max_objectives": 4, "alignment": "at-least-one"}},
+    "create_saved_view": {
+        "organization_id": "{organization_id}",
+        "name": "At risk this quarter",
+        "filter": {"cycle_id": "{cycle_id}", "at_risk": True},
+        "sort": "recently-updated",
+    },
+    "rename_saved_view": {"name": "At risk in Q1"},
+    "change_saved_view_filter": {"filter": {"cycle_id": "{cycle_id}", "stale": True}},
+    "delete_saved_view": None,
 }

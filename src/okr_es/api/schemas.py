@@ -9,7 +9,7 @@ member is the one the bearer token belongs to.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
@@ -102,6 +102,12 @@ class PolicyChange(Body):
     max_key_results: int | None = None
     warn_key_results_above: int | None = None
     mode: str | None = None
+
+
+class PolicyDocument(Body):
+    """A review or lint policy, as the CLI's ``--policy FILE`` holds it."""
+
+    policy: dict[str, Any]
 
 
 class TokenCreate(Body):

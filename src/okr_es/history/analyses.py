@@ -40,10 +40,12 @@ from okr_es.history.rosters import rosters_for
 from okr_es.learning.copy_paste import CarryOver, ComparePolicy, Comparison, compare
 from okr_es.learning.gc_paused import gc_paused
 from okr_es.learning.lint import LintReport, lint
-from okr_es.learning.lint_policy import LintPolicy
+from okr_es.learning.lint_policy import LIMITS as LINT_LIMITS
+from okr_es.learning.lint_policy import LintPolicy, stored_lint_policy
 from okr_es.learning.okr_set import KeyResult, OkrSet
 from okr_es.learning.okr_set import Objective as SetObjective
 from okr_es.learning.review import Review, ReviewPolicy, ReviewReplay, review
+from okr_es.learning.review_policy import load_review_policy
 from okr_es.projections import queries
 from okr_es.projections.queries import Views
 
@@ -83,8 +85,11 @@ def review_for(
 
     ``replay``: replay the unit's events from the store instead (per aggregate, see
     :func:`okr_es.history.cycle_events.collect_unit_cycle`), as auditors do; the
-    review is the same."""
-    policy = policy or ReviewPolicy()
+    review is the same.
+
+    Without a ``policy``, the organisation's stored review policy (the defaults when it
+    stored none)."""
+    policy = policy or stored_review_policy(app, _cycle(app, cycle_id).organization_id)
     if not replay:
         return _review_from_facts(
             app, _current(app, views), unit_id, cycle_id, policy, today
@@ -145,8 +150,8 @@ def reviews_for(
 
     ``unit_ids``: the units to review, in this order; by default every unit of the
     organisation that set OKRs in the cycle (has a team cycle), in the organisation's
-    order. Reviews by unit id."""
-    policy = policy or ReviewPolicy()
+    order. Reviews by unit id. Without a ``policy``, the organisation's stored one."""
+    policy = policy or stored_review_policy(app, organization_id)
     if not replay:
         return _reviews_from_facts(
             app,
@@ -314,6 +319,12 @@ def _reviews_from_facts(
             assert previous is not None
             reviews[unit_id] = previous
         return reviews
+
+
+def stored_review_policy(app: OKRApplication, organization_id: UUID) -> ReviewPolicy:
+    """The review policy the organisation stored (``ReviewPolicySet``), or the defaults."""
+    stored = app.read_aggregate(Organization, organization_id).review_policy  # only read
+    return ReviewPolicy() if stored is None else load_review_policy(stored)
 
 
 def _current(app: OKRApplication, views: Views | None) -> Views:
@@ -506,18 +517,17 @@ def lint_for(
 ) -> LintReport:
     """The quality lint of the unit's stored OKR set in a cycle.
 
-    Without a ``policy``, the lint's defaults with the organisation's own limits (the
-    objective and key-result counts its policy sets for commands), so the lint and the
-    commands never disagree about how many is too many."""
+    Without a ``policy``, the organisation's stored lint policy, where each objective and
+    key-result count it leaves out is the organisation's own limit (the counts its policy
+    sets for commands), so the lint and the commands never disagree about how many is too
+    many (:func:`~okr_es.learning.lint_policy.stored_lint_policy`)."""
     stored = okr_set_for(app, unit_id, cycle_id)
     organization = app.read_aggregate(Organization, _cycle(app, cycle_id).organization_id)
     if policy is None:
         limits = organization.policy  # shared: only read
-        policy = LintPolicy(
-            max_objectives=limits.max_objectives,
-            min_key_results=limits.min_key_results,
-            max_key_results=limits.max_key_results,
-            warn_key_results_above=limits.warn_key_results_above,
+        policy = stored_lint_policy(
+            organization.lint_policy,
+            {name: getattr(limits, name) for name in LINT_LIMITS},
         )
     rosters = rosters_for(app, organization, cycle_id, {unit_id: [o.id for o in stored.objectives]})
     return lint(stored.okr_set, policy, roster=rosters[unit_id])

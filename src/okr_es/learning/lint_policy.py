@@ -72,3 +72,26 @@ def load_lint_policy(data: bytes | str) -> LintPolicy:
         return msgspec.json.decode(without_bom(data), type=LintPolicy)
     except msgspec.DecodeError as error:  # ValidationError is a DecodeError
         raise ValueError(f"invalid lint policy: {error}") from None
+
+
+# The counts an organisation's command policy also sets (``change_policy``).
+LIMITS: tuple[str, ...] = (
+    "max_objectives",
+    "min_key_results",
+    "max_key_results",
+    "warn_key_results_above",
+)
+
+
+def stored_lint_policy(stored: str | None, limits: dict[str, int]) -> LintPolicy:
+    """The lint policy in effect for an organisation: its stored document (None: the
+    defaults), where each count the document leaves out is the organisation's own limit
+    (``limits``), so the lint and the commands agree about how many is too many."""
+    document = msgspec.json.decode(without_bom(stored)) if stored else {}
+    counts = {name: limits[name] for name in LIMITS if name not in document and name in limits}
+    try:
+        return load_lint_policy(msgspec.json.encode({**document, **counts}))
+    except ValueError:
+        # A stored minimum above the organisation's maximum (or the like): the document's
+        # own counts hold, as they were checked when it was stored.
+        return load_lint_policy(msgspec.json.encode(document))

@@ -24,6 +24,7 @@ from okr_es.aggregates.cycle import Cycle
 from okr_es.aggregates.initiative import Initiative
 from okr_es.aggregates.kpi import Kpi
 from okr_es.aggregates.objective import Objective
+from okr_es.aggregates.saved_view import SavedView
 from okr_es.aggregates.team_cycle import TeamCycle
 
 SCHEMA = "okr-es.integration/1"
@@ -64,6 +65,8 @@ PUBLISHED_FIELDS: dict[str, tuple[str, ...]] = {
     ),
     "Organization.AccessTokenIssued": ("token_id", "member_id", "label"),
     "Organization.AccessTokenRevoked": ("token_id",),
+    "Organization.ReviewPolicySet": ("policy",),
+    "Organization.LintPolicySet": ("policy",),
     "Cycle.CycleDefined": ("label", "kind", "start", "end", "parent_id"),
     "Cycle.CycleRenamed": ("label",),
     "TeamCycle.TeamCycleOpened": ("unit_id", "cycle_id"),
@@ -133,6 +136,10 @@ PUBLISHED_FIELDS: dict[str, tuple[str, ...]] = {
     "Kpi.KpiCorridorChanged": ("lower", "upper", "reason"),
     "Kpi.KpiRetired": ("reason",),
     "Kpi.KeyResultGraduated": ("objective_id", "key_result_id"),
+    "SavedView.SavedViewCreated": ("owner_id", "name", "filter", "sort"),
+    "SavedView.SavedViewRenamed": ("name",),
+    "SavedView.SavedViewFilterChanged": ("filter", "sort"),
+    "SavedView.SavedViewDeleted": (),
 }
 
 # The creation events that name their organisation; every later event of the same
@@ -143,6 +150,7 @@ ORGANIZATION_NAMING_EVENTS: tuple[type[Any], ...] = (
     Objective.ObjectiveSet,
     Initiative.InitiativeStarted,
     Kpi.KpiDefined,
+    SavedView.SavedViewCreated,
 )
 ORGANIZATION_NAMING_TOPICS: tuple[str, ...] = tuple(
     get_topic(cls) for cls in ORGANIZATION_NAMING_EVENTS

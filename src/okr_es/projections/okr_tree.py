@@ -32,6 +32,7 @@ class OkrTree(Projection):
         "rm_objectives_unit_cycle",
         "rm_objectives_aligned",
         "rm_objectives_cycle",
+        "rm_objectives_org_updated",
     )
     ddl: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS rm_organizations (organization_id TEXT PRIMARY KEY, "
@@ -61,6 +62,9 @@ class OkrTree(Projection):
         "CREATE INDEX IF NOT EXISTS rm_objectives_aligned ON rm_objectives "
         "(aligned_to_objective_id)",
         "CREATE INDEX IF NOT EXISTS rm_objectives_cycle ON rm_objectives (cycle_id)",
+        # For the objectives filter's updatedSince and a saved view's recently-updated sort.
+        "CREATE INDEX IF NOT EXISTS rm_objectives_org_updated ON rm_objectives "
+        "(organization_id, updated_at)",
         "CREATE TABLE IF NOT EXISTS rm_key_results (key_result_id TEXT PRIMARY KEY, "
         "objective_id TEXT NOT NULL, ordinal INTEGER NOT NULL, title TEXT NOT NULL, "
         "metric TEXT NOT NULL, start_value FLOAT, target FLOAT, unit TEXT NOT NULL, "

@@ -13,11 +13,13 @@ import base64
 import binascii
 import re
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 from uuid import UUID
 
 import msgspec
+
+from okr_es.projections import objective_filters as filters
 
 
 class Views(Protocol):
@@ -210,6 +212,17 @@ class ObjectiveFilter(msgspec.Struct, frozen=True, kw_only=True):
     owner_id: str | None = None
     status: str | None = None
     level: str | None = None
+    # Judged on ``today`` (see projections.objective_filters for each rule).
+    stale: bool | None = None
+    stale_after_days: int = 21
+    reported_status: str | None = None
+    derived_status: str | None = None
+    at_risk: bool | None = None
+    unaligned: bool | None = None
+    updated_since: str | None = None  # an ISO instant in UTC
+    today: date | None = None
+    # "oldest-first" (by set time) or "recently-updated" (latest change first).
+    sort: str = "oldest-first"
 
 
 class InvalidCursor(ValueError):
@@ -279,15 +292,15 @@ def subtree_ids(views: Views, org: str, unit_id: str) -> list[str]:
 def objectives_page(
     views: Views, org: str, where: ObjectiveFilter, first: int, after: str | None
 ) -> list[ObjectiveRow]:
-    """Up to ``first + 1`` objectives after the cursor, oldest first (the extra row tells
-    the caller there is a next page)."""
+    """Up to ``first + 1`` objectives after the cursor, in the filter's order (the extra
+    row tells the caller there is a next page)."""
     params: dict[str, Any] = {"org": org, "limit": first + 1}
     conditions = ["o.organization_id = :org"]
-    prefix = ""
+    ctes: list[str] = []
     if where.unit_id is not None:
         params["unit"] = where.unit_id
         if where.include_descendants:
-            prefix = _SUBTREE
+            ctes.append(_SUBTREE_CTE)
             conditions.append("o.unit_id IN (SELECT unit_id FROM subtree)")
         else:
             conditions.append("o.unit_id = :unit")
@@ -301,23 +314,67 @@ def objectives_page(
             name = column.split(".")[1]
             params[name] = value
             conditions.append(f"{column} = :{name}")
+    judged = _judged_conditions(views, where)
+    ctes += judged.ctes
+    conditions += judged.where
+    params.update(judged.params)
+    recent = where.sort == RECENTLY_UPDATED
     if after is not None:
-        set_at, objective_id = _objective_after(after)
-        params.update(after_at=set_at, after_id=objective_id)
-        conditions.append(
-            "(o.set_at > :after_at OR (o.set_at = :after_at AND o.objective_id > :after_id))"
-        )
+        if recent:
+            at, objective_id = _objective_after(after, "objective-updated")
+            params.update(after_at=at, after_id=objective_id)
+            conditions.append(
+                "(o.updated_at < :after_at "
+                "OR (o.updated_at = :after_at AND o.objective_id < :after_id))"
+            )
+        else:
+            set_at, objective_id = _objective_after(after)
+            params.update(after_at=set_at, after_id=objective_id)
+            conditions.append(
+                "(o.set_at > :after_at OR (o.set_at = :after_at AND o.objective_id > :after_id))"
+            )
+    order = "o.updated_at DESC, o.objective_id DESC" if recent else "o.set_at, o.objective_id"
+    prefix = f"WITH RECURSIVE {', '.join(ctes)} " if ctes else ""
     rows = views.query(
         f"{prefix}SELECT {_cols(ObjectiveRow, 'o')} FROM rm_objectives o "
         "JOIN rm_units u ON u.unit_id = o.unit_id "
-        f"WHERE {' AND '.join(conditions)} ORDER BY o.set_at, o.objective_id LIMIT :limit",
+        f"WHERE {' AND '.join(conditions)} ORDER BY {order} LIMIT :limit",
         params,
     )
     return [ObjectiveRow(*r) for r in rows]
 
 
-def objective_cursor(row: ObjectiveRow) -> str:
+OLDEST_FIRST = "oldest-first"
+RECENTLY_UPDATED = "recently-updated"
+OBJECTIVE_SORTS: tuple[str, ...] = (OLDEST_FIRST, RECENTLY_UPDATED)
+
+
+def objective_cursor(row: ObjectiveRow, sort: str = OLDEST_FIRST) -> str:
+    if sort == RECENTLY_UPDATED:
+        return encode_cursor("objective-updated", row.updated_at, row.objective_id)
     return encode_cursor("objective", row.set_at, row.objective_id)
+
+
+def _judged_conditions(views: Views, where: ObjectiveFilter) -> filters.Conditions:
+    """The filter's conditions that depend on the day (stale, statuses, at risk) and on
+    other rows (unaligned), by the rules of :mod:`okr_es.projections.objective_filters`."""
+    found = filters.Conditions()
+    postgres = bool(getattr(views, "postgres", False))
+    today = where.today or datetime.now(UTC).date()
+    if where.stale is not None:
+        filters.add_stale(found, where.stale, where.stale_after_days, today, postgres)
+    if where.reported_status is not None:
+        filters.add_reported(found, where.reported_status)
+    if where.derived_status is not None:
+        severity = filters.SEVERITY[where.derived_status]
+        filters.add_derived(found, [severity], today, postgres)
+    if where.at_risk is not None:
+        filters.add_derived(found, [1, 2], today, postgres, negate=not where.at_risk)
+    if where.unaligned is not None:
+        filters.add_unaligned(found, where.unaligned)
+    if where.updated_since is not None:
+        filters.add_updated_since(found, where.updated_since)
+    return found
 
 
 def objectives_by_id(views: Views, org: str, ids: Sequence[str]) -> list[ObjectiveRow]:
@@ -643,9 +700,10 @@ def decode_cursor(cursor: str, kind: str, parts: int = 1) -> tuple[str, ...]:
     return tuple(values)
 
 
-def _objective_after(cursor: str) -> tuple[str, str]:
-    """The set time and id an objectives cursor points past, as the read model holds them."""
-    set_at, objective_id = decode_cursor(cursor, "objective", 2)
+def _objective_after(cursor: str, kind: str = "objective") -> tuple[str, str]:
+    """The set (or update) time and id an objectives cursor points past, as the read
+    model holds them."""
+    set_at, objective_id = decode_cursor(cursor, kind, 2)
     try:
         when = datetime.fromisoformat(set_at)
         canonical = (
@@ -750,11 +808,12 @@ def review_facts(
 _POSITION_TABLES = frozenset({"rm_check_ins", "rm_timeline", "rm_kpi_measurements"})
 
 # The unit :unit (if it is the organisation's) and every unit below it.
-_SUBTREE = (
-    "WITH RECURSIVE subtree(unit_id) AS ("
+_SUBTREE_CTE = (
+    "subtree(unit_id) AS ("
     "SELECT unit_id FROM rm_units WHERE unit_id = :unit AND organization_id = :org "
-    "UNION ALL SELECT c.unit_id FROM rm_units c JOIN subtree s ON c.parent_id = s.unit_id) "
+    "UNION ALL SELECT c.unit_id FROM rm_units c JOIN subtree s ON c.parent_id = s.unit_id)"
 )
+_SUBTREE = f"WITH RECURSIVE {_SUBTREE_CTE} "
 
 
 def _cols(row: type[msgspec.Struct], alias: str | None = None) -> str:

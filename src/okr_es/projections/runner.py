@@ -21,9 +21,11 @@ from okr_es.projections.hypotheses import Hypotheses
 from okr_es.projections.initiatives import Initiatives
 from okr_es.projections.kpis import Kpis
 from okr_es.projections.okr_tree import OkrTree
+from okr_es.projections.organization_policies import OrganizationPolicies
 from okr_es.projections.recorder import PositionsMoved, ViewRecorder
 from okr_es.projections.reviews import Reviews
 from okr_es.projections.rosters import Rosters
+from okr_es.projections.saved_views import SavedViews
 
 BATCH_SIZE = 500
 # A rebuild reads far more than a live catch-up: larger batches spread each transaction's
@@ -41,6 +43,8 @@ def all_projections() -> list[Projection]:
         Initiatives(),
         Rosters(),
         Hypotheses(),
+        SavedViews(),
+        OrganizationPolicies(),
     ]
 
 

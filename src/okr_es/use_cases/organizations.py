@@ -193,6 +193,22 @@ class OrganizationCommands(AggregateReads):
 
         return self._on_organization(organization_id, by, change)
 
+    def set_review_policy(self, *, organization_id: Any, policy: Any, by: Any) -> CommandResult:
+        """Store the thresholds the learning review applies to the organisation's units:
+        a JSON review policy (the document ``okr-es review --policy FILE`` reads; ``{}``
+        for the defaults), decoded by the caller with ``load_review_policy``."""
+        return self._on_organization(
+            organization_id, by, lambda org, actor: org.set_review_policy(policy=policy, by=actor)
+        )
+
+    def set_lint_policy(self, *, organization_id: Any, policy: Any, by: Any) -> CommandResult:
+        """Store the rules the OKR quality lint holds the organisation's sets to: a JSON
+        lint policy (the document ``okr-es lint --policy FILE`` reads; ``{}`` for the
+        defaults), decoded by the caller with ``load_lint_policy``."""
+        return self._on_organization(
+            organization_id, by, lambda org, actor: org.set_lint_policy(policy=policy, by=actor)
+        )
+
 
 @contextlib.contextmanager
 def _renamed(field: str, as_sent: str) -> Iterator[None]:

@@ -15,14 +15,18 @@ from okr_es.api.commands.kpis import KpiCommands
 from okr_es.api.commands.members import MemberCommands
 from okr_es.api.commands.objectives import ObjectiveCommands
 from okr_es.api.commands.organizations import OrganizationCommands
+from okr_es.api.commands.policies import PolicyCommands
+from okr_es.api.commands.saved_views import SavedViewCommands
 from okr_es.api.commands.team_cycles import TeamCycleCommands
 
 COMMAND_HANDLERS: tuple[ControllerRouterHandler, ...] = (
     OrganizationCommands,
     MemberCommands,
+    PolicyCommands,
     CycleCommands,
     ObjectiveCommands,
     TeamCycleCommands,
     InitiativeCommands,
     KpiCommands,
+    SavedViewCommands,
 )

@@ -26,6 +26,8 @@ from okr_es.api.graphql.learning_types import (
     lint_report_of,
     review_of,
 )
+from okr_es.api.graphql.objective_filter import ObjectiveFilter, objectives_page, view_filter_of
+from okr_es.api.graphql.saved_view_query import SavedViewQuery
 from okr_es.api.graphql.types import (
     Cycle,
     HistoryEvent,
@@ -35,7 +37,6 @@ from okr_es.api.graphql.types import (
     Member,
     Objective,
     ObjectiveConnection,
-    ObjectiveEdge,
     Organization,
     TimelineConnection,
     TimelineEdge,
@@ -52,22 +53,8 @@ from okr_es.projections import queries
 MAX_PAGE = 100
 
 
-@strawberry.input(description="Which objectives to list; every condition given must hold.")
-class ObjectiveFilter:
-    unit_id: UUID | None = None
-    include_descendants: bool = strawberry.field(
-        default=False, description="Also the objectives of every unit below unitId."
-    )
-    cycle_id: UUID | None = None
-    owner_id: UUID | None = None
-    status: str | None = strawberry.field(default=None, description="active, closed, dropped")
-    level: str | None = strawberry.field(
-        default=None, description="The kind of unit: organisation, department, team …"
-    )
-
-
 @strawberry.type
-class Query(InitiativeQuery):
+class Query(InitiativeQuery, SavedViewQuery):
     @strawberry.field(description="The member whose token made this request.")
     async def viewer(self, info: Info) -> Member | None:
         return await member(info, str(info.context.reader.member_id))
@@ -94,23 +81,7 @@ class Query(InitiativeQuery):
         first: int = 20,
         after: str | None = None,
     ) -> ObjectiveConnection:
-        where = filter or ObjectiveFilter()
-        condition = queries.ObjectiveFilter(
-            unit_id=_text(where.unit_id),
-            include_descendants=where.include_descendants,
-            cycle_id=_text(where.cycle_id),
-            owner_id=_text(where.owner_id),
-            status=where.status,
-            level=where.level,
-        )
-        rows = await info.context.read(queries.objectives_page, condition, _page(first), after)
-        page = rows[:first]
-        edges = [
-            ObjectiveEdge(cursor=queries.objective_cursor(r), node=Objective(row=r)) for r in page
-        ]
-        return ObjectiveConnection(
-            edges=edges, page_info=page_info([e.cursor for e in edges], len(rows) > first, after)
-        )
+        return await objectives_page(info, view_filter_of(filter), first, after)
 
     @strawberry.field(
         description="One objective now, or as it was recorded at asOf (null: unknown then)."

@@ -16,6 +16,7 @@ from uuid import UUID
 import strawberry
 from strawberry.scalars import JSON
 
+from okr_es.api.graphql import stored_policies
 from okr_es.api.graphql.context import GraphQLContext
 from okr_es.api.graphql.history import event_data
 from okr_es.api.graphql.roll_ups import objective_roll_up, unit_roll_up
@@ -224,6 +225,20 @@ class Organization:
             warn_key_results_above=r.warn_key_results_above,
             mode=r.policy_mode,
         )
+
+    @strawberry.field(
+        description="The learning review's thresholds in effect: the stored review policy's, "
+        "the defaults for those it leaves out (see docs/learning.md)."
+    )
+    async def review_policy(self, info: Info) -> JSON:
+        return cast("JSON", await stored_policies.review_policy(info.context))
+
+    @strawberry.field(
+        description="The OKR quality lint's rules in effect: the stored lint policy's, the "
+        "defaults for those it leaves out."
+    )
+    async def lint_policy(self, info: Info) -> JSON:
+        return cast("JSON", await stored_policies.lint_policy(info.context))
 
     @strawberry.field(description="The root of the unit tree (follow `children`).")
     async def root_unit(self, info: Info) -> Unit:

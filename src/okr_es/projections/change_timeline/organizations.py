@@ -188,6 +188,23 @@ class OrganizationChanges(TimelineRows):
             ),
         )
 
+    def on_ReviewPolicySet(self, sql: Sql, e: Any, position: int) -> None:
+        self._policy_set(sql, e, position, "review")
+
+    def on_LintPolicySet(self, sql: Sql, e: Any, position: int) -> None:
+        self._policy_set(sql, e, position, "lint")
+
+    def _policy_set(self, sql: Sql, e: Any, position: int, kind: str) -> None:
+        org = self._organization(sql, e)
+        actor = self._actor(sql, e, org.language)
+        self._write(
+            sql,
+            e,
+            position,
+            _Row(org.organization_id, language=org.language),
+            say.stored_policy_set(org.language, actor, kind, e.policy),
+        )
+
     def on_AccessTokenIssued(self, sql: Sql, e: Any, position: int) -> None:
         org = self._organization(sql, e)
         self._remember(sql, e.token_id, Named("token", e.label, org.language, org.organization_id))

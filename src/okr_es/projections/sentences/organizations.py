@@ -128,6 +128,23 @@ def policy_changed(
     )
 
 
+def stored_policy_set(language: Language, actor: str, kind: str, policy: str) -> str:
+    """A review or lint policy stored (``kind``: ``review`` or ``lint``); ``{}`` is a
+    return to the defaults."""
+    defaults = policy.strip() == "{}"
+    if kind == "review":
+        nb, en = "tersklene for læringsgjennomgangen", "the learning review's thresholds"
+    else:
+        nb, en = "kvalitetsreglene for OKR-settene", "the OKR quality rules"
+    if defaults:
+        return _say(
+            language,
+            f"{actor} satte {nb} tilbake til standard",
+            f"{actor} set {en} back to the defaults",
+        )
+    return _say(language, f"{actor} lagret {nb}: {policy}", f"{actor} stored {en}: {policy}")
+
+
 def access_token_issued(language: Language, actor: str, member: str | None, label: str) -> str:
     name, q = who(member, language), quote(label, language)
     return _say(
