@@ -26,6 +26,7 @@ from okr_es.api.graphql.learning_types import (
     lint_report_of,
     review_of,
 )
+from okr_es.api.graphql.time_travel import AsOf, EffectiveAsOf
 from okr_es.api.graphql.types import (
     Cycle,
     HistoryEvent,
@@ -78,7 +79,10 @@ class Query(InitiativeQuery):
         return None if row is None else Organization(row=row)
 
     @strawberry.field(description="Every unit of the organisation.")
-    async def units(self, info: Info) -> list[Unit]:
+    async def units(
+        self, info: Info, as_of: AsOf = None, effective_as_of: EffectiveAsOf = None
+    ) -> list[Unit]:
+        await info.context.travel(as_of, effective_as_of)
         rows = await info.context.batch.all_units.load(info.context.org)
         return [Unit(row=r) for r in rows]
 
@@ -93,7 +97,10 @@ class Query(InitiativeQuery):
         filter: ObjectiveFilter | None = None,
         first: int = 20,
         after: str | None = None,
+        as_of: AsOf = None,
+        effective_as_of: EffectiveAsOf = None,
     ) -> ObjectiveConnection:
+        moment = await info.context.travel(as_of, effective_as_of)
         where = filter or ObjectiveFilter()
         condition = queries.ObjectiveFilter(
             unit_id=_text(where.unit_id),
@@ -109,7 +116,10 @@ class Query(InitiativeQuery):
             ObjectiveEdge(cursor=queries.objective_cursor(r), node=Objective(row=r)) for r in page
         ]
         return ObjectiveConnection(
-            edges=edges, page_info=page_info([e.cursor for e in edges], len(rows) > first, after)
+            edges=edges,
+            page_info=page_info([e.cursor for e in edges], len(rows) > first, after),
+            as_of=None if moment is None else moment.as_of,
+            effective_as_of=None if moment is None else moment.described,
         )
 
     @strawberry.field(
@@ -179,7 +189,10 @@ class Query(InitiativeQuery):
         unit_id: UUID | None = None,
         include_descendants: bool = False,
         include_retired: bool = False,
+        as_of: AsOf = None,
+        effective_as_of: EffectiveAsOf = None,
     ) -> list[Kpi]:
+        await info.context.travel(as_of, effective_as_of)
         units = await _units(info, unit_id, include_descendants)
         rows = await info.context.read(queries.kpis, units, include_retired=include_retired)
         return [Kpi(row=r) for r in rows]
@@ -227,11 +240,21 @@ class Query(InitiativeQuery):
 
     @strawberry.field(
         description="The learning review of the unit's cycle, up to today (default: the "
-        "server's today; a running cycle is judged only as far as today)."
+        "server's today, or the day of asOf / effectiveAsOf; a running cycle is judged "
+        "only as far as today). Null: as of asOf the unit or the cycle was not known yet."
     )
     async def review(
-        self, info: Info, unit_id: UUID, cycle_id: UUID, today: date | None = None
-    ) -> Review:
+        self,
+        info: Info,
+        unit_id: UUID,
+        cycle_id: UUID,
+        today: date | None = None,
+        as_of: AsOf = None,
+        effective_as_of: EffectiveAsOf = None,
+    ) -> Review | None:
+        moment = await info.context.travel(as_of, effective_as_of)
+        if moment is not None and not await _known_then(info, cycle_id, unit_id):
+            return None
         result = await anyio.to_thread.run_sync(
             learning.learning_review,
             info.context.application,
@@ -249,8 +272,16 @@ class Query(InitiativeQuery):
         "`review`."
     )
     async def reviews(
-        self, info: Info, cycle_id: UUID, today: date | None = None
+        self,
+        info: Info,
+        cycle_id: UUID,
+        today: date | None = None,
+        as_of: AsOf = None,
+        effective_as_of: EffectiveAsOf = None,
     ) -> list[Review]:
+        moment = await info.context.travel(as_of, effective_as_of)
+        if moment is not None and not await _known_then(info, cycle_id, None):
+            return []
         results = await anyio.to_thread.run_sync(
             learning.learning_reviews,
             info.context.application,
@@ -304,6 +335,21 @@ async def _units(info: Info, unit_id: UUID | None, descendants: bool) -> list[st
     if descendants:
         return await info.context.read(queries.subtree_ids, str(unit_id))
     return [str(unit_id)]
+
+
+async def _known_then(info: Info, cycle_id: UUID, unit_id: UUID | None) -> bool:
+    """Whether the cycle (and the unit) were known at the instant being read; the ids
+    must be the reader's organisation's now, as without asOf (or NotFound)."""
+    await anyio.to_thread.run_sync(
+        learning.check_scope,
+        info.context.application,
+        info.context.reader.organization_id,
+        unit_id,
+        cycle_id,
+    )
+    cycle_then = await info.context.batch.cycle.load(str(cycle_id))
+    unit_then = True if unit_id is None else await info.context.batch.unit.load(str(unit_id))
+    return cycle_then is not None and bool(unit_then)
 
 
 async def _objective_as_of(info: Info, objective_id: UUID, as_of: datetime) -> Objective | None:
