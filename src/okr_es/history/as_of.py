@@ -171,7 +171,8 @@ def in_memory_views() -> ViewRecorder:
     """Every read model's tables, empty, in a new in-memory SQLite database (gone when
     the last reference to it is)."""
     name = f"file:okr-es-as-of-{uuid4().hex}?mode=memory&cache=shared"
-    datastore = SQLiteDatastore(name, pool_size=1, max_overflow=0)
+    # A few connections: readers of one instant (shared cache) need not queue for one.
+    datastore = SQLiteDatastore(name, pool_size=4, max_overflow=0)
     tracking = SQLiteTrackingRecorder(datastore)
     tracking.create_table()
     return ViewRecorder(tracking, all_projections())
