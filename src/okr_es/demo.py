@@ -81,7 +81,11 @@ def seed_demo(app: OKRApplication, today: date | None = None, seed: int = 2026) 
     clock = DemoClock.after_log(app, _at(quarter_of(first_quarter)[0] - timedelta(days=14)))
     with clock.recording():
         summary = _seed(app, today, random.Random(seed), clock)
-    summary.clock = clock
+        # Seeding steps of other areas go here, one line each, e.g. ``seed_x(app, summary)``:
+        # their events are recorded by the demo clock, after the quarters (recorded time
+        # never goes back); a step dated in business time moves the clock first with
+        # ``with summary.clock.at(when): app.…``.
+    summary.position = app.position()
     return summary
 
 
@@ -92,7 +96,7 @@ def _seed(app: OKRApplication, today: date, rng: random.Random, clock: DemoClock
         admin_email="ingrid.berg@fjordby.kommune.no",
     )
     org_id, admin = reg.ids["organization_id"], reg.ids["member_id"]
-    summary = DemoSummary(organization_id=org_id, admin_id=admin)
+    summary = DemoSummary(organization_id=org_id, admin_id=admin, clock=clock)
     summary.members["Ingrid Berg"] = admin
     root = reg.ids["root_unit_id"]
     summary.units[ORGANIZATION_NAME] = root
