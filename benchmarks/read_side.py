@@ -478,7 +478,8 @@ AS_OF_DASHBOARD = DASHBOARD.replace(
 def as_of_dashboard(http: httpx.Client, variables: dict[str, Any], sizes: ReadSizes
                     ) -> tuple[list[float], list[float]]:
     """Latencies (ms) of the dashboard as of days of the previous quarter (the demo is
-    recorded over its quarters): each instant first asked (cold), then one asked again."""
+    recorded over its quarters), each asked first (cold: its read models are built), and
+    as of a moment ago (the same answer as now) once built (warm)."""
     today = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
     instants = [today - timedelta(days=60 + 7 * week) for week in range(5)]
 
@@ -492,7 +493,10 @@ def as_of_dashboard(http: httpx.Client, variables: dict[str, Any], sizes: ReadSi
         return elapsed
 
     cold = [ask(instant) for instant in instants]
-    warm = [ask(instants[0]) for _ in range(sizes.graphql_requests)]
+    # Warm: an instant after the demo, so the answer holds what the dashboard now holds.
+    latest = datetime.now(UTC) - timedelta(seconds=1)
+    ask(latest)
+    warm = [ask(latest) for _ in range(sizes.graphql_requests)]
     return cold, warm
 
 

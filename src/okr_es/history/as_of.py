@@ -262,7 +262,7 @@ def _coupled_time(
 
 def _names(event: Any) -> set[UUID]:
     named = {event.originator_id}
-    for field in ("objective_id", "key_result_id"):
+    for field in ("organization_id", "objective_id", "key_result_id"):
         value = getattr(event, field, None)
         if isinstance(value, UUID):
             named.add(value)
