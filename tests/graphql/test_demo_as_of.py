@@ -5,7 +5,9 @@ fixed number of statements, however many objectives."""
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from gql_helpers import TODAY, graphql
@@ -107,3 +109,22 @@ def test_an_as_of_dashboard_costs_a_bounded_number_of_statements(
     # children the organisation's objective rolls up when the page holds it.
     assert many_statements <= 9
     assert few_statements <= 9
+
+
+def test_the_documented_dashboard_as_of_a_date_answers_on_the_demo(
+    client: TestClient[Any], demo: DemoSummary, token: str
+) -> None:
+    guide = Path(__file__).resolve().parents[2] / "docs" / "graphql.md"
+    (document,) = re.findall(r"```graphql\n(query DashboardAsOf.*?)```", guide.read_text(), re.S)
+    team = demo.units["Team Platform"]
+
+    body = graphql(
+        client, document, {"unit": str(team), "cycle": str(demo.cycles["2026 Q4"])}, token=token
+    )
+
+    assert "errors" not in body, body
+    data = body["data"]
+    assert datetime.fromisoformat(data["objectives"]["asOf"]).date().isoformat() == "2026-11-15"
+    assert {o["status"] for o in data["objectives"]["nodes"]} == {"active", "closed"}
+    assert len(data["units"]) == len(demo.units) and data["kpis"] == []  # defined on the 23rd
+    assert data["review"]["asOf"] == "2026-11-15"
