@@ -152,10 +152,8 @@ def test_a_query_whose_nested_lists_multiply_beyond_the_cost_limit_is_refused(
 def test_the_cost_counts_the_page_size_a_variable_asks_for(
     client: Client, demo: DemoSummary, token: str
 ) -> None:
-    query = (
-        "query($n: Int!) { objectives(first: $n) { edges { node { title keyResults { "
-        "title checkIns { value checkedInAt status comment } } } } } }"
-    )
+    query = ("query($n: Int!) { objectives(first: $n) { edges { node { title keyResults { "
+             "title checkIns { value checkedInAt status comment } } } } } }")
 
     small = graphql(client, query, {"n": 20}, token=token)
     large = graphql(client, query, {"n": 200}, token=token)

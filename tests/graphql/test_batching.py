@@ -85,6 +85,8 @@ def test_a_fifty_objective_dashboard_costs_a_bounded_number_of_statements(
     assert few_statements <= 9
 
 
+
+
 ROLL_UP = """query($unit: UUID!, $cycle: UUID!, $first: Int!) {
   objectives(filter: {unitId: $unit, cycleId: $cycle}, first: $first) { edges { node {
     progress derivedStatus rollUpMode keyResults { weight }
@@ -125,24 +127,16 @@ def test_roll_ups_and_portfolios_cost_a_bounded_number_of_statements(
     okr.change_policy(organization_id=demo.organization_id, by=demo.admin_id, mode="warn")
     for i in range(20):
         parent = okr.set_objective(
-            organization_id=demo.organization_id,
-            unit_id=department,
-            cycle_id=cycle,
-            title=f"Department goal {i}",
-            owner_id=demo.admin_id,
-            by=demo.admin_id,
+            organization_id=demo.organization_id, unit_id=department, cycle_id=cycle,
+            title=f"Department goal {i}", owner_id=demo.admin_id, by=demo.admin_id,
             key_results=[{"title": f"Reach {i}", "metric": "increase", "start": 0, "target": 9}],
         ).ids["objective_id"]
         okr.change_roll_up_mode(
             objective_id=parent, mode="key_results_and_children", by=demo.admin_id
         )
         okr.set_objective(
-            organization_id=demo.organization_id,
-            unit_id=demo.units["Team Data"],
-            cycle_id=cycle,
-            title=f"Team goal {i}",
-            owner_id=demo.admin_id,
-            by=demo.admin_id,
+            organization_id=demo.organization_id, unit_id=demo.units["Team Data"],
+            cycle_id=cycle, title=f"Team goal {i}", owner_id=demo.admin_id, by=demo.admin_id,
             aligned_to_objective_id=parent,
             key_results=[{"title": f"Ship {i}", "metric": "milestone"}],
         )

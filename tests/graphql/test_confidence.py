@@ -43,15 +43,9 @@ def days_ago(days: int) -> datetime:
 def checked_in(okr: OKRApplication, org: Org, *check_ins: tuple[int, float, int | None]) -> None:
     """Check-ins on the team's first key result (60 → 80) as (days ago, value, confidence)."""
     for ago, value, confidence in check_ins:
-        okr.check_in(
-            objective_id=org.objective,
-            key_result_id=org.key_result,
-            value=value,
-            status="green",
-            confidence=confidence,
-            checked_in_at=days_ago(ago),
-            by=org.members["owner"],
-        )
+        okr.check_in(objective_id=org.objective, key_result_id=org.key_result, value=value,
+                     status="green", confidence=confidence, checked_in_at=days_ago(ago),
+                     by=org.members["owner"])
 
 
 def test_each_check_in_shows_its_confidence_and_the_key_result_its_latest_given(
@@ -76,8 +70,7 @@ def test_a_key_result_without_a_confidence_given_has_none(
     service.wait_for(okr.position(), timeout=30)
     body = graphql(client, KEY_RESULT, {"id": str(org.key_result)}, token=org.tokens["owner"])
     assert body["data"]["keyResult"] == {
-        "confidence": None,
-        "checkIns": [{"value": 62.0, "status": "green", "confidence": None}],
+        "confidence": None, "checkIns": [{"value": 62.0, "status": "green", "confidence": None}],
     }
 
 
@@ -97,21 +90,10 @@ def test_the_review_shows_the_confidence_trend_and_flags_low_confidence_on_pace(
     assert "low-confidence-on-pace" in review["flagCodes"]
     [signal] = review["confidenceSignals"]
     assert (signal["code"], signal["keyResult"], signal["confidences"], signal["progress"]) == (
-        "low-confidence-on-pace",
-        "Satisfaction up",
-        [3, 4, 2],
-        0.4,
-    )
+        "low-confidence-on-pace", "Satisfaction up", [3, 4, 2], 0.4)
     [flag] = [f for f in review["flags"] if f["code"] == "low-confidence-on-pace"]
     assert flag["keyResultId"] == signal["keyResultId"] == str(org.key_result)
     [kr] = [k for k in review["objectives"][0]["keyResults"] if k["title"] == "Satisfaction up"]
     assert [c["confidence"] for c in kr["checkIns"]] == [3, 4, 2]
-    assert kr["confidence"] == {
-        "reported": 3,
-        "first": 3,
-        "last": 2,
-        "average": 3.0,
-        "lowest": 2,
-        "highest": 4,
-        "change": -1,
-    }
+    assert kr["confidence"] == {"reported": 3, "first": 3, "last": 2, "average": 3.0,
+                                "lowest": 2, "highest": 4, "change": -1}

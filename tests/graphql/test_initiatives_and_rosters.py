@@ -132,8 +132,7 @@ def test_initiatives_are_filtered_by_unit_subtree_owner_status_and_cycle_and_pag
     assert titles(f'cycleId: "{demo.cycles["2026 Q3"]}"') == []
 
     first = graphql(
-        client,
-        "{ initiatives(first: 2) { nodes { id } pageInfo { hasNextPage endCursor } } }",
+        client, "{ initiatives(first: 2) { nodes { id } pageInfo { hasNextPage endCursor } } }",
         token=token,
     )["data"]["initiatives"]
     rest = graphql(
@@ -145,9 +144,7 @@ def test_initiatives_are_filtered_by_unit_subtree_owner_status_and_cycle_and_pag
     )["data"]["initiatives"]
     assert first["pageInfo"]["hasNextPage"] is True
     assert [n["id"] for n in first["nodes"] + rest["nodes"]] == [
-        str(data),
-        str(unlinked),
-        str(elsewhere),
+        str(data), str(unlinked), str(elsewhere)
     ]
     assert rest["pageInfo"] == {"hasNextPage": False, "hasPreviousPage": True}
 
@@ -197,18 +194,12 @@ def test_a_units_roster_lists_its_members_with_their_roles_there(
     emil = demo.members["Emil Strand"]
     okr.grant_role(organization_id=org, member_id=emil, role="lead", unit_id=team, by=admin)
     okr.revoke_role(
-        organization_id=org,
-        member_id=demo.members["Per Johansen"],
-        role="lead",
-        unit_id=team,
+        organization_id=org, member_id=demo.members["Per Johansen"], role="lead", unit_id=team,
         by=admin,
     )
     okr.grant_role(
-        organization_id=org,
-        member_id=demo.members["Per Johansen"],
-        role="member",
-        unit_id=team,
-        by=admin,
+        organization_id=org, member_id=demo.members["Per Johansen"], role="member",
+        unit_id=team, by=admin,
     )
     caught_up(okr, service)
 
@@ -345,29 +336,19 @@ def test_initiatives_and_rosters_cost_the_same_statements_however_many_rows(
     org, admin = demo.organization_id, demo.admin_id
     for i in range(10):
         team = okr.add_unit(
-            organization_id=org,
-            name=f"Lag {i}",
-            kind="team",
-            parent_id=demo.units["Digitalisering"],
-            by=admin,
+            organization_id=org, name=f"Lag {i}", kind="team",
+            parent_id=demo.units["Digitalisering"], by=admin,
         ).ids["unit_id"]
         for j in range(2):
             person = okr.add_member(
-                organization_id=org,
-                name=f"Person {i}-{j}",
-                email=f"p{i}.{j}@fjordby.no",
+                organization_id=org, name=f"Person {i}-{j}", email=f"p{i}.{j}@fjordby.no",
                 by=admin,
             ).ids["member_id"]
-            okr.grant_role(
-                organization_id=org, member_id=person, role="member", unit_id=team, by=admin
-            )
+            okr.grant_role(organization_id=org, member_id=person, role="member", unit_id=team,
+                           by=admin)
             okr.start_initiative(
-                organization_id=org,
-                unit_id=team,
-                title=f"Tiltak {i}-{j}",
-                owner_id=person,
-                key_results=[(k["objective_id"], k["id"]) for k in krs[:2]],
-                by=admin,
+                organization_id=org, unit_id=team, title=f"Tiltak {i}-{j}", owner_id=person,
+                key_results=[(k["objective_id"], k["id"]) for k in krs[:2]], by=admin,
             )
     caught_up(okr, service)
     many, many_listed, many_units, many_roster = statements(22)

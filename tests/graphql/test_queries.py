@@ -243,36 +243,24 @@ def test_a_cursor_not_made_by_the_server_is_refused_not_read_as_another_page(
     client: Client, demo: DemoSummary, token: str
 ) -> None:
     page = graphql(client, "{ objectives(first: 1) { pageInfo { endCursor } } }", token=token)
-    set_at, objective_id = (
-        base64.urlsafe_b64decode(page["data"]["objectives"]["pageInfo"]["endCursor"])
-        .decode()
-        .split("|")[1:]
-    )
+    set_at, objective_id = base64.urlsafe_b64decode(
+        page["data"]["objectives"]["pageInfo"]["endCursor"]
+    ).decode().split("|")[1:]
     objectives = [
-        "objective|",
-        "objective|a|b|c",
-        f"objective|not-a-date|{objective_id}",
-        f"objective|{set_at}|not-a-uuid",
-        f"objective|{set_at}|{objective_id.upper()}",
+        "objective|", "objective|a|b|c", f"objective|not-a-date|{objective_id}",
+        f"objective|{set_at}|not-a-uuid", f"objective|{set_at}|{objective_id.upper()}",
         f"objective|{set_at.replace('+00:00', '+02:00')}|{objective_id}",
     ]
-    timelines = [
-        "timeline|1|2",
-        "timeline|99999999999999999999999",
-        "timeline|-5",
-        "timeline| 5",
-        "timeline|٣",
-        "timeline|5_0",
-        "timeline|",
-    ]
+    timelines = ["timeline|1|2", "timeline|99999999999999999999999", "timeline|-5",
+                 "timeline| 5", "timeline|٣", "timeline|5_0", "timeline|"]
     queries = [
         ("query($a: String) { objectives(first: 3, after: $a) { edges { cursor } } }", c)
         for c in [_b64(t) for t in objectives]
         # Base64 that decodes only leniently: padding dropped, a stray character added.
         + [_b64(f"objective|{set_at}|{objective_id}", padded=False) + "!"]
     ] + [
-        ("query($a: String) { changeTimeline(first: 2, after: $a) { edges { cursor } } }", _b64(t))
-        for t in timelines
+        ("query($a: String) { changeTimeline(first: 2, after: $a) { edges { cursor } } }",
+         _b64(t)) for t in timelines
     ]
     for query, cursor in queries:
         body = graphql(client, query, {"a": cursor}, token=token)
@@ -282,18 +270,12 @@ def test_a_cursor_not_made_by_the_server_is_refused_not_read_as_another_page(
 def test_the_cursors_the_server_gives_are_taken_back(
     client: Client, demo: DemoSummary, token: str
 ) -> None:
-    timeline = graphql(
-        client, "{ changeTimeline(first: 2) { pageInfo { endCursor } } }", token=token
-    )
+    timeline = graphql(client, "{ changeTimeline(first: 2) { pageInfo { endCursor } } }",
+                       token=token)
     cursor = timeline["data"]["changeTimeline"]["pageInfo"]["endCursor"]
-    after = graphql(
-        client,
-        "query($a: String) { changeTimeline(first: 2, after: $a) { edges { node { position } } } }",
-        {"a": cursor},
-        token=token,
-    )
+    after = graphql(client, "query($a: String) { changeTimeline(first: 2, after: $a) "
+                            "{ edges { node { position } } } }", {"a": cursor}, token=token)
     (position,) = base64.urlsafe_b64decode(cursor).decode().split("|")[1:]
     assert [e["node"]["position"] for e in after["data"]["changeTimeline"]["edges"]]
-    assert all(
-        e["node"]["position"] > int(position) for e in after["data"]["changeTimeline"]["edges"]
-    )
+    assert all(e["node"]["position"] > int(position)
+               for e in after["data"]["changeTimeline"]["edges"])

@@ -194,12 +194,8 @@ def test_a_units_portfolio_counts_every_objective_below_it_once(
         assert unit["derivedStatus"] == worst([n["derivedStatus"] for n in counted]), name
     # The organisation counts its own objective (its four children inside it), and the
     # three team objectives not aligned to it: four of its eight live objectives.
-    assert sizes == {
-        ORGANIZATION_NAME: (4, 8),
-        "Digitalisering": (6, 6),
-        "Helse og velferd": (1, 1),
-        "Team Data": (2, 2),
-    }
+    assert sizes == {ORGANIZATION_NAME: (4, 8), "Digitalisering": (6, 6),
+                     "Helse og velferd": (1, 1), "Team Data": (2, 2)}
 
 
 def test_a_unit_without_objectives_in_the_cycle_has_no_portfolio(
@@ -259,10 +255,7 @@ def test_the_documented_portfolio_query_answers_on_the_demo(
         assert 0.0 < unit["progress"] < 1.0
         assert unit["derivedStatus"] in SEVERITY
     assert {t["name"] for t in departments["Digitalisering"]["children"]} == {
-        "Team Selvbetjening",
-        "Team Saksbehandling",
-        "Team Data",
-        "Team Platform",
+        "Team Selvbetjening", "Team Saksbehandling", "Team Data", "Team Platform"
     }
     (goal,) = body["data"]["objectives"]["nodes"]
     assert goal["rollUpMode"] == "CHILDREN"

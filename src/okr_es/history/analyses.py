@@ -86,7 +86,9 @@ def review_for(
     review is the same."""
     policy = policy or ReviewPolicy()
     if not replay:
-        return _review_from_facts(app, _current(app, views), unit_id, cycle_id, policy, today)
+        return _review_from_facts(
+            app, _current(app, views), unit_id, cycle_id, policy, today
+        )
     organization_id = _cycle(app, cycle_id).organization_id
     cycles = app.cycles(organization_id)
     names = member_names(app, organization_id, cycles=cycles)
@@ -276,7 +278,8 @@ def _reviews_from_facts(
         for team in queries.review_teams(views, org_id):
             team_cycles.setdefault(team.unit_id, set()).add(team.cycle_id)
     histories = {
-        u: earlier_cycles_of(cycles, team_cycles.get(str(u), set()), info)[:depth] for u in units
+        u: earlier_cycles_of(cycles, team_cycles.get(str(u), set()), info)[:depth]
+        for u in units
     }
     needed = {info.id, *(c.id for history in histories.values() for c in history)}
     with gc_paused():

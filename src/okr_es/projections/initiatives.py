@@ -27,7 +27,8 @@ class Initiatives(Projection):
         "CREATE TABLE IF NOT EXISTS rm_initiative_links (initiative_id TEXT NOT NULL, "
         "key_result_id TEXT NOT NULL, objective_id TEXT NOT NULL, ordinal INTEGER NOT NULL, "
         "PRIMARY KEY (initiative_id, key_result_id))",
-        "CREATE INDEX IF NOT EXISTS rm_initiative_links_kr ON rm_initiative_links (key_result_id)",
+        "CREATE INDEX IF NOT EXISTS rm_initiative_links_kr ON rm_initiative_links "
+        "(key_result_id)",
     )
 
     def on_InitiativeStarted(self, sql: Sql, e: Any, position: int) -> None:
