@@ -23,7 +23,7 @@ from litestar.testing import TestClient
 from okr_es.application import OKRApplication
 from okr_es.demo_clock import DemoClock
 from okr_es.history.analyses import review_for
-from okr_es.history.as_of import past_read_models
+from okr_es.history.as_of import organization_then, past_read_models
 from okr_es.projections.service import ProjectionService
 from okr_es.settings import Settings
 
@@ -185,6 +185,15 @@ def _build(
             by=admin,
         )
         okr.measure_kpi(kpi_id=kpi, value=98.0, by=admin, measured_at=day(18))
+        # A new member on the team's roster, without an initiative: the review flags it.
+        bo = okr.add_member(organization_id=org, name="Bo", email="bo@vik.no", by=admin)
+        okr.grant_role(
+            organization_id=org,
+            member_id=bo.ids["member_id"],
+            role="member",
+            unit_id=team,
+            by=admin,
+        )
     with on(20):
         okr.adjust_key_result(
             objective_id=objective,
@@ -313,10 +322,18 @@ def test_review_as_of_day_15_is_the_review_the_replay_gave_on_day_15(world: Worl
     moment = past.moment(current, world.ids["org"], day(15, 12), None)
 
     then = review_for(
-        world.okr, world.ids["team"], world.ids["cycle"], today=day(15).date(), views=moment.views
+        world.okr,
+        world.ids["team"],
+        world.ids["cycle"],
+        today=day(15).date(),
+        views=moment.views,
+        organization=organization_then(world.okr, moment),
+        until=moment.position,
     )
+    now = review_for(world.okr, world.ids["team"], world.ids["cycle"], today=day(15).date())
 
     assert then == world.on_day_15["replayed"]
+    assert now != then  # Bo joined the roster on day 18
 
 
 def test_before_the_organisation_existed_every_list_is_empty(world: World) -> None:

@@ -41,6 +41,7 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 
 from okr_es.aggregates.objective import Objective
+from okr_es.aggregates.organization import Organization
 from okr_es.aggregates.team_cycle import TeamCycle
 from okr_es.application import OKRApplication
 from okr_es.errors import InvalidInput
@@ -49,12 +50,14 @@ from okr_es.projections.change_timeline import ChangeTimeline
 from okr_es.projections.queries import Views
 from okr_es.projections.recorder import ViewRecorder
 from okr_es.projections.runner import all_projections
+from okr_es.use_cases.machinery import project_events
 
 __all__ = [
     "Moment",
     "PastReadModels",
     "business_time",
     "effective_events",
+    "organization_then",
     "past_read_models",
 ]
 
@@ -76,6 +79,8 @@ class Moment:
     as_of: datetime | None
     effective_as_of: datetime | None
     views: Views
+    # The organisation aggregate's version then (its events at or before ``position``).
+    organization_version: int = 0
 
     @property
     def known(self) -> bool:
@@ -127,6 +132,11 @@ class PastReadModels:
                     self._empty = in_memory_views()
                 empty = self._empty
             return Moment(organization_id, 0, as_of, effective_as_of, empty)
+        version = current.query(
+            "SELECT COUNT(*) FROM rm_timeline WHERE organization_id = :org "
+            "AND aggregate_id = :org AND position <= :position",
+            {"org": org, "position": position},
+        )[0][0]
         key = (organization_id, position, effective_as_of)
         with self._lock:
             views = self._built.get(key)
@@ -138,7 +148,7 @@ class PastReadModels:
                 self._built[key] = views
                 while len(self._built) > self.size:
                     self._built.popitem(last=False)
-        return Moment(organization_id, position, as_of, effective_as_of, views)
+        return Moment(organization_id, position, as_of, effective_as_of, views, int(version))
 
     def _build(
         self, current: Views, org: str, position: int, effective_as_of: datetime | None
@@ -228,6 +238,17 @@ def effective_events(
             continue
         kept.append((position, event))
     return kept
+
+
+def organization_then(app: OKRApplication, moment: Moment) -> Organization | None:
+    """The organisation aggregate as it stood at the moment (None: not yet registered):
+    names and rosters of a review as of then."""
+    if not moment.organization_version:
+        return None
+    found = app.repository.get(
+        moment.organization_id, version=moment.organization_version, projector_func=project_events
+    )
+    return found if isinstance(found, Organization) else None
 
 
 _lock = threading.Lock()

@@ -263,6 +263,7 @@ class Query(InitiativeQuery):
             cycle_id,
             today or info.context.today(),
             info.context.views,
+            moment,
         )
         return review_of(result)
 
@@ -289,6 +290,7 @@ class Query(InitiativeQuery):
             cycle_id,
             today or info.context.today(),
             info.context.views,
+            moment,
         )
         return [review_of(r) for r in results]
 
