@@ -9,7 +9,9 @@ Each team behaves in a way a learning review should notice:
 * Team Platform (in English) lowers a target mid-cycle (moved goalposts).
 
 Everything is driven through :class:`OKRApplication`, with business dates in the past
-so that the history reads like three real quarters.
+so that the history reads like three real quarters; the steps run in business-time order
+and each is recorded at its business time (:mod:`okr_es.demo_clock`), so ``asOf`` a day
+last quarter shows what okr-es knew that day.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 from uuid import UUID
 
 from okr_es.application import OKRApplication
+from okr_es.demo_clock import DemoClock, DemoPlan
 
 ORGANIZATION_NAME = "Fjordby kommune"
 
@@ -39,6 +42,9 @@ class DemoSummary:
     key_results: int = 0
     check_ins: int = 0
     position: int = 0
+    # The recorded clock the demo was seeded with; a seeding step run after seed_demo
+    # records its events with it (``with summary.clock.at(when): app.…``).
+    clock: DemoClock | None = None
 
 
 @dataclass(frozen=True)
@@ -65,16 +71,32 @@ def quarter_of(day: date) -> tuple[date, date, str]:
 
 
 def seed_demo(app: OKRApplication, today: date | None = None, seed: int = 2026) -> DemoSummary:
-    """Create the demo organisation: 2 departments, 5 teams, 2 past quarters and this one."""
+    """Create the demo organisation: 2 departments, 5 teams, 2 past quarters and this one.
+
+    Recorded as it would have been: the organisation two weeks before the first quarter,
+    then each objective, check-in and closing at its business time (never later than the
+    real now, never before the last event already in the log)."""
     today = today or app.clock().date()
-    rng = random.Random(seed)
+    first_quarter = quarter_of(quarter_of(today)[0] - timedelta(days=1))[0] - timedelta(days=1)
+    clock = DemoClock.after_log(app, _at(quarter_of(first_quarter)[0] - timedelta(days=14)))
+    with clock.recording():
+        summary = _seed(app, today, random.Random(seed), clock)
+        # Seeding steps of other areas go here, one line each, e.g. ``seed_x(app, summary)``:
+        # their events are recorded by the demo clock, after the quarters (recorded time
+        # never goes back); a step dated in business time moves the clock first with
+        # ``with summary.clock.at(when): app.…``.
+    summary.position = app.position()
+    return summary
+
+
+def _seed(app: OKRApplication, today: date, rng: random.Random, clock: DemoClock) -> DemoSummary:
     reg = app.register_organization(
         name=ORGANIZATION_NAME,
         admin_name="Ingrid Berg",
         admin_email="ingrid.berg@fjordby.kommune.no",
     )
     org_id, admin = reg.ids["organization_id"], reg.ids["member_id"]
-    summary = DemoSummary(organization_id=org_id, admin_id=admin)
+    summary = DemoSummary(organization_id=org_id, admin_id=admin, clock=clock)
     summary.members["Ingrid Berg"] = admin
     root = reg.ids["root_unit_id"]
     summary.units[ORGANIZATION_NAME] = root
@@ -138,30 +160,49 @@ def seed_demo(app: OKRApplication, today: date | None = None, seed: int = 2026) 
         (cur_label, cur_start, cur_end),
     ]
 
-    # The organisation's own objective, which departments' teams align to.
-    org_goal = app.set_objective(
-        organization_id=org_id,
-        unit_id=root,
-        cycle_id=summary.cycles[cur_label],
-        title="Innbyggerne får raskere og enklere hjelp",
-        owner_id=admin,
-        by=admin,
-        why="Kommuneplanen: tjenester som er enkle å bruke og kommer raskt",
-        key_results=[
-            _spec(
-                KR("Median saksbehandlingstid ned fra 21 til 10 dager", "decrease", 21, 10, "days")
-            ),
-            _spec(
-                KR("Andel digitale søknader øker fra 55 % til 75 %", "increase", 55, 75, "percent")
-            ),
-        ],
-        effective_at=_at(cur_start),
-    )
+    # Every step from here on is planned at its business time and run in that order.
+    plan = DemoPlan()
+    org_goal: dict[str, UUID] = {}
+
+    def set_org_goal() -> None:
+        # The organisation's own objective, which departments' teams align to.
+        made = app.set_objective(
+            organization_id=org_id,
+            unit_id=root,
+            cycle_id=summary.cycles[cur_label],
+            title="Innbyggerne får raskere og enklere hjelp",
+            owner_id=admin,
+            by=admin,
+            why="Kommuneplanen: tjenester som er enkle å bruke og kommer raskt",
+            key_results=[
+                _spec(
+                    KR(
+                        "Median saksbehandlingstid ned fra 21 til 10 dager",
+                        "decrease",
+                        21,
+                        10,
+                        "days",
+                    )
+                ),
+                _spec(
+                    KR(
+                        "Andel digitale søknader øker fra 55 % til 75 %",
+                        "increase",
+                        55,
+                        75,
+                        "percent",
+                    )
+                ),
+            ],
+            effective_at=_at(cur_start),
+        )
+        org_goal["id"] = made.ids["objective_id"]
+        # Its progress and status are its aligned team objectives', not its unmeasured KRs'.
+        app.change_roll_up_mode(objective_id=org_goal["id"], mode="children", by=admin)
+
+    plan.at(_at(cur_start), set_org_goal)
     summary.objectives += 1
     summary.key_results += 2
-    org_goal_id = org_goal.ids["objective_id"]
-    # Its progress and status are its aligned team objectives', not its unmeasured KRs'.
-    app.change_roll_up_mode(objective_id=org_goal_id, mode="children", by=admin)
 
     def run_quarter(
         team: str,
@@ -169,43 +210,60 @@ def seed_demo(app: OKRApplication, today: date | None = None, seed: int = 2026) 
         goals: Sequence[Goal],
         pattern: str,
         carry_from: dict[int, UUID] | None = None,
-    ) -> list[UUID]:
+    ) -> None:
         label, start, end = quarters[q]
         current = q == 2
-        ids: list[UUID] = []
+        made: list[_Made] = []
         owner = owners[team]
         for g_index, goal in enumerate(goals):
             kwargs: dict[str, Any] = {}
-            if current and g_index == 0 and team != "Team Platform":
-                kwargs["aligned_to_objective_id"] = org_goal_id
+            aligned = current and g_index == 0 and team != "Team Platform"
             if carry_from and g_index in carry_from:
                 kwargs["carried_over_from"] = carry_from[g_index]
                 kwargs["carry_over_reason"] = (
                     "Vi nådde ikke målet; vi har endret tiltakene og beholder målet ett kvartal til"
                 )
-            res = app.set_objective(
-                organization_id=org_id,
-                unit_id=teams[team],
-                cycle_id=summary.cycles[label],
-                title=goal.title,
-                why=goal.why,
-                owner_id=owner,
-                by=owner,
-                key_results=[_spec(k) for k in goal.key_results],
-                effective_at=_at(start),
-                **kwargs,
-            )
-            oid = res.ids["objective_id"]
-            ids.append(oid)
+            ids = _Made()
+            made.append(ids)
+
+            def set_goal(
+                goal: Goal = goal,
+                kwargs: dict[str, Any] = kwargs,
+                ids: _Made = ids,
+                aligned: bool = aligned,
+                label: str = label,
+                start: date = start,
+                team: str = team,
+                owner: UUID = owner,
+            ) -> None:
+                if aligned:
+                    kwargs = {**kwargs, "aligned_to_objective_id": org_goal["id"]}
+                res = app.set_objective(
+                    organization_id=org_id,
+                    unit_id=teams[team],
+                    cycle_id=summary.cycles[label],
+                    title=goal.title,
+                    why=goal.why,
+                    owner_id=owner,
+                    by=owner,
+                    key_results=[_spec(k) for k in goal.key_results],
+                    effective_at=_at(start),
+                    **kwargs,
+                )
+                ids.objective = res.ids["objective_id"]
+                ids.key_results = [
+                    res.ids[f"key_result_id_{i}"] for i in range(len(goal.key_results))
+                ]
+
+            plan.at(_at(start), set_goal)
             summary.objectives += 1
             summary.key_results += len(goal.key_results)
-            kr_ids = [res.ids[f"key_result_id_{i}"] for i in range(len(goal.key_results))]
             _check_ins(
                 app,
+                plan,
                 summary,
                 rng,
-                oid,
-                kr_ids,
+                ids,
                 goal.key_results,
                 start,
                 end,
@@ -217,24 +275,32 @@ def seed_demo(app: OKRApplication, today: date | None = None, seed: int = 2026) 
                 current=current,
             )
         if not current:
-            for oid in ids:
-                if app.get_objective(oid).status == "active":
-                    app.close_objective(objective_id=oid, by=owner, note="Scoret på kvartalsmøtet")
-            app.record_reflection(
-                unit_id=teams[team],
-                cycle_id=summary.cycles[label],
-                by=owner,
-                **_REFLECTIONS[pattern],
-            )
-            app.close_team_cycle(
-                unit_id=teams[team],
-                cycle_id=summary.cycles[label],
-                by=owner,
-                note=f"{label} avsluttet",
-            )
-        return ids
 
-    for team, pattern, plan in (
+            def close_quarter(
+                made: list[_Made] = made, team: str = team, label: str = label, owner: UUID = owner
+            ) -> None:
+                for ids in made:
+                    if app.get_objective(ids.objective).status == "active":
+                        app.close_objective(
+                            objective_id=ids.objective, by=owner, note="Scoret på kvartalsmøtet"
+                        )
+                app.record_reflection(
+                    unit_id=teams[team],
+                    cycle_id=summary.cycles[label],
+                    by=owner,
+                    **_REFLECTIONS[pattern],
+                )
+                app.close_team_cycle(
+                    unit_id=teams[team],
+                    cycle_id=summary.cycles[label],
+                    by=owner,
+                    note=f"{label} avsluttet",
+                )
+
+            # At the quarterly meeting on the quarter's last afternoon.
+            plan.at(_at(end, hour=16), close_quarter)
+
+    for team, pattern, goals in (
         ("Team Selvbetjening", "steady", _SELVBETJENING),
         ("Team Saksbehandling", "hockey", _SAKSBEHANDLING),
         ("Team Data", "copy", _DATA),
@@ -242,7 +308,8 @@ def seed_demo(app: OKRApplication, today: date | None = None, seed: int = 2026) 
         ("Team Platform", "lower", _PLATFORM),
     ):
         for q in range(3):
-            run_quarter(team, q, plan(q, quarters[q]), pattern)
+            run_quarter(team, q, goals(q, quarters[q]), pattern)
+    plan.run(clock)
 
     # A KPI that guards a gain the organisation has made and wants to keep.
     app.define_kpi(
@@ -257,12 +324,20 @@ def seed_demo(app: OKRApplication, today: date | None = None, seed: int = 2026) 
     return summary
 
 
+@dataclass
+class _Made:
+    """The ids a planned ``set_objective`` made, filled in when it runs."""
+
+    objective: UUID = field(default_factory=lambda: UUID(int=0))
+    key_results: list[UUID] = field(default_factory=list)
+
+
 def _check_ins(
     app: OKRApplication,
+    plan: DemoPlan,
     summary: DemoSummary,
     rng: random.Random,
-    oid: UUID,
-    kr_ids: list[UUID],
+    made: _Made,
     krs: Sequence[KR],
     start: date,
     end: date,
@@ -280,24 +355,36 @@ def _check_ins(
     for week in range(1, weeks + 1):
         share = week / total_weeks
         if pattern == "drop" and current and goal_index == 1 and week == 5:
-            app.drop_objective(
-                objective_id=oid,
-                by=by,
-                effective_at=_at(start + timedelta(weeks=week)),
-                reason="Bemanningen ble flyttet til vaksinasjon; målet er ikke lenger realistisk",
-            )
+            dropped = _at(start + timedelta(weeks=week))
+
+            def drop(dropped: datetime = dropped) -> None:
+                app.drop_objective(
+                    objective_id=made.objective,
+                    by=by,
+                    effective_at=dropped,
+                    reason="Bemanningen ble flyttet til vaksinasjon; målet er ikke lenger "
+                    "realistisk",
+                )
+
+            plan.at(dropped, drop)
             return
         if pattern == "lower" and current and goal_index == 0 and week == 6:
             kr = krs[0]
             assert kr.target is not None and kr.start is not None
-            app.adjust_key_result(
-                objective_id=oid,
-                key_result_id=kr_ids[0],
-                by=by,
-                target=kr.start + (kr.target - kr.start) * 0.6,
-                reason="The vendor delay makes the original target unrealistic",
-                effective_at=_at(start + timedelta(weeks=week)),
-            )
+            adjusted = _at(start + timedelta(weeks=week))
+            lowered = kr.start + (kr.target - kr.start) * 0.6
+
+            def adjust(adjusted: datetime = adjusted, lowered: float = lowered) -> None:
+                app.adjust_key_result(
+                    objective_id=made.objective,
+                    key_result_id=made.key_results[0],
+                    by=by,
+                    target=lowered,
+                    reason="The vendor delay makes the original target unrealistic",
+                    effective_at=adjusted,
+                )
+
+            plan.at(adjusted, adjust)
         if pattern == "hockey":
             silent = 2 < week < total_weeks - 1
             if silent:
@@ -309,17 +396,28 @@ def _check_ins(
             done = reach * share
         else:
             done = reach * share + rng.uniform(-0.04, 0.04)
-        for kr_id, kr in zip(kr_ids, krs, strict=True):
+        for index, kr in enumerate(krs):
             value, status = _value(kr, max(0.0, min(1.0, done)), share, rng)
-            app.check_in(
-                objective_id=oid,
-                key_result_id=kr_id,
-                value=value,
-                status=status,
-                by=by,
-                comment=_comment(pattern, week, status),
-                checked_in_at=_at(start + timedelta(weeks=week), hour=9),
-            )
+            checked = _at(start + timedelta(weeks=week), hour=9)
+
+            def check_in(
+                index: int = index,
+                value: float = value,
+                status: str = status,
+                checked: datetime = checked,
+                comment: str = _comment(pattern, week, status),
+            ) -> None:
+                app.check_in(
+                    objective_id=made.objective,
+                    key_result_id=made.key_results[index],
+                    value=value,
+                    status=status,
+                    by=by,
+                    comment=comment,
+                    checked_in_at=checked,
+                )
+
+            plan.at(checked, check_in)
             summary.check_ins += 1
 
 

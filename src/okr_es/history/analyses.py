@@ -74,6 +74,8 @@ def review_for(
     today: date | None = None,
     views: Views | None = None,
     replay: bool = False,
+    organization: Organization | None = None,
+    until: int | None = None,
 ) -> Review:
     """Review the unit's cycle, continuing the sandbagging streak of its earlier cycles.
 
@@ -88,11 +90,12 @@ def review_for(
     review is the same.
 
     Without a ``policy``, the organisation's stored review policy (the defaults when it
-    stored none)."""
+    stored none). ``organization`` and ``until`` (with past ``views``, for ``asOf``): the
+    organisation as it stood and the last log position known then, for names and rosters."""
     policy = policy or stored_review_policy(app, _cycle(app, cycle_id).organization_id)
     if not replay:
         return _review_from_facts(
-            app, _current(app, views), unit_id, cycle_id, policy, today
+            app, _current(app, views), unit_id, cycle_id, policy, today, organization, until
         )
     organization_id = _cycle(app, cycle_id).organization_id
     cycles = app.cycles(organization_id)
@@ -139,6 +142,8 @@ def reviews_for(
     unit_ids: Iterable[UUID] | None = None,
     views: Views | None = None,
     replay: bool = False,
+    organization: Organization | None = None,
+    until: int | None = None,
 ) -> dict[UUID, Review]:
     """Every unit's review of a cycle, each exactly what :func:`review_for` gives.
 
@@ -161,6 +166,8 @@ def reviews_for(
             policy,
             today,
             None if unit_ids is None else list(unit_ids),
+            organization,
+            until,
         )
     cycle = _cycle(app, cycle_id)
     if cycle.organization_id != organization_id:
@@ -223,10 +230,14 @@ def _review_from_facts(
     cycle_id: UUID,
     policy: ReviewPolicy,
     today: date | None,
+    organization: Organization | None = None,
+    until: int | None = None,
 ) -> Review:
     """:func:`review_for` from the reviews read model: the unit's own rows only."""
     cycle = cycle_info(_cycle(app, cycle_id))
-    org = app.read_aggregate(Organization, _cycle(app, cycle_id).organization_id)  # only read
+    org = organization or app.read_aggregate(
+        Organization, _cycle(app, cycle_id).organization_id
+    )  # only read
     if unit_id not in org.units:
         raise NotFound(f"no unit {unit_id} in {org.name}", field="unit")
     org_id, unit = str(org.id), str(unit_id)
@@ -241,7 +252,7 @@ def _review_from_facts(
         roster = None
         if past is cycle:
             objectives = [o.id for o in replayed.objectives.values()]
-            roster = rosters_for(app, org, cycle_id, {unit_id: objectives})[unit_id]
+            roster = rosters_for(app, org, cycle_id, {unit_id: objectives}, until)[unit_id]
         previous = replayed.review(
             past,
             policy,
@@ -264,12 +275,14 @@ def _reviews_from_facts(
     policy: ReviewPolicy,
     today: date | None,
     unit_ids: list[UUID] | None,
+    organization: Organization | None = None,
+    until: int | None = None,
 ) -> dict[UUID, Review]:
     """:func:`reviews_for` from the reviews read model: the cycle's teams' rows only."""
     found = _cycle(app, cycle_id)
     if found.organization_id != organization_id:
         raise NotFound(f"no cycle {cycle_id} in this organisation", field="cycle")
-    org = app.read_aggregate(Organization, organization_id)  # shared: only read here
+    org = organization or app.read_aggregate(Organization, organization_id)  # only read
     units = list(org.units) if unit_ids is None else unit_ids
     for unit_id in units:
         if unit_id not in org.units:
@@ -300,7 +313,7 @@ def _reviews_from_facts(
             for u in units
             if (str(u), str(info.id)) in replays
         }
-        rosters = rosters_for(app, org, cycle_id, objectives)
+        rosters = rosters_for(app, org, cycle_id, objectives, until)
         reviews: dict[UUID, Review] = {}
         for unit_id in units:
             unit = org.units[unit_id].name

@@ -40,8 +40,10 @@ def rosters_for(
     org: Organization,
     cycle_id: UUID,
     objectives_of_unit: Mapping[UUID, Iterable[UUID]],
+    until: int | None = None,
 ) -> dict[UUID, Roster]:
-    """Each unit's roster, with the owners of the initiatives linked to its objectives."""
+    """Each unit's roster, with the owners of the initiatives linked to its objectives
+    (``until``: linked up to that log position only)."""
     unit_of: dict[UUID, UUID] = {
         objective: unit
         for unit, objectives in objectives_of_unit.items()
@@ -52,6 +54,8 @@ def rosters_for(
         start = app.created_position(Cycle, cycle_id) or 1
         topic = get_topic(Initiative.InitiativeLinked)
         for notification in app.all_notifications(topics=[topic], start=start):
+            if until is not None and notification.id > until:
+                break
             link: Any = app.decode(notification)
             unit = unit_of.get(link.objective_id)
             if unit is not None:

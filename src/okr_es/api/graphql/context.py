@@ -4,12 +4,19 @@ A context is made per HTTP request (per connection for websockets). The loaders 
 every ``load(id)`` made while one level of the query resolves into one statement, and
 cache by id for the rest of the request, so a dashboard of fifty objectives costs a
 fixed handful of statements.
+
+Time travel (``asOf`` / ``effectiveAsOf`` on a root field) reads the read models of that
+instant (:mod:`okr_es.history.as_of`) with the same queries and types: the root field
+calls :meth:`GraphQLContext.travel`, and everything resolved below it (the field's
+sub-tree, which graphql-core completes in the root field's task, each sibling root field
+in a task of its own) reads ``views``, ``batch`` and ``today()`` of that instant.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
@@ -19,11 +26,15 @@ from strawberry.litestar import BaseContext
 
 from okr_es.access_tokens import Principal
 from okr_es.application import OKRApplication
+from okr_es.history.as_of import Moment, past_read_models
 from okr_es.projections import queries
 from okr_es.projections.queries import MemberRow, UnitRow, Views
 from okr_es.projections.service import ProjectionService
 
 R = TypeVar("R")
+
+# The instant the part of the query being resolved reads (None: now); see the docstring.
+_MOMENT: ContextVar[Moment | None] = ContextVar("okr_es_graphql_moment", default=None)
 
 
 class GraphQLContext(BaseContext, kw_only=True):
@@ -36,6 +47,7 @@ class GraphQLContext(BaseContext, kw_only=True):
     loaders: Any = None  # Loaders, once authenticated
     connection_params: Any = None  # the websocket's connection_init payload
     feed: Any = None  # LiveFeed, for subscriptions
+    past_loaders: Any = None  # Loaders of each past instant read, by (position, effective)
 
     @property
     def application(self) -> OKRApplication:
@@ -49,7 +61,33 @@ class GraphQLContext(BaseContext, kw_only=True):
 
     @property
     def views(self) -> Views:
-        return self.projections.runner.views
+        """The read models this part of the query reads: now, or of its instant."""
+        moment = _MOMENT.get()
+        return self.projections.runner.views if moment is None else moment.views
+
+    @property
+    def moment(self) -> Moment | None:
+        """The instant this part of the query reads (None: now)."""
+        return _MOMENT.get()
+
+    async def travel(
+        self, as_of: datetime | None, effective_as_of: datetime | None
+    ) -> Moment | None:
+        """Make the calling root field, and everything below it, read the organisation as
+        known at ``as_of`` with its events effective by ``effective_as_of`` (both None:
+        now). Returns the instant read, None for now."""
+        moment = None
+        if as_of is not None or effective_as_of is not None:
+            past = past_read_models(self.application)
+            moment = await anyio.to_thread.run_sync(
+                past.moment,
+                self.projections.runner.views,
+                self.reader.organization_id,
+                as_of,
+                effective_as_of,
+            )
+        _MOMENT.set(moment)
+        return moment
 
     def authenticated(self, principal: Principal) -> None:
         self.principal = principal
@@ -66,16 +104,29 @@ class GraphQLContext(BaseContext, kw_only=True):
 
     @property
     def batch(self) -> Loaders:
-        loaders: Loaders = self.loaders
-        return loaders
+        moment = _MOMENT.get()
+        if moment is None:
+            loaders: Loaders = self.loaders
+            return loaders
+        if self.past_loaders is None:
+            self.past_loaders = {}
+        key = (moment.position, moment.effective_as_of)
+        found: Loaders | None = self.past_loaders.get(key)
+        if found is None:
+            found = self.past_loaders[key] = Loaders(moment.views, self.org)
+        return found
 
     def today(self) -> date:
+        moment = _MOMENT.get()
+        if moment is not None and moment.day is not None:
+            return moment.day
         now = self.application.clock()
         return now.astimezone(UTC).date() if isinstance(now, datetime) else date.today()
 
     async def read(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
         """Run one read-side query in a worker thread, scoped to the reader's organisation."""
-        return await anyio.to_thread.run_sync(lambda: fn(self.views, self.org, *args, **kwargs))
+        views, org = self.views, self.org
+        return await anyio.to_thread.run_sync(lambda: fn(views, org, *args, **kwargs))
 
 
 class Loaders:

@@ -7,10 +7,17 @@ The ``Initiative`` type and the roster fields of units and members are in ``type
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 import strawberry
 
+from okr_es.api.graphql.time_travel import (
+    AS_OF_FIELD,
+    EFFECTIVE_AS_OF_FIELD,
+    AsOf,
+    EffectiveAsOf,
+)
 from okr_es.api.graphql.types import Info, Initiative, PageInfo, page_info
 from okr_es.errors import InvalidInput
 from okr_es.projections import queries
@@ -28,6 +35,10 @@ class InitiativeEdge:
 class InitiativeConnection:
     edges: list[InitiativeEdge]
     page_info: PageInfo
+    as_of: datetime | None = strawberry.field(default=None, description=AS_OF_FIELD)
+    effective_as_of: datetime | None = strawberry.field(
+        default=None, description=EFFECTIVE_AS_OF_FIELD
+    )
 
     @strawberry.field(description="The page's initiatives, without cursors.")
     def nodes(self) -> list[Initiative]:
@@ -59,7 +70,10 @@ class InitiativeQuery:
         filter: InitiativeFilter | None = None,
         first: int = 20,
         after: str | None = None,
+        as_of: AsOf = None,
+        effective_as_of: EffectiveAsOf = None,
     ) -> InitiativeConnection:
+        moment = await info.context.travel(as_of, effective_as_of)
         where = filter or InitiativeFilter()
         condition = queries.InitiativeFilter(
             unit_id=_text(where.unit_id),
@@ -75,7 +89,10 @@ class InitiativeQuery:
             for r in page
         ]
         return InitiativeConnection(
-            edges=edges, page_info=page_info([e.cursor for e in edges], len(rows) > first, after)
+            edges=edges,
+            page_info=page_info([e.cursor for e in edges], len(rows) > first, after),
+            as_of=None if moment is None else moment.as_of,
+            effective_as_of=None if moment is None else moment.described,
         )
 
     @strawberry.field(description="One initiative (null: no such initiative here).")

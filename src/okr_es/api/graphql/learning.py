@@ -27,6 +27,7 @@ from okr_es.history.analyses import (
     review_for,
     reviews_for,
 )
+from okr_es.history.as_of import Moment, organization_then
 from okr_es.history.cycle_events import collect_cycle
 from okr_es.learning.lint import LintReport
 from okr_es.learning.review import Review
@@ -104,21 +105,38 @@ def copy_paste(okr: OKRApplication, org: UUID, unit_id: UUID, cycle_id: UUID) ->
 
 
 def learning_review(
-    okr: OKRApplication, org: UUID, unit_id: UUID, cycle_id: UUID, today: date, views: Views
+    okr: OKRApplication,
+    org: UUID,
+    unit_id: UUID,
+    cycle_id: UUID,
+    today: date,
+    views: Views,
+    moment: Moment | None = None,
 ) -> Review:
     """The learning review of the unit's cycle, as of ``today``, from the reviews read
-    model in ``views``."""
+    model in ``views`` (``moment``: those of a past instant, with the organisation then)."""
     check_scope(okr, org, unit_id, cycle_id)
-    return review_for(okr, unit_id, cycle_id, today=today, views=views)
+    then = {} if moment is None else _as_known(okr, moment)
+    return review_for(okr, unit_id, cycle_id, today=today, views=views, **then)
 
 
 def learning_reviews(
-    okr: OKRApplication, org: UUID, cycle_id: UUID, today: date, views: Views
+    okr: OKRApplication,
+    org: UUID,
+    cycle_id: UUID,
+    today: date,
+    views: Views,
+    moment: Moment | None = None,
 ) -> list[Review]:
     """The learning review of every unit that set OKRs in the cycle, as of ``today``,
-    from the reviews read model in ``views``."""
+    from the reviews read model in ``views`` (``moment`` as for :func:`learning_review`)."""
     check_scope(okr, org, None, cycle_id)
-    return list(reviews_for(okr, org, cycle_id, today=today, views=views).values())
+    then = {} if moment is None else _as_known(okr, moment)
+    return list(reviews_for(okr, org, cycle_id, today=today, views=views, **then).values())
+
+
+def _as_known(okr: OKRApplication, moment: Moment) -> dict[str, Any]:
+    return {"organization": organization_then(okr, moment), "until": moment.position}
 
 
 @dataclass(frozen=True)

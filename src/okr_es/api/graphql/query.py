@@ -28,6 +28,7 @@ from okr_es.api.graphql.learning_types import (
 )
 from okr_es.api.graphql.objective_filter import ObjectiveFilter, objectives_page, view_filter_of
 from okr_es.api.graphql.saved_view_query import SavedViewQuery
+from okr_es.api.graphql.time_travel import AsOf, EffectiveAsOf
 from okr_es.api.graphql.types import (
     Cycle,
     HistoryEvent,
@@ -65,7 +66,10 @@ class Query(InitiativeQuery, SavedViewQuery):
         return None if row is None else Organization(row=row)
 
     @strawberry.field(description="Every unit of the organisation.")
-    async def units(self, info: Info) -> list[Unit]:
+    async def units(
+        self, info: Info, as_of: AsOf = None, effective_as_of: EffectiveAsOf = None
+    ) -> list[Unit]:
+        await info.context.travel(as_of, effective_as_of)
         rows = await info.context.batch.all_units.load(info.context.org)
         return [Unit(row=r) for r in rows]
 
@@ -80,8 +84,14 @@ class Query(InitiativeQuery, SavedViewQuery):
         filter: ObjectiveFilter | None = None,
         first: int = 20,
         after: str | None = None,
+        as_of: AsOf = None,
+        effective_as_of: EffectiveAsOf = None,
     ) -> ObjectiveConnection:
-        return await objectives_page(info, view_filter_of(filter), first, after)
+        moment = await info.context.travel(as_of, effective_as_of)
+        connection = await objectives_page(info, view_filter_of(filter), first, after)
+        if moment is not None:
+            connection.as_of, connection.effective_as_of = moment.as_of, moment.described
+        return connection
 
     @strawberry.field(
         description="One objective now, or as it was recorded at asOf (null: unknown then)."
@@ -150,7 +160,10 @@ class Query(InitiativeQuery, SavedViewQuery):
         unit_id: UUID | None = None,
         include_descendants: bool = False,
         include_retired: bool = False,
+        as_of: AsOf = None,
+        effective_as_of: EffectiveAsOf = None,
     ) -> list[Kpi]:
+        await info.context.travel(as_of, effective_as_of)
         units = await _units(info, unit_id, include_descendants)
         rows = await info.context.read(queries.kpis, units, include_retired=include_retired)
         return [Kpi(row=r) for r in rows]
@@ -198,11 +211,21 @@ class Query(InitiativeQuery, SavedViewQuery):
 
     @strawberry.field(
         description="The learning review of the unit's cycle, up to today (default: the "
-        "server's today; a running cycle is judged only as far as today)."
+        "server's today, or the day of asOf / effectiveAsOf; a running cycle is judged "
+        "only as far as today). Null: as of asOf the unit or the cycle was not known yet."
     )
     async def review(
-        self, info: Info, unit_id: UUID, cycle_id: UUID, today: date | None = None
-    ) -> Review:
+        self,
+        info: Info,
+        unit_id: UUID,
+        cycle_id: UUID,
+        today: date | None = None,
+        as_of: AsOf = None,
+        effective_as_of: EffectiveAsOf = None,
+    ) -> Review | None:
+        moment = await info.context.travel(as_of, effective_as_of)
+        if moment is not None and not await _known_then(info, cycle_id, unit_id):
+            return None
         result = await anyio.to_thread.run_sync(
             learning.learning_review,
             info.context.application,
@@ -211,6 +234,7 @@ class Query(InitiativeQuery, SavedViewQuery):
             cycle_id,
             today or info.context.today(),
             info.context.views,
+            moment,
         )
         return review_of(result)
 
@@ -220,8 +244,16 @@ class Query(InitiativeQuery, SavedViewQuery):
         "`review`."
     )
     async def reviews(
-        self, info: Info, cycle_id: UUID, today: date | None = None
+        self,
+        info: Info,
+        cycle_id: UUID,
+        today: date | None = None,
+        as_of: AsOf = None,
+        effective_as_of: EffectiveAsOf = None,
     ) -> list[Review]:
+        moment = await info.context.travel(as_of, effective_as_of)
+        if moment is not None and not await _known_then(info, cycle_id, None):
+            return []
         results = await anyio.to_thread.run_sync(
             learning.learning_reviews,
             info.context.application,
@@ -229,6 +261,7 @@ class Query(InitiativeQuery, SavedViewQuery):
             cycle_id,
             today or info.context.today(),
             info.context.views,
+            moment,
         )
         return [review_of(r) for r in results]
 
@@ -275,6 +308,21 @@ async def _units(info: Info, unit_id: UUID | None, descendants: bool) -> list[st
     if descendants:
         return await info.context.read(queries.subtree_ids, str(unit_id))
     return [str(unit_id)]
+
+
+async def _known_then(info: Info, cycle_id: UUID, unit_id: UUID | None) -> bool:
+    """Whether the cycle (and the unit) were known at the instant being read; the ids
+    must be the reader's organisation's now, as without asOf (or NotFound)."""
+    await anyio.to_thread.run_sync(
+        learning.check_scope,
+        info.context.application,
+        info.context.reader.organization_id,
+        unit_id,
+        cycle_id,
+    )
+    cycle_then = await info.context.batch.cycle.load(str(cycle_id))
+    unit_then = True if unit_id is None else await info.context.batch.unit.load(str(unit_id))
+    return cycle_then is not None and bool(unit_then)
 
 
 async def _objective_as_of(info: Info, objective_id: UUID, as_of: datetime) -> Objective | None:

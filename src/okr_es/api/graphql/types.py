@@ -21,6 +21,7 @@ from okr_es.api.graphql.context import GraphQLContext
 from okr_es.api.graphql.history import event_data
 from okr_es.api.graphql.roll_ups import objective_roll_up, unit_roll_up
 from okr_es.api.graphql.scalars import as_utc
+from okr_es.api.graphql.time_travel import AS_OF_FIELD, EFFECTIVE_AS_OF_FIELD
 from okr_es.projections import pace
 from okr_es.projections.queries import (
     CheckInRow,
@@ -849,6 +850,10 @@ class ObjectiveEdge:
 class ObjectiveConnection:
     edges: list[ObjectiveEdge]
     page_info: PageInfo
+    as_of: datetime | None = strawberry.field(default=None, description=AS_OF_FIELD)
+    effective_as_of: datetime | None = strawberry.field(
+        default=None, description=EFFECTIVE_AS_OF_FIELD
+    )
 
     @strawberry.field(description="The page's objectives, without cursors.")
     def nodes(self) -> list[Objective]:
