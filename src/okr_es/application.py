@@ -25,6 +25,7 @@ from okr_es.use_cases.cycles import CycleCommands
 from okr_es.use_cases.initiatives import InitiativeCommands
 from okr_es.use_cases.kpis import KpiCommands
 from okr_es.use_cases.machinery import Clock, CommandResult, project_events, utc_now
+from okr_es.use_cases.meetings import MeetingCommands
 from okr_es.use_cases.objectives import KeyResultSpec, ObjectiveCommands
 from okr_es.use_cases.organizations import OrganizationCommands
 from okr_es.use_cases.team_cycles import TeamCycleCommands
@@ -42,6 +43,7 @@ class OKRApplication(
     ObjectiveCommands,
     InitiativeCommands,
     KpiCommands,
+    MeetingCommands,
 ):
     """Organisations, cycles, objectives, key results, check-ins, initiatives and KPIs."""
 

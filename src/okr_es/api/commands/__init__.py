@@ -12,6 +12,7 @@ from litestar.types import ControllerRouterHandler
 from okr_es.api.commands.cycles import CycleCommands
 from okr_es.api.commands.initiatives import InitiativeCommands
 from okr_es.api.commands.kpis import KpiCommands
+from okr_es.api.commands.meetings import MeetingCommands
 from okr_es.api.commands.objectives import ObjectiveCommands
 from okr_es.api.commands.organizations import OrganizationCommands
 from okr_es.api.commands.team_cycles import TeamCycleCommands
@@ -23,4 +24,5 @@ COMMAND_HANDLERS: tuple[ControllerRouterHandler, ...] = (
     TeamCycleCommands,
     InitiativeCommands,
     KpiCommands,
+    MeetingCommands,
 )
