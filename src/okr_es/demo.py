@@ -22,6 +22,7 @@ from typing import Any
 from uuid import UUID
 
 from okr_es.application import OKRApplication
+from okr_es.demo_meetings import seed_meetings
 
 ORGANIZATION_NAME = "Fjordby kommune"
 
@@ -254,6 +255,7 @@ def seed_demo(app: OKRApplication, today: date | None = None, seed: int = 2026) 
         by=ambassador,
     )
     summary.position = app.position()
+    summary.position = seed_meetings(app, summary, today, cur_label)
     return summary
 
 
