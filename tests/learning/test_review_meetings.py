@@ -6,13 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from support.meetings import run_meeting
-from support.world import World, build_world, set_objective
-
 from okr_es.application import OKRApplication
 from okr_es.history.analyses import review_for, reviews_for
 from okr_es.history.cycle_events import collect_cycle
 from okr_es.learning.audit import cycle_export_lines
+from support.meetings import run_meeting
+from support.world import World, build_world, set_objective
 
 
 def _two_weeks(app: OKRApplication) -> tuple[World, dict[str, Any], dict[str, Any]]:
@@ -28,7 +27,7 @@ def _two_weeks(app: OKRApplication) -> tuple[World, dict[str, Any], dict[str, An
 def test_the_review_lists_decisions_priorities_and_last_weeks_follow_through(
     app: OKRApplication,
 ) -> None:
-    world, first, second = _two_weeks(app)
+    world, first, _ = _two_weeks(app)
 
     review = review_for(app, world.team, world.cycle)
     meetings = review.meetings

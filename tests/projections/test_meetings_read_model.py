@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 
-from support.meetings import run_meeting
-from support.world import build_world
-
 from okr_es.application import CommandResult, OKRApplication
 from okr_es.projections import meeting_queries, queries
 from okr_es.projections.runner import ProjectionRunner
+from support.meetings import run_meeting
+from support.world import build_world
 
 
 def _stepping(runner: ProjectionRunner):  # type: ignore[no-untyped-def]

@@ -7,9 +7,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from support.world import World, set_objective
-
 from okr_es.application import CommandResult, OKRApplication
+from support.world import World, set_objective
 
 
 def run_meeting(
