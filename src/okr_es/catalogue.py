@@ -19,6 +19,7 @@ from okr_es.aggregates.base import OKRAggregate
 from okr_es.aggregates.cycle import Cycle
 from okr_es.aggregates.initiative import Initiative
 from okr_es.aggregates.kpi import Kpi
+from okr_es.aggregates.meeting import Meeting
 from okr_es.aggregates.objective import Objective
 from okr_es.aggregates.organization import Organization
 from okr_es.aggregates.team_cycle import TeamCycle
@@ -33,6 +34,7 @@ AGGREGATES: tuple[type[OKRAggregate], ...] = (
     Objective,
     Initiative,
     Kpi,
+    Meeting,
 )
 _COMMON = ("originator_id", "originator_version", "timestamp", "originator_topic", "by")
 
@@ -225,6 +227,15 @@ COMMANDS = (
     "retire_kpi",
     "graduate_key_result",
     "import_objectives",
+    "open_meeting",
+    "share_good_news",
+    "record_decision",
+    "agree_priority",
+    "complete_priority",
+    "raise_blocker",
+    "resolve_blocker",
+    "check_in_at_meeting",
+    "close_meeting",
 )
 
 
