@@ -18,7 +18,7 @@ The read side (HTTP command throughput, GraphQL latency, projection lag) is in
 ``benchmarks/learning.py``; all three suites run by default. The scale suite (read-model
 rebuild at 100k and 1M events, ``benchmarks/scale.py``) runs only when asked for.
 
-Run ``python -m benchmarks.run`` (``--quick``, ``--suite write|read|learning|all|scale``,
+Run ``python -m benchmarks.run`` (``--quick``, ``--suite write|read|learning|all|scale|agenda``,
 ``--store sqlite|postgres|all``, ``--json``).
 """
 
@@ -760,13 +760,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a small run (seconds)")
     parser.add_argument("--store", choices=("sqlite", "postgres", "all"), default="all")
     parser.add_argument("--json", action="store_true", help="print results as JSON")
-    parser.add_argument("--suite", choices=("write", "read", "learning", "all", "scale"),
+    parser.add_argument("--suite",
+                        choices=("write", "read", "learning", "all", "scale", "agenda"),
                         default="all",
                         help="write: commands, replay, serialisation; read: HTTP commands, "
                              "GraphQL latency, projection lag (benchmarks/read_side.py); "
                              "learning: every team's cycle review (benchmarks/learning.py); "
                              "scale: read-model rebuild at 100k and 1M events "
-                             "(benchmarks/scale.py, not part of all)")
+                             "(benchmarks/scale.py, not part of all); agenda: the meeting "
+                             "agenda of every team of a 400-team organisation "
+                             "(benchmarks/agenda.py, not part of all)")
     parser.add_argument("--learning-budget", type=float, default=60.0, metavar="SECONDS",
                         help="learning suite: time review_for team by team for at most this "
                              "long per store, then extrapolate to every team (teams are the "
@@ -818,6 +821,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     scale = load_scale() if args.suite == "scale" else None
     if scale is not None:
         results += scale.bench_scale(stores, args.postgres_url, args.quick)
+    if args.suite == "agenda":
+        results += load_module("agenda").bench_agenda(stores, args.postgres_url, args.quick)
     elapsed = time.perf_counter() - started
 
     checked = [r for r in results if r.target is not None]
@@ -901,6 +906,17 @@ def load_scale() -> ModuleType:
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
         from benchmarks import scale
     return scale
+
+
+def load_module(name: str) -> ModuleType:
+    """``benchmarks.<name>``, also when this file is run as a script."""
+    import importlib
+
+    try:
+        return importlib.import_module(f"benchmarks.{name}")
+    except ModuleNotFoundError:  # run as a script: the repository root is not on sys.path
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        return importlib.import_module(f"benchmarks.{name}")
 
 
 def load_read_side() -> ModuleType:
