@@ -162,11 +162,14 @@ def agenda_rows(views: Views, org: str, unit_ids: Sequence[str], at: datetime) -
         "AND k.removed = 0 ORDER BY k.objective_id, k.ordinal",
         params,
     )
+    # Through the key results (indexed by objective, check-ins by key result): only the
+    # units' own check-ins are read, however many the organisation has.
     check_ins = views.query(
         f"SELECT {_cols(CheckInRow)} FROM (SELECT {_cols(CheckInRow, 'h')}, ROW_NUMBER() "
         "OVER (PARTITION BY h.key_result_id ORDER BY h.checked_in_at DESC, h.position DESC) "
-        f"AS latest FROM rm_check_ins h JOIN rm_objectives o ON o.objective_id = h.objective_id "
-        f"{running} AND h.checked_in_at <= :at) x WHERE latest = 1",
+        "AS latest FROM rm_objectives o JOIN rm_key_results k ON k.objective_id = o.objective_id "
+        "JOIN rm_check_ins h ON h.key_result_id = k.key_result_id "
+        f"{running} AND k.removed = 0 AND h.checked_in_at <= :at) x WHERE latest = 1",
         params,
     )
     kpis = views.query(
