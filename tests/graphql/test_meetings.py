@@ -63,6 +63,20 @@ def test_the_demo_teams_have_four_weeks_of_closed_meetings(
     assert decision["keyResults"][0]["title"]
 
 
+def test_every_demo_team_has_past_meetings_and_an_agenda(
+    client: TestClient[Any], demo: DemoSummary, token: str
+) -> None:
+    for team in ("Team Selvbetjening", "Team Saksbehandling", "Team Data",
+                 "Team Hjemmetjenester", "Team Platform"):
+        unit = str(demo.units[team])
+        meetings = graphql(client, MEETINGS, {"unit": unit}, token=token)["data"]["meetings"]
+        agenda = graphql(client, AGENDA, {"unit": unit, "at": f"{TODAY}T12:00:00Z"},
+                         token=token)["data"]["agenda"]
+        assert len(meetings) == 4, team
+        assert agenda["lastMeeting"]["id"] == meetings[0]["id"], team
+        assert agenda["okrStatus"] and len(agenda["lastPriorities"]) == 2, team
+
+
 def test_meetings_cost_a_fixed_number_of_statements(
     client: TestClient[Any], service: ProjectionService, demo: DemoSummary, token: str
 ) -> None:

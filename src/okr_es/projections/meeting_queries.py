@@ -215,22 +215,3 @@ def agenda_rows(views: Views, org: str, unit_ids: Sequence[str], at: datetime) -
         last_priorities=priorities,
         open_blockers=[(str(r[0]), MeetingItemRow(*r[1:])) for r in blockers],
     )
-
-
-def last_meeting_position(views: Views) -> int:
-    """The highest log position any meeting has reached (0 when there is none)."""
-    rows = views.query("SELECT MAX(position) FROM rm_meetings")
-    return int(rows[0][0] or 0) if rows else 0
-
-
-def meetings_after(views: Views, org: str, unit_ids: Sequence[str], after: int) -> list[MeetingRow]:
-    """The units' meetings changed past a log position, in the order of their last change."""
-    if not unit_ids:
-        return []
-    marks, params = _in_list("u", unit_ids)
-    rows = views.query(
-        f"SELECT {_cols(MeetingRow)} FROM rm_meetings WHERE organization_id = :org "
-        f"AND unit_id IN ({marks}) AND position > :after ORDER BY position",
-        {**params, "org": org, "after": after},
-    )
-    return [MeetingRow(*r) for r in rows]
