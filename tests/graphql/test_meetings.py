@@ -138,3 +138,26 @@ def test_a_meeting_of_another_organisation_is_null(
         {"id": "00000000-0000-0000-0000-000000000000"}, token=token,
     )
     assert body["data"] == {"meeting": None}
+
+
+REVIEW = """query($unit: UUID!, $cycle: UUID!) { review(unitId: $unit, cycleId: $cycle) {
+    meetings { meetings closed decisions { text keyResultIds byName }
+               priorities { text ownerName due done }
+               lastWeek { agreed done heldAt } } } }"""
+
+
+def test_the_review_of_a_demo_team_shows_its_meetings(
+    client: TestClient[Any], demo: DemoSummary, token: str
+) -> None:
+    body = graphql(
+        client, REVIEW,
+        {"unit": str(demo.units["Team Data"]), "cycle": str(demo.cycles["2026 Q4"])},
+        token=token,
+    )
+    assert "errors" not in body, body
+    meetings = body["data"]["review"]["meetings"]
+    assert (meetings["meetings"], meetings["closed"]) == (4, 4)
+    assert len(meetings["decisions"]) == 4 and meetings["decisions"][0]["keyResultIds"]
+    assert len(meetings["priorities"]) == 8
+    assert meetings["lastWeek"] == {"agreed": 2, "done": 2,
+                                    "heldAt": meetings["lastWeek"]["heldAt"]}
