@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -50,65 +50,86 @@ class MeetingCommands(AggregateReads):
         return self._saved(meeting, ids={"meeting_id": meeting_id})
 
     def share_good_news(self, *, meeting_id: Any, text: Any, by: Any) -> CommandResult:
-        meeting, actor = self._meeting_and_actor(meeting_id, by)
-        meeting.share_good_news(text=text, by=actor)
-        return self._saved(meeting, expected=meeting)
+        """Share good news in the meeting."""
+        return self._on_meeting(
+            meeting_id,
+            by,
+            lambda m, actor: m.share_good_news(text=text, by=actor),
+            "share_good_news",
+        )
 
     def record_decision(
         self, *, meeting_id: Any, text: Any, by: Any, key_result_ids: Sequence[Any] = ()
     ) -> CommandResult:
         """Record a decision, citing key results of the unit's objectives in the cycle."""
-        meeting, actor = self._meeting_and_actor(meeting_id, by)
         if not isinstance(key_result_ids, (list, tuple)):
             raise InvalidInput(
                 "key_result_ids is a list", code="wrong-type", field="key_result_ids"
             )
         ids = [check.identifier(k, f"key_result_ids[{i}]") for i, k in enumerate(key_result_ids)]
-        known = self._key_results_of(meeting)
-        for index, kr_id in enumerate(ids):
-            if kr_id not in known:
-                raise NotFound(
-                    f"no key result {kr_id} of the unit's objectives in the meeting's cycle",
-                    field=f"key_result_ids[{index}]",
-                )
-        meeting.record_decision(text=text, key_result_ids=ids, by=actor)
-        return self._saved(meeting, expected=meeting)
+
+        def change(meeting: Meeting, actor: UUID) -> None:
+            known = self._key_results_of(meeting)
+            for index, kr_id in enumerate(ids):
+                if kr_id not in known:
+                    raise NotFound(
+                        f"no key result {kr_id} of the unit's objectives in the meeting's cycle",
+                        field=f"key_result_ids[{index}]",
+                    )
+            meeting.record_decision(text=text, key_result_ids=ids, by=actor)
+
+        return self._on_meeting(meeting_id, by, change, "record_decision")
 
     def agree_priority(
         self, *, meeting_id: Any, text: Any, owner_id: Any, due: Any, by: Any
     ) -> CommandResult:
         """Agree a priority for the week: text, owner (a member) and due date."""
-        meeting, actor = self._meeting_and_actor(meeting_id, by)
-        owner = self._member(meeting.organization_id, owner_id, "owner_id")
         priority_id = uuid4()
-        meeting.agree_priority(
-            priority_id=priority_id, text=text, owner_id=owner, due=due, by=actor
+
+        def change(meeting: Meeting, actor: UUID) -> None:
+            owner = self._member(meeting.organization_id, owner_id, "owner_id")
+            meeting.agree_priority(
+                priority_id=priority_id, text=text, owner_id=owner, due=due, by=actor
+            )
+
+        return self._on_meeting(
+            meeting_id, by, change, "agree_priority", {"priority_id": priority_id}
         )
-        return self._saved(meeting, ids={"priority_id": priority_id}, expected=meeting)
 
     def complete_priority(
         self, *, meeting_id: Any, priority_id: Any, by: Any, note: Any = ""
     ) -> CommandResult:
         """Mark a priority agreed in the meeting done (also after the meeting closed)."""
-        meeting, actor = self._meeting_and_actor(meeting_id, by)
         pid = check.identifier(priority_id, "priority_id")
-        meeting.complete_priority(priority_id=pid, note=note, by=actor)
-        return self._saved(meeting, expected=meeting)
+        return self._on_meeting(
+            meeting_id,
+            by,
+            lambda m, actor: m.complete_priority(priority_id=pid, note=note, by=actor),
+            "complete_priority",
+        )
 
     def raise_blocker(self, *, meeting_id: Any, text: Any, by: Any) -> CommandResult:
-        meeting, actor = self._meeting_and_actor(meeting_id, by)
+        """Raise something that stands in the team's way."""
         blocker_id = uuid4()
-        meeting.raise_blocker(blocker_id=blocker_id, text=text, by=actor)
-        return self._saved(meeting, ids={"blocker_id": blocker_id}, expected=meeting)
+        return self._on_meeting(
+            meeting_id,
+            by,
+            lambda m, actor: m.raise_blocker(blocker_id=blocker_id, text=text, by=actor),
+            "raise_blocker",
+            {"blocker_id": blocker_id},
+        )
 
     def resolve_blocker(
         self, *, meeting_id: Any, blocker_id: Any, by: Any, resolution: Any = ""
     ) -> CommandResult:
         """Resolve a blocker raised in the meeting (also after the meeting closed)."""
-        meeting, actor = self._meeting_and_actor(meeting_id, by)
         bid = check.identifier(blocker_id, "blocker_id")
-        meeting.resolve_blocker(blocker_id=bid, resolution=resolution, by=actor)
-        return self._saved(meeting, expected=meeting)
+        return self._on_meeting(
+            meeting_id,
+            by,
+            lambda m, actor: m.resolve_blocker(blocker_id=bid, resolution=resolution, by=actor),
+            "resolve_blocker",
+        )
 
     def check_in_at_meeting(
         self,
@@ -183,6 +204,24 @@ class MeetingCommands(AggregateReads):
             Organization, organization_id, lambda o: o.member(member_id, field=field)
         )
         return member_id
+
+    def _on_meeting(
+        self,
+        meeting_id: Any,
+        by: Any,
+        change: Callable[[Meeting, UUID], None],
+        command: str,
+        ids: dict[str, UUID] | None = None,
+    ) -> CommandResult:
+        """Items commute (several people add them during one meeting), so a concurrent
+        change is retried (bounded) on the meeting as it now stands, not refused."""
+
+        def attempt() -> CommandResult:
+            meeting, actor = self._meeting_and_actor(meeting_id, by)
+            change(meeting, actor)
+            return self._saved(meeting, ids=ids, expected=meeting)
+
+        return self._retrying(attempt, self.settings.check_in_retries, command)
 
     def _meeting_and_actor(self, meeting_id: Any, by: Any) -> tuple[Meeting, UUID]:
         meeting = self.get_meeting(meeting_id)
