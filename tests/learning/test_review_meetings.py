@@ -10,6 +10,7 @@ from okr_es.application import OKRApplication
 from okr_es.history.analyses import review_for, reviews_for
 from okr_es.history.cycle_events import collect_cycle
 from okr_es.learning.audit import cycle_export_lines
+from okr_es.learning.review_meetings import meeting_lines
 from support.meetings import run_meeting
 from support.world import World, build_world, set_objective
 
@@ -89,3 +90,17 @@ def test_the_audit_export_of_a_cycle_includes_its_meetings(app: OKRApplication) 
     ] == ["MeetingOpened", "GoodNewsShared"]
     assert not {p.event.originator_id for p in of_unit} & meeting_ids
     assert sum('"MeetingOpened"' in line for line in lines) == 2
+
+
+def test_the_report_lines_of_the_meetings_in_both_languages(app: OKRApplication) -> None:
+    world, _, _ = _two_weeks(app)
+    meetings = review_for(app, world.team, world.cycle).meetings
+
+    english = meeting_lines(meetings, "en")
+    norwegian = meeting_lines(meetings, "nb")
+
+    assert english[0] == "2 meetings, 1 closed"
+    assert english[1].startswith("Last week's priorities (") and english[1].endswith("1 of 1 done")
+    assert norwegian[0] == "2 møter, 1 avsluttet"
+    assert any(line.startswith("Prioritering ") and line.endswith("ikke gjort)")
+               for line in norwegian)

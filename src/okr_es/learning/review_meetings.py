@@ -153,3 +153,33 @@ def meetings_review(replay: MeetingReplay, names: Mapping[UUID, str]) -> Meeting
         priorities=priorities,
         last_week=last_week,
     )
+
+
+def meeting_lines(meetings: MeetingsReview, language: str) -> list[str]:
+    """The meeting section of a review report as plain lines, in its language: the
+    follow-through of last week's priorities, each decision, each priority (done or not)."""
+    nb = language == "nb"
+    lines = [
+        f"{meetings.meetings} møter, {meetings.closed} avsluttet"
+        if nb
+        else f"{meetings.meetings} meetings, {meetings.closed} closed"
+    ]
+    last = meetings.last_week
+    if last is not None:
+        day = last.held_at.date().isoformat()
+        lines.append(
+            f"Forrige ukes prioriteringer ({day}): {last.done} av {last.agreed} gjort"
+            if nb
+            else f"Last week's priorities ({day}): {last.done} of {last.agreed} done"
+        )
+    for d in meetings.decisions:
+        word = "Beslutning" if nb else "Decision"
+        lines.append(f"{word} {d.held_at.date().isoformat()}: {d.text}")
+    for p in meetings.priorities:
+        done = ("gjort" if nb else "done") if p.done else ("ikke gjort" if nb else "not done")
+        word = "Prioritering" if nb else "Priority"
+        lines.append(
+            f"{word} {p.held_at.date().isoformat()}: {p.text} ({p.owner_name}, "
+            f"{p.due.isoformat()}, {done})"
+        )
+    return lines
