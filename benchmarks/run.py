@@ -18,7 +18,7 @@ The read side (HTTP command throughput, GraphQL latency, projection lag) is in
 ``benchmarks/learning.py``; all three suites run by default. The scale suite (read-model
 rebuild at 100k and 1M events, ``benchmarks/scale.py``) runs only when asked for.
 
-Run ``python -m benchmarks.run`` (``--quick``, ``--suite write|read|learning|all|scale``,
+Run ``python -m benchmarks.run`` (``--quick``, ``--suite write|read|learning|all|scale|agenda``,
 ``--store sqlite|postgres|all``, ``--json``).
 """
 
@@ -761,13 +761,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a small run (seconds)")
     parser.add_argument("--store", choices=("sqlite", "postgres", "all"), default="all")
     parser.add_argument("--json", action="store_true", help="print results as JSON")
-    parser.add_argument("--suite", choices=("write", "read", "learning", "all", "scale"),
+    parser.add_argument("--suite",
+                        choices=("write", "read", "learning", "all", "scale", "agenda"),
                         default="all",
                         help="write: commands, replay, serialisation; read: HTTP commands, "
                              "GraphQL latency, projection lag (benchmarks/read_side.py); "
                              "learning: every team's cycle review (benchmarks/learning.py); "
                              "scale: read-model rebuild at 100k and 1M events "
-                             "(benchmarks/scale.py, not part of all)")
+                             "(benchmarks/scale.py, not part of all); agenda: the meeting "
+                             "agenda of every team of a 400-team organisation "
+                             "(benchmarks/agenda.py, not part of all)")
     parser.add_argument("--learning-budget", type=float, default=60.0, metavar="SECONDS",
                         help="learning suite: time review_for team by team for at most this "
                              "long per store, then extrapolate to every team (teams are the "
@@ -826,6 +829,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     scale = load("scale") if args.suite == "scale" else None
     if scale is not None:
         results += scale.bench_scale(stores, args.postgres_url, args.quick, args.nats_url or None)
+    if args.suite == "agenda":
+        results += load("agenda").bench_agenda(stores, args.postgres_url, args.quick)
     elapsed = time.perf_counter() - started
 
     checked = [r for r in results if r.target is not None]

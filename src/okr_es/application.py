@@ -25,6 +25,7 @@ from okr_es.use_cases.cycles import CycleCommands
 from okr_es.use_cases.initiatives import InitiativeCommands
 from okr_es.use_cases.kpis import KpiCommands
 from okr_es.use_cases.machinery import Clock, CommandResult, project_events, utc_now
+from okr_es.use_cases.meetings import MeetingCommands
 from okr_es.use_cases.members import MemberCommands
 from okr_es.use_cases.objectives import KeyResultSpec, ObjectiveCommands
 from okr_es.use_cases.organizations import OrganizationCommands
@@ -46,6 +47,7 @@ class OKRApplication(
     InitiativeCommands,
     KpiCommands,
     SavedViewCommands,
+    MeetingCommands,
 ):
     """Organisations, cycles, objectives, key results, check-ins, initiatives and KPIs."""
 

@@ -19,6 +19,7 @@ from okr_es.aggregates.base import OKRAggregate
 from okr_es.aggregates.cycle import Cycle
 from okr_es.aggregates.initiative import Initiative
 from okr_es.aggregates.kpi import Kpi
+from okr_es.aggregates.meeting import Meeting
 from okr_es.aggregates.objective import Objective
 from okr_es.aggregates.organization import Organization
 from okr_es.aggregates.saved_view import SavedView
@@ -35,6 +36,7 @@ AGGREGATES: tuple[type[OKRAggregate], ...] = (
     Initiative,
     Kpi,
     SavedView,
+    Meeting,
 )
 _COMMON = ("originator_id", "originator_version", "timestamp", "originator_topic", "by")
 
@@ -251,6 +253,15 @@ COMMANDS = (
     "rename_saved_view",
     "change_saved_view_filter",
     "delete_saved_view",
+    "open_meeting",
+    "share_good_news",
+    "record_decision",
+    "agree_priority",
+    "complete_priority",
+    "raise_blocker",
+    "resolve_blocker",
+    "check_in_at_meeting",
+    "close_meeting",
 )
 
 

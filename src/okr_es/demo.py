@@ -25,6 +25,7 @@ from uuid import UUID
 
 from okr_es.application import OKRApplication
 from okr_es.demo_clock import DemoClock, DemoPlan
+from okr_es.demo_meetings import seed_meetings
 
 ORGANIZATION_NAME = "Fjordby kommune"
 
@@ -321,6 +322,7 @@ def _seed(app: OKRApplication, today: date, rng: random.Random, clock: DemoClock
         by=ambassador,
     )
     summary.position = app.position()
+    summary.position = seed_meetings(app, summary, today, cur_label)
     return summary
 
 

@@ -202,6 +202,15 @@ ERROR_CODES: dict[str, tuple[type[OKRError], str]] = {
     "initiative-completed": (RuleViolation, "the initiative is completed"),
     "initiative-stopped": (RuleViolation, "the initiative was stopped"),
     "kpi-retired": (RuleViolation, "the KPI is retired"),
+    "meeting-closed": (
+        RuleViolation,
+        "the meeting is closed: it takes no more items (priorities may still be marked done "
+        "and blockers resolved)",
+    ),
+    "not-in-meeting-cycle": (
+        RuleViolation,
+        "a check-in made in a meeting is on an objective of the meeting's unit and cycle",
+    ),
     "key-result-not-met": (RuleViolation, "only a key result that met its target graduates"),
     "already-graduated": (
         RuleViolation,

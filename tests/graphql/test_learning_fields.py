@@ -361,7 +361,9 @@ def test_events_page_by_position_without_gaps_or_repeats(
 
     assert seen == expected  # every event once, in log order
     assert pages == -(-len(expected) // 37)
-    assert {n["aggregateType"] for n in nodes} <= {"Cycle", "TeamCycle", "Objective", "Initiative"}
+    assert {n["aggregateType"] for n in nodes} <= {
+        "Cycle", "TeamCycle", "Objective", "Initiative", "Meeting"
+    }
     assert {"Cycle", "TeamCycle", "Objective"} <= {n["aggregateType"] for n in nodes}
     foreign = {str(other.id), str(other.cycle), str(other.objective), str(other.sibling_objective)}
     assert not foreign & {n["aggregateId"] for n in nodes}

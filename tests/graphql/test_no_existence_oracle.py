@@ -42,6 +42,9 @@ SELECTION = {
     "initiatives": "{ edges { node { id title } } }",
     "initiative": "{ id title }",
     "savedView": "{ id name }",
+    "meeting": "{ id items { text } }",
+    "meetings": "{ id }",
+    "agenda": "{ at okrStatus { stale } }",
 }
 # Optional arguments that change which code answers; each field is also asked with them.
 VARIANTS = {"asOf": '"2100-01-01T00:00:00Z"', "includeDescendants": "true"}
@@ -49,6 +52,7 @@ VARIANTS = {"asOf": '"2100-01-01T00:00:00Z"', "includeDescendants": "true"}
 SUBSCRIPTION_SELECTION = {
     "checkIns": "{ value }",
     "changes": "{ sentence }",
+    "meeting": "{ id }",
 }
 
 INTROSPECTION = """{ __schema { queryType { fields { name args { name type {

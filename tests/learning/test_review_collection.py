@@ -13,7 +13,9 @@ from uuid import UUID
 
 import msgspec
 import pytest
+from eventsourcing.utils import get_topic
 
+from okr_es.aggregates.meeting import Meeting
 from okr_es.application import OKRApplication
 from okr_es.demo import DemoSummary, seed_demo
 from okr_es.errors import NotFound
@@ -28,6 +30,7 @@ from okr_es.history.cycle_events import (
 from okr_es.learning.review import Review, ReviewPolicy, review
 
 TODAY = date(2026, 11, 23)
+MeetingOpened = Meeting.MeetingOpened
 POLICIES = [ReviewPolicy(), ReviewPolicy(sandbagging_cycles=2), ReviewPolicy(sandbagging_cycles=1)]
 
 
@@ -50,9 +53,13 @@ def _log_events(app: OKRApplication, ids: set[UUID]) -> list[Positioned]:
 
 def _unit_cycle_events(app: OKRApplication, unit_id: UUID, cycle_id: UUID) -> list[Positioned]:
     team_cycle = app.get_team_cycle(unit_id, cycle_id)
-    if team_cycle is None:
-        return []
-    return _log_events(app, {team_cycle.id, *team_cycle.objective_ids, *team_cycle.withdrawn_ids})
+    ids: set[UUID] = set()
+    if team_cycle is not None:
+        ids = {team_cycle.id, *team_cycle.objective_ids, *team_cycle.withdrawn_ids}
+    # The unit's meetings in the cycle belong to its review too.
+    opened = [app.decode(n) for n in app.all_notifications(topics=[get_topic(MeetingOpened)])]
+    ids |= {e.originator_id for e in opened if (e.unit_id, e.cycle_id) == (unit_id, cycle_id)}
+    return _log_events(app, ids) if ids else []
 
 
 def _names(app: OKRApplication, organization_id: UUID) -> dict[UUID, str]:

@@ -19,6 +19,7 @@ from okr_es.aggregates.base import OKRAggregate
 from okr_es.aggregates.cycle import Cycle
 from okr_es.aggregates.initiative import Initiative
 from okr_es.aggregates.kpi import Kpi
+from okr_es.aggregates.meeting import Meeting
 from okr_es.aggregates.objective import Objective
 from okr_es.aggregates.organization import Organization
 from okr_es.application import OKRApplication
@@ -77,6 +78,20 @@ def kpi(okr: OKRApplication, principal: Principal, kpi_id: UUID) -> None:
     target = _owned(okr, principal, Kpi, kpi_id, "kpi_id")
     org = okr.read_aggregate(Organization, target.organization_id, fresh=False)
     rule.require(rule.may_write_okrs(org, principal.member_id, target.unit_id), "change this KPI")
+
+
+def meeting(
+    okr: OKRApplication, principal: Principal, meeting_id: UUID, priority_id: UUID | None = None
+) -> None:
+    """A unit's meeting: the unit's writers; for a priority, its owner too."""
+    target = _owned(okr, principal, Meeting, meeting_id, "meeting_id")
+    org = okr.read_aggregate(Organization, target.organization_id, fresh=False)
+    agreed = None if priority_id is None else target.priorities.get(priority_id)
+    owner = None if agreed is None else agreed.owner_id
+    rule.require(
+        rule.may_write_okrs(org, principal.member_id, target.unit_id, owner),
+        "change this meeting",
+    )
 
 
 def cycle(okr: OKRApplication, principal: Principal, cycle_id: UUID) -> None:

@@ -25,6 +25,7 @@ from eventsourcing.utils import get_topic
 
 from okr_es.aggregates.cycle import Cycle
 from okr_es.aggregates.initiative import Initiative
+from okr_es.aggregates.meeting import Meeting
 from okr_es.aggregates.objective import Objective
 from okr_es.aggregates.organization import Organization
 from okr_es.aggregates.team_cycle import TeamCycle, team_cycle_id
@@ -48,6 +49,7 @@ __all__ = [
     "collect_unit_cycle",
     "cycle_info",
     "earlier_cycles",
+    "meetings_of",
     "member_names",
     "names_as_of",
     "positioned_events",
@@ -147,6 +149,7 @@ def collect_unit_cycle(
     ids: set[UUID] = set()
     if team_cycle is not None:
         ids = {team_cycle.id, *team_cycle.objective_ids, *team_cycle.withdrawn_ids}
+    ids |= meetings_of(app, cycle, unit_id)
     if names is None:
         names = member_names(app, org.id, cycles=cycles)
     events: list[Any]
@@ -169,13 +172,25 @@ def collect_unit_cycle(
     )
 
 
+def meetings_of(app: OKRApplication, cycle: Cycle, unit_id: UUID | None = None) -> set[UUID]:
+    """The meetings held for the cycle (by one unit, if given): found from their opening
+    events, read from where the cycle was defined (nothing of it is older)."""
+    start = app.created_position(Cycle, cycle.id) or 1
+    return {
+        event.originator_id
+        for event in _decoded(app, Meeting.MeetingOpened, start)
+        if event.cycle_id == cycle.id and unit_id in (None, event.unit_id)
+    }
+
+
 def collect_cycle(
     app: OKRApplication, cycle_id: UUID, unit_id: UUID | None = None
 ) -> list[Positioned]:
     """Every event of the aggregates a cycle touches, in log order.
 
     That is the cycle itself, the team cycles opened for it, the objectives set in it and
-    the initiatives linked to its key results; with ``unit_id`` only that unit's.
+    the initiatives linked to its key results and the units' meetings in it; with
+    ``unit_id`` only that unit's.
     """
     cycle = app.get_aggregate(cycle_id)
     if not isinstance(cycle, Cycle):
@@ -194,6 +209,7 @@ def collect_cycle(
     for event in _decoded(app, Initiative.InitiativeLinked, start):
         if event.objective_id in objectives:
             ids.add(event.originator_id)
+    ids |= meetings_of(app, cycle, unit_id)
     return positioned_events(app, ids)
 
 
@@ -221,16 +237,17 @@ def replay_team_cycles(
     the log since the oldest of the cycles was defined: by (unit, cycle), a ``replay()``
     that was given, in log order, the records of what :func:`collect_unit_cycle` collects.
 
-    A team cycle or objective is recognised by its first event (``TeamCycleOpened``,
-    ``ObjectiveSet``), which names its unit and cycle: an objective belongs to the team
-    cycle of its unit and cycle for good, and is committed to it in the transaction that
-    sets it. Only the events of recognised aggregates are decoded, and only into records
-    (see :mod:`~okr_es.history.event_records`), and they are handed on as they are
-    read, except check-ins: an objective's check-ins are held back, undecoded, until
-    another event of the objective comes (so each replay still sees its objective's
-    history in order), a batch is full, or the log ends, and are then decoded in one go
-    (most of a cycle's events are check-ins, and a decode per event would cost more
-    than the rest of the review)."""
+    A team cycle, objective or meeting is recognised by its first event
+    (``TeamCycleOpened``, ``ObjectiveSet``, ``MeetingOpened``), which names its unit and
+    cycle: an objective (or meeting) belongs to the team cycle of its unit and cycle for
+    good, and is committed to it in the transaction that sets it. Only the events of
+    recognised aggregates are decoded, and only into records (see
+    :mod:`~okr_es.history.event_records`), and they are handed on as they are read, except
+    check-ins: an objective's check-ins are held back, undecoded, until another event of
+    the objective comes (so each replay still sees its objective's history in order), a
+    batch is full, or the log ends, and are then decoded in one go (most of a cycle's
+    events are check-ins, and a decode per event would cost more than the rest of the
+    review)."""
     wanted = set(cycle_ids)
     if not wanted:
         return {}
@@ -240,6 +257,7 @@ def replay_team_cycles(
     decode = decoders.by_topic
     opened = get_topic(TeamCycle.TeamCycleOpened)
     objective_set = get_topic(Objective.ObjectiveSet)
+    meeting_opened = get_topic(Meeting.MeetingOpened)
     check_in = get_topic(Objective.CheckInMade)
     replays: dict[tuple[str, str], R] = {}  # by (unit, cycle) as records carry them
     # Aggregate id (as the driver returns it) -> its unit's replay.
@@ -264,7 +282,7 @@ def replay_team_cycles(
                 continue
             target = of.get(originator_id)
             if target is None:
-                if topic != opened and topic != objective_set:
+                if topic != opened and topic != objective_set and topic != meeting_opened:
                     continue
                 record = decoders.decode(topic, state)
                 if record.cycle_id not in wanted_text:
@@ -302,7 +320,7 @@ def _review_decoders(app: OKRApplication) -> RecordDecoders:
     of a cycle's events) keep only the fields the review reads."""
     return RecordDecoders(
         app.mapper,
-        [*event_classes(TeamCycle), *event_classes(Objective)],
+        [*event_classes(TeamCycle), *event_classes(Objective), *event_classes(Meeting)],
         only={Objective.CheckInMade: _CHECK_IN_FIELDS},
     )
 

@@ -32,6 +32,7 @@ from okr_es.learning.review_findings import (
     _zombies,
 )
 from okr_es.learning.review_flags import _flags, _ownership_flags, _suggestions, _Words
+from okr_es.learning.review_meetings import meetings_review
 from okr_es.learning.review_policy import FLAG_CODES, ReviewPolicy, load_review_policy
 from okr_es.learning.review_replay import ReplayState
 from okr_es.learning.review_result import (
@@ -208,6 +209,7 @@ def _review(
         flags=flags,
         suggestions=suggestions,
         confidence_signals=confidence,
+        meetings=meetings_review(state.meetings, names),
     )
 
 

@@ -16,6 +16,7 @@ from okr_es.aggregates.key_result import (
     SPAN_METRICS,
     progress,
 )
+from okr_es.learning.review_meetings import MEETING_EVENTS, MeetingReplay
 from okr_es.learning.review_result import CheckIn, Transition
 
 # --- replaying the events into plain state --------------------------------------------------
@@ -108,6 +109,7 @@ class ReplayState:
         # The latest business time of the events other than check-ins.
         self._last_other: datetime | None = None
         self._uuids: dict[Any, UUID] = {}
+        self.meetings = MeetingReplay(self.uuid)
 
     def uuid(self, value: Any) -> UUID | None:
         """An id as a UUID, whether an event carried it as one or as text (records)."""
@@ -123,6 +125,11 @@ class ReplayState:
         kind = type(e).__name__
         if kind == "CheckInMade":
             self.add_check_ins((e,))
+            return
+        if kind in MEETING_EVENTS:
+            # Meetings are their own section; they move neither the cycle's objectives
+            # nor the day a running cycle is reviewed up to.
+            self.meetings.add(kind, e)
             return
         when = _business(e, "effective_at")
         if self._last_other is None or when > self._last_other:

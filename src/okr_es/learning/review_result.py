@@ -7,6 +7,7 @@ from uuid import UUID
 
 import msgspec
 
+from okr_es.learning.review_meetings import MeetingsReview
 from okr_es.vocabulary.language import Language
 
 
@@ -215,3 +216,5 @@ class Review(msgspec.Struct, frozen=True):
     flags: list[Flag]
     suggestions: list[str]
     confidence_signals: list[ConfidenceSignal] = msgspec.field(default_factory=list)
+    # The unit's weekly meetings in the cycle: decisions, priorities, follow-through.
+    meetings: MeetingsReview = msgspec.field(default_factory=MeetingsReview)

@@ -23,6 +23,7 @@ from eventsourcing.utils import get_topic
 from okr_es.aggregates.cycle import Cycle
 from okr_es.aggregates.initiative import Initiative
 from okr_es.aggregates.kpi import Kpi
+from okr_es.aggregates.meeting import Meeting
 from okr_es.aggregates.objective import Objective
 from okr_es.aggregates.saved_view import SavedView
 from okr_es.aggregates.team_cycle import TeamCycle
@@ -140,6 +141,21 @@ PUBLISHED_FIELDS: dict[str, tuple[str, ...]] = {
     "SavedView.SavedViewRenamed": ("name",),
     "SavedView.SavedViewFilterChanged": ("filter", "sort"),
     "SavedView.SavedViewDeleted": (),
+    "Meeting.MeetingOpened": ("unit_id", "cycle_id", "held_at", "facilitator_id"),
+    "Meeting.GoodNewsShared": ("text",),
+    "Meeting.DecisionRecorded": ("text", "key_result_ids"),
+    "Meeting.PriorityAgreed": ("priority_id", "text", "owner_id", "due"),
+    "Meeting.PriorityCompleted": ("priority_id", "note"),
+    "Meeting.BlockerRaised": ("blocker_id", "text"),
+    "Meeting.BlockerResolved": ("blocker_id", "resolution"),
+    "Meeting.MeetingCheckInLinked": (
+        "objective_id",
+        "key_result_id",
+        "objective_version",
+        "value",
+        "status",
+    ),
+    "Meeting.MeetingClosed": ("attendee_ids", "note"),
 }
 
 # The creation events that name their organisation; every later event of the same
@@ -151,6 +167,7 @@ ORGANIZATION_NAMING_EVENTS: tuple[type[Any], ...] = (
     Initiative.InitiativeStarted,
     Kpi.KpiDefined,
     SavedView.SavedViewCreated,
+    Meeting.MeetingOpened,
 )
 ORGANIZATION_NAMING_TOPICS: tuple[str, ...] = tuple(
     get_topic(cls) for cls in ORGANIZATION_NAMING_EVENTS

@@ -1,14 +1,15 @@
 """The reviews read model: per team and cycle, the facts a learning review is computed from.
 
-A review replays what one unit recorded in one cycle: its team cycle and its objectives,
-in log order (target changes, check-ins with their business and recorded times, drops with
-reasons, closes and scores, reflections). This projection keeps exactly those events as
-compact rows keyed by organisation, cycle and unit (``rm_review_facts``), so a review reads
-its own rows through an index instead of the log. Each row holds the event's fields as the
-stored event holds them (plain JSON, ids as text; a check-in keeps only the fields a review
-reads, not its comment and blockers), so the review's replay is fed the same records on
-both paths (see :mod:`okr_es.history.review_facts`). The findings are not stored: they
-depend on ``today`` and the policy, and are computed when asked.
+A review replays what one unit recorded in one cycle: its team cycle and its objectives, in
+log order (target changes, check-ins with their business and recorded times, drops with
+reasons, closes and scores, reflections; its meetings' decisions and priorities). This
+projection keeps exactly those events as compact rows keyed by organisation, cycle and unit
+(``rm_review_facts``), so a review reads its own rows through an index instead of the log.
+Each row holds the event's fields as the stored event holds them (plain JSON, ids as text; a
+check-in keeps only the fields a review reads, not its comment and blockers), so the
+review's replay is fed the same records on both paths (see
+:mod:`okr_es.history.review_facts`). The findings are not stored: they depend on ``today``
+and the policy, and are computed when asked.
 
 ``rm_review_teams`` says which units set OKRs in which cycle (the units an organisation-wide
 review covers, and the earlier cycles the sandbagging streak looks back through);
@@ -169,6 +170,33 @@ class Reviews(Projection):
         self._fact(sql, e, position)
 
     def on_ObjectiveReopened(self, sql: Sql, e: Any, position: int) -> None:
+        self._fact(sql, e, position)
+
+    # --- meetings ------------------------------------------------------------------------
+
+    def on_MeetingOpened(self, sql: Sql, e: Any, position: int) -> None:
+        # A meeting belongs to its unit's cycle for good, like an objective.
+        self._stream(
+            sql,
+            {
+                "id": text(e.originator_id),
+                "org": text(e.organization_id),
+                "cycle": text(e.cycle_id),
+                "unit": text(e.unit_id),
+            },
+        )
+        self._fact(sql, e, position)
+
+    def on_DecisionRecorded(self, sql: Sql, e: Any, position: int) -> None:
+        self._fact(sql, e, position)
+
+    def on_PriorityAgreed(self, sql: Sql, e: Any, position: int) -> None:
+        self._fact(sql, e, position)
+
+    def on_PriorityCompleted(self, sql: Sql, e: Any, position: int) -> None:
+        self._fact(sql, e, position)
+
+    def on_MeetingClosed(self, sql: Sql, e: Any, position: int) -> None:
         self._fact(sql, e, position)
 
     # --- helpers -------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from okr_es.projections.check_in_history import CheckInHistory
 from okr_es.projections.hypotheses import Hypotheses
 from okr_es.projections.initiatives import Initiatives
 from okr_es.projections.kpis import Kpis
+from okr_es.projections.meetings import Meetings
 from okr_es.projections.okr_tree import OkrTree
 from okr_es.projections.organization_policies import OrganizationPolicies
 from okr_es.projections.recorder import PositionsMoved, ViewRecorder
@@ -45,6 +46,7 @@ def all_projections() -> list[Projection]:
         Hypotheses(),
         SavedViews(),
         OrganizationPolicies(),
+        Meetings(),
     ]
 
 

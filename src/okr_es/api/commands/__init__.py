@@ -12,6 +12,7 @@ from litestar.types import ControllerRouterHandler
 from okr_es.api.commands.cycles import CycleCommands
 from okr_es.api.commands.initiatives import InitiativeCommands
 from okr_es.api.commands.kpis import KpiCommands
+from okr_es.api.commands.meetings import MeetingCommands
 from okr_es.api.commands.members import MemberCommands
 from okr_es.api.commands.objectives import ObjectiveCommands
 from okr_es.api.commands.organizations import OrganizationCommands
@@ -29,4 +30,5 @@ COMMAND_HANDLERS: tuple[ControllerRouterHandler, ...] = (
     InitiativeCommands,
     KpiCommands,
     SavedViewCommands,
+    MeetingCommands,
 )

@@ -27,7 +27,7 @@ from strawberry.litestar import BaseContext
 from okr_es.access_tokens import Principal
 from okr_es.application import OKRApplication
 from okr_es.history.as_of import Moment, past_read_models
-from okr_es.projections import queries
+from okr_es.projections import meeting_queries, queries
 from okr_es.projections.queries import MemberRow, UnitRow, Views
 from okr_es.projections.service import ProjectionService
 
@@ -172,6 +172,8 @@ class Loaders:
         self.grants_of_unit = self._many(queries.role_grants_by_unit, lambda r: r.unit_id or "")
         self.grants_of_member = self._many(queries.role_grants_by_member, lambda r: r.member_id)
         self.hypothesis = self._one(queries.hypotheses_by_objective, lambda r: r.objective_id)
+        self.meeting = self._one(meeting_queries.meetings_by_id, lambda r: r.meeting_id)
+        self.items_of_meeting = self._many(meeting_queries.items_by_meeting, lambda r: r.meeting_id)
 
     def clear(self) -> None:
         """Forget cached rows (between events of a live subscription)."""

@@ -24,6 +24,7 @@ import anyio.to_thread
 import strawberry
 
 from okr_es.api.graphql.extensions import authenticate
+from okr_es.api.graphql.meeting_live import MeetingSubscription
 from okr_es.api.graphql.types import CheckIn, Info, TimelineEntry
 from okr_es.errors import NotFound
 from okr_es.projections import queries
@@ -84,7 +85,7 @@ class LiveFeed:
 
 
 @strawberry.type
-class Subscription:
+class Subscription(MeetingSubscription):
     @strawberry.subscription(
         description="Check-ins on objectives of the unit (and the units below it), live."
     )

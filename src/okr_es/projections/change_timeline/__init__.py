@@ -19,6 +19,7 @@ from okr_es.projections import sentences as say
 from okr_es.projections.change_timeline.cycles import CycleChanges
 from okr_es.projections.change_timeline.initiatives import InitiativeChanges
 from okr_es.projections.change_timeline.kpis import KpiChanges
+from okr_es.projections.change_timeline.meetings import MeetingChanges
 from okr_es.projections.change_timeline.objectives import ObjectiveChanges
 from okr_es.projections.change_timeline.organizations import OrganizationChanges
 from okr_es.projections.change_timeline.rows import DEFAULT_LANGUAGE, _Pending, _Row
@@ -28,7 +29,12 @@ __all__ = ["ChangeTimeline"]
 
 
 class ChangeTimeline(
-    OrganizationChanges, CycleChanges, ObjectiveChanges, InitiativeChanges, KpiChanges
+    OrganizationChanges,
+    CycleChanges,
+    ObjectiveChanges,
+    InitiativeChanges,
+    KpiChanges,
+    MeetingChanges,
 ):
     name: ClassVar[str] = "change_timeline"
     tables: ClassVar[tuple[str, ...]] = ("rm_timeline", "rm_timeline_names")
