@@ -34,7 +34,7 @@ class MeetingCommands(AggregateReads):
         org, actor = self._organization_and_actor(organization_id, by)
         unit = org.active_unit(check.identifier(unit_id, "unit_id"))
         cycle = self._of_organization(Cycle, org.id, cycle_id, "cycle_id")
-        facilitator = org.member(
+        facilitator = org.active_member(
             check.identifier(facilitator_id, "facilitator_id"), field="facilitator_id"
         )
         meeting_id = uuid4()
@@ -197,11 +197,12 @@ class MeetingCommands(AggregateReads):
         return self._get(Meeting, check.identifier(meeting_id, "meeting_id"), "meeting_id")
 
     def _member(self, organization_id: UUID, value: Any, field: str) -> UUID:
-        """A member of the organisation, by id (``NotFound`` on ``field`` otherwise; one
-        added a moment ago through another process counts)."""
+        """An active member of the organisation, by id (``NotFound`` on ``field`` otherwise;
+        one added a moment ago through another process counts; a deactivated one is
+        ``member-inactive``)."""
         member_id = check.identifier(value, field)
         self.read_aggregate_having(
-            Organization, organization_id, lambda o: o.member(member_id, field=field)
+            Organization, organization_id, lambda o: o.active_member(member_id, field=field)
         )
         return member_id
 
