@@ -12,7 +12,18 @@ from okr_es.aggregates.reminders import (
     reminder_id,
     reminder_settings_id,
 )
-from support.given import ADMIN, DEPARTMENT, MEMBER, ORG, ROOT, TEAM, ident, refused, signature, then
+from support.given import (
+    ADMIN,
+    DEPARTMENT,
+    MEMBER,
+    ORG,
+    ROOT,
+    TEAM,
+    ident,
+    refused,
+    signature,
+    then,
+)
 
 KR = ident("kr")
 CYCLE = ident("cycle")
