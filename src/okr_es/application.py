@@ -27,6 +27,7 @@ from okr_es.use_cases.kpis import KpiCommands
 from okr_es.use_cases.machinery import Clock, CommandResult, project_events, utc_now
 from okr_es.use_cases.objectives import KeyResultSpec, ObjectiveCommands
 from okr_es.use_cases.organizations import OrganizationCommands
+from okr_es.use_cases.reminders import ReminderCommands
 from okr_es.use_cases.team_cycles import TeamCycleCommands
 from okr_es.use_cases.tokens import AccessTokenCommands
 
@@ -42,6 +43,7 @@ class OKRApplication(
     ObjectiveCommands,
     InitiativeCommands,
     KpiCommands,
+    ReminderCommands,
 ):
     """Organisations, cycles, objectives, key results, check-ins, initiatives and KPIs."""
 

@@ -21,6 +21,7 @@ from okr_es.aggregates.initiative import Initiative
 from okr_es.aggregates.kpi import Kpi
 from okr_es.aggregates.objective import Objective
 from okr_es.aggregates.organization import Organization
+from okr_es.aggregates.reminders import Reminder, ReminderSettings
 from okr_es.aggregates.team_cycle import TeamCycle
 
 if TYPE_CHECKING:
@@ -33,6 +34,8 @@ AGGREGATES: tuple[type[OKRAggregate], ...] = (
     Objective,
     Initiative,
     Kpi,
+    ReminderSettings,
+    Reminder,
 )
 _COMMON = ("originator_id", "originator_version", "timestamp", "originator_topic", "by")
 
@@ -225,6 +228,9 @@ COMMANDS = (
     "retire_kpi",
     "graduate_key_result",
     "import_objectives",
+    "set_reminder_default",
+    "set_unit_reminder_policy",
+    "clear_unit_reminder_policy",
 )
 
 

@@ -90,7 +90,7 @@ def test_a_policy_with_an_unknown_time_zone_is_refused() -> None:
     settings = _settings()
     policy = ReminderPolicy(time_zone="Europe/Atlantis")
     error = refused(settings, lambda: settings.change_default(policy=policy, by=ADMIN))
-    assert signature(error) == ("InvalidInput", "invalid-time-zone", "time_zone")
+    assert signature(error) == ("InvalidInput", "invalid-input", "time_zone")
 
 
 def test_a_policy_with_an_unknown_cadence_is_refused() -> None:

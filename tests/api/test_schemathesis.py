@@ -109,6 +109,9 @@ STEPS: list[Step] = [
     ("grant_role", {"member_id": "member", "unit_id": "team"}, {}, {}),
     ("revoke_role", {"member_id": "member", "unit_id": "team"}, {}, {}),
     ("change_policy", {}, {}, {}),
+    ("set_reminder_default", {}, {}, {}),
+    ("set_unit_reminder_policy", {"unit_id": "team"}, {}, {}),
+    ("clear_unit_reminder_policy", {"unit_id": "team"}, {}, {}),
     ("issue_token", {"member_id": "member"}, {}, {"token_id": "token"}),
     ("revoke_token", {"token_id": "token"}, {}, {}),
     (

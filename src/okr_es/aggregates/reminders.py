@@ -146,9 +146,7 @@ class ReminderSettings(OKRAggregate):
     def set_unit_policy(self, *, unit_id: UUID, policy: ReminderPolicy, by: UUID) -> None:
         policy = validated(policy)
         if self.overrides.get(unit_id) == policy:
-            raise RuleViolation(
-                "the unit's reminder policy is already like that", code="no-change"
-            )
+            raise RuleViolation("the unit's reminder policy is already like that", code="no-change")
         self.trigger_event(self.UnitReminderPolicySet, unit_id=unit_id, policy=policy, by=by)
 
     def clear_unit_policy(self, *, unit_id: UUID, by: UUID) -> None:
@@ -224,9 +222,7 @@ class Reminder(OKRAggregate):
         by: UUID = NOTIFIER,
     ) -> Reminder:
         if not key_result_ids:
-            raise InvalidInput(
-                "a reminder names at least one key result", field="key_result_ids"
-            )
+            raise InvalidInput("a reminder names at least one key result", field="key_result_ids")
         if missed_periods < 0:
             raise InvalidInput("missed_periods cannot be negative", field="missed_periods")
         return cls._create(
@@ -256,6 +252,12 @@ def validated(policy: ReminderPolicy) -> ReminderPolicy:
     _whole(policy.escalate_after_missed, "escalate_after_missed", 0, 52)
     _whole(policy.helped_within_days, "helped_within_days", 1, 31)
     zone(policy.time_zone)
+    if policy.time_of_day.tzinfo is not None:
+        raise InvalidInput(
+            "time_of_day is a wall-clock time; give the zone in time_zone",
+            code="invalid-input",
+            field="time_of_day",
+        )
     if len(policy.holidays) > MAX_HOLIDAYS:
         raise InvalidInput(
             f"at most {MAX_HOLIDAYS} holiday periods", code="out-of-range", field="holidays"
@@ -278,7 +280,7 @@ def zone(name: str) -> ZoneInfo:
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidInput(
             f"unknown time zone {name!r} (use an IANA name such as Europe/Oslo)",
-            code="invalid-time-zone",
+            code="invalid-input",
             field="time_zone",
         ) from None
 
