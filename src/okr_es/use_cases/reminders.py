@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import msgspec
@@ -24,6 +24,7 @@ from okr_es.errors import Conflict, InvalidInput
 from okr_es.use_cases.machinery import CommandResult, project_events
 from okr_es.use_cases.reads import AggregateReads
 
+S = TypeVar("S", ReminderSettings, Reminder)
 POLICY_FIELDS: frozenset[str] = frozenset(f.name for f in msgspec.structs.fields(ReminderPolicy))
 _HH_MM = re.compile(r"\d{2}:\d{2}")
 _AT = re.compile(r"at `\$\.?([^`]*)`")
@@ -111,7 +112,7 @@ class ReminderCommands(AggregateReads):
         settings = self._stored(ReminderSettings, reminder_settings_id(organization_id))
         return settings or ReminderSettings.start(organization_id=organization_id, by=actor)
 
-    def _stored(self, cls: type[Any], aggregate_id: UUID) -> Any:
+    def _stored(self, cls: type[S], aggregate_id: UUID) -> S | None:
         try:
             found = self.repository.get(aggregate_id, projector_func=project_events)
         except AggregateNotFoundError:
