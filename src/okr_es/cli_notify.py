@@ -45,6 +45,17 @@ def run_notify_command(args: argparse.Namespace, settings: Settings) -> int:
         level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
 
+    # What the services report (a pass that recorded reminders …) goes to stdout.
+    # Warnings (a lost connection) stay on stderr.
+    report = logging.StreamHandler(sys.stdout)
+    report.setFormatter(logging.Formatter("okr-es notify: %(message)s"))
+    report.addFilter(lambda record: record.levelno < logging.WARNING)
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(logging.WARNING)
+    services_log = logging.getLogger("okr_es.notify")
+    services_log.setLevel(logging.INFO)
+    services_log.addHandler(report)
+
     def say(text: str) -> None:
         print(f"okr-es notify: {text}", flush=True)
 

@@ -84,4 +84,7 @@ class ReminderService:
                     )
                     recorded += result is not None
         self.passes += 1
+        # Said when something happened, and once at the start (an operator sees it runs).
+        level = logging.INFO if recorded or self.passes == 1 else logging.DEBUG
+        log.log(level, "reminders: pass %d recorded %d", self.passes, recorded)
         return recorded
