@@ -33,7 +33,7 @@ def test_serve_records_each_due_reminder_once(tmp_path: Path) -> None:
                 assert time.monotonic() < deadline, "no reminders within 60 s"
                 time.sleep(0.2)  # polled up to the deadline
     finally:
-        code, errors = server.stop()
+        _, errors = server.stop()
     assert "Traceback" not in errors, errors
     # Stopped and started again (same "now"): nothing is sent twice.
     server = Process("okr-es serve", command, env)
