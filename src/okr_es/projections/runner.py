@@ -22,6 +22,7 @@ from okr_es.projections.initiatives import Initiatives
 from okr_es.projections.kpis import Kpis
 from okr_es.projections.okr_tree import OkrTree
 from okr_es.projections.recorder import PositionsMoved, ViewRecorder
+from okr_es.projections.reminders import Reminders
 from okr_es.projections.reviews import Reviews
 from okr_es.projections.rosters import Rosters
 
@@ -41,6 +42,7 @@ def all_projections() -> list[Projection]:
         Initiatives(),
         Rosters(),
         Hypotheses(),
+        Reminders(),
     ]
 
 

@@ -26,6 +26,7 @@ from okr_es.api.graphql.learning_types import (
     lint_report_of,
     review_of,
 )
+from okr_es.api.graphql.reminder_query import ReminderQuery
 from okr_es.api.graphql.types import (
     Cycle,
     HistoryEvent,
@@ -67,7 +68,7 @@ class ObjectiveFilter:
 
 
 @strawberry.type
-class Query(InitiativeQuery):
+class Query(InitiativeQuery, ReminderQuery):
     @strawberry.field(description="The member whose token made this request.")
     async def viewer(self, info: Info) -> Member | None:
         return await member(info, str(info.context.reader.member_id))
