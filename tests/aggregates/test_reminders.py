@@ -126,6 +126,7 @@ def test_a_reminder_is_sent_under_the_id_of_its_unit_member_and_period() -> None
         key_result_ids=[KR],
         escalated_to=[ADMIN],
         missed_periods=2,
+        helped_within_days=3,
     )
     [(name, fields)] = then(reminder)
     assert name == "ReminderSent"

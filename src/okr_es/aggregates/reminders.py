@@ -181,6 +181,7 @@ class Reminder(OKRAggregate):
         escalated: bool
         escalated_to: list[UUID]
         missed_periods: int
+        helped_within_days: int
 
         def apply(self, aggregate: Any) -> None:
             aggregate.organization_id = self.organization_id
@@ -193,6 +194,7 @@ class Reminder(OKRAggregate):
             aggregate.escalated = self.escalated
             aggregate.escalated_to = list(self.escalated_to)
             aggregate.missed_periods = self.missed_periods
+            aggregate.helped_within_days = self.helped_within_days
 
     if TYPE_CHECKING:
         organization_id: UUID
@@ -205,6 +207,7 @@ class Reminder(OKRAggregate):
         escalated: bool
         escalated_to: list[UUID]
         missed_periods: int
+        helped_within_days: int
 
     @classmethod
     def send(
@@ -219,6 +222,7 @@ class Reminder(OKRAggregate):
         key_result_ids: list[UUID],
         escalated_to: list[UUID],
         missed_periods: int,
+        helped_within_days: int,
         by: UUID = NOTIFIER,
     ) -> Reminder:
         if not key_result_ids:
@@ -238,6 +242,7 @@ class Reminder(OKRAggregate):
             escalated=bool(escalated_to),
             escalated_to=list(escalated_to),
             missed_periods=missed_periods,
+            helped_within_days=helped_within_days,
             by=by,
         )
 

@@ -94,6 +94,8 @@ class DueReminder:
     key_result_ids: tuple[UUID, ...]
     missed_periods: int
     escalated_to: tuple[UUID, ...] = field(default=())
+    # The policy's window in which a check-in counts as the reminder helping.
+    helped_within_days: int = 3
 
     @property
     def escalated(self) -> bool:
@@ -189,6 +191,7 @@ def due_reminders(unit: UnitFacts, sent: SentIndex, now: datetime) -> list[DueRe
                 key_result_ids=tuple(kr.key_result_id for kr in owned),
                 missed_periods=missed,
                 escalated_to=tuple(m for m in unit.leads if m != owner) if escalate else (),
+                helped_within_days=policy.helped_within_days,
             )
         )
     return due

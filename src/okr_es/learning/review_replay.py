@@ -108,6 +108,8 @@ class ReplayState:
         # The latest business time of the events other than check-ins.
         self._last_other: datetime | None = None
         self._uuids: dict[Any, UUID] = {}
+        # ReminderSent events (or records) of the unit in the cycle, in log order.
+        self.reminders: list[Any] = []
 
     def uuid(self, value: Any) -> UUID | None:
         """An id as a UUID, whether an event carried it as one or as text (records)."""
@@ -123,6 +125,10 @@ class ReplayState:
         kind = type(e).__name__
         if kind == "CheckInMade":
             self.add_check_ins((e,))
+            return
+        if kind == "ReminderSent":
+            # Not something the unit did: it moves neither the review's "as of" nor state.
+            self.reminders.append(e)
             return
         when = _business(e, "effective_at")
         if self._last_other is None or when > self._last_other:
@@ -160,6 +166,10 @@ class ReplayState:
                     e.confidence,
                 )
             )
+
+    def all_key_results(self) -> list[_KR]:
+        """Every key result replayed, removed ones too."""
+        return list(self._key_results.values())
 
     @property
     def last_business(self) -> datetime | None:

@@ -7,6 +7,7 @@ from uuid import UUID
 
 import msgspec
 
+from okr_es.learning.review_reminders import ReminderReview
 from okr_es.vocabulary.language import Language
 
 
@@ -215,3 +216,4 @@ class Review(msgspec.Struct, frozen=True):
     flags: list[Flag]
     suggestions: list[str]
     confidence_signals: list[ConfidenceSignal] = msgspec.field(default_factory=list)
+    reminders: list[ReminderReview] = msgspec.field(default_factory=list)

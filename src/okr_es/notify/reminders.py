@@ -81,6 +81,7 @@ class ReminderService:
                         key_result_ids=list(due.key_result_ids),
                         escalated_to=list(due.escalated_to),
                         missed_periods=due.missed_periods,
+                        helped_within_days=due.helped_within_days,
                     )
                     recorded += result is not None
         self.passes += 1

@@ -81,6 +81,7 @@ class ReminderCommands(AggregateReads):
         key_result_ids: list[UUID],
         escalated_to: list[UUID],
         missed_periods: int,
+        helped_within_days: int,
     ) -> CommandResult | None:
         """Record a reminder as sent; None when it was recorded before (by this process
         before a restart, or by another scheduler): the store refuses a second one."""
@@ -94,6 +95,7 @@ class ReminderCommands(AggregateReads):
             key_result_ids=key_result_ids,
             escalated_to=escalated_to,
             missed_periods=missed_periods,
+            helped_within_days=helped_within_days,
         )
         try:
             return self._saved(reminder)
