@@ -22,6 +22,7 @@ from typing import Any
 from uuid import UUID
 
 from okr_es.application import OKRApplication
+from okr_es.demo_reminders import seed_demo_reminders
 
 ORGANIZATION_NAME = "Fjordby kommune"
 
@@ -253,6 +254,7 @@ def seed_demo(app: OKRApplication, today: date | None = None, seed: int = 2026) 
         lower=99.5,
         by=ambassador,
     )
+    seed_demo_reminders(app, org_id, admin, today)
     summary.position = app.position()
     return summary
 

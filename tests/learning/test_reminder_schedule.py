@@ -27,7 +27,7 @@ def ident(name: str) -> UUID:
 
 
 ORG, TEAM, CYCLE = ident("org"), ident("team"), ident("cycle")
-ANNE, BO, LEAD = ident("anne"), ident("bo"), ident("lead")
+ANNE, BO, LEAD, ADMIN = ident("anne"), ident("bo"), ident("lead"), ident("admin")
 KR_A, KR_B = ident("kr-a"), ident("kr-b")
 Q1 = CycleWindow(CYCLE, date(2026, 1, 1), date(2026, 6, 30))
 WEEKLY = ReminderPolicy(skip_if_checked_in_within_days=6, escalate_after_missed=2)
@@ -55,7 +55,7 @@ def unit(
         )
         for kr, owner in ((KR_A, ANNE), (KR_B, BO))
     )
-    return UnitFacts(ORG, TEAM, policy, krs, cycles, leads=(LEAD,))
+    return UnitFacts(ORG, TEAM, policy, krs, cycles, leads=((LEAD,), (ADMIN,)))
 
 
 def sent(*items: tuple[UUID, date, datetime]) -> dict[tuple[UUID, UUID, date], SentReminder]:
@@ -203,15 +203,16 @@ def test_a_check_in_after_a_reminder_resets_the_missed_count() -> None:
     assert (anne.missed_periods, anne.escalated) == (1, False)
 
 
-def test_a_lead_who_is_the_owner_is_not_escalated_to_themselves() -> None:
+def test_a_lead_who_is_the_owner_is_escalated_to_the_next_level_up() -> None:
     facts = unit()
-    facts = UnitFacts(ORG, TEAM, WEEKLY, facts.key_results, facts.cycles, leads=(ANNE,))
+    levels = ((ANNE,), (ADMIN,))
+    facts = UnitFacts(ORG, TEAM, WEEKLY, facts.key_results, facts.cycles, leads=levels)
     history = sent(
         (ANNE, date(2026, 2, 16), utc(2026, 2, 16, 8)),
         (ANNE, date(2026, 2, 23), utc(2026, 2, 23, 8)),
     )
     [anne] = [d for d in due_reminders(facts, history, utc(2026, 3, 2, 8)) if d.member_id == ANNE]
-    assert anne.escalated_to == ()
+    assert anne.escalated_to == (ADMIN,)
 
 
 def test_a_reminder_helped_when_the_member_checked_in_within_the_window() -> None:

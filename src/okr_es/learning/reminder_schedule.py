@@ -14,7 +14,8 @@ stale reminder), unless:
 
 Key results have no owner of their own: their objective's owner is reminded. After
 ``escalate_after_missed`` reminded periods in a row without a check-in by the owner before
-the next occurrence, the reminder is escalated to the unit's leads.
+the next occurrence, the reminder is escalated to the unit's leads (the nearest ones other
+than the owner: a lead who owns the key results is escalated to the parent unit's leads).
 
 Wall-clock times that do not exist (the spring-forward gap) fall one hour later; those
 that happen twice (the autumn fall-back) are taken the first time: every period has
@@ -71,7 +72,9 @@ class UnitFacts:
     policy: ReminderPolicy | None
     key_results: tuple[KeyResultFacts, ...]
     cycles: tuple[CycleWindow, ...]
-    leads: tuple[UUID, ...] = ()
+    # Who an escalation goes to, nearest first: the unit's leads, its parent's, …, the
+    # admins. The first level with someone other than the owner is told.
+    leads: tuple[tuple[UUID, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -190,7 +193,7 @@ def due_reminders(unit: UnitFacts, sent: SentIndex, now: datetime) -> list[DueRe
                 due_at=due_at,
                 key_result_ids=tuple(kr.key_result_id for kr in owned),
                 missed_periods=missed,
-                escalated_to=tuple(m for m in unit.leads if m != owner) if escalate else (),
+                escalated_to=_escalation(unit, owner) if escalate else (),
                 helped_within_days=policy.helped_within_days,
             )
         )
@@ -226,6 +229,14 @@ def helped(
     """Did the reminded member check in within ``within_days`` after the reminder?"""
     until = reminder.sent_at + timedelta(days=within_days)
     return any(reminder.sent_at <= at <= until and by == reminder.member_id for at, by in check_ins)
+
+
+def _escalation(unit: UnitFacts, owner: UUID) -> tuple[UUID, ...]:
+    for level in unit.leads:
+        others = tuple(m for m in level if m != owner)
+        if others:
+            return others
+    return ()
 
 
 def _on_holiday(policy: ReminderPolicy, day: date) -> bool:

@@ -60,9 +60,10 @@ def units_to_remind(
         yield facts, _sent(app, facts, policy, now)
 
 
-def leads_of(org: Organization, unit_id: UUID) -> tuple[UUID, ...]:
-    """Who an escalation goes to: the unit's leads; without any, the nearest ancestor's;
-    without any up to the root, the organisation's admins."""
+def leads_of(org: Organization, unit_id: UUID) -> tuple[tuple[UUID, ...], ...]:
+    """Who an escalation may go to, nearest first: the unit's leads, each ancestor's leads
+    up to the root, then the organisation's admins (levels without anyone left out)."""
+    levels: list[tuple[UUID, ...]] = []
     for candidate in (unit_id, *org.ancestors(unit_id)):
         leads = [
             m.id
@@ -70,8 +71,9 @@ def leads_of(org: Organization, unit_id: UUID) -> tuple[UUID, ...]:
             if any(g.role == "lead" and g.unit_id == candidate for g in m.grants)
         ]
         if leads:
-            return tuple(sorted(leads, key=str))
-    return tuple(sorted((m.id for m in org.admins()), key=str))
+            levels.append(tuple(sorted(leads, key=str)))
+    levels.append(tuple(sorted((m.id for m in org.admins()), key=str)))
+    return tuple(levels)
 
 
 def _unit_facts(
