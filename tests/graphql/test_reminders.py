@@ -75,6 +75,20 @@ def test_policies_set_over_rest_are_read_per_unit_with_the_reminders_sent(
         }
     ]
     assert len(sent[0]["keyResultIds"]) == 2
+    review = """query($unit: UUID!, $cycle: UUID!) { review(unitId: $unit, cycleId: $cycle) {
+      reminders { member period escalated helped checkedInAt } } }"""
+    reviewed = graphql(
+        client, review, {"unit": str(org.sibling), "cycle": str(org.cycle)}, token=admin
+    )
+    assert reviewed["data"]["review"]["reminders"] == [
+        {
+            "member": "Kari Admin",
+            "period": str(now.date()),
+            "escalated": False,
+            "helped": False,
+            "checkedInAt": None,
+        }
+    ]
 
 
 def test_only_admins_set_reminder_policies_and_bad_ones_are_refused(

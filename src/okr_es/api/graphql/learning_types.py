@@ -16,6 +16,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from okr_es.api.graphql.learning import CopyPaste, EventPage, record_data
+from okr_es.api.graphql.reminder_query import ReviewReminder, review_reminder
 from okr_es.api.graphql.types import Cycle, Info, Member, cycle, member
 from okr_es.event_log import EventRecord
 from okr_es.learning import copy_paste as cp
@@ -411,6 +412,9 @@ class Review:
         default_factory=list,
         description="Key results whose reported confidence and progress disagree.",
     )
+    reminders: list[ReviewReminder] = strawberry.field(
+        default_factory=list, description="Check-in reminders sent in the cycle."
+    )
 
     @strawberry.field(description="The flags' codes, in order.")
     def flag_codes(self) -> list[str]:
@@ -586,6 +590,7 @@ def review_of(r: rv.Review) -> Review:
             )
             for c in r.confidence_signals
         ],
+        reminders=[review_reminder(x) for x in r.reminders],
     )
 
 

@@ -12,6 +12,7 @@ import strawberry
 
 from okr_es.api.graphql.types import Info
 from okr_es.errors import InvalidInput
+from okr_es.learning.review_reminders import ReminderReview
 from okr_es.projections import reminder_queries
 from okr_es.projections.reminder_queries import EffectivePolicy, ReminderSentRow
 from okr_es.projections.reminders import DEFAULT_UNIT
@@ -134,4 +135,37 @@ def _sent(row: ReminderSentRow) -> ReminderSent:
         escalated_to=_ids.decode(row.escalated_to),
         missed_periods=row.missed_periods,
         recorded_at=dt.datetime.fromisoformat(row.recorded_at),
+    )
+
+
+@strawberry.type(description="A reminder sent in a reviewed cycle, and whether it helped.")
+class ReviewReminder:
+    member_id: UUID
+    member: str
+    period: dt.date
+    due_at: dt.datetime
+    key_result_ids: list[UUID]
+    escalated: bool
+    escalated_to: list[str] = strawberry.field(description="The names of those told.")
+    missed_periods: int
+    helped: bool = strawberry.field(
+        description="The member checked in within the policy's helpedWithinDays after it."
+    )
+    checked_in_at: dt.datetime | None = strawberry.field(
+        description="The first check-in by the member in that window (as recorded)."
+    )
+
+
+def review_reminder(r: ReminderReview) -> ReviewReminder:
+    return ReviewReminder(
+        member_id=r.member_id,
+        member=r.member,
+        period=r.period,
+        due_at=r.due_at,
+        key_result_ids=list(r.key_result_ids),
+        escalated=r.escalated,
+        escalated_to=list(r.escalated_to),
+        missed_periods=r.missed_periods,
+        helped=r.helped,
+        checked_in_at=r.checked_in_at,
     )
