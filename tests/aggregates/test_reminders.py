@@ -102,7 +102,7 @@ def test_a_policy_with_an_unknown_cadence_is_refused() -> None:
 
 def test_a_holiday_that_ends_before_it_starts_is_refused() -> None:
     settings = _settings()
-    policy = ReminderPolicy(holidays=(Holiday(date(2026, 7, 31), date(2026, 7, 1)),))
+    policy = ReminderPolicy(holidays=[Holiday(date(2026, 7, 31), date(2026, 7, 1))])
     error = refused(settings, lambda: settings.change_default(policy=policy, by=ADMIN))
     assert signature(error) == ("InvalidInput", "out-of-range", "holidays[0].end")
 

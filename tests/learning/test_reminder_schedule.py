@@ -130,7 +130,7 @@ def test_monthly_on_the_31st_falls_on_the_last_day_of_shorter_months() -> None:
 
 
 def test_nothing_is_due_on_a_holiday() -> None:
-    policy = ReminderPolicy(holidays=(Holiday(date(2026, 3, 30), date(2026, 4, 6), "påske"),))
+    policy = ReminderPolicy(holidays=[Holiday(date(2026, 3, 30), date(2026, 4, 6), "påske")])
     assert due_reminders(unit(policy), {}, utc(2026, 3, 30, 9)) == []
     assert due_reminders(unit(policy), {}, utc(2026, 4, 6, 9)) == []
     assert len(due_reminders(unit(policy), {}, utc(2026, 4, 13, 9))) == 2

@@ -17,6 +17,7 @@ from eventsourcing.utils import get_topic
 from okr_es.aggregates.base import OKRAggregate
 from okr_es.aggregates.objective import Objective
 from okr_es.aggregates.organization import Organization
+from okr_es.aggregates.reminders import ReminderPolicy
 from okr_es.catalogue import AGGREGATES, event_classes
 from okr_es.messaging.integration_events import (
     PUBLISHED_FIELDS,
@@ -53,6 +54,8 @@ def sample_value(name: str, hint: Any) -> Any:
         hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
     if typing.get_origin(hint) is dict:
         return {uuid4(): 0.7}
+    if typing.get_origin(hint) is list:
+        return [uuid4()]
     if isinstance(hint, typing.TypeVar):  # the library's generic originator_id
         return uuid4()
     values: dict[Any, Any] = {
@@ -62,6 +65,8 @@ def sample_value(name: str, hint: Any) -> Any:
         float: 1.5,
         datetime: NOW,
         date: date(2026, 10, 1),
+        bool: True,
+        ReminderPolicy: ReminderPolicy(),
     }
     return values[hint]
 

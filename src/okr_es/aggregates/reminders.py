@@ -82,7 +82,7 @@ class ReminderPolicy(msgspec.Struct, frozen=True, kw_only=True):
     escalate_after_missed: int = 2
     # A check-in within this many days after a reminder counts as the reminder helping.
     helped_within_days: int = 3
-    holidays: tuple[Holiday, ...] = ()
+    holidays: list[Holiday] = msgspec.field(default_factory=list)
 
 
 class ReminderSettings(OKRAggregate):

@@ -24,6 +24,7 @@ from okr_es.aggregates.cycle import Cycle
 from okr_es.aggregates.initiative import Initiative
 from okr_es.aggregates.kpi import Kpi
 from okr_es.aggregates.objective import Objective
+from okr_es.aggregates.reminders import Reminder, ReminderSettings
 from okr_es.aggregates.team_cycle import TeamCycle
 
 SCHEMA = "okr-es.integration/1"
@@ -120,6 +121,22 @@ PUBLISHED_FIELDS: dict[str, tuple[str, ...]] = {
     "Kpi.KpiCorridorChanged": ("lower", "upper", "reason"),
     "Kpi.KpiRetired": ("reason",),
     "Kpi.KeyResultGraduated": ("objective_id", "key_result_id"),
+    "ReminderSettings.ReminderSettingsStarted": (),
+    "ReminderSettings.ReminderDefaultChanged": ("policy",),
+    "ReminderSettings.UnitReminderPolicySet": ("unit_id", "policy"),
+    "ReminderSettings.UnitReminderPolicyCleared": ("unit_id",),
+    "Reminder.ReminderSent": (
+        "unit_id",
+        "member_id",
+        "cycle_id",
+        "period",
+        "due_at",
+        "key_result_ids",
+        "escalated",
+        "escalated_to",
+        "missed_periods",
+        "helped_within_days",
+    ),
 }
 
 # The creation events that name their organisation; every later event of the same
@@ -130,6 +147,8 @@ ORGANIZATION_NAMING_EVENTS: tuple[type[Any], ...] = (
     Objective.ObjectiveSet,
     Initiative.InitiativeStarted,
     Kpi.KpiDefined,
+    ReminderSettings.ReminderSettingsStarted,
+    Reminder.ReminderSent,
 )
 ORGANIZATION_NAMING_TOPICS: tuple[str, ...] = tuple(
     get_topic(cls) for cls in ORGANIZATION_NAMING_EVENTS
