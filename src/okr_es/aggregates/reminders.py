@@ -281,8 +281,10 @@ def validated(policy: ReminderPolicy) -> ReminderPolicy:
 def zone(name: str) -> ZoneInfo:
     """The IANA time zone, or a clear refusal."""
     try:
+        if not isinstance(name, str) or len(name) > 64:
+            raise ValueError(name)
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise InvalidInput(
             f"unknown time zone {name!r} (use an IANA name such as Europe/Oslo)",
             code="invalid-input",
