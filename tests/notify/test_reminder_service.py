@@ -96,3 +96,28 @@ def test_a_bad_policy_field_is_refused_and_nothing_written(app: OKRApplication) 
         )
     assert raised.value.field == "time_of_day"
     assert app.position() == before
+
+
+def test_recording_the_same_reminder_twice_is_refused_by_the_store(app: OKRApplication) -> None:
+    org = reminder_world(app)
+    monday = last_monday_nine()
+    reminder = {
+        "organization_id": org.id,
+        "unit_id": org.team,
+        "member_id": org.members["owner"],
+        "cycle_id": org.cycle,
+        "period": monday.date(),
+        "due_at": monday,
+        "key_result_ids": [org.key_result],
+        "escalated_to": [],
+        "missed_periods": 0,
+        "helped_within_days": 3,
+    }
+    # Two schedulers, each with its own process cache, racing for the same reminder.
+    other = OKRApplication(app.settings)
+    try:
+        assert app.record_reminder(**reminder) is not None
+        assert other.record_reminder(**reminder) is None
+    finally:
+        other.close()
+    assert len(reminders_sent(app)) == 1
