@@ -71,7 +71,7 @@ def run_notify_command(args: argparse.Namespace, settings: Settings) -> int:
             await run_notify(
                 lock,
                 lambda: notify_services(app, settings),
-                on_active=lambda: say(f"active on {settings.store_description()}"),
+                on_active=lambda: say(f"active; following {settings.store_description()}"),
                 on_standby=lambda: say("standing by for the notify lock"),
             )
 

@@ -45,12 +45,12 @@ def test_the_standby_takes_over_from_a_killed_notify_and_nothing_is_sent_twice(
     first = notify(postgres_settings, "notify 1")
     second: Process | None = None
     try:
-        first.line_with("active on ")
+        first.line_with("active; following ")
         first.line_with("reminders: pass 1 recorded 2")
         second = notify(postgres_settings, "notify 2")
         second.line_with("standing by")
         first.stop(signal.SIGKILL)
-        second.line_with("active on ")
+        second.line_with("active; following ")
         # Its first pass finds every due reminder recorded already.
         second.line_with("reminders: pass 1 recorded 0")
         # A reminder that falls due after the takeover is sent by the new active process.
