@@ -141,6 +141,15 @@ def test_use_cases_are_composed_only_by_the_application() -> None:
     assert _breaches(_p("use_cases"), _p("api", "cli", "projections", "learning", "history")) == []
 
 
+def test_the_notify_services_sit_between_the_application_and_the_edges() -> None:
+    assert _breaches(_p("notify"), _p("api", "cli", "cli_notify")) == []
+    below = _p(
+        "aggregates", "errors", "settings", "vocabulary", "persistence", "use_cases",
+        "application", "projections", "learning", "history", "messaging",
+    )
+    assert _breaches(below, _p("notify", "cli_notify")) == []
+
+
 def _cycles() -> Iterator[list[str]]:
     """Strongly connected components of more than one module (Tarjan)."""
     index: dict[str, int] = {}

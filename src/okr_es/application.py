@@ -29,6 +29,7 @@ from okr_es.use_cases.meetings import MeetingCommands
 from okr_es.use_cases.members import MemberCommands
 from okr_es.use_cases.objectives import KeyResultSpec, ObjectiveCommands
 from okr_es.use_cases.organizations import OrganizationCommands
+from okr_es.use_cases.reminders import ReminderCommands
 from okr_es.use_cases.saved_views import SavedViewCommands
 from okr_es.use_cases.team_cycles import TeamCycleCommands
 from okr_es.use_cases.tokens import AccessTokenCommands
@@ -48,6 +49,7 @@ class OKRApplication(
     KpiCommands,
     SavedViewCommands,
     MeetingCommands,
+    ReminderCommands,
 ):
     """Organisations, cycles, objectives, key results, check-ins, initiatives and KPIs."""
 

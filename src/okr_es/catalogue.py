@@ -22,6 +22,7 @@ from okr_es.aggregates.kpi import Kpi
 from okr_es.aggregates.meeting import Meeting
 from okr_es.aggregates.objective import Objective
 from okr_es.aggregates.organization import Organization
+from okr_es.aggregates.reminders import Reminder, ReminderSettings
 from okr_es.aggregates.saved_view import SavedView
 from okr_es.aggregates.team_cycle import TeamCycle
 
@@ -37,6 +38,8 @@ AGGREGATES: tuple[type[OKRAggregate], ...] = (
     Kpi,
     SavedView,
     Meeting,
+    ReminderSettings,
+    Reminder,
 )
 _COMMON = ("originator_id", "originator_version", "timestamp", "originator_topic", "by")
 
@@ -262,6 +265,9 @@ COMMANDS = (
     "resolve_blocker",
     "check_in_at_meeting",
     "close_meeting",
+    "set_reminder_default",
+    "set_unit_reminder_policy",
+    "clear_unit_reminder_policy",
 )
 
 

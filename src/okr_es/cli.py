@@ -17,6 +17,7 @@ import psycopg
 from eventsourcing.persistence import MapperDeserialisationError, PersistenceError
 from eventsourcing.utils import TopicError
 
+from okr_es import cli_notify
 from okr_es.aggregates import validation as check
 from okr_es.aggregates.cycle import Cycle
 from okr_es.aggregates.organization import Organization
@@ -176,6 +177,7 @@ def _parser() -> argparse.ArgumentParser:
     init = db_sub.add_parser("init", help="create the event store's tables (idempotent)")
     init.set_defaults(run=_db_init)
     _add_learning_commands(sub)
+    cli_notify.add_commands(sub)
     return parser
 
 

@@ -26,6 +26,7 @@ from uuid import UUID
 from okr_es.application import OKRApplication
 from okr_es.demo_clock import DemoClock, DemoPlan
 from okr_es.demo_meetings import seed_meetings
+from okr_es.demo_reminders import seed_demo_reminders
 
 ORGANIZATION_NAME = "Fjordby kommune"
 
@@ -321,6 +322,7 @@ def _seed(app: OKRApplication, today: date, rng: random.Random, clock: DemoClock
         lower=99.5,
         by=ambassador,
     )
+    seed_demo_reminders(app, org_id, admin, today)
     summary.position = app.position()
     summary.position = seed_meetings(app, summary, today, cur_label)
     return summary

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -36,6 +37,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # this process count at once; those made by another process (the CLI, another API
     # process) within this many seconds. 0: read it on every request.
     token_recheck_seconds: float = 1.0
+    # How often the reminder scheduler looks for due reminders, and the instant it takes
+    # for "now" when set (rehearsals and tests; None: the clock).
+    reminder_interval: float = 60.0
+    reminders_now: datetime | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -66,6 +71,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             projections=_projections_mode(env.get("OKR_ES_PROJECTIONS", ""), env),
             read_your_writes_timeout=integer("OKR_ES_READ_YOUR_WRITES_MS", 2000, 0, 60_000) / 1000,
             token_recheck_seconds=integer("OKR_ES_TOKEN_RECHECK_MS", 1000, 0, 60_000) / 1000,
+            reminder_interval=float(integer("OKR_ES_REMINDER_INTERVAL_SECONDS", 60, 1, 86_400)),
+            reminders_now=_instant(env, "OKR_ES_REMINDERS_NOW"),
         )
 
     @property
@@ -116,6 +123,21 @@ def _make_data_dir(path: Path) -> None:
 
 def _a_file_above(path: Path) -> bool:
     return any(parent.is_file() for parent in path.parents)
+
+
+def _instant(env: Mapping[str, str], name: str) -> datetime | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        value = None
+    if value is None or value.tzinfo is None:
+        raise InvalidInput(
+            f"{name} must be an instant with its offset, e.g. 2027-01-04T08:00:00Z", field=name
+        )
+    return value
 
 
 def _nats_token(env: Mapping[str, str], name: str, default: str) -> str:

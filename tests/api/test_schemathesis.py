@@ -111,6 +111,9 @@ STEPS: list[Step] = [
     ("change_policy", {}, {}, {}),
     ("set_review_policy", {}, {}, {}),
     ("set_lint_policy", {}, {}, {}),
+    ("set_reminder_default", {}, {}, {}),
+    ("set_unit_reminder_policy", {"unit_id": "team"}, {}, {}),
+    ("clear_unit_reminder_policy", {"unit_id": "team"}, {}, {}),
     ("issue_token", {"member_id": "member"}, {}, {"token_id": "token"}),
     ("revoke_token", {"token_id": "token"}, {}, {}),
     (

@@ -45,6 +45,8 @@ SELECTION = {
     "meeting": "{ id items { text } }",
     "meetings": "{ id }",
     "agenda": "{ at okrStatus { stale } }",
+    "reminderPolicy": "{ cadence fromUnitId }",
+    "remindersSent": "{ id period }",
 }
 # Optional arguments that change which code answers; each field is also asked with them.
 VARIANTS = {"asOf": '"2100-01-01T00:00:00Z"', "includeDescendants": "true"}

@@ -18,6 +18,7 @@ from eventsourcing.utils import get_topic
 from okr_es.aggregates.base import OKRAggregate
 from okr_es.aggregates.objective import Objective
 from okr_es.aggregates.organization import Organization
+from okr_es.aggregates.reminders import ReminderPolicy
 from okr_es.catalogue import AGGREGATES, event_classes
 from okr_es.messaging.integration_events import (
     PUBLISHED_FIELDS,
@@ -67,6 +68,8 @@ def sample_value(name: str, hint: Any) -> Any:
         float: 1.5,
         datetime: NOW,
         date: date(2026, 10, 1),
+        bool: True,
+        ReminderPolicy: ReminderPolicy(),
     }
     return values[hint]
 

@@ -7,8 +7,8 @@ caller passed one in, which then stays the caller's to close).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import anyio.to_thread
 from litestar import Litestar, Router
@@ -42,6 +42,7 @@ def create_app(
     route_handlers: Sequence[ControllerRouterHandler] = (),
     plugins: Sequence[PluginProtocol] = (),
     read_models: ReadModelFollower | None = None,
+    lifespans: Sequence[Callable[[Litestar], AbstractAsyncContextManager[None]]] = (),
 ) -> Litestar:
     """The HTTP app: the command API under ``/api/v1`` and its OpenAPI at ``/schema``.
 
@@ -50,6 +51,7 @@ def create_app(
     Read models are kept current by a follower started in the lifespan (in-process, or
     listening to ``okr-es project`` workers, per ``Settings.projections``) unless the
     caller passes its own ``read_models``, which then stays the caller's to stop.
+    ``lifespans`` run inside the application's (e.g. the embedded notify services).
     """
 
     @asynccontextmanager
@@ -87,7 +89,7 @@ def create_app(
         plugins=[StrictStructSchemaPlugin(), *plugins],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[open_application],
+        lifespan=[open_application, *lifespans],
         request_max_body_size=MAX_BODY_BYTES,
         request_class=JSONRequest,
         openapi_config=_openapi(),

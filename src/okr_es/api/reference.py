@@ -170,6 +170,15 @@ EXAMPLES: dict[str, dict[str, Any] | None] = {
         "comment": "slower than hoped",
     },
     "close_meeting": {"attendee_ids": ["{member_id}"], "note": "20 minutes"},
+    "set_reminder_default": {"cadence": "weekly", "weekday": "monday", "time_of_day": "09:00"},
+    "set_unit_reminder_policy": {
+        "cadence": "fortnightly",
+        "weekday": "thursday",
+        "time_of_day": "13:00",
+        "skip_scope": "team",
+        "holidays": [{"start": "2027-07-01", "end": "2027-08-08", "label": "fellesferie"}],
+    },
+    "clear_unit_reminder_policy": None,
     "import_objectives": {
         "organization_id": "{organization_id}",
         "unit_id": "{unit_id}",

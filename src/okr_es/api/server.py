@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Litestar
 
 from okr_es.api.app import create_app
+from okr_es.api.embedded_notify import embedded_notify
 from okr_es.api.graphql import graphql_handlers
 from okr_es.application import OKRApplication
 from okr_es.settings import Settings
@@ -14,4 +15,9 @@ def create_server_app(
     settings: Settings | None = None, application: OKRApplication | None = None
 ) -> Litestar:
     timeout = (settings or Settings()).read_your_writes_timeout
-    return create_app(settings, application, route_handlers=graphql_handlers(wait_timeout=timeout))
+    return create_app(
+        settings,
+        application,
+        route_handlers=graphql_handlers(wait_timeout=timeout),
+        lifespans=[embedded_notify],
+    )

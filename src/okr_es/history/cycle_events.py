@@ -28,6 +28,7 @@ from okr_es.aggregates.initiative import Initiative
 from okr_es.aggregates.meeting import Meeting
 from okr_es.aggregates.objective import Objective
 from okr_es.aggregates.organization import Organization
+from okr_es.aggregates.reminders import Reminder
 from okr_es.aggregates.team_cycle import TeamCycle, team_cycle_id
 from okr_es.application import OKRApplication
 from okr_es.errors import InvalidInput, NotFound
@@ -140,7 +141,8 @@ def collect_unit_cycle(
     ``app.cycles`` returns them) and ``names`` (as :func:`member_names` returns them) may
     be passed by a caller that collects several cycles of the same organisation.
     ``records``: the events as :mod:`~okr_es.history.event_records` records (what the
-    review reads), not as positioned domain events."""
+    review reads, with the reminders sent to the unit for the cycle), not as positioned
+    domain events."""
     cycle = _read_cycle(app, cycle_id)
     org = app.read_aggregate(Organization, cycle.organization_id)  # shared: only read here
     if unit_id not in org.units:
@@ -149,6 +151,8 @@ def collect_unit_cycle(
     ids: set[UUID] = set()
     if team_cycle is not None:
         ids = {team_cycle.id, *team_cycle.objective_ids, *team_cycle.withdrawn_ids}
+        if records:  # the review's input: also the reminders sent (not the timeline's)
+            ids |= _reminders_of(app, unit_id, cycle)
     ids |= meetings_of(app, cycle, unit_id)
     if names is None:
         names = member_names(app, org.id, cycles=cycles)
@@ -259,6 +263,7 @@ def replay_team_cycles(
     objective_set = get_topic(Objective.ObjectiveSet)
     meeting_opened = get_topic(Meeting.MeetingOpened)
     check_in = get_topic(Objective.CheckInMade)
+    reminder_sent = get_topic(Reminder.ReminderSent)
     replays: dict[tuple[str, str], R] = {}  # by (unit, cycle) as records carry them
     # Aggregate id (as the driver returns it) -> its unit's replay.
     of: dict[Any, R] = {}
@@ -281,6 +286,14 @@ def replay_team_cycles(
                         hand_on(originator_id, states)
                 continue
             target = of.get(originator_id)
+            if target is None and topic == reminder_sent:
+                # A reminder names its unit and cycle; it comes after the team cycle opened.
+                record = decoders.decode(topic, state)
+                found = replays.get((record.unit_id, record.cycle_id))
+                if found is not None:
+                    record.originator_id = originator_id
+                    found.add(record)
+                continue
             if target is None:
                 if topic != opened and topic != objective_set and topic != meeting_opened:
                     continue
@@ -315,12 +328,27 @@ def replay_team_cycles(
     return {(UUID(unit), UUID(cycle)): r for (unit, cycle), r in replays.items()}
 
 
+def _reminders_of(app: OKRApplication, unit_id: UUID, cycle: Cycle) -> set[UUID]:
+    """The reminders sent to the unit's members for the cycle (none is older than it)."""
+    start = app.created_position(Cycle, cycle.id) or 1
+    return {
+        e.originator_id
+        for e in _decoded(app, Reminder.ReminderSent, start)
+        if e.unit_id == unit_id and e.cycle_id == cycle.id
+    }
+
+
 def _review_decoders(app: OKRApplication) -> RecordDecoders:
     """Record decoders for every event of the team cycles and objectives; check-ins (most
     of a cycle's events) keep only the fields the review reads."""
     return RecordDecoders(
         app.mapper,
-        [*event_classes(TeamCycle), *event_classes(Objective), *event_classes(Meeting)],
+        [
+            *event_classes(TeamCycle),
+            *event_classes(Objective),
+            *event_classes(Meeting),
+            *event_classes(Reminder),
+        ],
         only={Objective.CheckInMade: _CHECK_IN_FIELDS},
     )
 

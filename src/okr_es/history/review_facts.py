@@ -26,6 +26,7 @@ from eventsourcing.utils import get_topic
 from okr_es.aggregates.meeting import Meeting
 from okr_es.aggregates.objective import Objective
 from okr_es.aggregates.organization import Organization
+from okr_es.aggregates.reminders import Reminder
 from okr_es.aggregates.team_cycle import TeamCycle
 from okr_es.application import OKRApplication
 from okr_es.history.event_records import RecordDecoders, event_classes
@@ -124,7 +125,12 @@ _kind = operator.attrgetter("kind")
 def _decoders() -> tuple[RecordDecoders, dict[str, str]]:
     """Record decoders for the facts (stored as plain JSON, whatever the store's cipher or
     compression), and each event class's topic by name."""
-    classes = [*event_classes(TeamCycle), *event_classes(Objective), *event_classes(Meeting)]
+    classes = [
+        *event_classes(TeamCycle),
+        *event_classes(Objective),
+        *event_classes(Meeting),
+        *event_classes(Reminder),
+    ]
     decoders = RecordDecoders(
         MsgspecMapper(), classes, only={Objective.CheckInMade: CHECK_IN_FIELDS}
     )

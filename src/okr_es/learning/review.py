@@ -34,6 +34,7 @@ from okr_es.learning.review_findings import (
 from okr_es.learning.review_flags import _flags, _ownership_flags, _suggestions, _Words
 from okr_es.learning.review_meetings import meetings_review
 from okr_es.learning.review_policy import FLAG_CODES, ReviewPolicy, load_review_policy
+from okr_es.learning.review_reminders import reminder_reviews
 from okr_es.learning.review_replay import ReplayState
 from okr_es.learning.review_result import (
     CheckIn,
@@ -210,6 +211,7 @@ def _review(
         suggestions=suggestions,
         confidence_signals=confidence,
         meetings=meetings_review(state.meetings, names),
+        reminders=reminder_reviews(state, names),
     )
 
 

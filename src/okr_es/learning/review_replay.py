@@ -110,6 +110,8 @@ class ReplayState:
         self._last_other: datetime | None = None
         self._uuids: dict[Any, UUID] = {}
         self.meetings = MeetingReplay(self.uuid)
+        # ReminderSent events (or records) of the unit in the cycle, in log order.
+        self.reminders: list[Any] = []
 
     def uuid(self, value: Any) -> UUID | None:
         """An id as a UUID, whether an event carried it as one or as text (records)."""
@@ -130,6 +132,9 @@ class ReplayState:
             # Meetings are their own section; they move neither the cycle's objectives
             # nor the day a running cycle is reviewed up to.
             self.meetings.add(kind, e)
+        if kind == "ReminderSent":
+            # Not something the unit did: it moves neither the review's "as of" nor state.
+            self.reminders.append(e)
             return
         when = _business(e, "effective_at")
         if self._last_other is None or when > self._last_other:
@@ -167,6 +172,10 @@ class ReplayState:
                     e.confidence,
                 )
             )
+
+    def all_key_results(self) -> list[_KR]:
+        """Every key result replayed, removed ones too."""
+        return list(self._key_results.values())
 
     @property
     def last_business(self) -> datetime | None:

@@ -8,6 +8,7 @@ from uuid import UUID
 import msgspec
 
 from okr_es.learning.review_meetings import MeetingsReview
+from okr_es.learning.review_reminders import ReminderReview
 from okr_es.vocabulary.language import Language
 
 
@@ -218,3 +219,4 @@ class Review(msgspec.Struct, frozen=True):
     confidence_signals: list[ConfidenceSignal] = msgspec.field(default_factory=list)
     # The unit's weekly meetings in the cycle: decisions, priorities, follow-through.
     meetings: MeetingsReview = msgspec.field(default_factory=MeetingsReview)
+    reminders: list[ReminderReview] = msgspec.field(default_factory=list)

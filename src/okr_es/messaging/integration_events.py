@@ -25,6 +25,7 @@ from okr_es.aggregates.initiative import Initiative
 from okr_es.aggregates.kpi import Kpi
 from okr_es.aggregates.meeting import Meeting
 from okr_es.aggregates.objective import Objective
+from okr_es.aggregates.reminders import Reminder, ReminderSettings
 from okr_es.aggregates.saved_view import SavedView
 from okr_es.aggregates.team_cycle import TeamCycle
 
@@ -156,6 +157,22 @@ PUBLISHED_FIELDS: dict[str, tuple[str, ...]] = {
         "status",
     ),
     "Meeting.MeetingClosed": ("attendee_ids", "note"),
+    "ReminderSettings.ReminderSettingsStarted": (),
+    "ReminderSettings.ReminderDefaultChanged": ("policy",),
+    "ReminderSettings.UnitReminderPolicySet": ("unit_id", "policy"),
+    "ReminderSettings.UnitReminderPolicyCleared": ("unit_id",),
+    "Reminder.ReminderSent": (
+        "unit_id",
+        "member_id",
+        "cycle_id",
+        "period",
+        "due_at",
+        "key_result_ids",
+        "escalated",
+        "escalated_to",
+        "missed_periods",
+        "helped_within_days",
+    ),
 }
 
 # The creation events that name their organisation; every later event of the same
@@ -168,6 +185,8 @@ ORGANIZATION_NAMING_EVENTS: tuple[type[Any], ...] = (
     Kpi.KpiDefined,
     SavedView.SavedViewCreated,
     Meeting.MeetingOpened,
+    ReminderSettings.ReminderSettingsStarted,
+    Reminder.ReminderSent,
 )
 ORGANIZATION_NAMING_TOPICS: tuple[str, ...] = tuple(
     get_topic(cls) for cls in ORGANIZATION_NAMING_EVENTS

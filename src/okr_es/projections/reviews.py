@@ -198,6 +198,25 @@ class Reviews(Projection):
 
     def on_MeetingClosed(self, sql: Sql, e: Any, position: int) -> None:
         self._fact(sql, e, position)
+    # --- reminders -----------------------------------------------------------------------
+
+    def on_ReminderSent(self, sql: Sql, e: Any, position: int) -> None:
+        # A reminder names its team itself (it is in no team cycle's or objective's stream).
+        data = {name: value for name, value in vars(e).items() if name not in _COLUMNS}
+        sql.run(
+            "INSERT INTO rm_review_facts (position, organization_id, cycle_id, unit_id, "
+            "aggregate_id, kind, data) VALUES (:position, :org, :cycle, :unit, :id, :kind, "
+            ":data) ON CONFLICT (position) DO NOTHING",
+            {
+                "position": position,
+                "org": text(e.organization_id),
+                "cycle": text(e.cycle_id),
+                "unit": text(e.unit_id),
+                "id": text(e.originator_id),
+                "kind": type(e).__name__,
+                "data": _encode(data).decode(),
+            },
+        )
 
     # --- helpers -------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from okr_es.projections.meetings import Meetings
 from okr_es.projections.okr_tree import OkrTree
 from okr_es.projections.organization_policies import OrganizationPolicies
 from okr_es.projections.recorder import PositionsMoved, ViewRecorder
+from okr_es.projections.reminders import Reminders
 from okr_es.projections.reviews import Reviews
 from okr_es.projections.rosters import Rosters
 from okr_es.projections.saved_views import SavedViews
@@ -47,6 +48,7 @@ def all_projections() -> list[Projection]:
         SavedViews(),
         OrganizationPolicies(),
         Meetings(),
+        Reminders(),
     ]
 
 

@@ -17,6 +17,7 @@ from okr_es.api.commands.members import MemberCommands
 from okr_es.api.commands.objectives import ObjectiveCommands
 from okr_es.api.commands.organizations import OrganizationCommands
 from okr_es.api.commands.policies import PolicyCommands
+from okr_es.api.commands.reminders import ReminderCommands
 from okr_es.api.commands.saved_views import SavedViewCommands
 from okr_es.api.commands.team_cycles import TeamCycleCommands
 
@@ -31,4 +32,5 @@ COMMAND_HANDLERS: tuple[ControllerRouterHandler, ...] = (
     KpiCommands,
     SavedViewCommands,
     MeetingCommands,
+    ReminderCommands,
 )

@@ -17,6 +17,7 @@ from strawberry.scalars import JSON
 
 from okr_es.api.graphql.learning import CopyPaste, EventPage, record_data
 from okr_es.api.graphql.meeting_review_types import ReviewMeetings, review_meetings_of
+from okr_es.api.graphql.reminder_query import ReviewReminder, review_reminder
 from okr_es.api.graphql.types import Cycle, Info, Member, cycle, member
 from okr_es.event_log import EventRecord
 from okr_es.learning import copy_paste as cp
@@ -415,6 +416,9 @@ class Review:
     meetings: ReviewMeetings | None = strawberry.field(
         default=None, description="The unit's weekly meetings: decisions and priorities."
     )
+    reminders: list[ReviewReminder] = strawberry.field(
+        default_factory=list, description="Check-in reminders sent in the cycle."
+    )
 
     @strawberry.field(description="The flags' codes, in order.")
     def flag_codes(self) -> list[str]:
@@ -591,6 +595,7 @@ def review_of(r: rv.Review) -> Review:
             for c in r.confidence_signals
         ],
         meetings=review_meetings_of(r.meetings),
+        reminders=[review_reminder(x) for x in r.reminders],
     )
 
 

@@ -28,6 +28,7 @@ from okr_es.api.graphql.learning_types import (
 )
 from okr_es.api.graphql.meeting_query import MeetingQuery
 from okr_es.api.graphql.objective_filter import ObjectiveFilter, objectives_page, view_filter_of
+from okr_es.api.graphql.reminder_query import ReminderQuery
 from okr_es.api.graphql.saved_view_query import SavedViewQuery
 from okr_es.api.graphql.time_travel import AsOf, EffectiveAsOf
 from okr_es.api.graphql.types import (
@@ -56,7 +57,7 @@ MAX_PAGE = 100
 
 
 @strawberry.type
-class Query(InitiativeQuery, SavedViewQuery, MeetingQuery):
+class Query(InitiativeQuery, SavedViewQuery, MeetingQuery, ReminderQuery):
     @strawberry.field(description="The member whose token made this request.")
     async def viewer(self, info: Info) -> Member | None:
         return await member(info, str(info.context.reader.member_id))
