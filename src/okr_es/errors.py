@@ -167,6 +167,8 @@ ERROR_CODES: dict[str, tuple[type[OKRError], str]] = {
     "role-not-granted": (RuleViolation, "the member does not have the role there"),
     "last-admin": (RuleViolation, "the organisation would be left without an admin"),
     "cycle-overlap": (RuleViolation, "the cycle overlaps a sibling cycle"),
+    "cycle-mismatch": (RuleViolation, "a cycle of that label exists with other dates"),
+    "duplicate-unit": (InvalidInput, "an import names the same unit twice"),
     "outside-parent-cycle": (RuleViolation, "the cycle does not lie within its parent"),
     "too-many-objectives": (LimitExceeded, "the unit has the policy's maximum of objectives"),
     "too-many-key-results": (LimitExceeded, "the objective has the maximum of key results"),
