@@ -135,7 +135,7 @@ class CycleImportCommands(AggregateReads):
             cycle_id=uuid4(),
             organization_id=org.id,
             label=label,
-            kind=wanted.get("kind"),
+            kind=str(wanted.get("kind") or ""),
             start=start,
             end=end,
             parent=None,
