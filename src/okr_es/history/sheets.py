@@ -212,6 +212,9 @@ def _located(error: OKRError, where: dict[str, int], first_row: int) -> Problem:
     part = match.group("part")
     rest = field[len(part) :].lstrip(".")
     column = _COLUMN.get(rest)
-    if rest == "title":
-        column = "key_result" if part.endswith("]") and ".key_results[" in part else "objective"
+    if rest in ("title", ""):
+        # A refusal of the whole part (over a limit, say) points at its title's cell.
+        column = "key_result" if ".key_results[" in part else "objective"
+        if rest == "" and ".objectives[" not in part:
+            column = "unit"
     return Problem(where.get(part, 0), column, error.code, error.message)

@@ -192,7 +192,7 @@ def _row(number: int, raw: dict[str, Any], problems: list[Problem]) -> SheetRow 
     for column in ("start", "target", "current"):
         values[column] = _number(raw.get(column), column, problem)
     for column in ("cycle", "cycle_start", "cycle_end", "unit", "objective", "owner"):
-        if values[column] in ("", None):
+        if _text(raw.get(column)) == "":
             problem(column, "missing-value", f"{column} is required")
     values["cycle_kind"] = values["cycle_kind"].casefold() or "custom"
     if values["cycle_kind"] not in CYCLE_KINDS:
