@@ -1,4 +1,4 @@
-"""Write cycle_2027_q1.xlsx from cycle_2027_q1.csv (run: python tests/data/spreadsheets/make_xlsx.py).
+"""Write cycle_2027_q1.xlsx from cycle_2027_q1.csv: python tests/data/spreadsheets/make_xlsx.py
 
 The workbook is what `okr-es export --format xlsx` writes for the same rows: one sheet
 "OKRs", a header row, numbers as numbers and dates as dates.
