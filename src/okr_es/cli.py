@@ -21,6 +21,7 @@ from okr_es.aggregates import validation as check
 from okr_es.aggregates.cycle import Cycle
 from okr_es.aggregates.organization import Organization
 from okr_es.application import OKRApplication
+from okr_es.cli_report import add_report_commands
 from okr_es.errors import NotFound, OKRError
 from okr_es.event_log import EventRecord, as_json, as_line, record
 from okr_es.learning import OkrSetError, compare, lint, load_okr_set_file
@@ -176,6 +177,7 @@ def _parser() -> argparse.ArgumentParser:
     init = db_sub.add_parser("init", help="create the event store's tables (idempotent)")
     init.set_defaults(run=_db_init)
     _add_learning_commands(sub)
+    add_report_commands(sub)
     return parser
 
 
