@@ -225,6 +225,7 @@ COMMANDS = (
     "retire_kpi",
     "graduate_key_result",
     "import_objectives",
+    "import_cycle",
 )
 
 

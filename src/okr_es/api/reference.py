@@ -141,6 +141,26 @@ EXAMPLES: dict[str, dict[str, Any] | None] = {
     "change_kpi_corridor": {"reason": "the new target from the council", "upper": 4},
     "retire_kpi": {"reason": "no longer measured"},
     "graduate_key_result": {"name": "Median answer time", "upper": 5},
+    "import_cycle": {
+        "cycle": {
+            "label": "2031 Q1",
+            "kind": "quarter",
+            "start": "2031-01-01",
+            "end": "2031-03-31",
+        },
+        "units": [
+            {
+                "unit_id": "{unit_id}",
+                "objectives": [
+                    {
+                        "title": "Every case has one contact person",
+                        "owner_id": "{owner_id}",
+                        "key_results": [{**KEY_RESULTS[0], "current": 9, "status": "yellow"}],
+                    }
+                ],
+            }
+        ],
+    },
     "import_objectives": {
         "organization_id": "{organization_id}",
         "unit_id": "{unit_id}",

@@ -14,6 +14,7 @@ from okr_es.api.commands.initiatives import InitiativeCommands
 from okr_es.api.commands.kpis import KpiCommands
 from okr_es.api.commands.objectives import ObjectiveCommands
 from okr_es.api.commands.organizations import OrganizationCommands
+from okr_es.api.commands.spreadsheets import SpreadsheetCommands
 from okr_es.api.commands.team_cycles import TeamCycleCommands
 
 COMMAND_HANDLERS: tuple[ControllerRouterHandler, ...] = (
@@ -23,4 +24,5 @@ COMMAND_HANDLERS: tuple[ControllerRouterHandler, ...] = (
     TeamCycleCommands,
     InitiativeCommands,
     KpiCommands,
+    SpreadsheetCommands,
 )
