@@ -17,7 +17,7 @@ import pytest
 
 from okr_es.application import OKRApplication
 from okr_es.demo import seed_demo
-from okr_es.projections.reporting_views import TABLES, VERSION, reporting_schema
+from okr_es.projections.reporting_views import TABLES, VERSION, render_tables, reporting_schema
 from okr_es.projections.runner import ProjectionRunner
 from okr_es.reporting.export import csv_text, report_rows, write_csv_tables, write_parquet_tables
 from okr_es.settings import Settings
@@ -168,3 +168,8 @@ def test_report_export_writes_csv_and_explains_a_missing_pyarrow(
     )  # fmt: skip
     assert without.returncode == 1
     assert "pip install 'okr-es[reporting]'" in without.stderr
+
+
+def test_the_documented_tables_are_the_views() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "reporting.md").read_text()
+    assert render_tables().strip() in page, "docs/reporting.md: update its Tables section"

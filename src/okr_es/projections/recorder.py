@@ -12,9 +12,11 @@ deadlocking or applying a batch on top of tables reset meanwhile.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
+import psycopg.errors
 from eventsourcing.persistence import Tracking, TrackingRecorder
 from eventsourcing.postgres import PostgresTrackingRecorder
 
@@ -60,9 +62,22 @@ class ViewRecorder:
             projection.upgrade(sql)
 
     def _create_reporting_views(self, sql: Sql) -> None:
-        if isinstance(self.tracking, PostgresTrackingRecorder):
-            schema = reporting_schema(self.tracking.datastore.schema)
+        if not isinstance(self.tracking, PostgresTrackingRecorder):
+            return
+        schema = reporting_schema(self.tracking.datastore.schema)
+        # Reporting is an extra: a role that may not create the schema still starts.
+        sql.run("SAVEPOINT okr_reporting_views")
+        try:
             create_reporting_views(sql, schema)
+        except psycopg.errors.InsufficientPrivilege as e:
+            sql.run("ROLLBACK TO SAVEPOINT okr_reporting_views")
+            logging.getLogger(__name__).warning(
+                "reporting views not created in schema %s (%s); see docs/reporting.md",
+                schema,
+                str(e).strip(),
+            )
+        else:
+            sql.run("RELEASE SAVEPOINT okr_reporting_views")
 
     def position(self, projection: Projection) -> int:
         return self.tracking.max_tracking_id(projection.name) or 0

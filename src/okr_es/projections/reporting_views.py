@@ -25,6 +25,7 @@ __all__ = [
     "Column",
     "ReportTable",
     "create_reporting_views",
+    "render_tables",
     "reporting_schema",
 ]
 
@@ -334,6 +335,17 @@ def create_reporting_views(sql: Sql, schema: str, tables: Sequence[ReportTable] 
         f'CREATE OR REPLACE VIEW "{schema}".schema_version AS SELECT {VERSION} AS version, '
         "'okr-es reporting views (docs/reporting.md)'::text AS description"
     )
+
+
+def render_tables(tables: Sequence[ReportTable] = TABLES) -> str:
+    """The tables as docs/reporting.md lists them (a test keeps the page in step)."""
+    lines: list[str] = []
+    for table in tables:
+        lines += [f"### `{table.name}`", "", table.description, ""]
+        lines += ["| column | type | meaning |", "|---|---|---|"]
+        lines += [f"| `{c.name}` | {c.type} | {c.description} |" for c in table.columns]
+        lines.append("")
+    return "\n".join(lines)
 
 
 def _literal(text: str) -> str:

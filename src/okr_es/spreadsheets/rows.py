@@ -73,7 +73,7 @@ class Problem(msgspec.Struct, frozen=True):
     def __str__(self) -> str:
         where = "file" if self.row == 0 else f"row {self.row}"
         where += f", column {self.column}" if self.column else ""
-        return f"{where}: {self.message} [{self.code}]"
+        return f"{where}: {self.message}"
 
 
 class SheetInvalid(Exception):
