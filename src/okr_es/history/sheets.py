@@ -98,13 +98,18 @@ def import_rows(
     objectives: dict[tuple[UUID, str], dict[str, Any]] = {}
     where: dict[str, int] = {}  # a command's field prefix → the row it came from
     owners: dict[str, UUID] = {}
+    named: dict[str, list[UUID]] = {}
+    for u in org.units.values():
+        if not u.archived:
+            named.setdefault(check.same_text_key(u.name), []).append(u.id)
+    index: dict[UUID, int] = {}
     for row in rows:
-        unit_id = _unit(org, row, problems)
+        unit_id = _unit(org, named, row, problems)
         owner = owners.get(row.owner) or _owner(org, row, problems)
         if unit_id is None or owner is None:
             continue
         owners[row.owner] = owner
-        i = list(units).index(unit_id) if unit_id in units else len(units)
+        i = index.setdefault(unit_id, len(index))
         unit = units.setdefault(unit_id, {"unit_id": unit_id, "objectives": []})
         key = (unit_id, check.same_text_key(row.objective))
         if key not in objectives:
@@ -159,13 +164,13 @@ def _owner_name(org: Organization, objective: Objective) -> str:
     return owner.name if len(namesakes) == 1 else owner.email
 
 
-def _unit(org: Organization, row: SheetRow, problems: list[Problem]) -> UUID | None:
-    wanted = check.same_text_key(row.unit)
-    found = [
-        u for u in org.units.values() if not u.archived and check.same_text_key(u.name) == wanted
-    ]
+def _unit(
+    org: Organization, named: dict[str, list[UUID]], row: SheetRow, problems: list[Problem]
+) -> UUID | None:
+    """The active unit of that name (as :func:`check.same_text_key` compares names)."""
+    found = named.get(check.same_text_key(row.unit), [])
     if len(found) == 1:
-        return found[0].id
+        return found[0]
     message = f"no unit '{row.unit}' in {org.name}"
     if found:
         message = f"{len(found)} units are called '{row.unit}'; rename one to import"
