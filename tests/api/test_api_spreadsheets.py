@@ -63,6 +63,25 @@ def test_a_bad_spreadsheet_is_a_problem_listing_rows_and_columns(
     assert okr.position() == before
 
 
+def test_a_spreadsheet_larger_than_a_command_body_is_accepted(
+    okr: OKRApplication, client: TestClient[Any]
+) -> None:
+    org, auth = _admin(okr)
+    admin = okr.get_organization(org).admins()[0].id
+    okr.change_policy(organization_id=org, by=admin, mode="warn")
+    header, row = CSV_FILE.read_text().splitlines()[:2]
+    lines = [header] + [row.replace("Median svartid", f"Svartid {n}") for n in range(600)]
+    assert len("\n".join(lines)) > 64 * 1024
+
+    answer = client.post(
+        f"/api/v1/organizations/{org}/spreadsheet-import?format=csv",
+        content="\n".join(lines).encode(),
+        headers={**auth, "Content-Type": "text/csv"},
+    )
+
+    assert answer.status_code == 201, answer.text[:500]
+
+
 def test_a_file_that_is_not_what_it_claims_is_a_422(
     okr: OKRApplication, client: TestClient[Any]
 ) -> None:

@@ -22,6 +22,7 @@ from okr_es.history.sheets import cycle_rows, import_rows
 from okr_es.spreadsheets.rows import SheetInvalid
 from okr_es.spreadsheets.tables import Format, read_rows, write_csv, write_xlsx
 
+MAX_UPLOAD_BYTES = 16 * 1024 * 1024
 CONTENT_TYPES: dict[Format, str] = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -61,7 +62,13 @@ class SpreadsheetCommands(Controller):
         return command_response(result, 201)
 
     # A file, not JSON: the command router's JSON-only check is replaced here.
-    @post("/spreadsheet-import", status_code=201, before_request=_any_body)
+    @post(
+        "/spreadsheet-import",
+        status_code=201,
+        before_request=_any_body,
+        # A file is larger than a command's JSON: a whole organisation's cycle fits.
+        request_max_body_size=MAX_UPLOAD_BYTES,
+    )
     async def import_spreadsheet(
         self,
         organization_id: FromPath[UUID],
