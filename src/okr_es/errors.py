@@ -171,6 +171,10 @@ ERROR_CODES: dict[str, tuple[type[OKRError], str]] = {
     "cycle-overlap": (RuleViolation, "the cycle overlaps a sibling cycle"),
     "cycle-mismatch": (RuleViolation, "a cycle of that label exists with other dates"),
     "duplicate-unit": (InvalidInput, "an import names the same unit twice"),
+    "invalid-spreadsheet": (
+        InvalidInput,
+        "a spreadsheet cannot be imported; `problems` lists each row and column at fault",
+    ),
     "outside-parent-cycle": (RuleViolation, "the cycle does not lie within its parent"),
     "too-many-objectives": (LimitExceeded, "the unit has the policy's maximum of objectives"),
     "too-many-key-results": (LimitExceeded, "the objective has the maximum of key results"),
