@@ -7,9 +7,14 @@ import sys
 from pathlib import Path
 
 from okr_es.application import OKRApplication
-from okr_es.projections.reporting_views import TABLES, VERSION, reporting_schema
+from okr_es.projections.reporting_views import TABLES, VERSION
 from okr_es.projections.runner import ProjectionRunner
-from okr_es.reporting.export import report_rows, write_csv_tables, write_parquet_tables
+from okr_es.reporting.export import (
+    report_rows,
+    report_schema,
+    write_csv_tables,
+    write_parquet_tables,
+)
 from okr_es.settings import Settings
 
 EXIT_OK = 0
@@ -45,11 +50,8 @@ def _report_export(args: argparse.Namespace, settings: Settings) -> int:
     written = write(rows, directory)
     for path, table in zip(written, TABLES, strict=True):
         print(f"{path}  {len(rows[table.name])} rows")
-    where = (
-        f"; the same tables are the views of schema {reporting_schema(settings.database_schema)}"
-        if settings.uses_postgres
-        else ""
-    )
+    schema = report_schema(runner)
+    where = "" if schema is None else f"; the same tables are the views of schema {schema}"
     print(
         f"okr-es report: reporting version {VERSION}, log position {position}{where}",
         file=sys.stderr,

@@ -24,6 +24,7 @@ __all__ = [
     "ReportRows",
     "csv_text",
     "report_rows",
+    "report_schema",
     "write_csv_tables",
     "write_parquet_tables",
 ]
@@ -35,13 +36,20 @@ PARQUET_HINT = (
 )
 
 
+def report_schema(runner: ProjectionRunner) -> str | None:
+    """The schema of the reporting views (None: a store without them, SQLite)."""
+    if not runner.views.postgres:
+        return None
+    return reporting_schema(runner.views.tracking.datastore.schema)  # type: ignore[attr-defined]
+
+
 def report_rows(runner: ProjectionRunner, tables: Sequence[ReportTable] = TABLES) -> ReportRows:
     """Every table's rows, typed (text, int, float, date, UTC datetime, bool), sorted."""
     views = runner.views
+    schema = report_schema(runner)
     found: ReportRows = {}
     for table in tables:
-        if views.postgres:
-            schema = reporting_schema(views.tracking.datastore.schema)  # type: ignore[attr-defined]
+        if schema is not None:
             raw = views.query(f'SELECT * FROM "{schema}"."{table.name}"')
         else:
             raw = views.query(table.select)
