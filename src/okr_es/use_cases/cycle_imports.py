@@ -91,7 +91,14 @@ class CycleImportCommands(AggregateReads):
                         )
                     seen.add(unit.id)
                     objectives, readings = _split_readings(entry.get("objectives"))
-                    team_cycle = self._team_cycle(org.id, unit.id, target.id, actor)
+                    # A new cycle has no unit sets yet: none to look for in the store.
+                    team_cycle = (
+                        TeamCycle.open(
+                            organization_id=org.id, unit_id=unit.id, cycle_id=target.id, by=actor
+                        )
+                        if created
+                        else self._team_cycle(org.id, unit.id, target.id, actor)
+                    )
                     built, built_ids, more = self._imported(
                         org, actor, unit.id, target.id, team_cycle, objectives
                     )
