@@ -121,3 +121,51 @@ def test_a_cycle_imported_as_json(okr: OKRApplication, client: TestClient[Any]) 
         ("Datakilder med eier", 4.0),
         ("Dashbord i bruk", None),
     ]
+
+
+def test_only_an_admin_imports_a_cycle_and_any_member_downloads_it(
+    okr: OKRApplication, client: TestClient[Any]
+) -> None:
+    org, auth = _admin(okr)
+    per = next(m.id for m in okr.get_organization(org).members.values() if m.name == "Per Johansen")
+    token = okr.issue_token(organization_id=org, member_id=per, label="test", by=per).token
+    member = {"Authorization": f"Bearer {token}"}
+    before = okr.position()
+
+    refused = client.post(
+        f"/api/v1/organizations/{org}/spreadsheet-import?format=csv",
+        content=CSV_FILE.read_bytes(),
+        headers={**member, "Content-Type": "text/csv"},
+    )
+
+    assert refused.status_code == 403
+    assert okr.position() == before
+    cycle = client.post(
+        f"/api/v1/organizations/{org}/spreadsheet-import?format=csv",
+        content=CSV_FILE.read_bytes(),
+        headers={**auth, "Content-Type": "text/csv"},
+    ).json()["ids"]["cycle_id"]
+    download = client.get(
+        f"/api/v1/organizations/{org}/cycles/{cycle}/spreadsheet.xlsx", headers=member
+    )
+    assert download.status_code == 200
+    assert download.content.startswith(b"PK")
+
+
+def test_another_organisation_s_cycle_is_not_found(
+    okr: OKRApplication, client: TestClient[Any]
+) -> None:
+    org, auth = _admin(okr)
+    cycle = client.post(
+        f"/api/v1/organizations/{org}/spreadsheet-import?format=csv",
+        content=CSV_FILE.read_bytes(),
+        headers={**auth, "Content-Type": "text/csv"},
+    ).json()["ids"]["cycle_id"]
+    other, other_auth = _admin(okr)
+
+    answer = client.get(
+        f"/api/v1/organizations/{other}/cycles/{cycle}/spreadsheet.csv", headers=other_auth
+    )
+
+    assert answer.status_code == 404
+    assert answer.json()["code"] == "not-found"

@@ -12,12 +12,13 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, JSONBody, Parameter
 
 from okr_es.access_tokens import Principal
+from okr_es.aggregates.cycle import Cycle
 from okr_es.api import access
 from okr_es.api.dependencies import Actor, Okr
 from okr_es.api.responses import command_response
 from okr_es.api.schemas import CommandResponse, CycleImport
 from okr_es.application import OKRApplication
-from okr_es.errors import InvalidInput
+from okr_es.errors import InvalidInput, NotFound
 from okr_es.history.sheets import cycle_rows, import_rows
 from okr_es.spreadsheets.rows import SheetInvalid
 from okr_es.spreadsheets.tables import Format, read_rows, write_csv, write_xlsx
@@ -126,8 +127,15 @@ class SpreadsheetCommands(Controller):
 def _exported(
     okr: OKRApplication, principal: Principal, organization_id: UUID, cycle_id: UUID, fmt: Format
 ) -> Response[bytes]:
+    # A read: any member of the organisation, of a cycle of that organisation only.
     access.organization(okr, principal, organization_id)
-    access.cycle(okr, principal, cycle_id)
+    missing = NotFound(f"no Cycle {cycle_id}", field="cycle_id")
+    try:
+        cycle = okr.read_aggregate(Cycle, cycle_id, fresh=False)
+    except NotFound:
+        raise missing from None
+    if cycle.organization_id != organization_id:
+        raise missing
     rows = cycle_rows(okr, organization_id, cycle_id)
     content = write_xlsx(rows) if fmt == "xlsx" else write_csv(rows)
     return Response(
