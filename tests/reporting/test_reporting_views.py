@@ -101,6 +101,32 @@ def test_the_read_only_role_reads_every_view_and_nothing_else(
 
 
 @pytest.mark.postgres
+def test_with_default_privileges_the_role_reads_the_views_a_rebuild_makes_anew(
+    postgres_settings: Settings, reporting_role: str
+) -> None:
+    schema = reporting_schema(postgres_settings.database_schema)
+    with OKRApplication(postgres_settings) as app:
+        runner = ProjectionRunner(app)
+        seed_demo(app)
+        runner.catch_up()
+        with psycopg.connect(_url(postgres_settings), autocommit=True) as conn:
+            owner = conn.execute("SELECT current_user").fetchone()
+            assert owner is not None
+            conn.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO {reporting_role}')
+            conn.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO {reporting_role}')
+            conn.execute(
+                f'ALTER DEFAULT PRIVILEGES FOR ROLE "{owner[0]}" IN SCHEMA "{schema}" '
+                f"GRANT SELECT ON TABLES TO {reporting_role}"
+            )
+
+        runner.rebuild("okr_tree")  # drops its tables, and with them the views over them
+
+    with psycopg.connect(_url(postgres_settings), user=reporting_role) as conn:
+        count = conn.execute(f'SELECT count(*) FROM "{schema}".dim_key_result').fetchone()
+    assert count is not None and count[0] > 0
+
+
+@pytest.mark.postgres
 def test_the_views_are_those_the_export_writes(postgres_settings: Settings) -> None:
     schema = reporting_schema(postgres_settings.database_schema)
     with OKRApplication(postgres_settings) as app:
