@@ -90,6 +90,7 @@ def postgres_settings() -> Iterator[Settings]:
     finally:
         with psycopg.connect(postgres_url(), autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}_reporting" CASCADE')
 
 
 @pytest.fixture

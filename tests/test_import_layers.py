@@ -127,6 +127,18 @@ def test_the_analyses_import_no_database_driver() -> None:
     assert found == []
 
 
+def test_the_spreadsheet_model_and_files_are_pure() -> None:
+    allowed = _p("spreadsheets", "aggregates", "errors")
+    above = tuple(m for m in MODULES if m != PACKAGE and not _under(m, *allowed))
+    assert _breaches(_p("spreadsheets"), above) == []
+
+
+def test_the_reporting_export_reads_only_the_read_models() -> None:
+    allowed = _p("reporting", "projections", "errors")
+    above = tuple(m for m in MODULES if m != PACKAGE and not _under(m, *allowed))
+    assert _breaches(_p("reporting"), above) == []
+
+
 def test_use_cases_are_composed_only_by_the_application() -> None:
     # A use case module builds on the machinery and the reads, never on another area.
     areas = [m for m in MODULES if _under(m, *_p("use_cases"))]

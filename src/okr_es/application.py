@@ -21,6 +21,7 @@ from okr_es.access_tokens import TokenIndex
 from okr_es.aggregates.objective import Objective
 from okr_es.persistence.msgspec_mapper import MsgspecMapper
 from okr_es.settings import Settings
+from okr_es.use_cases.cycle_imports import CycleImportCommands
 from okr_es.use_cases.cycles import CycleCommands
 from okr_es.use_cases.initiatives import InitiativeCommands
 from okr_es.use_cases.kpis import KpiCommands
@@ -50,6 +51,7 @@ class OKRApplication(
     SavedViewCommands,
     MeetingCommands,
     ReminderCommands,
+    CycleImportCommands,
 ):
     """Organisations, cycles, objectives, key results, check-ins, initiatives and KPIs."""
 

@@ -268,6 +268,7 @@ COMMANDS = (
     "set_reminder_default",
     "set_unit_reminder_policy",
     "clear_unit_reminder_policy",
+    "import_cycle",
 )
 
 

@@ -22,11 +22,13 @@ from okr_es.aggregates import validation as check
 from okr_es.aggregates.cycle import Cycle
 from okr_es.aggregates.organization import Organization
 from okr_es.application import OKRApplication
+from okr_es.cli_report import add_report_commands
 from okr_es.errors import NotFound, OKRError
 from okr_es.event_log import EventRecord, as_json, as_line, record
 from okr_es.learning import OkrSetError, compare, lint, load_okr_set_file
 from okr_es.learning.lint_policy import Severity
 from okr_es.settings import Settings
+from okr_es.spreadsheets.rows import SheetInvalid
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_STORE = 0, 1, 2, 3
 
@@ -44,6 +46,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except OkrSetError as e:
         print(f"okr-es: error [invalid-document]: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    except SheetInvalid as e:
+        for problem in e.problems:
+            print(f"okr-es: error [{problem.code}] {problem}", file=sys.stderr)
+        print("okr-es: nothing was imported", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         return EXIT_OK
@@ -178,6 +185,7 @@ def _parser() -> argparse.ArgumentParser:
     init.set_defaults(run=_db_init)
     _add_learning_commands(sub)
     cli_notify.add_commands(sub)
+    add_report_commands(sub)
     return parser
 
 
@@ -648,17 +656,33 @@ def _add_learning_commands(sub: argparse._SubParsersAction[argparse.ArgumentPars
     )
     verify.set_defaults(run=_audit_verify)
 
-    okr_export = sub.add_parser("export", help="a unit's OKR set for a cycle as a document")
-    okr_export.add_argument("--unit", required=True, metavar="UNIT", help="unit id or name")
+    okr_export = sub.add_parser(
+        "export", help="a unit's OKR set as a document, or a whole cycle as a spreadsheet"
+    )
+    okr_export.add_argument("--unit", metavar="UNIT", help="unit id or name (documents)")
     okr_export.add_argument("--cycle", required=True, metavar="CYCLE", help="cycle id or label")
     okr_export.add_argument("--yaml", action="store_true", help="YAML instead of JSON")
+    okr_export.add_argument("--organization", metavar="ORG", help="organisation id or name")
+    okr_export.add_argument(
+        "--format",
+        choices=("json", "yaml", "csv", "xlsx"),
+        help="csv or xlsx: every unit's OKRs of the cycle, one row per key result",
+    )
+    okr_export.add_argument("--output", "-o", metavar="FILE", help="write here, not to stdout")
     okr_export.set_defaults(run=_okr_export)
 
-    okr_import = sub.add_parser("import", help="set a unit's OKRs from a document (all or none)")
-    okr_import.add_argument("file", type=_file_name, help="OKR set document (JSON or YAML)")
+    okr_import = sub.add_parser(
+        "import", help="set OKRs from a document or a spreadsheet (all or none)"
+    )
+    okr_import.add_argument(
+        "file", type=_file_name, help="OKR set document (JSON or YAML) or spreadsheet (csv, xlsx)"
+    )
     okr_import.add_argument("--organization", required=True, metavar="ORG", help="id or name")
-    okr_import.add_argument("--unit", required=True, metavar="UNIT", help="unit id or name")
-    okr_import.add_argument("--cycle", required=True, metavar="CYCLE", help="cycle id or label")
+    okr_import.add_argument("--unit", metavar="UNIT", help="unit id or name (documents)")
+    okr_import.add_argument("--cycle", metavar="CYCLE", help="cycle id or label (documents)")
+    okr_import.add_argument(
+        "--format", choices=("json", "yaml", "csv", "xlsx"), help="default: by the file's suffix"
+    )
     okr_import.add_argument(
         "--by", required=True, metavar="MEMBER", help="member id, name or e-mail"
     )
@@ -783,10 +807,19 @@ def _audit_verify(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _okr_export(args: argparse.Namespace, settings: Settings) -> int:
+    from okr_es.cli_sheets import export_sheet
+    from okr_es.errors import InvalidInput
     from okr_es.history.analyses import okr_set_for
     from okr_es.history.cycle_events import resolve_cycle, resolve_unit
     from okr_es.learning.okr_set import dump_okr_set, dump_okr_set_yaml
 
+    if args.format in ("csv", "xlsx"):
+        with OKRApplication(settings) as app:
+            cycle, _ = _find_cycle(app, args.cycle, unit=None, organization=args.organization)
+            return export_sheet(app, cycle, args.format, args.output)
+    if args.unit is None:
+        raise InvalidInput("--unit is required to export a document", field="unit")
+    args.yaml = args.yaml or args.format == "yaml"
     with OKRApplication(settings) as app:
         org, unit_id = resolve_unit(app, args.unit)
         cycle = resolve_cycle(app, org.id, args.cycle)
@@ -799,9 +832,18 @@ def _okr_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _okr_import(args: argparse.Namespace, settings: Settings) -> int:
+    from okr_es.cli_sheets import import_sheet, sheet_format
+    from okr_es.errors import InvalidInput
     from okr_es.history.analyses import import_okr_set, member_id
     from okr_es.history.cycle_events import resolve_cycle
 
+    sheet = sheet_format(args.file, args.format)
+    if sheet is not None:
+        with OKRApplication(settings) as app:
+            org = _organization(app, args.organization)
+            return import_sheet(app, org, args.file, sheet, member_id(org, args.by, "by"))
+    if args.unit is None or args.cycle is None:
+        raise InvalidInput("--unit and --cycle are required to import a document", field="unit")
     document = load_okr_set_file(args.file)
     with OKRApplication(settings) as app:
         org = _organization(app, args.organization)

@@ -90,6 +90,8 @@ def _plain(value: Any) -> Any:
         return value
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
     return str(value)
 
 
@@ -186,6 +188,12 @@ ERROR_CODES: dict[str, tuple[type[OKRError], str]] = {
         "the member owns no active objective or running initiative to hand over",
     ),
     "cycle-overlap": (RuleViolation, "the cycle overlaps a sibling cycle"),
+    "cycle-mismatch": (RuleViolation, "a cycle of that label exists with other dates"),
+    "duplicate-unit": (InvalidInput, "an import names the same unit twice"),
+    "invalid-spreadsheet": (
+        InvalidInput,
+        "a spreadsheet cannot be imported; `problems` lists each row and column at fault",
+    ),
     "outside-parent-cycle": (RuleViolation, "the cycle does not lie within its parent"),
     "too-many-objectives": (LimitExceeded, "the unit has the policy's maximum of objectives"),
     "too-many-key-results": (LimitExceeded, "the objective has the maximum of key results"),

@@ -227,6 +227,7 @@ STEPS: list[Step] = [
         {},
         {"objective_id_0": "imported"},
     ),
+    ("import_cycle", {"unit_id": "team", "owner_id": "member"}, {}, {}),
     ("drop_objective", {"objective_id": "imported"}, {}, {}),
     ("close_objective", {"objective_id": "objective"}, {}, {}),
     ("reopen_objective", {"objective_id": "objective"}, {}, {}),

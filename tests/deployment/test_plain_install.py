@@ -12,7 +12,9 @@ Slow (a build and an install), so marked ``deployment``; it runs in the normal s
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -63,6 +65,25 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def server(installed: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
     with demo_server(installed, tmp_path_factory.mktemp("plain-data") / "var") as running:
         yield running
+
+
+def test_a_plain_install_exports_reports_as_csv_and_says_how_to_get_parquet(
+    installed: Path, tmp_path: Path
+) -> None:
+    env = {**os.environ, "OKR_ES_DATA_DIR": str(tmp_path / "var")}
+    env = {k: v for k, v in env.items() if k not in ("OKR_ES_DATABASE_URL", "PYTHONPATH")}
+    run = functools.partial(
+        subprocess.run, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+    as_csv = run([str(installed), "report", "export", str(tmp_path / "csv")])
+    as_parquet = run(
+        [str(installed), "report", "export", "--format", "parquet", str(tmp_path / "pq")]
+    )
+
+    assert as_csv.returncode == 0, as_csv.stderr
+    assert (tmp_path / "csv" / "fact_check_in.csv").exists()
+    assert as_parquet.returncode == 1
+    assert "pip install 'okr-es[reporting]'" in as_parquet.stderr
 
 
 def test_the_wheel_ships_the_ui_files(wheel: Path) -> None:

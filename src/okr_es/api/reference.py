@@ -179,6 +179,26 @@ EXAMPLES: dict[str, dict[str, Any] | None] = {
         "holidays": [{"start": "2027-07-01", "end": "2027-08-08", "label": "fellesferie"}],
     },
     "clear_unit_reminder_policy": None,
+    "import_cycle": {
+        "cycle": {
+            "label": "2031 Q1",
+            "kind": "quarter",
+            "start": "2031-01-01",
+            "end": "2031-03-31",
+        },
+        "units": [
+            {
+                "unit_id": "{unit_id}",
+                "objectives": [
+                    {
+                        "title": "Every case has one contact person",
+                        "owner_id": "{owner_id}",
+                        "key_results": [{**KEY_RESULTS[0], "current": 9, "status": "yellow"}],
+                    }
+                ],
+            }
+        ],
+    },
     "import_objectives": {
         "organization_id": "{organization_id}",
         "unit_id": "{unit_id}",

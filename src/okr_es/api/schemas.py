@@ -165,6 +165,41 @@ class ObjectivesImport(Body):
     objectives: list[ImportedObjective]
 
 
+class ImportedKeyResult(Body):
+    title: str
+    metric: str
+    start: float | None = None
+    target: float | None = None
+    unit: str = ""
+    current: float | None = None
+    status: str | None = None
+
+
+class CycleObjective(Body):
+    title: str
+    owner_id: UUID
+    why: str = ""
+    key_results: list[ImportedKeyResult] = msgspec.field(default_factory=list)
+
+
+class CycleUnitObjectives(Body):
+    unit_id: UUID
+    objectives: list[CycleObjective]
+
+
+class CycleToFill(Body):
+    label: str
+    kind: str
+    start: date
+    end: date
+
+
+class CycleImport(Body):
+    cycle: CycleToFill
+    units: list[CycleUnitObjectives]
+    checked_in_at: Instant | None = None
+
+
 class ObjectiveReword(Body):
     title: str
     why: str | None = None

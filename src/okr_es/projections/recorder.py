@@ -12,14 +12,17 @@ deadlocking or applying a batch on top of tables reset meanwhile.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
+import psycopg.errors
 from eventsourcing.persistence import Tracking, TrackingRecorder
 from eventsourcing.postgres import PostgresTrackingRecorder
 
 from okr_es.persistence.store_lock import read_models_xact
 from okr_es.projections.base import Projection
+from okr_es.projections.reporting_views import create_reporting_views, reporting_schema
 from okr_es.projections.sql import Sql
 
 
@@ -49,6 +52,7 @@ class ViewRecorder:
     def create_tables(self, only: Sequence[Projection] | None = None) -> None:
         with self._transaction(exclusive=True) as sql:
             self._create(sql, only or self.projections)
+            self._create_reporting_views(sql)
 
     @staticmethod
     def _create(sql: Sql, projections: Sequence[Projection]) -> None:
@@ -56,6 +60,24 @@ class ViewRecorder:
             for statement in projection.ddl:
                 sql.run(statement)
             projection.upgrade(sql)
+
+    def _create_reporting_views(self, sql: Sql) -> None:
+        if not isinstance(self.tracking, PostgresTrackingRecorder):
+            return
+        schema = reporting_schema(self.tracking.datastore.schema)
+        # Reporting is an extra: a role that may not create the schema still starts.
+        sql.run("SAVEPOINT okr_reporting_views")
+        try:
+            create_reporting_views(sql, schema)
+        except psycopg.errors.InsufficientPrivilege as e:
+            sql.run("ROLLBACK TO SAVEPOINT okr_reporting_views")
+            logging.getLogger(__name__).warning(
+                "reporting views not created in schema %s (%s); see docs/reporting.md",
+                schema,
+                str(e).strip(),
+            )
+        else:
+            sql.run("RELEASE SAVEPOINT okr_reporting_views")
 
     def position(self, projection: Projection) -> int:
         return self.tracking.max_tracking_id(projection.name) or 0
@@ -93,12 +115,14 @@ class ViewRecorder:
         """Drop the projection's tables and forget its position, for a rebuild."""
         with self._transaction(exclusive=True) as sql:
             for table in projection.tables:
-                sql.run(f"DROP TABLE IF EXISTS {table}")
+                # CASCADE: the reporting views over the table go too, and come back below.
+                sql.run(f"DROP TABLE IF EXISTS {table}{' CASCADE' if self.postgres else ''}")
             sql.run(
                 f"DELETE FROM {self.tracking_table} WHERE application_name = :name",
                 {"name": projection.name},
             )
             self._create(sql, [projection])
+            self._create_reporting_views(sql)
 
     def drop_read_indexes(self, projection: Projection) -> None:
         """Drop the indexes only readers use (a rebuild creates them again at its end)."""

@@ -435,6 +435,20 @@ class ObjectiveCommands(AggregateReads):
             # Nothing to set would still open the unit's set for the cycle.
             raise InvalidInput("objectives is empty", code="empty", field="objectives")
         team_cycle = self._team_cycle(org.id, unit.id, cycle.id, actor)
+        built, ids, warnings = self._imported(org, actor, unit.id, cycle.id, team_cycle, objectives)
+        return self._saved(team_cycle, *built, ids=ids, warnings=warnings, expected=team_cycle)
+
+    def _imported(
+        self,
+        org: Organization,
+        actor: UUID,
+        unit_id: UUID,
+        cycle_id: UUID,
+        team_cycle: TeamCycle,
+        objectives: Sequence[Mapping[str, Any]],
+    ) -> tuple[list[Objective], dict[str, UUID], list[str]]:
+        """Objectives built in memory and committed to the unit's set, not saved: every
+        check of ``set_objective``; a refusal names the part at fault (``objectives[1]``)."""
         titles = self._titles_in_set(team_cycle)
         built: list[Objective] = []
         ids: dict[str, UUID] = {}
@@ -459,8 +473,8 @@ class ObjectiveCommands(AggregateReads):
                 objective = Objective.set(
                     objective_id=objective_id,
                     organization_id=org.id,
-                    unit_id=unit.id,
-                    cycle_id=cycle.id,
+                    unit_id=unit_id,
+                    cycle_id=cycle_id,
                     title=raw.get("title"),
                     why=raw.get("why", ""),
                     owner_id=owner.id,
@@ -472,7 +486,7 @@ class ObjectiveCommands(AggregateReads):
                 _check_new_title(objective, titles)
                 titles.add(check.same_text_key(objective.title))
                 if parent_id is not None:
-                    self._check_alignment(org, unit.id, parent_id, parent_kr, *_ALIGNED_TO)
+                    self._check_alignment(org, unit_id, parent_id, parent_kr, *_ALIGNED_TO)
                 kr_ids = [uuid4() for _ in specs]
                 warnings += _add_key_results(objective, kr_ids, specs, org.policy, actor)
                 ids.update({f"key_result_id_{index}_{k}": i for k, i in enumerate(kr_ids)})
@@ -481,7 +495,7 @@ class ObjectiveCommands(AggregateReads):
                 )
             ids[f"objective_id_{index}"] = objective_id
             built.append(objective)
-        return self._saved(team_cycle, *built, ids=ids, warnings=warnings, expected=team_cycle)
+        return built, ids, warnings
 
     def _on_objective(
         self,

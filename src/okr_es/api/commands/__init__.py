@@ -19,6 +19,7 @@ from okr_es.api.commands.organizations import OrganizationCommands
 from okr_es.api.commands.policies import PolicyCommands
 from okr_es.api.commands.reminders import ReminderCommands
 from okr_es.api.commands.saved_views import SavedViewCommands
+from okr_es.api.commands.spreadsheets import SpreadsheetCommands
 from okr_es.api.commands.team_cycles import TeamCycleCommands
 
 COMMAND_HANDLERS: tuple[ControllerRouterHandler, ...] = (
@@ -33,4 +34,5 @@ COMMAND_HANDLERS: tuple[ControllerRouterHandler, ...] = (
     SavedViewCommands,
     MeetingCommands,
     ReminderCommands,
+    SpreadsheetCommands,
 )
