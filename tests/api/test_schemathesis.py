@@ -262,7 +262,9 @@ class Documented(msgspec.Struct):
 def documented_commands() -> dict[str, Documented]:
     """Each command's route, success status and example body, as docs/commands.md says."""
     found: dict[str, Documented] = {}
-    for section in COMMANDS_DOC.read_text().split("\n### `")[1:]:
+    # The directory's commands (SCIM) follow the command API's, in a section of their own.
+    api_commands = COMMANDS_DOC.read_text().split("\n## Directory provisioning")[0]
+    for section in api_commands.split("\n### `")[1:]:
         name = section.partition("`")[0]
         route = re.search(r"^HTTP: `(\w+) (\S+)` answers (\d+)", section, re.M)
         assert route is not None, f"{name}: no HTTP route in docs/commands.md"

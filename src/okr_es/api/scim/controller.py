@@ -15,7 +15,7 @@ from uuid import UUID
 import msgspec
 from litestar import Request, Response, Router, delete, get, patch, post, put
 from litestar.exceptions import HTTPException
-from litestar.params import FromPath
+from litestar.params import FromPath, RawBody
 from litestar.types import ExceptionHandlersMap
 
 from okr_es.aggregates.organization import Organization
@@ -60,7 +60,7 @@ def list_users(
 
 
 @post("/Users", sync_to_thread=True, status_code=201)
-def create_user(okr: Okr, principal: Actor, body: bytes) -> Response[Any]:
+def create_user(okr: Okr, principal: Actor, body: RawBody) -> Response[Any]:
     org = _organization(okr, principal)
     fields = fields_of_resource(_decoded(body))
     result = okr.provision_member(
@@ -79,7 +79,7 @@ def get_user(okr: Okr, principal: Actor, member_id: FromPath[str]) -> Response[A
 
 @put("/Users/{member_id:str}", sync_to_thread=True)
 def replace_user(
-    okr: Okr, principal: Actor, member_id: FromPath[str], body: bytes
+    okr: Okr, principal: Actor, member_id: FromPath[str], body: RawBody
 ) -> Response[Any]:
     fields = fields_of_resource(_decoded(body))
     return _updated(okr, principal, member_id, fields)
@@ -87,7 +87,7 @@ def replace_user(
 
 @patch("/Users/{member_id:str}", sync_to_thread=True)
 def patch_user(
-    okr: Okr, principal: Actor, member_id: FromPath[str], body: bytes
+    okr: Okr, principal: Actor, member_id: FromPath[str], body: RawBody
 ) -> Response[Any]:
     current = _member_of(_organization(okr, principal), member_id)
     fields = fields_of_patch(_decoded(body), current.name)
@@ -206,7 +206,7 @@ def _value(member: Member, attribute: str) -> str | None:
             "external_id": member.external_id, "id": member.id}[attribute]
 
 
-def _decoded(body: bytes) -> Any:
+def _decoded(body: RawBody) -> Any:
     try:
         return msgspec.json.decode(body)
     except msgspec.DecodeError:
