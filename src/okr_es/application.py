@@ -29,6 +29,7 @@ from okr_es.use_cases.objectives import KeyResultSpec, ObjectiveCommands
 from okr_es.use_cases.organizations import OrganizationCommands
 from okr_es.use_cases.team_cycles import TeamCycleCommands
 from okr_es.use_cases.tokens import AccessTokenCommands
+from okr_es.use_cases.webhooks import WebhookCommands
 
 # Edges import these from here: the command's result and a key result given with its objective.
 __all__ = ["Clock", "CommandResult", "KeyResultSpec", "OKRApplication", "utc_now"]
@@ -42,6 +43,7 @@ class OKRApplication(
     ObjectiveCommands,
     InitiativeCommands,
     KpiCommands,
+    WebhookCommands,
 ):
     """Organisations, cycles, objectives, key results, check-ins, initiatives and KPIs."""
 

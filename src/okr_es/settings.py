@@ -36,6 +36,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # this process count at once; those made by another process (the CLI, another API
     # process) within this many seconds. 0: read it on every request.
     token_recheck_seconds: float = 1.0
+    # Webhooks (docs/rhythm.md): hosts that may receive them over plain http (local tests),
+    # attempts before a delivery is dead-lettered, and each request's timeout.
+    webhook_allow_http_hosts: tuple[str, ...] = ()
+    webhook_max_attempts: int = 8
+    webhook_timeout_seconds: float = 10.0
+    # Slack's signing secret of the okr-es Slack app; unset: Slack check-ins are refused.
+    slack_signing_secret: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -66,6 +73,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             projections=_projections_mode(env.get("OKR_ES_PROJECTIONS", ""), env),
             read_your_writes_timeout=integer("OKR_ES_READ_YOUR_WRITES_MS", 2000, 0, 60_000) / 1000,
             token_recheck_seconds=integer("OKR_ES_TOKEN_RECHECK_MS", 1000, 0, 60_000) / 1000,
+            webhook_allow_http_hosts=tuple(
+                h.strip().lower()
+                for h in env.get("OKR_ES_WEBHOOK_ALLOW_HTTP_HOSTS", "").split(",")
+                if h.strip()
+            ),
+            webhook_max_attempts=integer("OKR_ES_WEBHOOK_MAX_ATTEMPTS", 8, 1, 100),
+            webhook_timeout_seconds=integer("OKR_ES_WEBHOOK_TIMEOUT_MS", 10_000, 100, 120_000)
+            / 1000,
+            slack_signing_secret=env.get("OKR_ES_SLACK_SIGNING_SECRET", "").strip() or None,
         )
 
     @property

@@ -15,6 +15,7 @@ from okr_es.api.commands.kpis import KpiCommands
 from okr_es.api.commands.objectives import ObjectiveCommands
 from okr_es.api.commands.organizations import OrganizationCommands
 from okr_es.api.commands.team_cycles import TeamCycleCommands
+from okr_es.api.commands.webhooks import SlackUserCommands, WebhookCommands
 
 COMMAND_HANDLERS: tuple[ControllerRouterHandler, ...] = (
     OrganizationCommands,
@@ -23,4 +24,6 @@ COMMAND_HANDLERS: tuple[ControllerRouterHandler, ...] = (
     TeamCycleCommands,
     InitiativeCommands,
     KpiCommands,
+    WebhookCommands,
+    SlackUserCommands,
 )
