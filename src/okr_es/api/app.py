@@ -7,6 +7,8 @@ caller passed one in, which then stays the caller's to close).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
@@ -27,6 +29,7 @@ from okr_es.api.ui_assets import SWAGGER_UI, static_files_router
 from okr_es.application import OKRApplication
 from okr_es.projections.service import ReadModelFollower, start_read_models
 from okr_es.settings import Settings
+from okr_es.webhooks.service import WebhookService
 
 API_PREFIX = "/api/v1"
 READ_MODELS_KEY = "projections"
@@ -41,6 +44,7 @@ def create_app(
     route_handlers: Sequence[ControllerRouterHandler] = (),
     plugins: Sequence[PluginProtocol] = (),
     read_models: ReadModelFollower | None = None,
+    webhooks: bool = False,
 ) -> Litestar:
     """The HTTP app: the command API under ``/api/v1`` and its OpenAPI at ``/schema``.
 
@@ -49,6 +53,7 @@ def create_app(
     Read models are kept current by a follower started in the lifespan (in-process, or
     listening to ``okr-es project`` workers, per ``Settings.projections``) unless the
     caller passes its own ``read_models``, which then stays the caller's to stop.
+    ``webhooks`` delivers webhooks from this process (embedded mode, see docs/rhythm.md).
     """
 
     @asynccontextmanager
@@ -67,9 +72,16 @@ def create_app(
             owned = False
         if follower is not None:
             app.state[READ_MODELS_KEY] = follower
+        delivery = (
+            asyncio.create_task(WebhookService(okr, embedded=True).run()) if webhooks else None
+        )
         try:
             yield
         finally:
+            if delivery is not None:
+                delivery.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await delivery
             if owned and follower is not None:
                 await anyio.to_thread.run_sync(follower.stop)
             if application is None:

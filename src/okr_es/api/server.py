@@ -11,7 +11,19 @@ from okr_es.settings import Settings
 
 
 def create_server_app(
-    settings: Settings | None = None, application: OKRApplication | None = None
+    settings: Settings | None = None,
+    application: OKRApplication | None = None,
+    *,
+    webhooks: bool | None = None,
 ) -> Litestar:
-    timeout = (settings or Settings()).read_your_writes_timeout
-    return create_app(settings, application, route_handlers=graphql_handlers(wait_timeout=timeout))
+    """``webhooks``: deliver them in-process; by default when the server opens its own
+    application and no NATS is configured (else ``python -m okr_es.webhooks`` does)."""
+    chosen = settings or Settings()
+    if webhooks is None:
+        webhooks = application is None and chosen.nats_url is None
+    return create_app(
+        settings,
+        application,
+        route_handlers=graphql_handlers(wait_timeout=chosen.read_your_writes_timeout),
+        webhooks=webhooks,
+    )

@@ -12,6 +12,8 @@ sent; it never holds a secret (the signature is computed at each attempt).
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -266,3 +268,16 @@ def timeline_words(log: DeliveryLog, positions: Sequence[int]) -> dict[int, Word
             {"low": min(wanted), "high": max(wanted)},
         )
     return {int(p): Words(s, lang, u) for p, s, lang, u in rows if int(p) in wanted}
+
+
+_LOGS: weakref.WeakKeyDictionary[Any, DeliveryLog] = weakref.WeakKeyDictionary()
+_LOGS_LOCK = threading.Lock()
+
+
+def delivery_log_of(app: Any) -> DeliveryLog:
+    """One delivery log per application (readers share it; tables made on first use)."""
+    with _LOGS_LOCK:
+        found = _LOGS.get(app)
+        if found is None:
+            found = _LOGS[app] = DeliveryLog(app.factory.tracking_recorder())
+        return found

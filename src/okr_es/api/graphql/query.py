@@ -46,6 +46,7 @@ from okr_es.api.graphql.types import (
     member,
     page_info,
 )
+from okr_es.api.graphql.webhook_query import WebhookQuery
 from okr_es.errors import InvalidInput
 from okr_es.projections import queries
 
@@ -67,7 +68,7 @@ class ObjectiveFilter:
 
 
 @strawberry.type
-class Query(InitiativeQuery):
+class Query(InitiativeQuery, WebhookQuery):
     @strawberry.field(description="The member whose token made this request.")
     async def viewer(self, info: Info) -> Member | None:
         return await member(info, str(info.context.reader.member_id))
@@ -248,9 +249,7 @@ class Query(InitiativeQuery):
         "the reviews read model), in the organisation's unit order; `today` as for "
         "`review`."
     )
-    async def reviews(
-        self, info: Info, cycle_id: UUID, today: date | None = None
-    ) -> list[Review]:
+    async def reviews(self, info: Info, cycle_id: UUID, today: date | None = None) -> list[Review]:
         results = await anyio.to_thread.run_sync(
             learning.learning_reviews,
             info.context.application,
