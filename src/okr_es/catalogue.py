@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Any
 from eventsourcing.utils import get_topic
 
 from okr_es.aggregates.base import OKRAggregate
+from okr_es.aggregates.chat_link import ChatLink
 from okr_es.aggregates.cycle import Cycle
 from okr_es.aggregates.initiative import Initiative
 from okr_es.aggregates.kpi import Kpi
 from okr_es.aggregates.objective import Objective
 from okr_es.aggregates.organization import Organization
 from okr_es.aggregates.team_cycle import TeamCycle
+from okr_es.aggregates.webhook import Webhook
 
 if TYPE_CHECKING:
     from okr_es.api.reference import Route
@@ -33,6 +35,8 @@ AGGREGATES: tuple[type[OKRAggregate], ...] = (
     Objective,
     Initiative,
     Kpi,
+    Webhook,
+    ChatLink,
 )
 _COMMON = ("originator_id", "originator_version", "timestamp", "originator_topic", "by")
 
@@ -225,6 +229,13 @@ COMMANDS = (
     "retire_kpi",
     "graduate_key_result",
     "import_objectives",
+    "subscribe_webhook",
+    "pause_webhook",
+    "resume_webhook",
+    "redrive_webhook",
+    "remove_webhook",
+    "link_slack_user",
+    "unlink_slack_user",
 )
 
 

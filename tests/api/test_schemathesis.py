@@ -197,6 +197,13 @@ STEPS: list[Step] = [
     ("close_objective", {"objective_id": "objective"}, {}, {}),
     ("record_reflection", {"unit_id": "team"}, {}, {}),
     ("close_team_cycle", {"unit_id": "team"}, {}, {}),
+    ("subscribe_webhook", {"unit_id": "team"}, {}, {"webhook_id": "webhook"}),
+    ("pause_webhook", {"webhook_id": "webhook"}, {}, {}),
+    ("resume_webhook", {"webhook_id": "webhook"}, {}, {}),
+    ("redrive_webhook", {"webhook_id": "webhook"}, {}, {}),
+    ("remove_webhook", {"webhook_id": "webhook"}, {}, {}),
+    ("link_slack_user", {"member_id": "member"}, {}, {}),
+    ("unlink_slack_user", {}, {}, {}),
 ]
 
 

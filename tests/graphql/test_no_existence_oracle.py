@@ -41,6 +41,7 @@ SELECTION = {
     "objectives": "{ edges { node { id } } }",
     "initiatives": "{ edges { node { id title } } }",
     "initiative": "{ id title }",
+    "webhook": "{ id format }",
 }
 # Optional arguments that change which code answers; each field is also asked with them.
 VARIANTS = {"asOf": '"2100-01-01T00:00:00Z"', "includeDescendants": "true"}

@@ -53,6 +53,8 @@ def sample_value(name: str, hint: Any) -> Any:
         hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
     if typing.get_origin(hint) is dict:
         return {uuid4(): 0.7}
+    if typing.get_origin(hint) is list:
+        return [sample_value(name, typing.get_args(hint)[0])]
     if isinstance(hint, typing.TypeVar):  # the library's generic originator_id
         return uuid4()
     values: dict[Any, Any] = {

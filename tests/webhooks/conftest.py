@@ -13,7 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from receiver import Receiver  # noqa: E402
+from receiver import Receiver
 
 
 @pytest.fixture

@@ -50,10 +50,16 @@ def auth(org: Org, who: str = "admin") -> dict[str, str]:
     return {"Authorization": f"Bearer {org.tokens[who]}"}
 
 
-def subscribe(client: Client, org: Org, url: str, format: str = "generic", who: str = "admin",
-              **extra: Any) -> Any:
-    body = {"organization_id": str(org.id), "url": url, "format": format,
-            "event_types": ["Objective.CheckInMade"], **extra}
+def subscribe(
+    client: Client, org: Org, url: str, format: str = "generic", who: str = "admin", **extra: Any
+) -> Any:
+    body = {
+        "organization_id": str(org.id),
+        "url": url,
+        "format": format,
+        "event_types": ["Objective.CheckInMade"],
+        **extra,
+    }
     return client.post("/api/v1/webhooks", json=body, headers=auth(org, who))
 
 
@@ -82,10 +88,16 @@ def test_the_secret_is_in_the_create_answer_only(
     webhook_id = created.json()["ids"]["webhook_id"]
 
     listed = gql(client, org, "{ webhooks { id url format status secretSet eventTypes } }")
-    assert listed["data"]["webhooks"] == [{
-        "id": webhook_id, "url": f"http://127.0.0.1:{receiver.port}/…", "format": "generic",
-        "status": "active", "secretSet": True, "eventTypes": ["Objective.CheckInMade"],
-    }]
+    assert listed["data"]["webhooks"] == [
+        {
+            "id": webhook_id,
+            "url": f"http://127.0.0.1:{receiver.port}/…",
+            "format": "generic",
+            "status": "active",
+            "secretSet": True,
+            "eventTypes": ["Objective.CheckInMade"],
+        }
+    ]
     history = gql(client, org, f'{{ history(aggregateId: "{webhook_id}") {{ type data }} }}')
     events = [record(e) for e in api_okr.history(webhook_id)]
     exported = "\n".join(export_lines(events, {"webhook": webhook_id}))
@@ -99,8 +111,10 @@ def test_only_an_admin_manages_webhooks(client: Client, org: Org, receiver: Rece
     refused = subscribe(client, org, receiver.url, who="lead")
     assert refused.status_code == 403
     webhook_id = subscribe(client, org, receiver.url).json()["ids"]["webhook_id"]
-    assert client.post(f"/api/v1/webhooks/{webhook_id}/remove",
-                       headers=auth(org, "lead")).status_code == 403
+    assert (
+        client.post(f"/api/v1/webhooks/{webhook_id}/remove", headers=auth(org, "lead")).status_code
+        == 403
+    )
     answer = gql(client, org, "{ webhooks { id } }", who="lead")
     assert answer["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
@@ -158,8 +172,10 @@ def test_the_delivery_log_is_readable_in_graphql(
         "attempts lastStatusCode attemptLog { attempt statusCode durationMs } } } }"
     )
     wait_until(
-        lambda: [d["status"] for d in gql(client, org, query)["data"]["webhook"]["deliveries"]]
-        == ["delivered"],
+        lambda: (
+            [d["status"] for d in gql(client, org, query)["data"]["webhook"]["deliveries"]]
+            == ["delivered"]
+        ),
         what="a delivered delivery",
     )
     [delivery] = gql(client, org, query)["data"]["webhook"]["deliveries"]

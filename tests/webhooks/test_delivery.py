@@ -9,14 +9,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import Running
 from receiver import Receiver, wait_until
-from support.world import World, build_world, set_objective
 
+from conftest import Running
 from okr_es.application import OKRApplication
 from okr_es.webhooks.delivery import WebhookDelivery
 from okr_es.webhooks.service import WebhookService
 from okr_es.webhooks.store import DEAD, DELIVERED
+from support.world import World, build_world, set_objective
 
 
 def fast(delivery: WebhookDelivery) -> None:
@@ -44,8 +44,12 @@ def service(okr: OKRApplication, world: World) -> Iterator[WebhookService]:
 
 def subscribe(okr: OKRApplication, world: World, url: str, format: str, **extra: Any) -> Any:
     return okr.subscribe_webhook(
-        organization_id=world.org, url=url, format=format,
-        event_types=extra.pop("event_types", ["Objective.CheckInMade"]), by=world.admin, **extra,
+        organization_id=world.org,
+        url=url,
+        format=format,
+        event_types=extra.pop("event_types", ["Objective.CheckInMade"]),
+        by=world.admin,
+        **extra,
     )
 
 
@@ -58,8 +62,14 @@ def check_in(okr: OKRApplication, world: World, value: float = 70) -> int:
         _objectives[world.org] = found = [set_objective(okr, world).ids["objective_id"]]
     oid = found[0]
     kr = next(iter(okr.get_objective(oid).key_results))
-    return okr.check_in(objective_id=oid, key_result_id=kr, value=value, status="green",
-                        comment="God fremdrift", by=world.member).position
+    return okr.check_in(
+        objective_id=oid,
+        key_result_id=kr,
+        value=value,
+        status="green",
+        comment="God fremdrift",
+        by=world.member,
+    ).position
 
 
 def test_each_format_reaches_its_receiver_in_its_shape(
@@ -116,16 +126,19 @@ def test_a_delivery_failing_every_time_is_dead_lettered_and_an_admin_can_redrive
     webhook_id = subscribe(okr, world, receiver.url, "slack").ids["webhook_id"]
     check_in(okr, world)
     log = service.delivery.log  # type: ignore[union-attr]
-    wait_until(lambda: [d.status for d in log.deliveries(str(webhook_id))] == [DEAD],
-               what="dead letter")
+    wait_until(
+        lambda: [d.status for d in log.deliveries(str(webhook_id))] == [DEAD], what="dead letter"
+    )
     dead = log.deliveries(str(webhook_id))[0]
     assert dead.attempts == 3
     assert [a.status_code for a in log.attempts([dead.delivery_id])] == [500, 500, 500]
 
     receiver.status = 200
     okr.redrive_webhook(webhook_id=webhook_id, by=world.admin)
-    wait_until(lambda: [d.status for d in log.deliveries(str(webhook_id))] == [DELIVERED],
-               what="delivered after the redrive")
+    wait_until(
+        lambda: [d.status for d in log.deliveries(str(webhook_id))] == [DELIVERED],
+        what="delivered after the redrive",
+    )
     assert len(receiver.delivery_ids()) == 1
     assert len(receiver.requests()) == 4
 
@@ -142,8 +155,12 @@ def test_only_the_subscribed_units_changes_are_sent(
         # The sibling team's webhook saw the same change go by and sent nothing: a change
         # after it, in the sibling team, reaches it (and is the only one it gets).
         okr_sibling = okr.set_objective(
-            organization_id=world.org, unit_id=world.sibling_team, cycle_id=world.cycle,
-            title="Sibling goal", owner_id=world.member, by=world.admin,
+            organization_id=world.org,
+            unit_id=world.sibling_team,
+            cycle_id=world.cycle,
+            title="Sibling goal",
+            owner_id=world.member,
+            by=world.admin,
             key_results=[{"title": "Done", "metric": "milestone"}],
         )
         oid = okr_sibling.ids["objective_id"]

@@ -38,8 +38,8 @@ class Webhook(OKRAggregate):
         label: str
         target_url: str
         format: str
-        event_types: tuple[str, ...]
-        unit_ids: tuple[UUID, ...]
+        event_types: list[str]
+        unit_ids: list[UUID]
         signing_secret: str
 
         def apply(self, aggregate: Any) -> None:
@@ -47,8 +47,8 @@ class Webhook(OKRAggregate):
             aggregate.label = self.label
             aggregate.target_url = self.target_url
             aggregate.format = self.format
-            aggregate.event_types = self.event_types
-            aggregate.unit_ids = self.unit_ids
+            aggregate.event_types = tuple(self.event_types)
+            aggregate.unit_ids = tuple(self.unit_ids)
             aggregate.signing_secret = self.signing_secret
             aggregate.status = ACTIVE
             aggregate.redriven = 0
@@ -116,8 +116,8 @@ class Webhook(OKRAggregate):
             label=check.line(label, "label", required=False),
             target_url=valid_url(url, allow_http_hosts),
             format=chosen,
-            event_types=valid_event_types(event_types, known_event_types),
-            unit_ids=tuple(dict.fromkeys(unit_ids)),
+            event_types=list(valid_event_types(event_types, known_event_types)),
+            unit_ids=list(dict.fromkeys(unit_ids)),
             signing_secret=signing_secret,
             by=by,
         )

@@ -159,7 +159,7 @@ class WebhookDelivery:
         return len(deliveries)
 
     def _webhook_changed(self, event: IntegrationEvent) -> None:
-        sub = self.subscriptions.refresh(event.aggregate_id, position=event.position)
+        sub = self.subscriptions.refresh(event.aggregate_id, event.position, event.event)
         if event.event == "WebhookRedriven":
             again = self.log.redrive(str(sub.webhook_id), event.position, self.clock())
             log.info("webhook %s: %d dead deliveries to try again", sub.webhook_id, again)

@@ -14,7 +14,14 @@ from uuid import UUID
 import msgspec
 from eventsourcing.utils import get_topic
 
-from okr_es.aggregates.webhook import ACTIVE, Webhook, masked_url, subscribes_to
+from okr_es.aggregates.webhook import (
+    ACTIVE,
+    PAUSED,
+    REMOVED,
+    Webhook,
+    masked_url,
+    subscribes_to,
+)
 from okr_es.application import OKRApplication
 
 
@@ -62,6 +69,14 @@ def subscription(webhook: Webhook, since: int) -> Subscription:
     )
 
 
+_STATUS_AFTER = {
+    "WebhookSubscribed": ACTIVE,
+    "WebhookPaused": PAUSED,
+    "WebhookResumed": ACTIVE,
+    "WebhookRemoved": REMOVED,
+}
+
+
 class Subscriptions:
     """Every webhook of every organisation, kept current from the log (thread-safe)."""
 
@@ -75,13 +90,17 @@ class Subscriptions:
         for notification in self.app.all_notifications(topics=(topic,)):
             self.refresh(self.app.decode(notification).originator_id, notification.id)
 
-    def refresh(self, webhook_id: UUID, position: int) -> Subscription:
+    def refresh(self, webhook_id: UUID, position: int, event: str | None = None) -> Subscription:
         """Read the webhook again; ``position`` is where one of its events is in the log
-        (the first one seen is its subscription)."""
+        (the first one seen is its subscription). Its status is the one that ``event``
+        (the webhook's event there) leaves, so the changes after it in the same batch are
+        judged by the status they were made under, not by a later pause or resume."""
         webhook = self.app.read_aggregate(Webhook, webhook_id)
         with self._lock:
             known = self._by_id.get(webhook_id)
             found = subscription(webhook, known.since if known is not None else position)
+            status = _STATUS_AFTER.get(event or "", known.status if known else found.status)
+            found = msgspec.structs.replace(found, status=status)
             self._by_id[webhook_id] = found
         return found
 
