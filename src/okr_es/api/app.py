@@ -24,6 +24,7 @@ from okr_es.api.bodies import JSONRequest, require_json
 from okr_es.api.commands import COMMAND_HANDLERS
 from okr_es.api.dependencies import DEPENDENCIES, STATE_KEY, authenticate
 from okr_es.api.problems import EXCEPTION_HANDLERS, document_problems
+from okr_es.api.slack import slack_router
 from okr_es.api.strict_structs import StrictStructSchemaPlugin
 from okr_es.api.ui_assets import SWAGGER_UI, static_files_router
 from okr_es.application import OKRApplication
@@ -94,7 +95,7 @@ def create_app(
         before_request=require_json,
     )
     app = Litestar(
-        route_handlers=[commands, static_files_router(), *route_handlers],
+        route_handlers=[commands, slack_router, static_files_router(), *route_handlers],
         plugins=[StrictStructSchemaPlugin(), *plugins],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
