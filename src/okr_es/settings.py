@@ -41,6 +41,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     webhook_allow_http_hosts: tuple[str, ...] = ()
     webhook_max_attempts: int = 8
     webhook_timeout_seconds: float = 10.0
+    # The longest wait between two attempts (the waits double from 2 s up to this).
+    webhook_retry_max_seconds: float = 3600.0
     # Slack's signing secret of the okr-es Slack app; unset: Slack check-ins are refused.
     slack_signing_secret: str | None = None
 
@@ -80,6 +82,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             ),
             webhook_max_attempts=integer("OKR_ES_WEBHOOK_MAX_ATTEMPTS", 8, 1, 100),
             webhook_timeout_seconds=integer("OKR_ES_WEBHOOK_TIMEOUT_MS", 10_000, 100, 120_000)
+            / 1000,
+            webhook_retry_max_seconds=integer(
+                "OKR_ES_WEBHOOK_RETRY_MAX_MS", 3_600_000, 100, 86_400_000
+            )
             / 1000,
             slack_signing_secret=env.get("OKR_ES_SLACK_SIGNING_SECRET", "").strip() or None,
         )

@@ -79,4 +79,6 @@ class WebhookService:
             subscriptions,
             max_attempts=settings.webhook_max_attempts,
             timeout=settings.webhook_timeout_seconds,
+            backoff_base=min(2.0, settings.webhook_retry_max_seconds),
+            backoff_cap=settings.webhook_retry_max_seconds,
         )
