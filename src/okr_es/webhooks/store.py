@@ -65,6 +65,18 @@ class Delivery(msgspec.Struct, frozen=True):
     payload: str
 
 
+class Outcome(msgspec.Struct, frozen=True):
+    """What one try of a delivery came to, to be recorded."""
+
+    delivery: Delivery
+    started: float
+    duration_ms: float
+    status_code: int | None
+    error: str | None
+    outcome: str
+    next_attempt_at: float
+
+
 class Attempt(msgspec.Struct, frozen=True):
     delivery_id: str
     attempt: int
@@ -108,50 +120,49 @@ class DeliveryLog:
                 recorder: Any = self.tracking
                 recorder._insert_tracking(sql.cursor, tracking)
 
-    def record_attempt(
-        self,
-        delivery: Delivery,
-        *,
-        started: float,
-        duration_ms: float,
-        status_code: int | None,
-        error: str | None,
-        outcome: str,
-        next_attempt_at: float,
-    ) -> None:
-        """One try and its outcome: delivered, pending again (later) or dead."""
-        attempt = delivery.attempts + 1
-        failures = 0 if outcome == DELIVERED else delivery.failures + 1
+    def record_attempts(self, outcomes: Sequence[Outcome]) -> None:
+        """Tries and their outcomes (delivered, pending again later, or dead), in one
+        transaction."""
+        attempts, updates = [], []
+        for o in outcomes:
+            attempt = o.delivery.attempts + 1
+            attempts.append(
+                {
+                    "delivery_id": o.delivery.delivery_id,
+                    "attempt": attempt,
+                    "started_at": instant(o.started),
+                    "duration_ms": o.duration_ms,
+                    "status_code": o.status_code,
+                    "error": o.error,
+                }
+            )
+            updates.append(
+                {
+                    "status": o.outcome,
+                    "failures": 0 if o.outcome == DELIVERED else o.delivery.failures + 1,
+                    "attempt": attempt,
+                    "next": o.next_attempt_at,
+                    "started": instant(o.started),
+                    "code": o.status_code,
+                    "error": o.error,
+                    "delivered": instant(o.started) if o.outcome == DELIVERED else None,
+                    "delivery_id": o.delivery.delivery_id,
+                }
+            )
         with self._transaction() as sql:
-            sql.run(
+            sql.many(
                 f"INSERT INTO webhook_attempts ({_ATTEMPT_COLUMNS}) VALUES (:delivery_id, "
                 ":attempt, :started_at, :duration_ms, :status_code, :error) "
                 "ON CONFLICT (delivery_id, attempt) DO NOTHING",
-                {
-                    "delivery_id": delivery.delivery_id,
-                    "attempt": attempt,
-                    "started_at": instant(started),
-                    "duration_ms": duration_ms,
-                    "status_code": status_code,
-                    "error": error,
-                },
+                attempts,
             )
-            sql.run(
+            # Only a pending delivery changes: a removed webhook's dropped ones stay dropped.
+            sql.many(
                 "UPDATE webhook_deliveries SET status = :status, failures = :failures, "
                 "attempts = :attempt, next_attempt_at = :next, last_attempt_at = :started, "
                 "last_status_code = :code, last_error = :error, delivered_at = :delivered "
                 "WHERE delivery_id = :delivery_id AND status = 'pending'",
-                {
-                    "status": outcome,
-                    "failures": failures,
-                    "attempt": attempt,
-                    "next": next_attempt_at,
-                    "started": instant(started),
-                    "code": status_code,
-                    "error": error,
-                    "delivered": instant(started) if outcome == DELIVERED else None,
-                    "delivery_id": delivery.delivery_id,
-                },
+                updates,
             )
 
     def redrive(self, webhook_id: str, up_to_position: int, now: float) -> int:
