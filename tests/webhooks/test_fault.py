@@ -11,16 +11,16 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from conftest import Running
 from receiver import Receiver, wait_until
-from support.private_servers import PrivateNats, PrivatePostgres
-from support.processes import Process
-from support.world import build_world, set_objective
 from test_jetstream import run_relay
 
+from conftest import Running
 from okr_es.application import OKRApplication
 from okr_es.projections.service import start_read_models
 from okr_es.settings import Settings
+from support.private_servers import PrivateNats, PrivatePostgres
+from support.processes import Process
+from support.world import build_world, set_objective
 
 pytestmark = pytest.mark.postgres
 

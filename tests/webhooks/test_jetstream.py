@@ -13,16 +13,16 @@ from typing import Any
 import msgspec
 import nats
 import pytest
-from conftest import Running
 from nats.js.errors import NotFoundError
 from receiver import Receiver, wait_until
-from support.world import World, build_world, set_objective
 
+from conftest import Running
 from okr_es.application import OKRApplication
 from okr_es.messaging.relay import NatsRelay
 from okr_es.projections.service import start_read_models
 from okr_es.settings import Settings
 from okr_es.webhooks.service import WebhookService
+from support.world import World, build_world, set_objective
 
 
 @pytest.fixture

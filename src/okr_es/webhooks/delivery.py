@@ -215,13 +215,13 @@ class WebhookDelivery:
         # Outcomes recorded before this query began are in its answer; those recorded while
         # it ran may not be, so their deliveries are left out of this round.
         mark = self._batches
-        self._recorded_in = {k: v for k, v in self._recorded_in.items() if v >= mark}
+        self._recorded_in = {k: v for k, v in self._recorded_in.items() if v > mark}
         active = self.subscriptions.active_ids()
         due = await asyncio.to_thread(self.log.due, self.clock(), ROUND_SIZE, active)
         started = 0
         for delivery in due:
             key = delivery.delivery_id
-            if key in self._in_flight or self._recorded_in.get(key, -1) >= mark:
+            if key in self._in_flight or self._recorded_in.get(key, -1) > mark:
                 continue
             if self._per_webhook.get(delivery.webhook_id, 0) >= self.concurrency:
                 continue

@@ -101,7 +101,7 @@ def generic_payload(change: Change) -> dict[str, Any]:
     event = change.event
     return {
         "type": event_type(event),
-        "timestamp": event.recorded_at.isoformat(),
+        "timestamp": event.recorded_at.isoformat().replace("+00:00", "Z"),
         "data": {
             **msgspec.to_builtins(event),
             "sentence": change.sentence,
