@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from receiver import Receiver
+from webhook_support import Receiver
 
 
 @pytest.fixture
@@ -23,42 +20,6 @@ def receiver() -> Iterator[Receiver]:
         yield started
     finally:
         started.stop()
-
-
-class Running:
-    """An asyncio coroutine run in a thread of its own until stopped."""
-
-    def __init__(self, coroutine_factory) -> None:  # type: ignore[no-untyped-def]
-        self.loop = asyncio.new_event_loop()
-        self._factory = coroutine_factory
-        self._task: asyncio.Task[None] | None = None
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._started = threading.Event()
-        self.error: BaseException | None = None
-
-    def _run(self) -> None:
-        asyncio.set_event_loop(self.loop)
-        self._task = self.loop.create_task(self._factory())
-        self._started.set()
-        with contextlib.suppress(asyncio.CancelledError):
-            try:
-                self.loop.run_until_complete(self._task)
-            except BaseException as e:  # reported by stop()
-                self.error = e
-        self.loop.close()
-
-    def start(self) -> Running:
-        self._thread.start()
-        self._started.wait()
-        return self
-
-    def stop(self) -> None:
-        if self._task is not None and not self.loop.is_closed():
-            with contextlib.suppress(RuntimeError):
-                self.loop.call_soon_threadsafe(self._task.cancel)
-        self._thread.join(30)
-        if self.error is not None and not isinstance(self.error, asyncio.CancelledError):
-            raise self.error
 
 
 @pytest.fixture

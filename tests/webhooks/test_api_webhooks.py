@@ -10,7 +10,7 @@ from typing import Any
 import msgspec
 import pytest
 from litestar.testing import TestClient
-from receiver import Receiver, wait_until
+from webhook_support import Receiver, wait_until
 
 from okr_es.api import create_app
 from okr_es.api.graphql import graphql_handlers

@@ -5,13 +5,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from receiver import Receiver, wait_until
+from webhook_support import Receiver, Running, wait_until
 
-from conftest import Running
 from okr_es.application import OKRApplication
 from okr_es.webhooks.delivery import WebhookDelivery
 from okr_es.webhooks.service import WebhookService
@@ -184,3 +184,21 @@ def test_a_paused_webhook_gets_nothing_and_changes_before_a_subscription_are_not
     wait_until(lambda: len(receiver.requests()) >= 1, what="the change after resuming")
     values = [r.json()["data"]["data"]["value"] for r in receiver.requests()]
     assert values == [63]
+
+
+def test_no_log_line_holds_a_webhook_url_s_token(
+    okr: OKRApplication,
+    world: World,
+    service: WebhookService,
+    receiver: Receiver,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    receiver.status = 500
+    subscribe(okr, world, receiver.url + "/T0/B0/tokentokentoken", "slack")
+    check_in(okr, world)
+    log = service.delivery.log  # type: ignore[union-attr]
+    wait_until(lambda: len(receiver.requests()) >= 3, what="attempts, failing and retried")
+    assert receiver.requests()[0].path.endswith("/tokentokentoken")
+    assert "tokentokentoken" not in caplog.text
+    assert all("tokentokentoken" not in (d.last_error or "") for d in log.deliveries("x"))

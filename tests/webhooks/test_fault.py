@@ -11,10 +11,8 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from receiver import Receiver, wait_until
-from test_jetstream import run_relay
+from webhook_support import Receiver, Running, run_relay, wait_until
 
-from conftest import Running
 from okr_es.application import OKRApplication
 from okr_es.projections.service import start_read_models
 from okr_es.settings import Settings

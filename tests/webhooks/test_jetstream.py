@@ -14,11 +14,9 @@ import msgspec
 import nats
 import pytest
 from nats.js.errors import NotFoundError
-from receiver import Receiver, wait_until
+from webhook_support import Receiver, Running, run_relay, wait_until
 
-from conftest import Running
 from okr_es.application import OKRApplication
-from okr_es.messaging.relay import NatsRelay
 from okr_es.projections.service import start_read_models
 from okr_es.settings import Settings
 from okr_es.webhooks.service import WebhookService
@@ -45,22 +43,6 @@ def distributed(settings: Settings, nats_url: str) -> Iterator[OKRApplication]:
         read_models.stop()
         application.close()
         asyncio.run(delete_stream(chosen))
-
-
-async def run_relay(app: OKRApplication) -> None:
-    nc = await nats.connect(app.settings.nats_url or "")
-    try:
-        relay = NatsRelay(
-            app,
-            nc.jetstream(),
-            stream=app.settings.nats_stream,
-            subject_prefix=app.settings.nats_subject_prefix,
-            idle_wake_seconds=0.2,
-        )
-        relay.follow_saves()
-        await relay.run()
-    finally:
-        await nc.close()
 
 
 async def delete_stream(settings: Settings) -> None:

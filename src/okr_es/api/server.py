@@ -17,10 +17,13 @@ def create_server_app(
     webhooks: bool | None = None,
 ) -> Litestar:
     """``webhooks``: deliver them in-process; by default when the server opens its own
-    application and no NATS is configured (else ``python -m okr_es.webhooks`` does)."""
+    application, no NATS is configured and it keeps its read models itself (one process,
+    embedded); otherwise ``python -m okr_es.webhooks`` delivers them (docs/rhythm.md)."""
     chosen = settings or Settings()
     if webhooks is None:
-        webhooks = application is None and chosen.nats_url is None
+        webhooks = (
+            application is None and chosen.nats_url is None and chosen.projections == "inline"
+        )
     return create_app(
         settings,
         application,

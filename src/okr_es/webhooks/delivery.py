@@ -25,7 +25,7 @@ from uuid import UUID
 import httpx
 from eventsourcing.persistence import Tracking
 
-from okr_es.aggregates.webhook import GENERIC, masked_url
+from okr_es.aggregates.webhook import GENERIC, SUBSCRIBABLE_AGGREGATES, masked_url
 from okr_es.messaging.integration_events import IntegrationEvent
 from okr_es.webhooks.formats import Change, event_type, fallback_sentence, render
 from okr_es.webhooks.signing import standard_headers
@@ -114,6 +114,8 @@ class WebhookDelivery:
         for event in events:
             if event.aggregate == "Webhook":
                 self._webhook_changed(event)
+                continue
+            if event.aggregate not in SUBSCRIBABLE_AGGREGATES:
                 continue
             subscribers = [
                 s
@@ -328,6 +330,11 @@ class WebhookDelivery:
         )
 
     def _client(self) -> httpx.AsyncClient:
+        # httpx logs every request's URL at INFO (httpcore at DEBUG), and a Slack or Teams
+        # URL holds a token: their records stop at WARNING, whatever the logging setup.
+        for name in ("httpx", "httpcore"):
+            library_log = logging.getLogger(name)
+            library_log.setLevel(max(library_log.getEffectiveLevel(), logging.WARNING))
         limits = httpx.Limits(max_connections=256, max_keepalive_connections=32)
         # No Nagle delay: httpx writes headers and body apart, and a receiver's delayed
         # ACK would otherwise add ~40 ms to every request.
