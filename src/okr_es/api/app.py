@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
@@ -32,6 +33,7 @@ from okr_es.projections.service import ReadModelFollower, start_read_models
 from okr_es.settings import Settings
 from okr_es.webhooks.service import WebhookService
 
+_log = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"
 READ_MODELS_KEY = "projections"
 # Command bodies are small; anything bigger is refused before it is decoded.
@@ -76,12 +78,15 @@ def create_app(
         delivery = (
             asyncio.create_task(WebhookService(okr, embedded=True).run()) if webhooks else None
         )
+        if delivery is not None:
+            delivery.add_done_callback(_report_failure)
         try:
             yield
         finally:
             if delivery is not None:
                 delivery.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
+                # A failure was reported when it happened; stopping the server goes on.
+                with contextlib.suppress(Exception, asyncio.CancelledError):
                     await delivery
             if owned and follower is not None:
                 await anyio.to_thread.run_sync(follower.stop)
@@ -106,6 +111,11 @@ def create_app(
     )
     document_problems(app)
     return app
+
+
+def _report_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        _log.error("webhook delivery stopped", exc_info=task.exception())
 
 
 def _open_application(settings: Settings | None) -> OKRApplication:
