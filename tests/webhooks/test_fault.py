@@ -1,5 +1,6 @@
 """Faults, with servers of the test's own: the receiver is down for a while, NATS restarts,
-and the delivery process (``python -m okr_es.webhooks``) is SIGKILLed and started again —
+the delivery process (``python -m okr_es.webhooks``) is SIGKILLed, PostgreSQL restarts,
+and the delivery process is started again —
 every change is still delivered at least once (distinct delivery ids at the receiver).
 """
 
@@ -99,6 +100,9 @@ def test_every_change_is_delivered_through_receiver_nats_and_delivery_failures(
         check_ins(5)
         delivery.stop(signal.SIGKILL)
         check_ins(5)
+        postgres.stop()  # and PostgreSQL restarts while the delivery is down
+        postgres.start()
+        check_ins(5)
         delivery = delivery_process(postgres, nats_server)
         check_ins(5)
         receiver = Receiver().start(port)  # … until here
@@ -107,7 +111,7 @@ def test_every_change_is_delivered_through_receiver_nats_and_delivery_failures(
             return {int(i.split("_")[1]) for i in receiver.delivery_ids()}
 
         wait_until(lambda: set(positions[5:]) <= distinct(), 180, "every change delivered")
-        assert len(positions) == 30
+        assert len(positions) == 35
     finally:
         delivery.stop(signal.SIGKILL)
         receiver.stop()
