@@ -206,3 +206,8 @@ def test_a_cycle_would_be_found() -> None:
     finally:
         GRAPH["okr_es.errors"].discard("okr_es.application")
 
+
+
+def test_the_webhook_delivery_imports_neither_the_edges_nor_the_analyses() -> None:
+    # Delivery sits beside messaging: the API starts it, never the other way round.
+    assert _breaches(_p("webhooks"), _p("api", "cli", "learning", "history")) == []

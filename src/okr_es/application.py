@@ -34,6 +34,7 @@ from okr_es.use_cases.reminders import ReminderCommands
 from okr_es.use_cases.saved_views import SavedViewCommands
 from okr_es.use_cases.team_cycles import TeamCycleCommands
 from okr_es.use_cases.tokens import AccessTokenCommands
+from okr_es.use_cases.webhooks import WebhookCommands
 
 # Edges import these from here: the command's result and a key result given with its objective.
 __all__ = ["Clock", "CommandResult", "KeyResultSpec", "OKRApplication", "utc_now"]
@@ -52,6 +53,7 @@ class OKRApplication(
     MeetingCommands,
     ReminderCommands,
     CycleImportCommands,
+    WebhookCommands,
 ):
     """Organisations, cycles, objectives, key results, check-ins, initiatives and KPIs."""
 

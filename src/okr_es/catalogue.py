@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from eventsourcing.utils import get_topic
 
 from okr_es.aggregates.base import OKRAggregate
+from okr_es.aggregates.chat_link import ChatLink
 from okr_es.aggregates.cycle import Cycle
 from okr_es.aggregates.initiative import Initiative
 from okr_es.aggregates.kpi import Kpi
@@ -25,6 +26,7 @@ from okr_es.aggregates.organization import Organization
 from okr_es.aggregates.reminders import Reminder, ReminderSettings
 from okr_es.aggregates.saved_view import SavedView
 from okr_es.aggregates.team_cycle import TeamCycle
+from okr_es.aggregates.webhook import Webhook
 
 if TYPE_CHECKING:
     from okr_es.api.reference import Route
@@ -40,6 +42,8 @@ AGGREGATES: tuple[type[OKRAggregate], ...] = (
     Meeting,
     ReminderSettings,
     Reminder,
+    Webhook,
+    ChatLink,
 )
 _COMMON = ("originator_id", "originator_version", "timestamp", "originator_topic", "by")
 
@@ -269,6 +273,13 @@ COMMANDS = (
     "set_unit_reminder_policy",
     "clear_unit_reminder_policy",
     "import_cycle",
+    "subscribe_webhook",
+    "pause_webhook",
+    "resume_webhook",
+    "redrive_webhook",
+    "remove_webhook",
+    "link_slack_user",
+    "unlink_slack_user",
 )
 
 

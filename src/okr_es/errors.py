@@ -225,6 +225,11 @@ ERROR_CODES: dict[str, tuple[type[OKRError], str]] = {
         "the key result already graduated into a KPI, or the KPI already continues one",
     ),
     "token-revoked": (RuleViolation, "the access token is already revoked"),
+    "invalid-url": (InvalidInput, "a webhook URL is not an absolute https URL with a host"),
+    "insecure-url": (InvalidInput, "http, to a host not in OKR_ES_WEBHOOK_ALLOW_HTTP_HOSTS"),
+    "url-credentials": (InvalidInput, "a webhook URL carries a user name or password"),
+    "webhook-removed": (RuleViolation, "the webhook was removed"),
+    "chat-user-linked": (RuleViolation, "the Slack user is already linked to a member"),
     "unauthenticated": (Unauthenticated, "no valid access token (missing, malformed, revoked)"),
     "forbidden": (Forbidden, "the member's roles do not allow this command there"),
 }

@@ -9,6 +9,8 @@ from uuid import UUID
 import msgspec
 from eventsourcing.domain import DomainEventProtocol
 
+from okr_es.aggregates.webhook import SECRET_FIELDS, masked_url
+
 _HIDDEN = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic", "by"})
 
 
@@ -36,8 +38,17 @@ def record(event: DomainEventProtocol[UUID], position: int | None = None) -> Eve
         aggregate=aggregate,
         event=name,
         by=state.get("by"),
-        data={k: v for k, v in state.items() if k not in _HIDDEN},
+        data={k: _masked(k, v) for k, v in state.items() if k not in _HIDDEN},
     )
+
+
+def _masked(field: str, value: Any) -> Any:
+    """Secrets (a webhook's URL and signing secret) as a form safe to show and export."""
+    if field not in SECRET_FIELDS or not isinstance(value, str):
+        return value
+    if field == "target_url":
+        return masked_url(value)
+    return "set: yes" if value else "set: no"
 
 
 def as_json(rec: EventRecord) -> str:

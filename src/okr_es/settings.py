@@ -41,6 +41,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # for "now" when set (rehearsals and tests; None: the clock).
     reminder_interval: float = 60.0
     reminders_now: datetime | None = None
+    # Webhooks (docs/rhythm.md): hosts that may receive them over plain http (local tests),
+    # attempts before a delivery is dead-lettered, and each request's timeout.
+    webhook_allow_http_hosts: tuple[str, ...] = ()
+    webhook_max_attempts: int = 8
+    webhook_timeout_seconds: float = 10.0
+    # The longest wait between two attempts (the waits double from 2 s up to this).
+    webhook_retry_max_seconds: float = 3600.0
+    # Slack's signing secret of the okr-es Slack app; unset: Slack check-ins are refused.
+    slack_signing_secret: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -73,6 +82,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             token_recheck_seconds=integer("OKR_ES_TOKEN_RECHECK_MS", 1000, 0, 60_000) / 1000,
             reminder_interval=float(integer("OKR_ES_REMINDER_INTERVAL_SECONDS", 60, 1, 86_400)),
             reminders_now=_instant(env, "OKR_ES_REMINDERS_NOW"),
+            webhook_allow_http_hosts=tuple(
+                h.strip().lower()
+                for h in env.get("OKR_ES_WEBHOOK_ALLOW_HTTP_HOSTS", "").split(",")
+                if h.strip()
+            ),
+            webhook_max_attempts=integer("OKR_ES_WEBHOOK_MAX_ATTEMPTS", 8, 1, 100),
+            webhook_timeout_seconds=integer("OKR_ES_WEBHOOK_TIMEOUT_MS", 10_000, 100, 120_000)
+            / 1000,
+            webhook_retry_max_seconds=integer(
+                "OKR_ES_WEBHOOK_RETRY_MAX_MS", 3_600_000, 100, 86_400_000
+            )
+            / 1000,
+            slack_signing_secret=env.get("OKR_ES_SLACK_SIGNING_SECRET", "").strip() or None,
         )
 
     @property

@@ -238,6 +238,13 @@ STEPS: list[Step] = [
     ("rename_saved_view", {"view_id": "view"}, {}, {}),
     ("change_saved_view_filter", {"view_id": "view"}, {}, {}),
     ("delete_saved_view", {"view_id": "view"}, {}, {}),
+    ("subscribe_webhook", {"unit_id": "team"}, {}, {"webhook_id": "webhook"}),
+    ("pause_webhook", {"webhook_id": "webhook"}, {}, {}),
+    ("resume_webhook", {"webhook_id": "webhook"}, {}, {}),
+    ("redrive_webhook", {"webhook_id": "webhook"}, {}, {}),
+    ("remove_webhook", {"webhook_id": "webhook"}, {}, {}),
+    ("link_slack_user", {"member_id": "member"}, {}, {}),
+    ("unlink_slack_user", {}, {}, {}),
 ]
 
 

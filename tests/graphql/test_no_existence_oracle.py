@@ -47,6 +47,7 @@ SELECTION = {
     "agenda": "{ at okrStatus { stale } }",
     "reminderPolicy": "{ cadence fromUnitId }",
     "remindersSent": "{ id period }",
+    "webhook": "{ id format }",
 }
 # Optional arguments that change which code answers; each field is also asked with them.
 VARIANTS = {"asOf": '"2100-01-01T00:00:00Z"', "includeDescendants": "true"}

@@ -22,6 +22,7 @@ from okr_es.aggregates.kpi import Kpi
 from okr_es.aggregates.meeting import Meeting
 from okr_es.aggregates.objective import Objective
 from okr_es.aggregates.organization import Organization
+from okr_es.aggregates.webhook import Webhook
 from okr_es.application import OKRApplication
 from okr_es.errors import NotFound
 
@@ -96,6 +97,11 @@ def meeting(
 
 def cycle(okr: OKRApplication, principal: Principal, cycle_id: UUID) -> None:
     target = _owned(okr, principal, Cycle, cycle_id, "cycle_id")
+    administer(okr, principal, target.organization_id)
+
+
+def webhook(okr: OKRApplication, principal: Principal, webhook_id: UUID) -> None:
+    target = _owned(okr, principal, Webhook, webhook_id, "webhook_id")
     administer(okr, principal, target.organization_id)
 
 

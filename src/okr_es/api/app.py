@@ -7,6 +7,9 @@ caller passed one in, which then stays the caller's to close).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
@@ -23,12 +26,15 @@ from okr_es.api.commands import COMMAND_HANDLERS
 from okr_es.api.dependencies import DEPENDENCIES, STATE_KEY, authenticate
 from okr_es.api.problems import EXCEPTION_HANDLERS, document_problems
 from okr_es.api.scim.controller import scim_router
+from okr_es.api.slack import slack_router
 from okr_es.api.strict_structs import StrictStructSchemaPlugin
 from okr_es.api.ui_assets import SWAGGER_UI, static_files_router
 from okr_es.application import OKRApplication
 from okr_es.projections.service import ReadModelFollower, start_read_models
 from okr_es.settings import Settings
+from okr_es.webhooks.service import WebhookService
 
+_log = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"
 READ_MODELS_KEY = "projections"
 # Command bodies are small; anything bigger is refused before it is decoded.
@@ -43,6 +49,7 @@ def create_app(
     plugins: Sequence[PluginProtocol] = (),
     read_models: ReadModelFollower | None = None,
     lifespans: Sequence[Callable[[Litestar], AbstractAsyncContextManager[None]]] = (),
+    webhooks: bool = False,
 ) -> Litestar:
     """The HTTP app: the command API under ``/api/v1`` and its OpenAPI at ``/schema``.
 
@@ -52,6 +59,8 @@ def create_app(
     listening to ``okr-es project`` workers, per ``Settings.projections``) unless the
     caller passes its own ``read_models``, which then stays the caller's to stop.
     ``lifespans`` run inside the application's (e.g. the embedded notify services).
+    ``webhooks`` delivers webhooks from this process (tests; a server delivers them through
+    the notify services, see docs/rhythm.md).
     """
 
     @asynccontextmanager
@@ -70,9 +79,19 @@ def create_app(
             owned = False
         if follower is not None:
             app.state[READ_MODELS_KEY] = follower
+        delivery = (
+            asyncio.create_task(WebhookService(okr, embedded=True).run()) if webhooks else None
+        )
+        if delivery is not None:
+            delivery.add_done_callback(_report_failure)
         try:
             yield
         finally:
+            if delivery is not None:
+                delivery.cancel()
+                # A failure was reported when it happened; stopping the server goes on.
+                with contextlib.suppress(Exception, asyncio.CancelledError):
+                    await delivery
             if owned and follower is not None:
                 await anyio.to_thread.run_sync(follower.stop)
             if application is None:
@@ -85,7 +104,9 @@ def create_app(
         before_request=require_json,
     )
     app = Litestar(
-        route_handlers=[commands, scim_router(), static_files_router(), *route_handlers],
+        route_handlers=[
+            commands, scim_router(), slack_router, static_files_router(), *route_handlers
+        ],
         plugins=[StrictStructSchemaPlugin(), *plugins],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
@@ -96,6 +117,11 @@ def create_app(
     )
     document_problems(app)
     return app
+
+
+def _report_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        _log.error("webhook delivery stopped", exc_info=task.exception())
 
 
 def _open_application(settings: Settings | None) -> OKRApplication:

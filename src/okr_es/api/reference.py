@@ -222,4 +222,22 @@ EXAMPLES: dict[str, dict[str, Any] | None] = {
     "rename_saved_view": {"name": "At risk in Q1"},
     "change_saved_view_filter": {"filter": {"cycle_id": "{cycle_id}", "stale": True}},
     "delete_saved_view": None,
+    "subscribe_webhook": {
+        "organization_id": "{organization_id}",
+        "url": "https://hooks.slack.com/services/T0123ABCD/B0456EFGH/xxxxxxxxxxxxxxxxxxxxxxxx",
+        "format": "slack",
+        "event_types": ["Objective.CheckInMade", "Objective.ObjectiveDropped"],
+        "unit_ids": ["{unit_id}"],
+        "label": "#team-data",
+    },
+    "pause_webhook": None,
+    "resume_webhook": None,
+    "redrive_webhook": None,
+    "remove_webhook": None,
+    "link_slack_user": {
+        "member_id": "{member_id}",
+        "slack_team_id": "T0123ABCD",
+        "slack_user_id": "U0456EFGH",
+    },
+    "unlink_slack_user": {"slack_team_id": "T0123ABCD", "slack_user_id": "U0456EFGH"},
 }

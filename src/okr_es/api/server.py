@@ -12,12 +12,19 @@ from okr_es.settings import Settings
 
 
 def create_server_app(
-    settings: Settings | None = None, application: OKRApplication | None = None
+    settings: Settings | None = None,
+    application: OKRApplication | None = None,
+    *,
+    webhooks: bool = False,
 ) -> Litestar:
+    """In embedded mode (no PostgreSQL, no NATS) the server runs the notify services
+    itself: reminders and webhook delivery; otherwise ``okr-es notify`` does, one process
+    active at a time. ``webhooks``: also deliver webhooks from this app (tests)."""
     timeout = (settings or Settings()).read_your_writes_timeout
     return create_app(
         settings,
         application,
         route_handlers=graphql_handlers(wait_timeout=timeout),
         lifespans=[embedded_notify],
+        webhooks=webhooks,
     )

@@ -20,6 +20,7 @@ import msgspec
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.utils import get_topic
 
+from okr_es.aggregates.chat_link import ChatLink
 from okr_es.aggregates.cycle import Cycle
 from okr_es.aggregates.initiative import Initiative
 from okr_es.aggregates.kpi import Kpi
@@ -28,6 +29,7 @@ from okr_es.aggregates.objective import Objective
 from okr_es.aggregates.reminders import Reminder, ReminderSettings
 from okr_es.aggregates.saved_view import SavedView
 from okr_es.aggregates.team_cycle import TeamCycle
+from okr_es.aggregates.webhook import Webhook
 
 SCHEMA = "okr-es.integration/1"
 SUBJECT_PREFIX = "okr"
@@ -173,6 +175,15 @@ PUBLISHED_FIELDS: dict[str, tuple[str, ...]] = {
         "missed_periods",
         "helped_within_days",
     ),
+    # Never the URL or signing secret (secrets), nor the chat user's ids.
+    "Webhook.WebhookSubscribed": ("label", "format", "event_types", "unit_ids"),
+    "Webhook.WebhookPaused": (),
+    "Webhook.WebhookResumed": (),
+    "Webhook.WebhookRemoved": (),
+    "Webhook.WebhookRedriven": (),
+    "ChatLink.ChatUserLinked": ("member_id", "platform"),
+    "ChatLink.ChatUserUnlinked": (),
+    "ChatLink.ChatUserRelinked": ("member_id",),
 }
 
 # The creation events that name their organisation; every later event of the same
@@ -187,6 +198,8 @@ ORGANIZATION_NAMING_EVENTS: tuple[type[Any], ...] = (
     Meeting.MeetingOpened,
     ReminderSettings.ReminderSettingsStarted,
     Reminder.ReminderSent,
+    Webhook.WebhookSubscribed,
+    ChatLink.ChatUserLinked,
 )
 ORGANIZATION_NAMING_TOPICS: tuple[str, ...] = tuple(
     get_topic(cls) for cls in ORGANIZATION_NAMING_EVENTS

@@ -13,6 +13,7 @@ from okr_es.notify.process import NotifyService
 from okr_es.notify.reminders import Clock, ReminderService
 from okr_es.projections.runner import ProjectionRunner
 from okr_es.settings import Settings
+from okr_es.webhooks.service import WebhookService
 
 
 def notify_services(app: OKRApplication, settings: Settings) -> list[NotifyService]:
@@ -24,6 +25,8 @@ def notify_services(app: OKRApplication, settings: Settings) -> list[NotifyServi
             clock=reminder_clock(app, settings),
             interval=settings.reminder_interval,
         ),
+        # JetStream's durable consumer when NATS is configured, else the log in-process.
+        WebhookService(app),
     ]
 
 

@@ -79,6 +79,8 @@ class CommandResult(msgspec.Struct, frozen=True):
     warnings: list[str] = msgspec.field(default_factory=list)
     # The plaintext of a newly issued access token; present only in that one result.
     token: str | None = None
+    # The signing secret of a newly subscribed webhook; present only in that one result.
+    secret: str | None = None
 
 
 def utc_now() -> datetime:

@@ -21,6 +21,7 @@ from okr_es.api.commands.reminders import ReminderCommands
 from okr_es.api.commands.saved_views import SavedViewCommands
 from okr_es.api.commands.spreadsheets import SpreadsheetCommands
 from okr_es.api.commands.team_cycles import TeamCycleCommands
+from okr_es.api.commands.webhooks import SlackUserCommands, WebhookCommands
 
 COMMAND_HANDLERS: tuple[ControllerRouterHandler, ...] = (
     OrganizationCommands,
@@ -35,4 +36,6 @@ COMMAND_HANDLERS: tuple[ControllerRouterHandler, ...] = (
     MeetingCommands,
     ReminderCommands,
     SpreadsheetCommands,
+    WebhookCommands,
+    SlackUserCommands,
 )

@@ -24,7 +24,7 @@ from okr_es.projections.queries import KeyResultRow, ObjectiveRow
 
 # Event fields shown elsewhere in a history entry, and fields never shown at all.
 _ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp"})
-_SECRET = frozenset({"token_hash"})
+_SECRET = frozenset({"token_hash", "target_url", "signing_secret"})
 
 
 def aggregate_history(okr: OKRApplication, org: UUID, aggregate_id: UUID) -> list[Any]:

@@ -36,7 +36,7 @@ from okr_es.projections.queries import Views
 MAX_EVENTS_PAGE = 200
 
 # Event fields never shown to a reader.
-_SECRET = frozenset({"token_hash"})
+_SECRET = frozenset({"token_hash", "target_url", "signing_secret"})
 
 
 def check_scope(okr: OKRApplication, org: UUID, unit_id: UUID | None, cycle_id: UUID) -> None:

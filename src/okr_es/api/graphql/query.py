@@ -50,6 +50,7 @@ from okr_es.api.graphql.types import (
     member,
     page_info,
 )
+from okr_es.api.graphql.webhook_query import WebhookQuery
 from okr_es.errors import InvalidInput
 from okr_es.projections import queries
 
@@ -57,7 +58,7 @@ MAX_PAGE = 100
 
 
 @strawberry.type
-class Query(InitiativeQuery, SavedViewQuery, MeetingQuery, ReminderQuery):
+class Query(InitiativeQuery, SavedViewQuery, MeetingQuery, ReminderQuery, WebhookQuery):
     @strawberry.field(description="The member whose token made this request.")
     async def viewer(self, info: Info) -> Member | None:
         return await member(info, str(info.context.reader.member_id))
