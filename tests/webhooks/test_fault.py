@@ -1,5 +1,5 @@
 """Faults, with servers of the test's own: the receiver is down for a while, NATS restarts,
-the delivery process (``python -m okr_es.webhooks``) is SIGKILLed, PostgreSQL restarts,
+the delivery process (``okr-es notify``) is SIGKILLed, PostgreSQL restarts,
 and the delivery process is started again —
 every change is still delivered at least once (distinct delivery ids at the receiver).
 """
@@ -45,7 +45,7 @@ def delivery_process(postgres: PrivatePostgres, nats_server: PrivateNats) -> Pro
         "OKR_ES_WEBHOOK_TIMEOUT_MS": "2000",
         "PYTHONUNBUFFERED": "1",
     }
-    return Process("webhooks", [sys.executable, "-m", "okr_es.webhooks"], env)
+    return Process("notify", [sys.executable, "-m", "okr_es.cli", "notify"], env)
 
 
 def test_every_change_is_delivered_through_receiver_nats_and_delivery_failures(
