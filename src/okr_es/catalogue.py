@@ -190,6 +190,7 @@ def render_commands() -> str:
         "RuleViolation": 409,
         "LimitExceeded": 409,
         "Unauthenticated": 401,
+        "TooManyAttempts": 429,
         "Forbidden": 403,
     }
     for code, (cls, meaning) in ERROR_CODES.items():

@@ -79,6 +79,16 @@ class Unauthenticated(OKRError):
     code = "unauthenticated"
 
 
+class TooManyAttempts(OKRError):
+    """Too many failed authentications from one address: wait ``retry_after`` seconds."""
+
+    code = "too-many-attempts"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, retry_after=retry_after)
+        self.retry_after = retry_after
+
+
 class Forbidden(OKRError):
     """The acting member's roles do not allow this command on that unit or objective."""
 
@@ -231,5 +241,9 @@ ERROR_CODES: dict[str, tuple[type[OKRError], str]] = {
     "webhook-removed": (RuleViolation, "the webhook was removed"),
     "chat-user-linked": (RuleViolation, "the Slack user is already linked to a member"),
     "unauthenticated": (Unauthenticated, "no valid access token (missing, malformed, revoked)"),
+    "too-many-attempts": (
+        TooManyAttempts,
+        "too many failed authentications from this address; wait retry_after seconds",
+    ),
     "forbidden": (Forbidden, "the member's roles do not allow this command there"),
 }

@@ -37,6 +37,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # this process count at once; those made by another process (the CLI, another API
     # process) within this many seconds. 0: read it on every request.
     token_recheck_seconds: float = 1.0
+    # Failed authentications a client address may make per minute before its requests with
+    # a token are refused (429); 0: no limit.
+    auth_failures_per_minute: int = 20
     # How often the reminder scheduler looks for due reminders, and the instant it takes
     # for "now" when set (rehearsals and tests; None: the clock).
     reminder_interval: float = 60.0
@@ -80,6 +83,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             projections=_projections_mode(env.get("OKR_ES_PROJECTIONS", ""), env),
             read_your_writes_timeout=integer("OKR_ES_READ_YOUR_WRITES_MS", 2000, 0, 60_000) / 1000,
             token_recheck_seconds=integer("OKR_ES_TOKEN_RECHECK_MS", 1000, 0, 60_000) / 1000,
+            auth_failures_per_minute=integer("OKR_ES_AUTH_FAILURES_PER_MINUTE", 20, 0, 100_000),
             reminder_interval=float(integer("OKR_ES_REMINDER_INTERVAL_SECONDS", 60, 1, 86_400)),
             reminders_now=_instant(env, "OKR_ES_REMINDERS_NOW"),
             webhook_allow_http_hosts=tuple(

@@ -21,11 +21,13 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins import PluginProtocol
 from litestar.types import ControllerRouterHandler
 
+from okr_es.api.auth_throttle import AuthThrottle
 from okr_es.api.bodies import JSONRequest, require_json
 from okr_es.api.commands import COMMAND_HANDLERS
-from okr_es.api.dependencies import DEPENDENCIES, STATE_KEY, authenticate
+from okr_es.api.dependencies import DEPENDENCIES, STATE_KEY, THROTTLE_KEY, authenticate
 from okr_es.api.problems import EXCEPTION_HANDLERS, document_problems
 from okr_es.api.scim.controller import scim_router
+from okr_es.api.security_headers import secure_html
 from okr_es.api.slack import slack_router
 from okr_es.api.strict_structs import StrictStructSchemaPlugin
 from okr_es.api.ui_assets import SWAGGER_UI, static_files_router
@@ -71,6 +73,7 @@ def create_app(
             else await anyio.to_thread.run_sync(_open_application, settings)
         )
         app.state[STATE_KEY] = okr
+        app.state[THROTTLE_KEY] = AuthThrottle(okr.settings.auth_failures_per_minute)
         follower: ReadModelFollower | None = read_models
         if follower is None and app.state.get(READ_MODELS_KEY) is None:
             follower = await anyio.to_thread.run_sync(start_read_models, okr)
@@ -114,6 +117,7 @@ def create_app(
         request_max_body_size=MAX_BODY_BYTES,
         request_class=JSONRequest,
         openapi_config=_openapi(),
+        after_request=secure_html,
     )
     document_problems(app)
     return app

@@ -12,10 +12,12 @@ from litestar.di import NamedDependency, Provide
 from litestar.handlers.base import BaseRouteHandler
 
 from okr_es.access_tokens import Principal
+from okr_es.api.auth_throttle import AuthThrottle
 from okr_es.application import OKRApplication
 from okr_es.errors import Unauthenticated
 
 STATE_KEY = "okr"
+THROTTLE_KEY = "okr_es_auth_throttle"
 _PRINCIPAL_KEY = "okr_es_principal"
 
 
@@ -51,9 +53,26 @@ async def _principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principa
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("the Authorization header must read: Bearer <token>")
     application: OKRApplication = connection.app.state[STATE_KEY]
-    principal = application.authenticate_cached(token.strip())
-    if principal is None:
-        principal = await anyio.to_thread.run_sync(application.authenticate, token.strip())
+    return await authenticate_token(connection, application, token.strip())
+
+
+async def authenticate_token(
+    connection: ASGIConnection[Any, Any, Any, Any], application: OKRApplication, token: str
+) -> Principal:
+    """The token's member, counting failures per client address (see ``auth_throttle``):
+    one path for the command API, GraphQL requests and websockets."""
+    throttle: AuthThrottle | None = connection.app.state.get(THROTTLE_KEY)
+    client = connection.client.host if connection.client else "unknown"
+    if throttle is not None:
+        throttle.refuse_if_blocked(client)
+    try:
+        principal = application.authenticate_cached(token)
+        if principal is None:
+            principal = await anyio.to_thread.run_sync(application.authenticate, token)
+    except Unauthenticated:
+        if throttle is not None:
+            throttle.failed(client)
+        raise
     return principal
 
 

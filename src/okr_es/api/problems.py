@@ -30,6 +30,7 @@ from okr_es.errors import (
     NotFound,
     OKRError,
     RuleViolation,
+    TooManyAttempts,
     Unauthenticated,
 )
 
@@ -40,6 +41,7 @@ OWN_ERRORS = "documents_own_errors"
 # Domain error class → HTTP status; the first matching class wins (subclasses first).
 STATUS_OF_ERROR: tuple[tuple[type[OKRError], int], ...] = (
     (Unauthenticated, 401),
+    (TooManyAttempts, 429),
     (Forbidden, 403),
     (InvalidInput, 422),
     (NotFound, 404),
@@ -101,6 +103,8 @@ def domain_error(request: Request[Any, Any, Any], exc: OKRError) -> Response[dic
     for key in ("code", "message", "field"):
         details.pop(key, None)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if isinstance(exc, TooManyAttempts):
+        headers = {"Retry-After": str(exc.retry_after)}
     return problem(status, exc.code, exc.message, field=exc.field, headers=headers, **details)
 
 

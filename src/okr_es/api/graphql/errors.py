@@ -21,6 +21,7 @@ from okr_es.errors import Conflict, Forbidden, InvalidInput, NotFound, OKRError,
 from okr_es.projections.queries import InvalidCursor
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
+TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
 FORBIDDEN = "FORBIDDEN"
 NOT_FOUND = "NOT_FOUND"
 BAD_USER_INPUT = "BAD_USER_INPUT"

@@ -20,9 +20,10 @@ from eventsourcing.persistence import PersistenceError
 from graphql.language import DocumentNode, OperationDefinitionNode, OperationType
 from strawberry.extensions import SchemaExtension
 
+from okr_es.api.dependencies import authenticate_token
 from okr_es.api.graphql import errors
 from okr_es.api.graphql.context import GraphQLContext
-from okr_es.errors import Unauthenticated
+from okr_es.errors import TooManyAttempts, Unauthenticated
 
 POSITION_HEADER = "x-okr-position"
 _log = logging.getLogger(__name__)
@@ -135,12 +136,17 @@ class Gate(SchemaExtension):
 async def authenticate(context: GraphQLContext) -> None:
     """Find the reader from the bearer token, or raise an UNAUTHENTICATED error."""
     token = bearer_token(context)
+    connection = context.request if context.request is not None else context.websocket
     try:
-        principal = context.application.authenticate_cached(token)
-        if principal is None:
-            principal = await anyio.to_thread.run_sync(context.application.authenticate, token)
+        if connection is None:  # pragma: no cover - every operation arrives on one
+            raise Unauthenticated("no connection to authenticate")
+        principal = await authenticate_token(connection, context.application, token)
     except Unauthenticated as e:
         raise errors.graphql_error(e.message, errors.UNAUTHENTICATED) from None
+    except TooManyAttempts as e:
+        raise errors.graphql_error(
+            e.message, errors.TOO_MANY_ATTEMPTS, retryAfter=e.retry_after
+        ) from None
     except PersistenceError as e:
         _log.error("authentication could not reach the event store: %s", e)
         raise errors.graphql_error(

@@ -15,7 +15,7 @@ from uuid import UUID
 import msgspec
 from litestar import Request, Response, Router, delete, get, patch, post, put
 from litestar.exceptions import HTTPException
-from litestar.params import FromPath, RawBody
+from litestar.params import FromPath, FromQuery, RawBody
 from litestar.types import ExceptionHandlersMap
 
 from okr_es.aggregates.organization import Organization
@@ -41,8 +41,11 @@ MAX_PAGE = 200
 
 @get("/Users", sync_to_thread=True)
 def list_users(
-    okr: Okr, principal: Actor, filter: str | None = None, startIndex: int = 1,
-    count: int = 100,
+    okr: Okr,
+    principal: Actor,
+    filter: FromQuery[str | None] = None,
+    startIndex: FromQuery[int] = 1,
+    count: FromQuery[int] = 100,
 ) -> Response[Any]:
     org = _organization(okr, principal)
     members = [_member(m) for m in org.members.values()]
