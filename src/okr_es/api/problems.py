@@ -199,6 +199,7 @@ _ERROR_STATUSES: dict[int, str] = {
     413: "The body is larger than allowed",
     415: "The body is not sent as application/json",
     422: "A value is well-formed but not acceptable (empty, too long, not finite, …)",
+    429: "Too many failed authentications from this address: wait Retry-After seconds",
     503: "The event store is unavailable",
 }
 
@@ -226,7 +227,7 @@ def document_problems(app: Litestar) -> None:
             documented = {
                 status: spec
                 for status, spec in responses.items()
-                if authenticated or status not in (401, 403)
+                if authenticated or status not in (401, 403, 429)
             }
             handler.responses = {**documented, **(handler.responses or {})}
             if authenticated and not handler.security:
