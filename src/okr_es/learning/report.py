@@ -13,6 +13,7 @@ from __future__ import annotations
 from okr_es.learning.report_html import review_html
 from okr_es.learning.report_text import confidence, label, n, pct
 from okr_es.learning.report_words import day, flag_name, reason, status_word, unit_word
+from okr_es.learning.review_meetings import meeting_lines
 from okr_es.learning.review_result import Review
 
 __all__ = ["markdown_text", "no_reviews_markdown", "review_html", "review_markdown"]
@@ -127,6 +128,9 @@ def review_markdown(review: Review) -> str:
         f"- {m(d.title)} ({day(d.effective_at.date(), lang)}, {m(d.by_name)}): {m(d.reason)}"
         for d in review.dropped
     ] or [t("none")]
+    if review.meetings.meetings:
+        out += ["", f"## {t('meetings')}", ""]
+        out += [f"- {m(line)}" for line in meeting_lines(review.meetings, lang)]
     out += ["", f"## {t('reflections')}", ""]
     for ref in review.reflections:
         for key, text in (

@@ -14,6 +14,7 @@ from html import escape
 from okr_es.learning.charts import badge, key_result_chart, key_result_state
 from okr_es.learning.report_text import confidence, label, n, pct
 from okr_es.learning.report_words import day, flag_name, reason, status_word, unit_word
+from okr_es.learning.review_meetings import meeting_lines
 from okr_es.learning.review_result import KeyResultReview, Review
 
 __all__ = ["CSS", "page", "review_html", "review_section"]
@@ -117,6 +118,11 @@ def review_section(review: Review, *, top: int = 1, anchor: str = "") -> str:
                 f"{d.title} ({day(d.effective_at.date(), lang)}, {d.by_name}): {d.reason}"
                 for d in review.dropped
             ],
+        ),
+        *(
+            [h(1, t("meetings")), _list(review, meeting_lines(review.meetings, lang))]
+            if review.meetings.meetings
+            else []
         ),
         h(1, t("reflections")),
         _list(

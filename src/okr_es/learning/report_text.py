@@ -39,6 +39,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "zombies": ("Zombie-nøkkelresultater", "Zombie key results"),
     "dropped": ("Droppede mål", "Dropped objectives"),
     "reflections": ("Refleksjoner", "Reflections"),
+    "meetings": ("Ukentlige møter", "Weekly meetings"),
     "keep": ("Fortsette med", "Keep doing"),
     "stop": ("Slutte med", "Stop doing"),
     "start": ("Starte med", "Start doing"),

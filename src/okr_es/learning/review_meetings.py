@@ -14,6 +14,9 @@ from uuid import UUID
 
 import msgspec
 
+from okr_es.learning.report_words import day
+from okr_es.vocabulary.language import Language
+
 # The meeting events a review reads (the reviews read model keeps these as facts).
 REVIEWED_MEETING_EVENTS = frozenset(
     {
@@ -155,7 +158,7 @@ def meetings_review(replay: MeetingReplay, names: Mapping[UUID, str]) -> Meeting
     )
 
 
-def meeting_lines(meetings: MeetingsReview, language: str) -> list[str]:
+def meeting_lines(meetings: MeetingsReview, language: Language) -> list[str]:
     """The meeting section of a review report as plain lines, in its language: the
     follow-through of last week's priorities, each decision, each priority (done or not)."""
     nb = language == "nb"
@@ -166,20 +169,20 @@ def meeting_lines(meetings: MeetingsReview, language: str) -> list[str]:
     ]
     last = meetings.last_week
     if last is not None:
-        day = last.held_at.date().isoformat()
+        held = day(last.held_at.date(), language)
         lines.append(
-            f"Forrige ukes prioriteringer ({day}): {last.done} av {last.agreed} gjort"
+            f"Forrige ukes prioriteringer ({held}): {last.done} av {last.agreed} gjort"
             if nb
-            else f"Last week's priorities ({day}): {last.done} of {last.agreed} done"
+            else f"Last week's priorities ({held}): {last.done} of {last.agreed} done"
         )
     for d in meetings.decisions:
         word = "Beslutning" if nb else "Decision"
-        lines.append(f"{word} {d.held_at.date().isoformat()}: {d.text}")
+        lines.append(f"{word} {day(d.held_at.date(), language)}: {d.text}")
     for p in meetings.priorities:
         done = ("gjort" if nb else "done") if p.done else ("ikke gjort" if nb else "not done")
         word = "Prioritering" if nb else "Priority"
         lines.append(
-            f"{word} {p.held_at.date().isoformat()}: {p.text} ({p.owner_name}, "
-            f"{p.due.isoformat()}, {done})"
+            f"{word} {day(p.held_at.date(), language)}: {p.text} ({p.owner_name}, "
+            f"{day(p.due, language)}, {done})"
         )
     return lines
