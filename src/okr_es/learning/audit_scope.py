@@ -161,9 +161,9 @@ def _kpi_share(
             latest_measure is None or _aware(at) >= _aware(latest_measure.event.measured_at)
         ):
             latest_measure = p
-    for p in (latest_corridor, latest_measure):
-        if p is not None:
-            kept[p.position] = p
+    for start_state in (latest_corridor, latest_measure):
+        if start_state is not None:
+            kept[start_state.position] = start_state
     return [kept[position] for position in sorted(kept)]
 
 
