@@ -169,6 +169,7 @@ class ObjectiveDrop(Body):
 class ObjectiveClose(Body):
     note: str = ""
     scores: dict[UUID, float] | None = None
+    effective_at: Instant | None = None
     expected_version: int | None = None
 
 
@@ -236,10 +237,12 @@ class ReflectionCreate(Body):
     stop_doing: str = ""
     start_doing: str = ""
     learnings: str = ""
+    effective_at: Instant | None = None
 
 
 class TeamCycleClose(Body):
     note: str = ""
+    effective_at: Instant | None = None
 
 
 # --- initiatives -------------------------------------------------------------------------------

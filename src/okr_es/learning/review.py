@@ -169,6 +169,7 @@ def _review(
             learnings=r["learnings"],
             recorded_at=r["recorded_at"],
             by_name=_name(names, r["by"]),
+            effective_at=r["effective_at"],
         )
         for r in state.reflections
     ]

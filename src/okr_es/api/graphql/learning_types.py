@@ -364,6 +364,9 @@ class Reflection:
     learnings: str
     recorded_at: datetime
     by_name: str
+    effective_at: datetime = strawberry.field(
+        description="When the unit reflected (business time); recordedAt when none was given."
+    )
 
 
 @strawberry.type(description="Something to talk about in the retrospective.")
@@ -558,6 +561,7 @@ def review_of(r: rv.Review) -> Review:
                 learnings=x.learnings,
                 recorded_at=x.recorded_at,
                 by_name=x.by_name,
+                effective_at=x.effective_at,
             )
             for x in r.reflections
         ],
