@@ -259,6 +259,11 @@ class InitiativeCreate(Body):
     title: str
     owner_id: UUID
     key_results: list[KeyResultLink] = msgspec.field(default_factory=list)
+    due_on: date | None = None
+
+
+class InitiativeDueDate(Body):
+    due_on: date | None
 
 
 class InitiativeProgress(Body):

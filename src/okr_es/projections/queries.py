@@ -173,6 +173,7 @@ class InitiativeRow(msgspec.Struct, frozen=True):
     started_at: str
     updated_at: str
     version: int
+    due_on: str | None = None
 
 
 class InitiativeLinkRow(msgspec.Struct, frozen=True):
