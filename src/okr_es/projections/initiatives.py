@@ -40,6 +40,7 @@ class Initiatives(Projection):
         "rm_initiatives_unit",
         "rm_initiatives_owner",
         "rm_initiative_links_kr",
+        "rm_initiative_links_objective",
     )
     ddl: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS rm_initiatives (initiative_id TEXT PRIMARY KEY, "
@@ -53,6 +54,9 @@ class Initiatives(Projection):
         "key_result_id TEXT NOT NULL, objective_id TEXT NOT NULL, ordinal INTEGER NOT NULL, "
         "PRIMARY KEY (initiative_id, key_result_id))",
         "CREATE INDEX IF NOT EXISTS rm_initiative_links_kr ON rm_initiative_links (key_result_id)",
+        # The review's "member without an initiative" reads the links of its objectives.
+        "CREATE INDEX IF NOT EXISTS rm_initiative_links_objective ON rm_initiative_links "
+        "(objective_id)",
     )
 
     def upgrade(self, sql: Sql) -> None:

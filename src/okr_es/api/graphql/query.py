@@ -208,6 +208,7 @@ class Query(InitiativeQuery):
             info.context.reader.organization_id,
             unit_id,
             cycle_id,
+            info.context.views,
         )
         return lint_report_of(report)
 
