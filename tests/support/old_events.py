@@ -73,7 +73,7 @@ def store_old_event(
 ) -> int:
     """An event of ``event_class`` as its class version 1 stored it (``fields`` without
     the envelope), appended to the aggregate: its new version."""
-    version = len(app.history(aggregate_id)) + 1
+    version = len(list(app.events.get(aggregate_id))) + 1
     state = msgspec.json.encode({"timestamp": recorded_at, **fields})
     app.recorder.insert_events([StoredEvent(
         originator_id=aggregate_id, originator_version=version,
