@@ -13,6 +13,7 @@ so no link to one, is older).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -22,7 +23,12 @@ from okr_es.aggregates.cycle import Cycle
 from okr_es.aggregates.initiative import Initiative
 from okr_es.aggregates.organization import Organization
 from okr_es.application import OKRApplication
-from okr_es.learning.initiative_ownership import ROSTER_ROLES, Roster, RosterMember
+from okr_es.learning.initiative_ownership import (
+    ROSTER_ROLES,
+    DueInitiative,
+    Roster,
+    RosterMember,
+)
 from okr_es.projections import queries
 from okr_es.projections.queries import Views
 
@@ -67,8 +73,16 @@ def rosters_for(
                 linked[unit].add(link.originator_id)
     rosters: dict[UUID, Roster] = {}
     for unit, initiatives in linked.items():
-        owners = {app.read_aggregate(Initiative, i).owner_id for i in initiatives}
-        rosters[unit] = Roster.of(roster_members(org, unit), owners, len(initiatives))
+        read = [app.read_aggregate(Initiative, i) for i in initiatives]
+        due = [
+            DueInitiative(
+                i.id, i.title, i.status, i.due_on, tuple(x.key_result_id for x in i.links)
+            )
+            for i in read
+            if i.due_on is not None
+        ]
+        owners = {i.owner_id for i in read}
+        rosters[unit] = Roster.of(roster_members(org, unit), owners, len(initiatives), due)
     return rosters
 
 
@@ -86,6 +100,16 @@ def _rosters_from_views(
         views, org_id, list(unit_of)
     ):
         owners[unit_of[objective]][initiative] = UUID(owner)
+    due_rows = {
+        r.initiative_id: r
+        for r in queries.initiatives_by_id(
+            views, org_id, sorted({i for by in owners.values() for i in by})
+        )
+        if r.due_on is not None
+    }
+    links: dict[str, list[UUID]] = {}
+    for link in queries.initiative_links_by_initiative(views, org_id, sorted(due_rows)):
+        links.setdefault(link.initiative_id, []).append(UUID(link.key_result_id))
     held: dict[UUID, set[UUID]] = {unit: set() for unit in objectives_of_unit}
     for unit_text, member in queries.members_holding(
         views, org_id, [str(u) for u in objectives_of_unit], sorted(ROSTER_ROLES)
@@ -96,5 +120,16 @@ def _rosters_from_views(
         on_roster = [org.members[m] for m in held[unit] if m in org.members]
         on_roster.sort(key=lambda m: (m.name.casefold(), str(m.id)))
         members = [RosterMember(m.id, m.name) for m in on_roster]
-        rosters[unit] = Roster.of(members, by_initiative.values(), len(by_initiative))
+        due = [
+            DueInitiative(
+                UUID(r.initiative_id),
+                r.title,
+                r.status,
+                date.fromisoformat(r.due_on),
+                tuple(links.get(r.initiative_id, ())),
+            )
+            for i in by_initiative
+            if (r := due_rows.get(i)) is not None and r.due_on is not None
+        ]
+        rosters[unit] = Roster.of(members, by_initiative.values(), len(by_initiative), due)
     return rosters

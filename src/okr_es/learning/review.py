@@ -28,10 +28,17 @@ from okr_es.learning.review_findings import (
     _moved_goalposts,
     _name,
     _objective_review,
+    _overdue_initiatives,
     _rhythm,
     _zombies,
 )
-from okr_es.learning.review_flags import _flags, _ownership_flags, _suggestions, _Words
+from okr_es.learning.review_flags import (
+    _flags,
+    _overdue_flags,
+    _ownership_flags,
+    _suggestions,
+    _Words,
+)
 from okr_es.learning.review_policy import FLAG_CODES, ReviewPolicy, load_review_policy
 from okr_es.learning.review_replay import ReplayState
 from okr_es.learning.review_result import (
@@ -177,6 +184,8 @@ def _review(
     if state.objectives:
         flags = _flags(words, policy, rhythm, hockey, moved, zombies, sandbagging, confidence)
         flags += _ownership_flags(words, policy, members_without_initiative(roster))
+        overdue = _overdue_initiatives(roster, objectives, cycle, as_of, policy)
+        flags += _overdue_flags(words, policy, overdue)
         suggestions = _suggestions(words, flags, dropped, reflections, finished)
     else:
         # No OKRs, no rhythm to miss: the finding is the empty set itself.

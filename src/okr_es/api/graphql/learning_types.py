@@ -373,7 +373,7 @@ class Reflection:
 class ReviewFlag:
     code: str = strawberry.field(
         description="irregular-check-ins, long-silence, hockey-stick, moved-goalposts, "
-        "zombie-key-result, sandbagging, member-without-initiative, "
+        "zombie-key-result, sandbagging, member-without-initiative, overdue-initiative, "
         "high-confidence-low-progress, low-confidence-on-pace or low-confidence-target-met."
     )
     message: str
