@@ -246,6 +246,7 @@ COMMANDS = (
     "close_team_cycle",
     "start_initiative",
     "link_initiative",
+    "change_initiative_due_date",
     "record_initiative_progress",
     "complete_initiative",
     "stop_initiative",

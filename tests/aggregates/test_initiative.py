@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from okr_es.aggregates.initiative import Initiative, KeyResultRef
@@ -36,7 +38,7 @@ def test_an_initiative_is_started_by_an_owner_in_a_unit() -> None:
                                   title=" New survey tool ", owner_id=MEMBER, by=ADMIN)
     assert then(initiative) == [("InitiativeStarted", {
         "by": ADMIN, "organization_id": ORG, "unit_id": TEAM, "title": "New survey tool",
-        "owner_id": MEMBER,
+        "owner_id": MEMBER, "due_on": None,
     })]
     assert (initiative.status, initiative.percent_complete) == ("running", 0.0)
 
@@ -141,3 +143,52 @@ def test_a_stopped_initiative_cannot_be_completed() -> None:
     initiative = _finished("stopped")
     error = refused(initiative, lambda: initiative.complete(note="", by=ADMIN))
     assert error.code == "initiative-stopped"
+
+
+def test_an_initiative_may_be_started_with_a_due_date() -> None:
+    initiative = Initiative.start(initiative_id=INITIATIVE, organization_id=ORG, unit_id=TEAM,
+                                  title="Survey", owner_id=MEMBER, due_on="2026-03-31", by=ADMIN)
+    assert then(initiative)[0][1]["due_on"] == date(2026, 3, 31)
+    assert initiative.due_on == date(2026, 3, 31)
+
+
+def test_a_due_date_that_is_no_date_is_rejected() -> None:
+    error = refused(None, lambda: Initiative.start(
+        initiative_id=INITIATIVE, organization_id=ORG, unit_id=TEAM, title="Survey",
+        owner_id=MEMBER, due_on="soon", by=ADMIN))
+    assert signature(error)[2] == "due_on"
+
+
+def test_the_due_date_is_moved_and_taken_away() -> None:
+    initiative = given_initiative()
+    initiative.change_due_date(due_on="2026-04-30", by=ADMIN)
+    initiative.change_due_date(due_on=None, by=ADMIN)
+    assert then(initiative) == [
+        ("InitiativeDueDateChanged", {"by": ADMIN, "due_on": date(2026, 4, 30)}),
+        ("InitiativeDueDateChanged", {"by": ADMIN, "due_on": None}),
+    ]
+    assert initiative.due_on is None
+
+
+def test_setting_the_same_due_date_again_is_rejected() -> None:
+    initiative = given_initiative()
+    error = refused(initiative, lambda: initiative.change_due_date(due_on=None, by=ADMIN))
+    assert signature(error) == ("RuleViolation", "no-change", "due_on")
+
+
+@pytest.mark.parametrize("how", ["completed", "stopped"])
+def test_a_finished_initiative_keeps_its_due_date(how: str) -> None:
+    initiative = _finished(how)
+    error = refused(initiative, lambda: initiative.change_due_date(due_on="2026-05-01",
+                                                                   by=ADMIN))
+    assert signature(error)[1] == f"initiative-{how}"
+
+
+def test_running_work_past_its_due_date_is_overdue_and_finished_work_is_not() -> None:
+    initiative = given_initiative()
+    assert not initiative.overdue(date(2030, 1, 1))  # no due date
+    initiative.change_due_date(due_on="2026-04-30", by=ADMIN)
+    assert not initiative.overdue(date(2026, 4, 30))
+    assert initiative.overdue(date(2026, 5, 1))
+    initiative.complete(note="", by=ADMIN)
+    assert not initiative.overdue(date(2026, 5, 1))

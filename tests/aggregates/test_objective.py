@@ -554,6 +554,7 @@ def test_closing_scores_unscored_key_results_by_their_progress() -> None:
     objective.close(scores={KR_MILESTONE: 0.5}, note="decent", by=ADMIN)
     assert then(objective) == [("ObjectiveClosed", {
         "by": ADMIN, "scores": {KR_INCREASE: 0.7, KR_MILESTONE: 0.5}, "note": "decent",
+        "effective_at": None,
     })]
     assert objective.score == pytest.approx(0.6)
 

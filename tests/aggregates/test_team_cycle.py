@@ -90,7 +90,7 @@ def test_a_reflection_is_recorded() -> None:
                                  start_doing="", learnings=" pairing works ", by=ADMIN)
     assert then(team_cycle) == [("ReflectionRecorded", {
         "by": ADMIN, "keep_doing": "weekly check-ins", "stop_doing": "", "start_doing": "",
-        "learnings": "pairing works",
+        "learnings": "pairing works", "effective_at": None,
     })]
 
 
@@ -104,7 +104,9 @@ def test_an_empty_reflection_is_rejected() -> None:
 def test_a_team_cycle_without_open_objectives_is_closed() -> None:
     team_cycle = given_team_cycle(FIRST)
     team_cycle.close(open_objective_titles=[], note="good quarter", by=ADMIN)
-    assert then(team_cycle) == [("TeamCycleClosed", {"by": ADMIN, "note": "good quarter"})]
+    assert then(team_cycle) == [
+        ("TeamCycleClosed", {"by": ADMIN, "note": "good quarter", "effective_at": None})
+    ]
     assert team_cycle.closed
 
 
@@ -130,6 +132,7 @@ def test_a_closed_team_cycle_still_takes_reflections() -> None:
                                  by=ADMIN)
     assert then(team_cycle) == [("ReflectionRecorded", {
         "by": ADMIN, "keep_doing": "x", "stop_doing": "", "start_doing": "", "learnings": "",
+        "effective_at": None,
     })]
 
 

@@ -172,6 +172,10 @@ def test_a_date_time_without_an_offset_is_400_on_every_command_that_takes_one(
         (f"{key_result}/check-ins", {"value": 70, "status": "green"}, "checked_in_at"),
         (f"/api/v1/kpis/{kpi}/measurements", {"value": 99.5}, "measured_at"),
         (f"{objective}/drop", {"reason": "x"}, "effective_at"),
+        (f"{objective}/close", {}, "effective_at"),
+        (f"/api/v1/units/{org.team}/cycles/{org.cycle}/reflections", {"learnings": "x"},
+         "effective_at"),
+        (f"/api/v1/units/{org.team}/cycles/{org.cycle}/close", {}, "effective_at"),
         (f"{objective}/key-results", {"title": "New", "metric": "milestone"}, "effective_at"),
         (f"{key_result}/adjust", {"reason": "x", "target": 90}, "effective_at"),
         (
@@ -457,3 +461,29 @@ def test_the_command_reference_names_both_statuses_of_invalid_input(
 
     assert "| 422 |" in row
     assert "400" in row
+
+
+def test_closings_take_a_business_date_and_refuse_one_in_the_future(
+    client: Client, okr: OKRApplication, org: Org
+) -> None:
+    unit_cycle = f"/api/v1/units/{org.team}/cycles/{org.cycle}"
+    later = "2999-01-01T00:00:00Z"
+    for path, body in (
+        (f"/api/v1/objectives/{org.objective}/close", {}),
+        (f"{unit_cycle}/reflections", {"learnings": "x"}),
+    ):
+        problem = refused(client, okr, path, {**body, "effective_at": later},
+                          org.tokens["admin"], 422, "in-the-future")  # fmt: skip
+        assert problem["field"] == "effective_at"
+    for path, body in (
+        (f"/api/v1/objectives/{org.objective}/close", {}),
+        (f"{unit_cycle}/reflections", {"learnings": "x"}),
+    ):
+        response = client.post(path, json={**body, "effective_at": "2026-01-02T10:00:00Z"},
+                               headers=bearer(org.tokens["admin"]))  # fmt: skip
+        assert response.status_code in (200, 201), response.text
+    closed, reflected = okr.history(org.objective)[-1], okr.history(
+        okr.get_team_cycle(org.team, org.cycle).id  # type: ignore[union-attr]
+    )[-1]
+    assert closed.effective_at == reflected.effective_at  # type: ignore[attr-defined]
+    assert closed.effective_at.isoformat() == "2026-01-02T10:00:00+00:00"  # type: ignore[attr-defined]

@@ -181,6 +181,7 @@ STEPS: list[Step] = [
         {},
         {},
     ),
+    ("change_initiative_due_date", {"initiative_id": "initiative"}, {}, {}),
     ("record_initiative_progress", {"initiative_id": "initiative"}, {}, {}),
     ("complete_initiative", {"initiative_id": "initiative"}, {}, {}),
     (

@@ -4,6 +4,7 @@ scoped to the reader's organisation, and batched (no statement per row)."""
 from __future__ import annotations
 
 import uuid
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -390,3 +391,37 @@ def test_the_review_and_lint_name_a_team_member_who_owns_no_initiative(
     ]
     assert finding["severity"] == "warning"
     assert "Per Johansen" in finding["message"]
+
+
+def test_an_initiative_shows_its_due_date_and_whether_it_is_overdue(
+    client: Client, okr: OKRApplication, service: ProjectionService, demo: DemoSummary, token: str
+) -> None:
+    today = date.today()
+    late = start(okr, demo, "For sent", "Emil Strand", [])
+    okr.change_initiative_due_date(initiative_id=late, due_on=today - timedelta(days=1),
+                                   by=demo.admin_id)
+    due = okr.start_initiative(
+        organization_id=demo.organization_id, unit_id=demo.units["Team Data"], title="I rute",
+        owner_id=demo.members["Emil Strand"], due_on=today.isoformat(), by=demo.admin_id,
+    ).ids["initiative_id"]
+    done = okr.start_initiative(
+        organization_id=demo.organization_id, unit_id=demo.units["Team Data"], title="Levert",
+        owner_id=demo.members["Emil Strand"], due_on=(today - timedelta(days=9)).isoformat(),
+        by=demo.admin_id,
+    ).ids["initiative_id"]
+    okr.complete_initiative(initiative_id=done, by=demo.admin_id)
+    undated = start(okr, demo, "Uten frist", "Emil Strand", [])
+    caught_up(okr, service)
+
+    body = graphql(client, """query($late: UUID!) { a: initiative(id: $late) { dueDate overdue }
+        initiatives(first: 50) { nodes { id title dueDate overdue } } }""",
+                   {"late": str(late)}, token=token)  # fmt: skip
+
+    assert "errors" not in body, body
+    assert body["data"]["a"] == {
+        "dueDate": (today - timedelta(days=1)).isoformat(), "overdue": True,
+    }
+    shown = {n["id"]: (n["dueDate"], n["overdue"]) for n in body["data"]["initiatives"]["nodes"]}
+    assert shown[str(due)] == (today.isoformat(), False)
+    assert shown[str(done)] == ((today - timedelta(days=9)).isoformat(), False)
+    assert shown[str(undated)] == (None, False)

@@ -28,7 +28,8 @@ def test_a_record_has_the_event_fields_with_ids_as_text() -> None:
     assert {"timestamp", "by", "scores", "note", "originator_id"} <= set(record.__struct_fields__)
     decoded = msgspec.json.decode(
         b'{"timestamp": "2026-01-12T09:31:00Z", "by": "5c1e6b0e-1111-4222-8333-444455556666",'
-        b' "scores": {"5c1e6b0e-1111-4222-8333-444455556667": 0.7}, "note": "done"}',
+        b' "scores": {"5c1e6b0e-1111-4222-8333-444455556667": 0.7}, "note": "done",'
+        b' "effective_at": null, "class_version": 2}',
         type=record,
     )
     assert decoded.by == "5c1e6b0e-1111-4222-8333-444455556666"  # type: ignore[attr-defined]

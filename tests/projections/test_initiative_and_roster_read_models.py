@@ -52,13 +52,18 @@ def build(app: OKRApplication, runner: ProjectionRunner) -> dict[str, Any]:
     )
     links = [(objective["objective_id"], objective[f"key_result_id_{i}"]) for i in (1, 0)]
     chat = step(app.start_initiative(organization_id=org, unit_id=team, title="Chat",
-                                     owner_id=kari, key_results=links[:1], by=admin))
+                                     owner_id=kari, key_results=links[:1], due_on="2026-12-15",
+                                     by=admin))
+    step(app.change_initiative_due_date(initiative_id=chat["initiative_id"],
+                                        due_on="2026-12-20", by=admin))
     step(app.link_initiative(initiative_id=chat["initiative_id"], objective_id=links[1][0],
                              key_result_id=links[1][1], by=admin))
     step(app.record_initiative_progress(initiative_id=chat["initiative_id"],
                                         percent_complete=60, note="pilot", by=admin))
     faq = step(app.start_initiative(organization_id=org, unit_id=team, title="FAQ",
-                                    owner_id=kari, by=admin))
+                                    owner_id=kari, due_on="2026-11-01", by=admin))
+    step(app.change_initiative_due_date(initiative_id=faq["initiative_id"], due_on=None,
+                                        by=admin))
     step(app.complete_initiative(initiative_id=faq["initiative_id"], note="ute", by=admin))
     old = step(app.start_initiative(organization_id=org, unit_id=team, title="Skjema",
                                     owner_id=admin, by=admin))
@@ -106,6 +111,7 @@ def test_the_read_models_hold_status_progress_links_grants_and_the_hypothesis(
         ("FAQ", "completed", 100.0, "ute"),
         ("Skjema", "stopped", 0.0, "erstattet"),
     ]
+    assert [i.due_on for i in initiatives] == ["2026-12-20", None, None]
     assert [i.owner_id for i in initiatives] == [made["kari"], made["kari"], made["admin"]]
     assert [(x.objective_id, x.key_result_id) for x in links] == [
         (str(o), str(k)) for o, k in made["links"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -12,6 +13,11 @@ from okr_es.aggregates.base import OKRAggregate
 from okr_es.errors import InvalidInput, RuleViolation
 
 RUNNING, COMPLETED, STOPPED = "running", "completed", "stopped"
+
+
+def is_overdue(status: str, due_on: date | None, today: date) -> bool:
+    """Work is overdue while it runs after the day it was due."""
+    return status == RUNNING and due_on is not None and due_on < today
 
 
 class KeyResultRef(msgspec.Struct, frozen=True):
@@ -25,10 +31,19 @@ class Initiative(OKRAggregate):
     class InitiativeStarted(OKRAggregate.Created):
         """A unit started a piece of work aimed at its key results."""
 
+        # v2 added due_on: the day the work should be done by (None: no due date, as in
+        # every older start).
+        class_version = 2
+
         organization_id: UUID
         unit_id: UUID
         title: str
         owner_id: UUID
+        due_on: date | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["due_on"] = None
 
         def apply(self, aggregate: Any) -> None:
             aggregate.organization_id = self.organization_id
@@ -38,6 +53,7 @@ class Initiative(OKRAggregate):
             aggregate.links = []
             aggregate.status = RUNNING
             aggregate.percent_complete = 0.0
+            aggregate.due_on = self.due_on
 
     class InitiativeLinked(OKRAggregate.Event):
         """The initiative was linked to a key result it should move."""
@@ -47,6 +63,14 @@ class Initiative(OKRAggregate):
 
         def apply(self, aggregate: Any) -> None:
             aggregate.links.append(KeyResultRef(self.objective_id, self.key_result_id))
+
+    class InitiativeDueDateChanged(OKRAggregate.Event):
+        """The day the work should be done by was set, moved or taken away (None)."""
+
+        due_on: date | None
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.due_on = self.due_on
 
     class InitiativeProgressed(OKRAggregate.Event):
         """Progress on the work was reported."""
@@ -90,6 +114,7 @@ class Initiative(OKRAggregate):
         links: list[KeyResultRef]
         status: str
         percent_complete: float
+        due_on: date | None
 
     @classmethod
     def start(
@@ -100,9 +125,11 @@ class Initiative(OKRAggregate):
         unit_id: UUID,
         title: Any,
         owner_id: UUID,
+        due_on: Any = None,
         by: UUID,
     ) -> Initiative:
-        """Start an initiative; links to existing key results are added with :meth:`link`."""
+        """Start an initiative, due on ``due_on`` if given; links to existing key results
+        are added with :meth:`link`."""
         return cls._create(
             cls.InitiativeStarted,
             id=initiative_id,
@@ -110,6 +137,7 @@ class Initiative(OKRAggregate):
             unit_id=unit_id,
             title=check.line(title, "title"),
             owner_id=owner_id,
+            due_on=None if due_on is None else check.day(due_on, "due_on"),
             by=by,
         )
 
@@ -120,6 +148,16 @@ class Initiative(OKRAggregate):
                 "that member already owns the initiative", code="no-change", field="owner_id"
             )
         self.trigger_event(self.InitiativeOwnerChanged, owner_id=owner_id, by=by)
+    def change_due_date(self, *, due_on: Any, by: UUID) -> None:
+        """Set, move or (``None``) take away the day the running work is due."""
+        self._check_running()
+        day = None if due_on is None else check.day(due_on, "due_on")
+        if day == self.due_on:
+            raise RuleViolation("the due date is already that", code="no-change", field="due_on")
+        self.trigger_event(self.InitiativeDueDateChanged, due_on=day, by=by)
+
+    def overdue(self, today: date) -> bool:
+        return is_overdue(self.status, self.due_on, today)
 
     def link(self, *, ref: KeyResultRef, by: UUID) -> None:
         """Link to a key result the caller has checked exists in the same organisation."""

@@ -235,8 +235,17 @@ class Objective(OKRAggregate):
     class ObjectiveClosed(OKRAggregate.Event):
         """The objective was scored at the end of its cycle."""
 
+        # v2 added effective_at: when it was closed in business time (None: when it was
+        # recorded, as in every older close).
+        class_version = 2
+
         scores: dict[UUID, float]
         note: str
+        effective_at: datetime | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["effective_at"] = None
 
         def apply(self, aggregate: Any) -> None:
             aggregate.status = CLOSED
@@ -559,7 +568,14 @@ class Objective(OKRAggregate):
         reason = check.text(reason, "reason", max_length=check.TEXT_MAX)
         self.trigger_event(self.ObjectiveDropped, reason=reason, effective_at=effective_at, by=by)
 
-    def close(self, *, scores: dict[UUID, Any] | None, note: Any, by: UUID) -> None:
+    def close(
+        self,
+        *,
+        scores: dict[UUID, Any] | None,
+        note: Any,
+        effective_at: datetime | None = None,
+        by: UUID,
+    ) -> None:
         """Score the objective; key results without a given score get their progress."""
         self._check_active()
         note = check.text(note, "note", max_length=check.TEXT_MAX, required=False)
@@ -579,7 +595,9 @@ class Objective(OKRAggregate):
                 field=f"scores.{unknown[0]}",
                 key_result_ids=unknown,
             )
-        self.trigger_event(self.ObjectiveClosed, scores=final, note=note, by=by)
+        self.trigger_event(
+            self.ObjectiveClosed, scores=final, note=note, effective_at=effective_at, by=by
+        )
 
     def reopen(self, *, reason: Any, by: UUID) -> None:
         if self.status != CLOSED:

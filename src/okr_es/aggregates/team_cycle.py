@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -58,10 +59,19 @@ class TeamCycle(OKRAggregate):
     class ReflectionRecorded(OKRAggregate.Event):
         """The unit wrote down what to continue, stop and start, and what it learned."""
 
+        # v2 added effective_at: when the unit reflected, in business time (None: when
+        # it was recorded, as in every older reflection).
+        class_version = 2
+
         keep_doing: str
         stop_doing: str
         start_doing: str
         learnings: str
+        effective_at: datetime | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["effective_at"] = None
 
         def apply(self, aggregate: Any) -> None:
             aggregate.reflections.append(
@@ -71,7 +81,16 @@ class TeamCycle(OKRAggregate):
     class TeamCycleClosed(OKRAggregate.Event):
         """The unit finished the cycle; its OKR set is final."""
 
+        # v2 added effective_at: when the unit finished, in business time (None: when it
+        # was recorded, as in every older close).
+        class_version = 2
+
         note: str
+        effective_at: datetime | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["effective_at"] = None
 
         def apply(self, aggregate: Any) -> None:
             aggregate.closed = True
@@ -118,7 +137,14 @@ class TeamCycle(OKRAggregate):
         self.trigger_event(self.ObjectiveWithdrawn, objective_id=objective_id, reason=reason, by=by)
 
     def record_reflection(
-        self, *, keep_doing: Any, stop_doing: Any, start_doing: Any, learnings: Any, by: UUID
+        self,
+        *,
+        keep_doing: Any,
+        stop_doing: Any,
+        start_doing: Any,
+        learnings: Any,
+        effective_at: datetime | None = None,
+        by: UUID,
     ) -> None:
         """Record what the unit learnt; also after the set is closed, as the retrospective
         usually comes then."""
@@ -137,9 +163,16 @@ class TeamCycle(OKRAggregate):
                 code="empty",
                 field="learnings",
             )
-        self.trigger_event(self.ReflectionRecorded, by=by, **texts)
+        self.trigger_event(self.ReflectionRecorded, effective_at=effective_at, by=by, **texts)
 
-    def close(self, *, open_objective_titles: list[str], note: Any, by: UUID) -> None:
+    def close(
+        self,
+        *,
+        open_objective_titles: list[str],
+        note: Any,
+        effective_at: datetime | None = None,
+        by: UUID,
+    ) -> None:
         """Close the set; every objective must be closed (scored) or dropped first."""
         self._check_open()
         note = check.text(note, "note", max_length=check.TEXT_MAX, required=False)
@@ -149,7 +182,7 @@ class TeamCycle(OKRAggregate):
                 code="objectives-still-open",
                 objectives=open_objective_titles,
             )
-        self.trigger_event(self.TeamCycleClosed, note=note, by=by)
+        self.trigger_event(self.TeamCycleClosed, note=note, effective_at=effective_at, by=by)
 
     def _check_open(self) -> None:
         if self.closed:

@@ -226,6 +226,7 @@ class ObjectiveDrop(Body):
 class ObjectiveClose(Body):
     note: str = ""
     scores: dict[UUID, float] | None = None
+    effective_at: Instant | None = None
     expected_version: int | None = None
 
 
@@ -293,10 +294,12 @@ class ReflectionCreate(Body):
     stop_doing: str = ""
     start_doing: str = ""
     learnings: str = ""
+    effective_at: Instant | None = None
 
 
 class TeamCycleClose(Body):
     note: str = ""
+    effective_at: Instant | None = None
 
 
 # --- initiatives -------------------------------------------------------------------------------
@@ -313,6 +316,11 @@ class InitiativeCreate(Body):
     title: str
     owner_id: UUID
     key_results: list[KeyResultLink] = msgspec.field(default_factory=list)
+    due_on: date | None = None
+
+
+class InitiativeDueDate(Body):
+    due_on: date | None
 
 
 class InitiativeProgress(Body):

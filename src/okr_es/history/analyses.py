@@ -252,7 +252,7 @@ def _review_from_facts(
         roster = None
         if past is cycle:
             objectives = [o.id for o in replayed.objectives.values()]
-            roster = rosters_for(app, org, cycle_id, {unit_id: objectives}, until)[unit_id]
+            roster = rosters_for(app, org, cycle_id, {unit_id: objectives}, views)[unit_id]
         previous = replayed.review(
             past,
             policy,
@@ -313,7 +313,7 @@ def _reviews_from_facts(
             for u in units
             if (str(u), str(info.id)) in replays
         }
-        rosters = rosters_for(app, org, cycle_id, objectives, until)
+        rosters = rosters_for(app, org, cycle_id, objectives, views)
         reviews: dict[UUID, Review] = {}
         for unit_id in units:
             unit = org.units[unit_id].name
@@ -526,7 +526,12 @@ def import_okr_set(
 
 
 def lint_for(
-    app: OKRApplication, unit_id: UUID, cycle_id: UUID, policy: LintPolicy | None = None
+    app: OKRApplication,
+    unit_id: UUID,
+    cycle_id: UUID,
+    policy: LintPolicy | None = None,
+    *,
+    views: Views | None = None,
 ) -> LintReport:
     """The quality lint of the unit's stored OKR set in a cycle.
 
@@ -542,7 +547,10 @@ def lint_for(
             organization.lint_policy,
             {name: getattr(limits, name) for name in LINT_LIMITS},
         )
-    rosters = rosters_for(app, organization, cycle_id, {unit_id: [o.id for o in stored.objectives]})
+    objectives = {unit_id: [o.id for o in stored.objectives]}
+    # The rosters and initiatives read models: a server's, or this process's brought up
+    # to the head of the log.
+    rosters = rosters_for(app, organization, cycle_id, objectives, _current(app, views))
     return lint(stored.okr_set, policy, roster=rosters[unit_id])
 
 

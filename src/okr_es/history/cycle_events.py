@@ -25,6 +25,7 @@ from eventsourcing.utils import get_topic
 
 from okr_es.aggregates.cycle import Cycle
 from okr_es.aggregates.initiative import Initiative
+from okr_es.aggregates.kpi import Kpi
 from okr_es.aggregates.meeting import Meeting
 from okr_es.aggregates.objective import Objective
 from okr_es.aggregates.organization import Organization
@@ -40,6 +41,7 @@ from okr_es.history.event_records import (
     state_bytes,
     unreadable,
 )
+from okr_es.learning.audit_scope import Window, kpi_events, organization_events
 from okr_es.vocabulary.cycle_facts import CycleInfo, Positioned
 
 __all__ = [
@@ -194,27 +196,50 @@ def collect_cycle(
 
     That is the cycle itself, the team cycles opened for it, the objectives set in it and
     the initiatives linked to its key results and the units' meetings in it; with
-    ``unit_id`` only that unit's.
+    ``unit_id`` only that unit's. From the organisation and the KPIs, what affects the
+    cycle's units and key results (see :mod:`~okr_es.learning.audit_scope`).
     """
     cycle = app.get_aggregate(cycle_id)
     if not isinstance(cycle, Cycle):
         raise NotFound(f"no cycle {cycle_id}", field="cycle")
     ids: set[UUID] = {cycle.id}
+    units: set[UUID] = set() if unit_id is None else {unit_id}
     # Nothing of the cycle is older than its definition.
     start = app.created_position(Cycle, cycle.id) or 1
     for event in _decoded(app, TeamCycle.TeamCycleOpened, start):
         if event.cycle_id == cycle.id and unit_id in (None, event.unit_id):
             ids.add(event.originator_id)
+            units.add(event.unit_id)
     objectives: set[UUID] = set()
     for event in _decoded(app, Objective.ObjectiveSet, start):
         if event.cycle_id == cycle.id and unit_id in (None, event.unit_id):
             objectives.add(event.originator_id)
+            units.add(event.unit_id)
     ids |= objectives
     for event in _decoded(app, Initiative.InitiativeLinked, start):
         if event.objective_id in objectives:
             ids.add(event.originator_id)
     ids |= meetings_of(app, cycle, unit_id)
-    return positioned_events(app, ids)
+    window = Window.of(cycle.start, cycle.end)
+    shared = organization_events(
+        positioned_events(app, [cycle.organization_id]), units, window
+    )
+    # KPIs may be older than the cycle: their definitions are looked for in the whole log.
+    kpis = {
+        e.originator_id
+        for e in _decoded(app, Kpi.KpiDefined)
+        if e.organization_id == cycle.organization_id and e.unit_id in units
+    }
+    kpis |= {
+        e.originator_id
+        for e in _decoded(app, Kpi.KeyResultGraduated, start)
+        if e.objective_id in objectives
+    }
+    histories: dict[UUID, list[Positioned]] = {k: [] for k in kpis}
+    for p in positioned_events(app, kpis):
+        histories[p.event.originator_id].append(p)
+    shared += kpi_events(histories.values(), units, objectives, window)
+    return sorted([*positioned_events(app, ids), *shared], key=lambda p: p.position)
 
 
 class Replay(Protocol):

@@ -32,8 +32,10 @@ from okr_es.application import OKRApplication
 from okr_es.history.event_records import RecordDecoders, event_classes
 from okr_es.learning.review import ReviewReplay
 from okr_es.persistence.msgspec_mapper import MsgspecMapper
+from okr_es.projections.initiatives import Initiatives
 from okr_es.projections.queries import ReviewCycleRow, ReviewFactRow, Views
 from okr_es.projections.reviews import CHECK_IN_FIELDS, Reviews
+from okr_es.projections.rosters import Rosters
 from okr_es.projections.runner import ProjectionRunner
 from okr_es.vocabulary.cycle_facts import CycleInfo
 
@@ -43,9 +45,10 @@ _CHECK_IN = "CheckInMade"
 
 
 def current_review_views(app: OKRApplication) -> Views:
-    """The application's reviews read model, first brought up to the head of its log in
-    this process (a no-op when a server or ``okr-es project`` keeps it current; the first
-    time, the read model is built from the whole log once and kept)."""
+    """The application's reviews read model (with the rosters and initiatives), first
+    brought up to the head of its log in this process (a no-op when a server or ``okr-es
+    project`` keeps it current; the first time, the read model is built from the whole
+    log once and kept)."""
     runner, lock = _runner(app)
     with lock:
         runner.catch_up()
@@ -62,7 +65,10 @@ def _runner(app: OKRApplication) -> tuple[ProjectionRunner, threading.Lock]:
     with _RUNNERS_LOCK:
         found = _RUNNERS.get(app)
         if found is None:
-            found = _RUNNERS[app] = (ProjectionRunner(app, [Reviews()]), threading.Lock())
+            # The rosters and initiatives too: the review's "member without an
+            # initiative" reads them.
+            runner = ProjectionRunner(app, [Reviews(), Initiatives(), Rosters()])
+            found = _RUNNERS[app] = (runner, threading.Lock())
         return found
 
 

@@ -14,19 +14,24 @@ elsewhere, has no such finding.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from uuid import UUID
 
 import msgspec
 
 __all__ = [
     "CODE",
+    "OVERDUE_CODE",
     "ROSTER_ROLES",
+    "DueInitiative",
     "Roster",
     "RosterMember",
     "members_without_initiative",
 ]
 
 CODE = "member-without-initiative"
+# An initiative past its due date while a key result it should move is behind pace.
+OVERDUE_CODE = "overdue-initiative"
 
 # The roles that put a member on a unit's roster; an ambassador coaches the unit and an
 # admin runs the organisation, neither is expected to own the unit's work.
@@ -38,6 +43,16 @@ class RosterMember(msgspec.Struct, frozen=True):
     name: str
 
 
+class DueInitiative(msgspec.Struct, frozen=True):
+    """An initiative of the unit's cycle that has a due date, as it stands now."""
+
+    id: UUID
+    title: str
+    status: str
+    due_on: date
+    key_result_ids: tuple[UUID, ...]
+
+
 class Roster(msgspec.Struct, frozen=True):
     """A unit's members, and the owners of its initiatives in one cycle."""
 
@@ -46,12 +61,19 @@ class Roster(msgspec.Struct, frozen=True):
     initiative_owners: frozenset[UUID]
     # How many such initiatives there are (0: the unit keeps its work elsewhere).
     initiatives: int
+    # Those of them that have a due date.
+    due: tuple[DueInitiative, ...] = ()
 
     @classmethod
     def of(
-        cls, members: Iterable[RosterMember], owners: Iterable[UUID], initiatives: int
+        cls,
+        members: Iterable[RosterMember],
+        owners: Iterable[UUID],
+        initiatives: int,
+        due: Iterable[DueInitiative] = (),
     ) -> Roster:
-        return cls(tuple(members), frozenset(owners), initiatives)
+        ordered = sorted(due, key=lambda d: (d.due_on, d.title, str(d.id)))
+        return cls(tuple(members), frozenset(owners), initiatives, tuple(ordered))
 
 
 def members_without_initiative(roster: Roster | None) -> list[RosterMember]:

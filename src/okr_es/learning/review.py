@@ -28,10 +28,17 @@ from okr_es.learning.review_findings import (
     _moved_goalposts,
     _name,
     _objective_review,
+    _overdue_initiatives,
     _rhythm,
     _zombies,
 )
-from okr_es.learning.review_flags import _flags, _ownership_flags, _suggestions, _Words
+from okr_es.learning.review_flags import (
+    _flags,
+    _overdue_flags,
+    _ownership_flags,
+    _suggestions,
+    _Words,
+)
 from okr_es.learning.review_meetings import meetings_review
 from okr_es.learning.review_policy import FLAG_CODES, ReviewPolicy, load_review_policy
 from okr_es.learning.review_reminders import reminder_reviews
@@ -171,6 +178,7 @@ def _review(
             learnings=r["learnings"],
             recorded_at=r["recorded_at"],
             by_name=_name(names, r["by"]),
+            effective_at=r["effective_at"],
         )
         for r in state.reflections
     ]
@@ -178,6 +186,8 @@ def _review(
     if state.objectives:
         flags = _flags(words, policy, rhythm, hockey, moved, zombies, sandbagging, confidence)
         flags += _ownership_flags(words, policy, members_without_initiative(roster))
+        overdue = _overdue_initiatives(roster, objectives, cycle, as_of, policy)
+        flags += _overdue_flags(words, policy, overdue)
         suggestions = _suggestions(words, flags, dropped, reflections, finished)
     else:
         # No OKRs, no rhythm to miss: the finding is the empty set itself.

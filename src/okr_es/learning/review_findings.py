@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from itertools import groupby, pairwise
+from typing import NamedTuple
 from uuid import UUID
 
+from okr_es.aggregates.initiative import is_overdue
 from okr_es.aggregates.key_result import (
     SPAN_METRICS,
     THRESHOLD_METRICS,
@@ -18,6 +20,7 @@ from okr_es.aggregates.key_result import (
     is_easier,
     progress,
 )
+from okr_es.learning.initiative_ownership import DueInitiative, Roster
 from okr_es.learning.review_policy import ReviewPolicy
 from okr_es.learning.review_replay import (
     _KR,
@@ -380,3 +383,55 @@ def _on_pace(metric: str, progress: float, elapsed: float) -> bool:
     if progress >= 1.0:
         return True
     return metric in SPAN_METRICS and progress > 0.0 and progress >= elapsed
+
+
+class OverdueInitiative(NamedTuple):
+    """An initiative past its due date, and a key result it should move that is behind."""
+
+    initiative: DueInitiative
+    objective_id: UUID
+    key_result_id: UUID
+    key_result: str
+    progress: float
+    elapsed: float
+
+
+def _overdue_initiatives(
+    roster: Roster | None,
+    objectives: Sequence[ObjectiveReview],
+    cycle: CycleInfo,
+    as_of: date,
+    policy: ReviewPolicy,
+) -> list[OverdueInitiative]:
+    """Initiatives still running past their due date (as of ``as_of``) while a key result
+    they should move is well behind pace (the gap the confidence flags use); each once,
+    with the first such key result in the set's order. Initiatives are judged as they
+    stand now: whether one ran late is known only from its current state."""
+    if roster is None or not roster.due:
+        return []
+    total = (cycle.end - cycle.start).days
+    passed = (as_of - cycle.start).days
+    elapsed = 1.0 if total <= 0 else min(1.0, max(0.0, passed / total))
+    key_results = {
+        kr.id: (o.id, kr)
+        for o in objectives
+        if o.status == "active"
+        for kr in o.key_results
+        if not kr.removed
+    }
+    found: list[OverdueInitiative] = []
+    for initiative in roster.due:
+        if not is_overdue(initiative.status, initiative.due_on, as_of):
+            continue
+        for kr_id in initiative.key_result_ids:
+            if kr_id not in key_results:
+                continue
+            objective_id, kr = key_results[kr_id]
+            if _behind(kr.metric, kr.final_progress, elapsed, policy.confidence_pace_gap):
+                found.append(
+                    OverdueInitiative(
+                        initiative, objective_id, kr.id, kr.title, kr.final_progress, elapsed
+                    )
+                )
+                break
+    return found

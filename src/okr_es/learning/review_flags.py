@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from okr_es.learning import report_words
 from okr_es.learning.initiative_ownership import CODE as WITHOUT_INITIATIVE
-from okr_es.learning.initiative_ownership import RosterMember
+from okr_es.learning.initiative_ownership import OVERDUE_CODE, RosterMember
 from okr_es.learning.review_policy import ReviewPolicy
 from okr_es.learning.review_result import (
     ConfidenceSignal,
@@ -160,6 +161,28 @@ def _ownership_flags(
     ]
 
 
+def _overdue_flags(w: _Words, policy: ReviewPolicy, overdue: Sequence[Any]) -> list[Flag]:
+    """``overdue``: :class:`~okr_es.learning.review_findings.OverdueInitiative` items."""
+    if OVERDUE_CODE in policy.disabled:
+        return []
+    return [
+        Flag(
+            OVERDUE_CODE,
+            w.say(
+                f"Tiltaket {w.q(o.initiative.title)} skulle vært ferdig "
+                f"{o.initiative.due_on.isoformat()}, og {w.q(o.key_result)} ligger langt "
+                f"bak ({w.pct(o.progress)} mot {w.pct(o.elapsed)} av tiden).",
+                f"The initiative {w.q(o.initiative.title)} was due on "
+                f"{o.initiative.due_on.isoformat()}, and {w.q(o.key_result)} is well behind "
+                f"({w.pct(o.progress)} against {w.pct(o.elapsed)} of the time).",
+            ),
+            objective_id=o.objective_id,
+            key_result_id=o.key_result_id,
+        )
+        for o in overdue
+    ]
+
+
 def _confidence_flag(w: _Words, c: ConfidenceSignal) -> Flag:
     k, said = w.q(c.key_result), ", ".join(map(str, c.confidences))
     n, done, passed = len(c.confidences), w.pct(c.progress), w.pct(c.elapsed)
@@ -224,6 +247,12 @@ _SUGGESTIONS: dict[str, tuple[str, str]] = {
         "La alle i teamet eie minst ett tiltak: eierskap til arbeidet gir eierskap til målene.",
         "Let everyone in the team own at least one initiative: owning the work builds "
         "ownership of the goals.",
+    ),
+    OVERDUE_CODE: (
+        "Gå gjennom tiltakene som har passert fristen: sett en ny frist, eller bytt dem ut "
+        "med arbeid som faktisk flytter nøkkelresultatet.",
+        "Go through the initiatives past their due date: set a new one, or replace them with "
+        "work that actually moves the key result.",
     ),
     "high-confidence-low-progress": (
         "Snakk om hva tiltroen bygger på: høy tiltro uten fremdrift skjuler ofte en risiko "

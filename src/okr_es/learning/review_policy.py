@@ -24,6 +24,7 @@ FLAG_CODES: tuple[str, ...] = (
     "zombie-key-result",
     "sandbagging",
     "member-without-initiative",
+    "overdue-initiative",
     "high-confidence-low-progress",
     "low-confidence-on-pace",
     "low-confidence-target-met",

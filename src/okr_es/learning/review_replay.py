@@ -199,6 +199,7 @@ class ReplayState:
                     "start_doing": e.start_doing,
                     "learnings": e.learnings,
                     "recorded_at": e.timestamp,
+                    "effective_at": _business(e, "effective_at"),
                     "by": self.uuid(getattr(e, "by", None)),
                 }
             )

@@ -181,6 +181,8 @@ class Reflection(msgspec.Struct, frozen=True):
     learnings: str
     recorded_at: datetime
     by_name: str
+    # When the unit reflected (business time); the recorded time when none was given.
+    effective_at: datetime
 
 
 class Flag(msgspec.Struct, frozen=True):

@@ -7,6 +7,7 @@ to a table an existing database already holds.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from okr_es.projections.base import Projection, text
@@ -21,15 +22,23 @@ class Hypotheses(Projection):
         "organization_id TEXT NOT NULL, hypothesis TEXT NOT NULL)",
     )
 
+    def apply_batch(self, sql: Sql, batch: Sequence[tuple[int, Any]]) -> None:
+        # One statement per batch: every row comes from one ObjectiveSet.
+        sql.insert_rows(
+            "rm_hypotheses",
+            [_row(e) for _, e in batch if type(e).__name__ == "ObjectiveSet" and e.hypothesis],
+            "ON CONFLICT (objective_id) DO NOTHING",
+        )
+
     def on_ObjectiveSet(self, sql: Sql, e: Any, position: int) -> None:
         if not e.hypothesis:
             return  # no row is the empty hypothesis
-        sql.run(
-            "INSERT INTO rm_hypotheses VALUES (:id, :org, :hypothesis) "
-            "ON CONFLICT (objective_id) DO NOTHING",
-            {
-                "id": text(e.originator_id),
-                "org": text(e.organization_id),
-                "hypothesis": e.hypothesis,
-            },
-        )
+        sql.insert_rows("rm_hypotheses", [_row(e)], "ON CONFLICT (objective_id) DO NOTHING")
+
+
+def _row(e: Any) -> dict[str, Any]:
+    return {
+        "objective_id": text(e.originator_id),
+        "organization_id": text(e.organization_id),
+        "hypothesis": e.hypothesis,
+    }

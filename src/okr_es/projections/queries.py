@@ -176,6 +176,7 @@ class InitiativeRow(msgspec.Struct, frozen=True):
     started_at: str
     updated_at: str
     version: int
+    due_on: str | None = None
 
 
 class InitiativeLinkRow(msgspec.Struct, frozen=True):
@@ -654,7 +655,42 @@ def initiative_links_by_key_result(
     return _links_where(views, org, "l.key_result_id", kr_ids)
 
 
+def initiative_owners_by_objective(
+    views: Views, org: str, objective_ids: Sequence[str]
+) -> list[tuple[str, str, str]]:
+    """(objective, initiative, owner) for every initiative linked to a key result of the
+    objectives (an initiative once per objective however many of its key results)."""
+    if not objective_ids:
+        return []
+    marks, params = _in_list("v", objective_ids)
+    rows = views.query(
+        "SELECT DISTINCT l.objective_id, i.initiative_id, i.owner_id FROM rm_initiative_links l "
+        "JOIN rm_initiatives i ON i.initiative_id = l.initiative_id "
+        f"WHERE i.organization_id = :org AND l.objective_id IN ({marks}) "
+        "ORDER BY l.objective_id, i.initiative_id",
+        {**params, "org": org},
+    )
+    return [(str(o), str(i), str(m)) for o, i, m in rows]
+
+
 # --- rosters and hypotheses ----------------------------------------------------------------
+
+
+def members_holding(
+    views: Views, org: str, unit_ids: Sequence[str], roles: Sequence[str]
+) -> list[tuple[str, str]]:
+    """(unit, member) for every member holding one of ``roles`` in one of the units."""
+    if not unit_ids or not roles:
+        return []
+    marks, params = _in_list("v", unit_ids)
+    role_marks, role_params = _in_list("r", roles)
+    rows = views.query(
+        "SELECT DISTINCT g.unit_id, g.member_id FROM rm_role_grants g "
+        f"WHERE g.organization_id = :org AND g.unit_id IN ({marks}) "
+        f"AND g.role IN ({role_marks}) ORDER BY g.unit_id, g.member_id",
+        {**params, **role_params, "org": org},
+    )
+    return [(str(u), str(m)) for u, m in rows]
 
 
 def role_grants_by_unit(views: Views, org: str, unit_ids: Sequence[str]) -> list[RoleGrantRow]:

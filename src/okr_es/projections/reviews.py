@@ -20,6 +20,7 @@ not name its team (a check-in) lands in the right rows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import msgspec
@@ -67,6 +68,14 @@ class Reviews(Projection):
         "CREATE INDEX IF NOT EXISTS rm_review_facts_team ON rm_review_facts "
         "(cycle_id, unit_id, position)",
     )
+
+    def apply_batch(self, sql: Sql, batch: Sequence[tuple[int, Any]]) -> None:
+        # A review's rows are mostly facts (check-ins above all): the batch is applied in
+        # memory (see _Batch) and written with one statement per table, leaving the rows
+        # the handlers below leave, event by event.
+        events = [(p, e) for p, e in batch if type(e).__name__ in _HANDLED]
+        if events:
+            _Batch.load(sql, events).write(sql)
 
     # --- cycles --------------------------------------------------------------------------
 
@@ -252,3 +261,133 @@ class Reviews(Projection):
                 "id": text(e.originator_id),
             },
         )
+
+
+# The events this projection keeps something of (every on_<Event> handler above).
+_HANDLED = frozenset(name[3:] for name in vars(Reviews) if name.startswith("on_"))
+_STREAM_OPENERS = frozenset({"TeamCycleOpened", "ObjectiveSet"})
+
+
+class _Batch:
+    """A batch of the reviews read model in memory: the streams and cycles it touches, read
+    with one statement each, and the rows it adds or changes, written with one each."""
+
+    def __init__(
+        self, streams: dict[str, tuple[str, str, str]], cycles: dict[str, dict[str, Any]]
+    ) -> None:
+        # Aggregate id -> (organisation, cycle, unit) of its team, as rm_review_streams.
+        self.streams = streams
+        self.cycles = cycles  # rm_review_cycles rows the batch touches, by cycle id
+        self.changed_cycles: dict[str, None] = {}
+        self.teams: list[dict[str, Any]] = []
+        self.new_streams: list[dict[str, Any]] = []
+        self.facts: list[dict[str, Any]] = []
+
+    @classmethod
+    def load(cls, sql: Sql, events: Sequence[tuple[int, Any]]) -> _Batch:
+        ids = {str(e.originator_id) for _, e in events}
+        streams = {
+            row[0]: (row[1], row[2], row[3])
+            for row in sql.all_among(
+                "SELECT aggregate_id, organization_id, cycle_id, unit_id FROM rm_review_streams "
+                "WHERE aggregate_id {among}",
+                ids,
+            )
+        }
+        cycle_ids = {
+            str(e.originator_id) for _, e in events if type(e).__name__.startswith("Cycle")
+        }
+        cycles = {
+            row[0]: dict(zip(_CYCLE_COLUMNS, row, strict=True))
+            for row in sql.all_among(
+                f"SELECT {', '.join(_CYCLE_COLUMNS)} FROM rm_review_cycles "
+                "WHERE cycle_id {among}",
+                cycle_ids,
+            )
+        }
+        batch = cls(streams, cycles)
+        for position, e in events:
+            batch.apply(position, e)
+        return batch
+
+    def apply(self, position: int, e: Any) -> None:
+        kind = type(e).__name__
+        if kind == "CycleDefined":
+            cycle = str(text(e.originator_id))
+            if cycle not in self.cycles:  # as ON CONFLICT DO NOTHING
+                self.cycles[cycle] = {
+                    "cycle_id": cycle,
+                    "organization_id": text(e.organization_id),
+                    "label": e.label,
+                    "start_date": e.start.isoformat(),
+                    "end_date": e.end.isoformat(),
+                    "position": position,
+                }
+                self.changed_cycles[cycle] = None
+            return
+        if kind == "CycleRenamed":
+            row = self.cycles.get(str(text(e.originator_id)))
+            if row is not None:  # as an UPDATE that finds no row
+                row["label"] = e.label
+                self.changed_cycles[row["cycle_id"]] = None
+            return
+        aggregate = str(text(e.originator_id))
+        if kind in _STREAM_OPENERS and aggregate not in self.streams:
+            team = (text(e.organization_id), text(e.cycle_id), text(e.unit_id))
+            self.streams[aggregate] = team  # type: ignore[assignment]
+            row = dict(zip(_STREAM_COLUMNS, (aggregate, *team), strict=True))
+            self.new_streams.append(row)
+            if kind == "TeamCycleOpened":
+                self.teams.append({**row, "position": position})
+        stream = self.streams.get(aggregate)
+        if stream is None:
+            return  # as the handlers' INSERT … SELECT that finds no stream
+        if kind == "CheckInMade":
+            data = {name: getattr(e, name) for name in CHECK_IN_FIELDS}
+            data["class_version"] = type(e).class_version
+        else:
+            data = {name: value for name, value in vars(e).items() if name not in _COLUMNS}
+            version = getattr(type(e), "class_version", 1)
+            if version > 1:
+                data["class_version"] = version
+        organization, cycle, unit = stream
+        self.facts.append(
+            {
+                "position": position,
+                "organization_id": organization,
+                "cycle_id": cycle,
+                "unit_id": unit,
+                "aggregate_id": aggregate,
+                "kind": kind,
+                "data": _encode(data).decode(),
+            }
+        )
+
+    def write(self, sql: Sql) -> None:
+        sql.insert_rows(
+            "rm_review_cycles",
+            [self.cycles[c] for c in self.changed_cycles],
+            "ON CONFLICT (cycle_id) DO UPDATE SET label = excluded.label",
+        )
+        sql.insert_rows(
+            "rm_review_teams",
+            [
+                {
+                    "team_cycle_id": t["aggregate_id"],
+                    "organization_id": t["organization_id"],
+                    "cycle_id": t["cycle_id"],
+                    "unit_id": t["unit_id"],
+                    "position": t["position"],
+                }
+                for t in self.teams
+            ],
+            "ON CONFLICT (team_cycle_id) DO NOTHING",
+        )
+        sql.insert_rows(
+            "rm_review_streams", self.new_streams, "ON CONFLICT (aggregate_id) DO NOTHING"
+        )
+        sql.insert_rows("rm_review_facts", self.facts, "ON CONFLICT (position) DO NOTHING")
+
+
+_CYCLE_COLUMNS = ("cycle_id", "organization_id", "label", "start_date", "end_date", "position")
+_STREAM_COLUMNS = ("aggregate_id", "organization_id", "cycle_id", "unit_id")

@@ -25,8 +25,10 @@ class InitiativeCommands(AggregateReads):
         owner_id: Any,
         by: Any,
         key_results: Sequence[tuple[Any, Any]] = (),
+        due_on: Any = None,
     ) -> CommandResult:
-        """Start an initiative, linked to ``(objective_id, key_result_id)`` pairs."""
+        """Start an initiative, linked to ``(objective_id, key_result_id)`` pairs, due on
+        ``due_on`` (a date) if given."""
         org, actor = self._organization_and_actor(organization_id, by)
         unit = org.active_unit(check.identifier(unit_id, "unit_id"))
         owner = org.active_member(check.identifier(owner_id, "owner_id"), field="owner_id")
@@ -37,6 +39,7 @@ class InitiativeCommands(AggregateReads):
             unit_id=unit.id,
             title=title,
             owner_id=owner.id,
+            due_on=due_on,
             by=actor,
         )
         for index, (objective_id, kr_id) in enumerate(key_results):
@@ -52,6 +55,14 @@ class InitiativeCommands(AggregateReads):
         initiative, actor = self._initiative_and_actor(initiative_id, by)
         ref = self._key_result_ref(initiative.organization_id, objective_id, key_result_id)
         initiative.link(ref=ref, by=actor)
+        return self._saved(initiative)
+
+    def change_initiative_due_date(
+        self, *, initiative_id: Any, due_on: Any, by: Any
+    ) -> CommandResult:
+        """Set or move the day a running initiative is due (``due_on`` null: no due date)."""
+        initiative, actor = self._initiative_and_actor(initiative_id, by)
+        initiative.change_due_date(due_on=due_on, by=actor)
         return self._saved(initiative)
 
     def record_initiative_progress(

@@ -374,9 +374,12 @@ class ObjectiveCommands(AggregateReads):
         by: Any,
         note: Any = "",
         scores: Mapping[Any, Any] | None = None,
+        effective_at: Any = None,
         expected_version: int | None = None,
     ) -> CommandResult:
-        """Score an objective; key results without a given score are scored by progress."""
+        """Score an objective; key results without a given score are scored by progress
+        (``effective_at``: when it was closed, if not now)."""
+        when = self._business_time(effective_at, "effective_at")
         given: dict[UUID, Any] | None = None
         if scores is not None:
             if not isinstance(scores, Mapping):
@@ -388,7 +391,7 @@ class ObjectiveCommands(AggregateReads):
             objective_id,
             by,
             expected_version,
-            lambda o, org, actor: o.close(scores=given, note=note, by=actor),
+            lambda o, org, actor: o.close(scores=given, note=note, effective_at=when, by=actor),
         )
 
     def reopen_objective(

@@ -27,9 +27,12 @@ class TeamCycleCommands(AggregateReads):
         stop_doing: Any = "",
         start_doing: Any = "",
         learnings: Any = "",
+        effective_at: Any = None,
     ) -> CommandResult:
-        """Record what the unit will keep, stop and start doing, and its learnings.
-        Reflections commute, so a concurrent change is retried (bounded)."""
+        """Record what the unit will keep, stop and start doing, and its learnings
+        (``effective_at``: when the unit reflected, if not now). Reflections commute, so a
+        concurrent change is retried (bounded)."""
+        when = self._business_time(effective_at, "effective_at")
 
         def attempt() -> CommandResult:
             team_cycle, actor = self._existing_team_cycle(unit_id, cycle_id, by)
@@ -38,6 +41,7 @@ class TeamCycleCommands(AggregateReads):
                 stop_doing=stop_doing,
                 start_doing=start_doing,
                 learnings=learnings,
+                effective_at=when,
                 by=actor,
             )
             return self._saved(team_cycle)
@@ -45,9 +49,11 @@ class TeamCycleCommands(AggregateReads):
         return self._retrying(attempt, self.settings.check_in_retries, "record_reflection")
 
     def close_team_cycle(
-        self, *, unit_id: Any, cycle_id: Any, by: Any, note: Any = ""
+        self, *, unit_id: Any, cycle_id: Any, by: Any, note: Any = "", effective_at: Any = None
     ) -> CommandResult:
-        """Close a unit's cycle once every objective is closed or dropped."""
+        """Close a unit's cycle once every objective is closed or dropped (``effective_at``:
+        when it finished, if not now)."""
+        when = self._business_time(effective_at, "effective_at")
         with self._cross_checked():
             team_cycle, actor = self._existing_team_cycle(unit_id, cycle_id, by)
             still_open = [
@@ -55,7 +61,9 @@ class TeamCycleCommands(AggregateReads):
                 for o in (self._get(Objective, oid) for oid in team_cycle.objective_ids)
                 if o.status == ACTIVE
             ]
-            team_cycle.close(open_objective_titles=still_open, note=note, by=actor)
+            team_cycle.close(
+                open_objective_titles=still_open, note=note, effective_at=when, by=actor
+            )
             return self._saved(team_cycle)
 
     def _existing_team_cycle(self, unit_id: Any, cycle_id: Any, by: Any) -> tuple[TeamCycle, UUID]:

@@ -15,6 +15,7 @@ from okr_es.api.schemas import (
     CommandResponse,
     InitiativeComplete,
     InitiativeCreate,
+    InitiativeDueDate,
     InitiativeProgress,
     InitiativeStop,
     KeyResultLink,
@@ -39,6 +40,7 @@ class InitiativeCommands(Controller):
             title=data.title,
             owner_id=data.owner_id,
             key_results=[(k.objective_id, k.key_result_id) for k in data.key_results],
+            due_on=data.due_on,
             by=principal.member_id,
         )
         return command_response(result, 201)
@@ -57,6 +59,22 @@ class InitiativeCommands(Controller):
             initiative_id=initiative_id, by=principal.member_id, **fields(data)
         )
         return command_response(result, 201)
+
+    @post("/{initiative_id:uuid}/due-date", status_code=200, sync_to_thread=True)
+    def change_initiative_due_date(
+        self,
+        initiative_id: FromPath[UUID],
+        data: JSONBody[InitiativeDueDate],
+        okr: Okr,
+        principal: Actor,
+    ) -> Response[CommandResponse]:
+        """Set or move the day the initiative is due (null: no due date)."""
+        access.initiative(okr, principal, initiative_id)
+        return command_response(
+            okr.change_initiative_due_date(
+                initiative_id=initiative_id, by=principal.member_id, **fields(data)
+            )
+        )
 
     @post("/{initiative_id:uuid}/progress", status_code=200, sync_to_thread=True)
     def record_initiative_progress(

@@ -51,10 +51,13 @@ def check_scope(okr: OKRApplication, org: UUID, unit_id: UUID | None, cycle_id: 
         raise NotFound(f"no unit {unit_id}", field="unitId")
 
 
-def lint_report(okr: OKRApplication, org: UUID, unit_id: UUID, cycle_id: UUID) -> LintReport:
-    """The quality lint of the unit's stored OKR set in the cycle."""
+def lint_report(
+    okr: OKRApplication, org: UUID, unit_id: UUID, cycle_id: UUID, views: Views | None = None
+) -> LintReport:
+    """The quality lint of the unit's stored OKR set in the cycle (rosters and initiatives
+    from the read models in ``views``)."""
     check_scope(okr, org, unit_id, cycle_id)
-    return lint_for(okr, unit_id, cycle_id)
+    return lint_for(okr, unit_id, cycle_id, views=views)
 
 
 @dataclass(frozen=True)

@@ -366,13 +366,16 @@ class Reflection:
     learnings: str
     recorded_at: datetime
     by_name: str
+    effective_at: datetime = strawberry.field(
+        description="When the unit reflected (business time); recordedAt when none was given."
+    )
 
 
 @strawberry.type(description="Something to talk about in the retrospective.")
 class ReviewFlag:
     code: str = strawberry.field(
         description="irregular-check-ins, long-silence, hockey-stick, moved-goalposts, "
-        "zombie-key-result, sandbagging, member-without-initiative, "
+        "zombie-key-result, sandbagging, member-without-initiative, overdue-initiative, "
         "high-confidence-low-progress, low-confidence-on-pace or low-confidence-target-met."
     )
     message: str
@@ -566,6 +569,7 @@ def review_of(r: rv.Review) -> Review:
                 learnings=x.learnings,
                 recorded_at=x.recorded_at,
                 by_name=x.by_name,
+                effective_at=x.effective_at,
             )
             for x in r.reflections
         ],

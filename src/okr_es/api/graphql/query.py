@@ -195,6 +195,7 @@ class Query(InitiativeQuery, SavedViewQuery, MeetingQuery, ReminderQuery, Webhoo
             info.context.reader.organization_id,
             unit_id,
             cycle_id,
+            info.context.views,
         )
         return lint_report_of(report)
 

@@ -16,6 +16,7 @@ from uuid import UUID
 import strawberry
 from strawberry.scalars import JSON
 
+from okr_es.aggregates.initiative import is_overdue
 from okr_es.api.graphql import stored_policies
 from okr_es.api.graphql.context import GraphQLContext
 from okr_es.api.graphql.history import event_data
@@ -755,6 +756,16 @@ class Initiative:
     @strawberry.field(description="When the initiative was started.")
     def started_at(self) -> datetime:
         return instant(self.row.started_at)
+
+    @strawberry.field(description="The day the work should be done by (null: none set).")
+    def due_date(self) -> date | None:
+        return None if self.row.due_on is None else date.fromisoformat(self.row.due_on)
+
+    @strawberry.field(
+        description="Still running after its due date (today in UTC); false without one."
+    )
+    def overdue(self, info: Info) -> bool:
+        return is_overdue(self.row.status, self.due_date(), info.context.today())
 
     @strawberry.field
     def updated_at(self) -> datetime:

@@ -1,4 +1,4 @@
-"""Initiatives: started, linked, progressed, completed, stopped."""
+"""Initiatives: started, linked, due date changed, progressed, completed, stopped."""
 
 from __future__ import annotations
 
@@ -50,6 +50,9 @@ class InitiativeChanges(TimelineRows):
                 row.language, self._actor(sql, e, row.language), _name(initiative), _name(kr)
             ),
         )
+
+    def on_InitiativeDueDateChanged(self, sql: Sql, e: Any, position: int) -> None:
+        self._about_subject(sql, e, position, say.initiative_due_date_changed, e.due_on)
 
     def on_InitiativeProgressed(self, sql: Sql, e: Any, position: int) -> None:
         self._about_subject(sql, e, position, say.initiative_progressed, e.percent_complete, e.note)

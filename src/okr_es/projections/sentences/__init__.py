@@ -21,6 +21,7 @@ from okr_es.projections.sentences.cycles import (
 )
 from okr_es.projections.sentences.initiatives import (
     initiative_completed,
+    initiative_due_date_changed,
     initiative_linked,
     initiative_owner_changed,
     initiative_progressed,
@@ -86,6 +87,7 @@ __all__ = [
     "cycle_defined",
     "cycle_renamed",
     "initiative_completed",
+    "initiative_due_date_changed",
     "initiative_linked",
     "initiative_owner_changed",
     "initiative_progressed",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from okr_es.projections.sentences.words import (
     _say,
     number,
@@ -69,4 +71,22 @@ def initiative_owner_changed(
         language,
         f"{actor} gjorde {name} til eier av tiltaket {i}",
         f"{actor} made {name} the owner of the initiative {i}",
+    )
+
+
+def initiative_due_date_changed(
+    language: Language, actor: str, initiative: str | None, due_on: date | None
+) -> str:
+    i = quote(initiative, language)
+    if due_on is None:
+        return _say(
+            language,
+            f"{actor} fjernet fristen for tiltaket {i}",
+            f"{actor} took away the due date of the initiative {i}",
+        )
+    day = due_on.isoformat()
+    return _say(
+        language,
+        f"{actor} satte fristen for tiltaket {i} til {day}",
+        f"{actor} set the initiative {i} due on {day}",
     )
