@@ -22,6 +22,7 @@ _FLAGS: dict[str, tuple[str, str]] = {
     "zombie-key-result": ("Zombie-nøkkelresultat", "Zombie key result"),
     "sandbagging": ("Forsiktige mål", "Sandbagging"),
     "member-without-initiative": ("Medlem uten tiltak", "Member without an initiative"),
+    "overdue-initiative": ("Tiltak over fristen", "Initiative past its due date"),
     "high-confidence-low-progress": ("Høy tiltro, lav fremdrift", "High confidence, low progress"),
     "low-confidence-on-pace": ("Lav tiltro, i rute", "Low confidence, on pace"),
     "low-confidence-target-met": ("Lav tiltro, mål nådd", "Low confidence, target met"),

@@ -132,7 +132,7 @@ class Initiatives(Projection):
         self._initiative(sql, e, **_CHANGES["InitiativeStopped"](e))
 
     def on_InitiativeOwnerChanged(self, sql: Sql, e: Any, position: int) -> None:
-        self._initiative(sql, e, owner_id=text(e.owner_id))
+        self._initiative(sql, e, **_CHANGES["InitiativeOwnerChanged"](e))
 
     @staticmethod
     def _initiative(sql: Sql, e: Any, **changes: Any) -> None:
@@ -196,4 +196,5 @@ _CHANGES: dict[str, Any] = {
         "status_note": e.note,
     },
     "InitiativeStopped": lambda e: {"status": "stopped", "status_note": e.reason},
+    "InitiativeOwnerChanged": lambda e: {"owner_id": text(e.owner_id)},
 }

@@ -207,6 +207,7 @@ class Reviews(Projection):
 
     def on_MeetingClosed(self, sql: Sql, e: Any, position: int) -> None:
         self._fact(sql, e, position)
+
     # --- reminders -----------------------------------------------------------------------
 
     def on_ReminderSent(self, sql: Sql, e: Any, position: int) -> None:
@@ -265,7 +266,8 @@ class Reviews(Projection):
 
 # The events this projection keeps something of (every on_<Event> handler above).
 _HANDLED = frozenset(name[3:] for name in vars(Reviews) if name.startswith("on_"))
-_STREAM_OPENERS = frozenset({"TeamCycleOpened", "ObjectiveSet"})
+# Events that open a stream: what follows on their aggregate belongs to their team's cycle.
+_STREAM_OPENERS = frozenset({"TeamCycleOpened", "ObjectiveSet", "MeetingOpened"})
 
 
 class _Batch:
@@ -332,6 +334,20 @@ class _Batch:
                 self.changed_cycles[row["cycle_id"]] = None
             return
         aggregate = str(text(e.originator_id))
+        if kind == "ReminderSent":  # names its team itself, as on_ReminderSent
+            data = {name: value for name, value in vars(e).items() if name not in _COLUMNS}
+            self.facts.append(
+                {
+                    "position": position,
+                    "organization_id": text(e.organization_id),
+                    "cycle_id": text(e.cycle_id),
+                    "unit_id": text(e.unit_id),
+                    "aggregate_id": aggregate,
+                    "kind": kind,
+                    "data": _encode(data).decode(),
+                }
+            )
+            return
         if kind in _STREAM_OPENERS and aggregate not in self.streams:
             team = (text(e.organization_id), text(e.cycle_id), text(e.unit_id))
             self.streams[aggregate] = team  # type: ignore[assignment]
