@@ -49,6 +49,8 @@ class CycleImportCommands(AggregateReads):
         units: Sequence[Mapping[str, Any]],
         by: Any,
         checked_in_at: Any = None,
+        new_members: Sequence[Mapping[str, Any]] = (),
+        new_units: Sequence[Mapping[str, Any]] = (),
     ) -> CommandResult:
         """Set the objectives of several units for one cycle at once: all or nothing.
 
@@ -62,6 +64,11 @@ class CycleImportCommands(AggregateReads):
         cycle, the units' sets, the objectives and their check-ins are saved in one
         transaction. A refusal's field names the part at fault, 0-based:
         ``units[1].objectives[0].key_results[2].target``, ``cycle.start``.
+
+        ``new_members`` (``{"member_id", "name", "email"}``) and ``new_units``
+        (``{"unit_id", "name"}``, teams under the organisation's root unit) are added to the
+        organisation first, in the same transaction: an import from another tool brings
+        its people and teams along (refusals name ``new_members[0].email`` and the like).
         """
         when = self._business_time(checked_in_at, "checked_in_at")
         if isinstance(units, (str, bytes, Mapping)) or not isinstance(units, Sequence):
@@ -71,10 +78,15 @@ class CycleImportCommands(AggregateReads):
         if not isinstance(cycle, Mapping):
             raise InvalidInput("cycle must be an object", code="wrong-type", field="cycle")
         with self._cross_checked():
-            org, actor = self._organization_and_actor(organization_id, by)
+            org, actor = self._organization_and_actor(
+                organization_id, by, for_change=bool(new_members or new_units)
+            )
+            _add_members_and_units(org, actor, new_members, new_units)
             with located("cycle"):
                 target, created = self._cycle_to_fill(org, actor, cycle)
             saved: list[OKRAggregate] = [target] if created else []
+            if new_members or new_units:
+                saved.insert(0, org)
             ids: dict[str, UUID] = {"cycle_id": target.id}
             warnings: list[str] = []
             seen: set[UUID] = set()
@@ -150,6 +162,31 @@ class CycleImportCommands(AggregateReads):
             by=actor,
         )
         return new, True
+
+
+def _add_members_and_units(
+    org: Organization,
+    actor: UUID,
+    members: Sequence[Mapping[str, Any]],
+    units: Sequence[Mapping[str, Any]],
+) -> None:
+    for i, member in enumerate(members):
+        with located(f"new_members[{i}]"):
+            org.add_member(
+                member_id=check.identifier(member.get("member_id"), "member_id"),
+                name=member.get("name"),  # type: ignore[arg-type]  # checked by add_member
+                email=member.get("email"),  # type: ignore[arg-type]
+                by=actor,
+            )
+    for i, unit in enumerate(units):
+        with located(f"new_units[{i}]"):
+            org.add_unit(
+                unit_id=check.identifier(unit.get("unit_id"), "unit_id"),
+                name=unit.get("name"),  # type: ignore[arg-type]
+                kind="team",
+                parent_id=org.root_unit_id,
+                by=actor,
+            )
 
 
 def _split_readings(
