@@ -64,12 +64,11 @@ class CycleImportCommands(AggregateReads):
         cycle, the units' sets, the objectives and their check-ins are saved in one
         transaction. A refusal's field names the part at fault, 0-based:
         ``units[1].objectives[0].key_results[2].target``, ``cycle.start``.
-
-        ``new_members`` (``{"member_id", "name", "email"}``) and ``new_units``
-        (``{"unit_id", "name"}``, teams under the organisation's root unit) are added to the
-        organisation first, in the same transaction: an import from another tool brings
-        its people and teams along (refusals name ``new_members[0].email`` and the like).
         """
+        # new_members ({"member_id", "name", "email"}) and new_units ({"unit_id", "name"},
+        # teams under the root unit) are added to the organisation first, in the same
+        # transaction: an import from another tool (Viva Goals) brings its people and
+        # teams along. Not offered over HTTP: adding members is a command of its own there.
         when = self._business_time(checked_in_at, "checked_in_at")
         if isinstance(units, (str, bytes, Mapping)) or not isinstance(units, Sequence):
             raise InvalidInput("units must be a list", code="wrong-type", field="units")
