@@ -80,7 +80,7 @@ def import_viva(
         data = stream.read(MAX_FILE_BYTES + 1)
     viva = read_viva(data, fmt)
     plan = plan_viva_import(app, viva, organization_id=org.id, create_members=create_members)
-    counts = ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in plan.counts().items())
+    counts = ", ".join(f"{kind.replace('_', ' ')}: {n}" for kind, n in plan.counts().items())
     verb = "Would import" if dry_run else "Importing"
     print(f"{verb} {plan.cycle['label']} into {org.name}: {counts}")
     for line in plan.skipped:

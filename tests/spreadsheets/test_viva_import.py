@@ -281,7 +281,7 @@ def test_the_command_line_dry_run_imports_and_second_run(
 
     dry = okr_es(sqlite_settings, "import", "viva", str(file), *common, "--dry-run")
     assert dry.code == 0, dry.err
-    assert "Would import Q1 2026 into Fjellby kommune: 1 cycles, 1 units" in dry.out
+    assert "Would import Q1 2026 into Fjellby kommune: cycles: 1, units: 1, members: 0" in dry.out
     assert "dry run: nothing was written" in dry.out
     with OKRApplication(sqlite_settings) as app:
         assert app.position() == before
@@ -305,3 +305,23 @@ def test_the_command_line_dry_run_imports_and_second_run(
     assert bad.code == 1
     assert "row 2, column Owner" in bad.err
     assert "nothing was imported" in bad.err
+
+
+def test_without_a_team_column_objectives_are_the_organisations(app: OKRApplication) -> None:
+    org, _ = fjellby(app)
+    headers = ["Title", "Object type", "Owner", "Time period", "Metric target", "Extra"]
+    rows = [
+        {"Title": "Fjellby er digital", "Object type": "Objective",
+         "Owner": "Per Johansen; Ola Hansen", "Time period": "2026 Q1", "Extra": "x"},
+        {"Title": "Digitale skjema", "Object type": "Key result", "Metric target": 40},
+    ]  # fmt: skip
+
+    imported(app, org, workbook(rows, headers, merge_team=False), "xlsx", create_members=False)
+
+    organization = app.get_organization(org)
+    team_cycle = app.get_team_cycle(organization.root_unit_id, app.cycles(org)[0].id)
+    assert team_cycle is not None
+    (objective_id,) = team_cycle.objective_ids
+    objective = app.get_objective(objective_id)
+    assert organization.members[objective.owner_id].name == "Per Johansen"
+    assert [kr.title for kr in objective.active_key_results()] == ["Digitale skjema"]

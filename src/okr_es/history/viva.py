@@ -161,6 +161,8 @@ def _titles(app: OKRApplication, unit_id: UUID, cycle_id: UUID | None) -> set[st
 def _unit(
     org: Organization, item: VivaItem, plan: VivaPlan, problems: list[Problem]
 ) -> UUID | None:
+    if not item.team:
+        return org.root_unit_id  # an objective of the whole organisation
     key = check.same_text_key(item.team)
     found = [u for u in org.units.values() if not u.archived and check.same_text_key(u.name) == key]
     if len(found) == 1:
@@ -186,10 +188,11 @@ def _owner(
     create: bool,
 ) -> UUID | None:
     """The member an owner cell names: by its e-mail if it has one, else by name."""
-    email = _EMAIL.search(item.owner)
-    name = item.owner[: email.start()].strip(" <\"'") if email else item.owner
+    first = item.owner.split(";")[0].strip()  # Viva Goals lists co-owners after a ';'
+    email = _EMAIL.search(first)
+    name = first[: email.start()].strip(" <\"'") if email else first
     try:
-        return member_id(org, email.group(0) if email else item.owner, "owner")
+        return member_id(org, email.group(0) if email else first, "owner")
     except NotFound:
         pass
     except OKRError as e:

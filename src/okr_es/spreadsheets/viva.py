@@ -3,7 +3,8 @@
 Viva Goals let each customer pick the export's columns, so they are found by their
 header (English or Norwegian, case and spacing ignored); unknown columns are ignored,
 only Title and Object type are required. Team and Time period cells that a workbook
-merged over several rows (read as empty below the first) carry down. A key result
+merged over several rows (read as empty below the first) carry down; without a team (no
+column, or empty from the top) an objective is the organisation's. A key result
 belongs to the objective its Aligned parent names, else to the nearest objective above
 it. Pure: bytes in, :class:`VivaFile` out, or :class:`SheetInvalid` naming every
 problem's row and column.
@@ -230,8 +231,6 @@ def _item(number: int, raw: dict[str, Any], problems: list[Problem]) -> VivaItem
     )
     if kind == "key_result":
         item = _metric(item, problem)
-    if kind != "project" and not item.team:
-        problem("team", "missing-value", "the team is empty (and no team above to carry down)")
     if kind == "objective" and not item.owner:
         problem("owner", "missing-value", "an objective needs its owner")
     return None if len(problems) > before else item
