@@ -325,3 +325,29 @@ def test_without_a_team_column_objectives_are_the_organisations(app: OKRApplicat
     objective = app.get_objective(objective_id)
     assert organization.members[objective.owner_id].name == "Per Johansen"
     assert [kr.title for kr in objective.active_key_results()] == ["Digitale skjema"]
+
+
+def test_a_period_that_clashes_with_a_stored_cycle_is_named_before_anything_is_written(
+    app: OKRApplication,
+) -> None:
+    org, admin = fjellby(app)
+    app.define_cycle(
+        organization_id=org, label="Q1 2026", kind="quarter", start=date(2026, 1, 1),
+        end=date(2026, 2, 28), by=admin,
+    )  # fmt: skip
+    app.define_cycle(
+        organization_id=org, label="Vinter", kind="custom", start=date(2026, 3, 1),
+        end=date(2026, 4, 30), by=admin,
+    )  # fmt: skip
+    rows = [dict(r) for r in ROWS]
+    english = read_viva(workbook(rows, ENGLISH), "xlsx")
+    for r in rows:
+        if r.get("Time period"):
+            r["Time period"] = "Mar 2026 - May 2026"
+    overlapping = read_viva(workbook(rows, ENGLISH), "xlsx")
+
+    for viva, code in ((english, "cycle-mismatch"), (overlapping, "cycle-overlap")):
+        with pytest.raises(SheetInvalid) as raised:
+            plan_viva_import(app, viva, organization_id=org, create_members=False)
+        (problem,) = raised.value.problems
+        assert (problem.row, problem.column, problem.code) == (2, "Time period", code)

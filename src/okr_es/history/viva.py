@@ -69,7 +69,7 @@ def plan_viva_import(
     org = app.get_organization(organization_id)
     problems: list[Problem] = []
     plan = VivaPlan(org.id, {}, False, [], [], [], [], list(viva.notes), {})
-    cycle_id = _cycle(app, org, viva, plan)
+    cycle_id = _cycle(app, org, viva, plan, problems)
     units: dict[str, dict[str, Any]] = {}
     unit_ids: dict[str, UUID | None] = {}
     owners: dict[str, UUID | None] = {}
@@ -126,21 +126,43 @@ def write_viva_import(app: OKRApplication, plan: VivaPlan, *, by: UUID) -> Comma
         raise SheetInvalid([_located(e, plan.where)]) from None
 
 
-def _cycle(app: OKRApplication, org: Organization, viva: VivaFile, plan: VivaPlan) -> UUID | None:
+def _cycle(
+    app: OKRApplication, org: Organization, viva: VivaFile, plan: VivaPlan, problems: list[Problem]
+) -> UUID | None:
     period = viva.period
     cycles = app.cycles(org.id)
     same = [c for c in cycles if check.same_text_key(c.label) == check.same_text_key(period.label)]
     same = same or [c for c in cycles if (c.start, c.end) == (period.start, period.end)]
     if same:
         found = same[0]
-        # The stored cycle's dates: a label whose dates differ is refused by the import.
         plan.cycle = {
             "label": found.label,
             "kind": found.kind,
             "start": period.start,
             "end": period.end,
         }
+        if (found.start, found.end) != (period.start, period.end):
+            problems.append(
+                Problem(
+                    viva.objectives[0].item.number,
+                    "Time period",
+                    "cycle-mismatch",
+                    f"cycle '{found.label}' runs {found.start} to {found.end}, "
+                    f"not {period.start} to {period.end}",
+                )
+            )
         return found.id
+    for other in cycles:
+        if other.parent_id is None and period.start < other.end and other.start < period.end:
+            problems.append(
+                Problem(
+                    viva.objectives[0].item.number,
+                    "Time period",
+                    "cycle-overlap",
+                    f"{period.label} ({period.start} to {period.end}) overlaps cycle "
+                    f"'{other.label}' ({other.start} to {other.end})",
+                )
+            )
     plan.cycle = {
         "label": period.label,
         "kind": period.kind,
@@ -198,7 +220,7 @@ def _owner(
     except OKRError as e:
         problems.append(Problem(item.number, "Owner", e.code, e.message))
         return None
-    if not create:
+    if not create and email is not None:
         problems.append(
             Problem(
                 item.number,
