@@ -14,6 +14,7 @@ from uuid import UUID
 import pytest
 from openpyxl import Workbook
 
+from okr_es.aggregates.initiative import Initiative
 from okr_es.application import OKRApplication
 from okr_es.history.viva import plan_viva_import, write_viva_import
 from okr_es.settings import Settings
@@ -143,9 +144,10 @@ def test_an_export_imports_as_a_cycle_of_units_objectives_and_check_ins(
 
     assert plan.counts() == {
         "cycles": 1, "units": 1, "members": 0, "objectives": 2, "key_results": 4,
-        "check_ins": 3, "already_imported": 0,
+        "check_ins": 3, "initiatives": 1, "already_imported": 0,
     }  # fmt: skip
-    assert any("project(s) not imported yet (rows 5)" in n for n in plan.notes)
+    project = app.read_aggregate(Initiative, result.ids["initiative_id_0"])
+    assert project.title == "Ny chatbot i drift"
     assert any("row 8" in n and "not imported" in n for n in plan.notes)
     (cycle,) = app.cycles(org)
     assert (cycle.label, cycle.kind, cycle.start, cycle.end) == (
@@ -153,6 +155,10 @@ def test_an_export_imports_as_a_cycle_of_units_objectives_and_check_ins(
     )  # fmt: skip
     organization = app.get_organization(org)
     analyse = next(u for u in organization.units.values() if u.name == "Team Analyse")
+    team_data = next(u for u in organization.units.values() if u.name == "Team Data")
+    assert (project.unit_id, organization.members[project.owner_id].name) == (
+        team_data.id, "Per Johansen"
+    )  # fmt: skip
     assert analyse.parent_id == organization.root_unit_id
     data_krs = key_results(app, org, "Team Data", cycle.id)["Innbyggerne finner svar selv"]
     assert data_krs.keys() == {"Selvbetjente saker", "Svartid i dager"}

@@ -41,6 +41,7 @@ class VivaPlan(msgspec.Struct):
     units: list[dict[str, Any]]
     new_members: list[dict[str, Any]]
     new_units: list[dict[str, Any]]
+    new_initiatives: list[dict[str, Any]]
     skipped: list[str]  # objectives already imported
     notes: list[str]
     where: dict[str, int]  # a command's field prefix → the row it came from
@@ -55,6 +56,7 @@ class VivaPlan(msgspec.Struct):
             "objectives": len(objectives),
             "key_results": len(key_results),
             "check_ins": sum(1 for kr in key_results if kr.get("status")),
+            "initiatives": len(self.new_initiatives),
             "already_imported": len(self.skipped),
         }
 
@@ -68,7 +70,7 @@ def plan_viva_import(
     """The import's plan; raises :class:`SheetInvalid` naming every row that cannot map."""
     org = app.get_organization(organization_id)
     problems: list[Problem] = []
-    plan = VivaPlan(org.id, {}, False, [], [], [], [], list(viva.notes), {})
+    plan = VivaPlan(org.id, {}, False, [], [], [], [], [], list(viva.notes), {})
     cycle_id = _cycle(app, org, viva, plan, problems)
     units: dict[str, dict[str, Any]] = {}
     unit_ids: dict[str, UUID | None] = {}
@@ -100,11 +102,21 @@ def plan_viva_import(
         units[team]["objectives"].append(
             {"title": item.title, "why": "", "owner_id": owner_id, "key_results": key_results}
         )
+        for project in objective.projects:
+            project_owner: UUID | None = owner_id
+            if project.owner:
+                if project.owner not in owners:
+                    owners[project.owner] = _owner(org, project, plan, problems, create_members)
+                project_owner = owners[project.owner]
+            if project_owner is not None:
+                plan.where[f"new_initiatives[{len(plan.new_initiatives)}]"] = project.number
+                plan.new_initiatives.append(
+                    {"unit_id": unit_id, "title": project.title, "owner_id": project_owner}
+                )
     if viva.projects:
         rows = ", ".join(str(p.number) for p in viva.projects)
         plan.notes.append(
-            f"{len(viva.projects)} project(s) not imported yet (rows {rows}): "
-            "add them as initiatives"
+            f"{len(viva.projects)} project(s) of no objective not imported (rows {rows})"
         )
     if problems:
         raise SheetInvalid(problems)
@@ -121,6 +133,7 @@ def write_viva_import(app: OKRApplication, plan: VivaPlan, *, by: UUID) -> Comma
             by=by,
             new_members=plan.new_members,
             new_units=plan.new_units,
+            new_initiatives=plan.new_initiatives,
         )
     except OKRError as e:
         raise SheetInvalid([_located(e, plan.where)]) from None
@@ -259,7 +272,7 @@ def _key_result(kr: VivaItem) -> dict[str, Any]:
 
 
 _PART = re.compile(
-    r"^(?P<part>new_members\[\d+\]|new_units\[\d+\]|units\[\d+\]"
+    r"^(?P<part>new_members\[\d+\]|new_units\[\d+\]|new_initiatives\[\d+\]|units\[\d+\]"
     r"(?:\.objectives\[\d+\])?(?:\.key_results\[\d+\])?)"
 )
 _COLUMN: Mapping[str, str] = {

@@ -100,11 +100,12 @@ class VivaItem(msgspec.Struct, frozen=True):
 class VivaObjective(msgspec.Struct, frozen=True):
     item: VivaItem
     key_results: list[VivaItem]
+    projects: list[VivaItem] = msgspec.field(default_factory=list)
 
 
 class VivaFile(msgspec.Struct, frozen=True):
-    """A Viva Goals export as one cycle's objectives (with their key results), its
-    projects, and notes on what the import leaves out."""
+    """A Viva Goals export as one cycle's objectives (with their key results and
+    projects), the projects of no objective, and notes on what the import leaves out."""
 
     period: Period
     objectives: list[VivaObjective]
@@ -306,12 +307,13 @@ def _grouped(
             objectives.append(current)
             if item.parent:
                 notes.append(f"row {item.number}: alignment to {item.parent!r} not imported")
-        elif item.kind == "project":
-            projects.append(item)
-            continue
         else:
             named = [o for o in objectives if o.item.title.casefold() == item.parent.casefold()]
             owner = named[0] if item.parent and named else current
+            if item.kind == "project":
+                # A project under an objective comes with it (as an initiative of its unit).
+                (projects if owner is None else owner.projects).append(item)
+                continue
             if owner is None:
                 problems.append(
                     Problem(

@@ -11,6 +11,7 @@ from uuid import UUID, uuid4
 from okr_es.aggregates import validation as check
 from okr_es.aggregates.base import OKRAggregate
 from okr_es.aggregates.cycle import Cycle
+from okr_es.aggregates.initiative import Initiative
 from okr_es.aggregates.objective import Objective
 from okr_es.aggregates.organization import Organization
 from okr_es.aggregates.team_cycle import TeamCycle
@@ -51,6 +52,7 @@ class CycleImportCommands(AggregateReads):
         checked_in_at: Any = None,
         new_members: Sequence[Mapping[str, Any]] = (),
         new_units: Sequence[Mapping[str, Any]] = (),
+        new_initiatives: Sequence[Mapping[str, Any]] = (),
     ) -> CommandResult:
         """Set the objectives of several units for one cycle at once: all or nothing.
 
@@ -68,7 +70,8 @@ class CycleImportCommands(AggregateReads):
         # new_members ({"member_id", "name", "email"}) and new_units ({"unit_id", "name"},
         # teams under the root unit) are added to the organisation first, in the same
         # transaction: an import from another tool (Viva Goals) brings its people and
-        # teams along. Not offered over HTTP: adding members is a command of its own there.
+        # teams along; new_initiatives ({"unit_id", "title", "owner_id"}) are started, not
+        # linked. Not offered over HTTP: adding members is a command of its own there.
         when = self._business_time(checked_in_at, "checked_in_at")
         if isinstance(units, (str, bytes, Mapping)) or not isinstance(units, Sequence):
             raise InvalidInput("units must be a list", code="wrong-type", field="units")
@@ -125,6 +128,25 @@ class CycleImportCommands(AggregateReads):
                 saved += [team_cycle, *built]
                 warnings += more
                 ids.update({f"{key}_{i}": value for key, value in built_ids.items()})
+            for i, spec in enumerate(new_initiatives):
+                with located(f"new_initiatives[{i}]"):
+                    initiative_id = uuid4()
+                    saved.append(
+                        Initiative.start(
+                            initiative_id=initiative_id,
+                            organization_id=org.id,
+                            unit_id=org.active_unit(
+                                check.identifier(spec.get("unit_id"), "unit_id")
+                            ).id,
+                            title=spec.get("title"),
+                            owner_id=org.active_member(
+                                check.identifier(spec.get("owner_id"), "owner_id"),
+                                field="owner_id",
+                            ).id,
+                            by=actor,
+                        )
+                    )
+                    ids[f"initiative_id_{i}"] = initiative_id
             return self._saved(*saved, ids=ids, warnings=warnings)
 
     def _cycle_to_fill(
