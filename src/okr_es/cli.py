@@ -680,7 +680,9 @@ def _add_learning_commands(sub: argparse._SubParsersAction[argparse.ArgumentPars
         help="OKR set document (JSON or YAML) or spreadsheet (csv, xlsx); "
         "'viva FILE': a Microsoft Viva Goals export",
     )
-    okr_import.add_argument("viva_file", nargs="?", type=_file_name, help=argparse.SUPPRESS)
+    okr_import.add_argument(
+        "viva_file", nargs="?", type=_file_name, metavar="FILE", help="after 'viva': the export"
+    )
     okr_import.add_argument(
         "--dry-run", action="store_true", help="Viva Goals: show what would be imported"
     )
@@ -842,6 +844,8 @@ def _okr_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _okr_import(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
     from okr_es.cli_sheets import import_sheet, sheet_format
     from okr_es.errors import InvalidInput
     from okr_es.history.analyses import import_okr_set, member_id
@@ -851,6 +855,8 @@ def _okr_import(args: argparse.Namespace, settings: Settings) -> int:
         if args.file != "viva":
             raise InvalidInput(f"unknown import source {args.file!r} (viva)", field="file")
         return _viva_import(args, settings)
+    if args.file == "viva" and not Path(args.file).exists():
+        raise InvalidInput("import viva FILE: give the Viva Goals export", field="file")
     if args.dry_run or args.create_members:
         raise InvalidInput("--dry-run and --create-members go with 'import viva'", field="file")
     sheet = sheet_format(args.file, args.format)

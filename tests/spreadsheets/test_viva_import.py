@@ -357,3 +357,13 @@ def test_a_period_that_clashes_with_a_stored_cycle_is_named_before_anything_is_w
             plan_viva_import(app, viva, organization_id=org, create_members=False)
         (problem,) = raised.value.problems
         assert (problem.row, problem.column, problem.code) == (2, "Time period", code)
+
+
+def test_the_command_line_wants_the_export_after_viva(sqlite_settings: Settings) -> None:
+    common = ("--organization", "Fjellby kommune", "--by", "kari@fjellby.no")
+    missing = okr_es(sqlite_settings, "import", "viva", *common)
+    assert missing.code == 1
+    assert "import viva FILE" in missing.err
+    other = okr_es(sqlite_settings, "import", "asana", "export.csv", *common)
+    assert other.code == 1
+    assert "unknown import source 'asana'" in other.err
