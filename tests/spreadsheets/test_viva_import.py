@@ -65,13 +65,18 @@ ROWS: list[dict[str, Any]] = [
 ]  # fmt: skip
 
 
-def workbook(rows: list[dict[str, Any]], headers: list[str], merge_team: bool = True) -> bytes:
+def workbook(
+    rows: list[dict[str, Any]],
+    headers: list[str],
+    merge_team: bool = True,
+    names: dict[str, str] | None = None,
+) -> bytes:
     """An Explorer export as Viva Goals wrote it: Team and Time period merged over the rows
     of an objective."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.append(headers)
+    sheet.append([(names or {}).get(h, h) for h in headers])
     for row in rows:
         sheet.append([row.get(h) for h in headers])
     if merge_team:
@@ -130,13 +135,15 @@ def key_results(app: OKRApplication, org: UUID, unit: str, cycle_id: UUID) -> di
     return found
 
 
-@pytest.mark.parametrize("variant", ["english-xlsx", "norwegian-csv"])
+@pytest.mark.parametrize("variant", ["english-xlsx", "norwegian-xlsx", "norwegian-csv"])
 def test_an_export_imports_as_a_cycle_of_units_objectives_and_check_ins(
     app: OKRApplication, variant: str
 ) -> None:
     org, _ = fjellby(app)
     if variant == "english-xlsx":
         data, fmt, label = workbook(ROWS, ENGLISH), "xlsx", "Q1 2026"
+    elif variant == "norwegian-xlsx":
+        data, fmt, label = workbook(ROWS, ENGLISH, names=NORWEGIAN), "xlsx", "Q1 2026"
     else:
         data, fmt, label = norwegian_csv(ROWS), "csv", "Jan 2026 - Mar 2026"
 
@@ -367,3 +374,17 @@ def test_the_command_line_wants_the_export_after_viva(sqlite_settings: Settings)
     other = okr_es(sqlite_settings, "import", "asana", "export.csv", *common)
     assert other.code == 1
     assert "unknown import source 'asana'" in other.err
+
+
+def test_a_stored_cycle_of_the_same_dates_is_filled(app: OKRApplication) -> None:
+    org, admin = fjellby(app)
+    cycle_id = app.define_cycle(
+        organization_id=org, label="2026 K1", kind="quarter", start=date(2026, 1, 1),
+        end=date(2026, 3, 31), by=admin,
+    ).ids["cycle_id"]  # fmt: skip
+
+    plan, _ = imported(app, org, workbook(ROWS, ENGLISH), "xlsx", create_members=False)
+
+    assert plan.counts()["cycles"] == 0
+    assert [c.id for c in app.cycles(org)] == [cycle_id]
+    assert "Innbyggerne finner svar selv" in key_results(app, org, "Team Data", cycle_id)

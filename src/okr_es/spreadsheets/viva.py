@@ -325,6 +325,12 @@ def _grouped(
                 )
                 continue
             owner.key_results.append(item)
+            closed = item.status.casefold() in CLOSED | POSTPONED
+            if item.current is not None and item.check_in_status is None and not closed:
+                notes.append(
+                    f"row {item.number}: current value {item.current:g} not recorded "
+                    f"(status {item.status or 'empty'}: no check-in)"
+                )
         if item.status.casefold() in CLOSED | POSTPONED or item.score is not None:
             score = "" if item.score is None else f", score {item.score:g}"
             notes.append(
