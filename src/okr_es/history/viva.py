@@ -75,17 +75,21 @@ def plan_viva_import(
     units: dict[str, dict[str, Any]] = {}
     unit_ids: dict[str, UUID | None] = {}
     owners: dict[str, UUID | None] = {}
+    titles: dict[UUID, set[str]] = {}
+    # A failed look-up is not remembered: every row it fails on is reported.
     for objective in viva.objectives:
         item = objective.item
         team = check.same_text_key(item.team)
-        if team not in unit_ids:
+        if unit_ids.get(team) is None:
             unit_ids[team] = _unit(org, item, plan, problems)
-        if item.owner not in owners:
+        if owners.get(item.owner) is None:
             owners[item.owner] = _owner(org, item, plan, problems, create_members)
         unit_id, owner_id = unit_ids[team], owners[item.owner]
         if unit_id is None or owner_id is None:
             continue
-        if check.same_text_key(item.title) in _titles(app, unit_id, cycle_id):
+        if unit_id not in titles:
+            titles[unit_id] = _titles(app, unit_id, cycle_id)
+        if check.same_text_key(item.title) in titles[unit_id]:
             plan.skipped.append(f"row {item.number}: {item.title!r} ({item.team})")
             continue
         if team not in units:
@@ -105,7 +109,7 @@ def plan_viva_import(
         for project in objective.projects:
             project_owner: UUID | None = owner_id
             if project.owner:
-                if project.owner not in owners:
+                if owners.get(project.owner) is None:
                     owners[project.owner] = _owner(org, project, plan, problems, create_members)
                 project_owner = owners[project.owner]
             if project_owner is not None:
