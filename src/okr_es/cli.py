@@ -675,7 +675,19 @@ def _add_learning_commands(sub: argparse._SubParsersAction[argparse.ArgumentPars
         "import", help="set OKRs from a document or a spreadsheet (all or none)"
     )
     okr_import.add_argument(
-        "file", type=_file_name, help="OKR set document (JSON or YAML) or spreadsheet (csv, xlsx)"
+        "file",
+        type=_file_name,
+        help="OKR set document (JSON or YAML) or spreadsheet (csv, xlsx); "
+        "'viva FILE': a Microsoft Viva Goals export",
+    )
+    okr_import.add_argument(
+        "viva_file", nargs="?", type=_file_name, metavar="FILE", help="after 'viva': the export"
+    )
+    okr_import.add_argument(
+        "--dry-run", action="store_true", help="Viva Goals: show what would be imported"
+    )
+    okr_import.add_argument(
+        "--create-members", action="store_true", help="Viva Goals: add unknown owners"
     )
     okr_import.add_argument("--organization", required=True, metavar="ORG", help="id or name")
     okr_import.add_argument("--unit", metavar="UNIT", help="unit id or name (documents)")
@@ -832,11 +844,21 @@ def _okr_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _okr_import(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
     from okr_es.cli_sheets import import_sheet, sheet_format
     from okr_es.errors import InvalidInput
     from okr_es.history.analyses import import_okr_set, member_id
     from okr_es.history.cycle_events import resolve_cycle
 
+    if args.viva_file is not None:
+        if args.file != "viva":
+            raise InvalidInput(f"unknown import source {args.file!r} (viva)", field="file")
+        return _viva_import(args, settings)
+    if args.file == "viva" and not Path(args.file).exists():
+        raise InvalidInput("import viva FILE: give the Viva Goals export", field="file")
+    if args.dry_run or args.create_members:
+        raise InvalidInput("--dry-run and --create-members go with 'import viva'", field="file")
     sheet = sheet_format(args.file, args.format)
     if sheet is not None:
         with OKRApplication(settings) as app:
@@ -865,6 +887,22 @@ def _okr_import(args: argparse.Namespace, settings: Settings) -> int:
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return EXIT_OK
+
+
+def _viva_import(args: argparse.Namespace, settings: Settings) -> int:
+    from okr_es.cli_sheets import import_viva
+    from okr_es.history.analyses import member_id
+
+    with OKRApplication(settings) as app:
+        org = _organization(app, args.organization)
+        return import_viva(
+            app,
+            org,
+            args.viva_file,
+            member_id(org, args.by, "by"),
+            dry_run=args.dry_run,
+            create_members=args.create_members,
+        )
 
 
 def _find_cycle(

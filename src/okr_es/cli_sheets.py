@@ -58,3 +58,43 @@ def import_sheet(app: OKRApplication, org: Organization, file: str, fmt: Format,
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return EXIT_OK
+
+
+def import_viva(
+    app: OKRApplication,
+    org: Organization,
+    file: str,
+    by: UUID,
+    *,
+    dry_run: bool,
+    create_members: bool,
+) -> int:
+    """``okr-es import viva FILE``: a Microsoft Viva Goals export as one cycle's OKRs."""
+    from okr_es.history.viva import plan_viva_import, write_viva_import
+    from okr_es.spreadsheets.viva import read_viva
+
+    fmt = format_of(file)
+    if fmt is None:
+        raise InvalidInput("a Viva Goals export is a .xlsx or .csv file", field="file")
+    with Path(file).open("rb") as stream:
+        data = stream.read(MAX_FILE_BYTES + 1)
+    viva = read_viva(data, fmt)
+    plan = plan_viva_import(app, viva, organization_id=org.id, create_members=create_members)
+    counts = ", ".join(f"{kind.replace('_', ' ')}: {n}" for kind, n in plan.counts().items())
+    verb = "Would import" if dry_run else "Importing"
+    print(f"{verb} {plan.cycle['label']} into {org.name}: {counts}")
+    for line in plan.skipped:
+        print(f"already imported: {line}")
+    for note in plan.notes:
+        print(f"note: {note}")
+    if dry_run:
+        print("dry run: nothing was written")
+        return EXIT_OK
+    if plan.is_empty():
+        print("Nothing new to import")
+        return EXIT_OK
+    result = write_viva_import(app, plan, by=by)
+    print(f"Imported (log position {result.position})")
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return EXIT_OK

@@ -26,7 +26,15 @@ from okr_es.spreadsheets.rows import (
     rows_from_cells,
 )
 
-__all__ = ["FORMATS", "Format", "format_of", "read_rows", "write_csv", "write_xlsx"]
+__all__ = [
+    "FORMATS",
+    "Format",
+    "format_of",
+    "read_rows",
+    "read_table",
+    "write_csv",
+    "write_xlsx",
+]
 
 Format = Literal["csv", "xlsx"]
 FORMATS: tuple[Format, ...] = ("csv", "xlsx")
@@ -46,6 +54,18 @@ def format_of(path: str | Path) -> Format | None:
 
 def read_rows(data: bytes, claimed: Format) -> list[SheetRow]:
     """The checked rows of a spreadsheet file; raises :class:`SheetInvalid`."""
+    table = read_table(data, claimed)
+    try:
+        header = next(table)
+    except StopIteration:
+        raise _file_problem("empty", "the file has no header row") from None
+    names = check_header(header[1])
+    return rows_from_cells(names, table)
+
+
+def read_table(data: bytes, claimed: Format) -> Iterator[tuple[int, Sequence[Any]]]:
+    """The rows of a spreadsheet file as ``(row number, cells)``, unchecked; raises
+    :class:`SheetInvalid` for a file that is not what it claims to be."""
     if not data.strip():
         raise _file_problem("empty", "the file is empty")
     if len(data) > MAX_FILE_BYTES:
@@ -56,13 +76,7 @@ def read_rows(data: bytes, claimed: Format) -> list[SheetRow]:
         raise _file_problem("not-xlsx", f"the file is not an XLSX workbook (it is {looks})")
     if claimed == "csv" and is_zip:
         raise _file_problem("not-csv", "the file is a zip archive (an XLSX?), not CSV text")
-    table = _xlsx_cells(data) if claimed == "xlsx" else _csv_cells(data)
-    try:
-        header = next(table)
-    except StopIteration:
-        raise _file_problem("empty", "the file has no header row") from None
-    names = check_header(header[1])
-    return rows_from_cells(names, table)
+    return _xlsx_cells(data) if claimed == "xlsx" else _csv_cells(data)
 
 
 def write_csv(rows: Sequence[SheetRow]) -> bytes:

@@ -11,6 +11,7 @@ from uuid import UUID, uuid4
 from okr_es.aggregates import validation as check
 from okr_es.aggregates.base import OKRAggregate
 from okr_es.aggregates.cycle import Cycle
+from okr_es.aggregates.initiative import Initiative
 from okr_es.aggregates.objective import Objective
 from okr_es.aggregates.organization import Organization
 from okr_es.aggregates.team_cycle import TeamCycle
@@ -49,6 +50,9 @@ class CycleImportCommands(AggregateReads):
         units: Sequence[Mapping[str, Any]],
         by: Any,
         checked_in_at: Any = None,
+        new_members: Sequence[Mapping[str, Any]] = (),
+        new_units: Sequence[Mapping[str, Any]] = (),
+        new_initiatives: Sequence[Mapping[str, Any]] = (),
     ) -> CommandResult:
         """Set the objectives of several units for one cycle at once: all or nothing.
 
@@ -63,6 +67,11 @@ class CycleImportCommands(AggregateReads):
         transaction. A refusal's field names the part at fault, 0-based:
         ``units[1].objectives[0].key_results[2].target``, ``cycle.start``.
         """
+        # new_members ({"member_id", "name", "email"}) and new_units ({"unit_id", "name"},
+        # teams under the root unit) are added to the organisation first, in the same
+        # transaction: an import from another tool (Viva Goals) brings its people and
+        # teams along; new_initiatives ({"unit_id", "title", "owner_id"}) are started, not
+        # linked. Not offered over HTTP: adding members is a command of its own there.
         when = self._business_time(checked_in_at, "checked_in_at")
         if isinstance(units, (str, bytes, Mapping)) or not isinstance(units, Sequence):
             raise InvalidInput("units must be a list", code="wrong-type", field="units")
@@ -71,10 +80,15 @@ class CycleImportCommands(AggregateReads):
         if not isinstance(cycle, Mapping):
             raise InvalidInput("cycle must be an object", code="wrong-type", field="cycle")
         with self._cross_checked():
-            org, actor = self._organization_and_actor(organization_id, by)
+            org, actor = self._organization_and_actor(
+                organization_id, by, for_change=bool(new_members or new_units)
+            )
+            _add_members_and_units(org, actor, new_members, new_units)
             with located("cycle"):
                 target, created = self._cycle_to_fill(org, actor, cycle)
             saved: list[OKRAggregate] = [target] if created else []
+            if new_members or new_units:
+                saved.insert(0, org)
             ids: dict[str, UUID] = {"cycle_id": target.id}
             warnings: list[str] = []
             seen: set[UUID] = set()
@@ -114,6 +128,25 @@ class CycleImportCommands(AggregateReads):
                 saved += [team_cycle, *built]
                 warnings += more
                 ids.update({f"{key}_{i}": value for key, value in built_ids.items()})
+            for i, spec in enumerate(new_initiatives):
+                with located(f"new_initiatives[{i}]"):
+                    initiative_id = uuid4()
+                    saved.append(
+                        Initiative.start(
+                            initiative_id=initiative_id,
+                            organization_id=org.id,
+                            unit_id=org.active_unit(
+                                check.identifier(spec.get("unit_id"), "unit_id")
+                            ).id,
+                            title=spec.get("title"),
+                            owner_id=org.active_member(
+                                check.identifier(spec.get("owner_id"), "owner_id"),
+                                field="owner_id",
+                            ).id,
+                            by=actor,
+                        )
+                    )
+                    ids[f"initiative_id_{i}"] = initiative_id
             return self._saved(*saved, ids=ids, warnings=warnings)
 
     def _cycle_to_fill(
@@ -150,6 +183,31 @@ class CycleImportCommands(AggregateReads):
             by=actor,
         )
         return new, True
+
+
+def _add_members_and_units(
+    org: Organization,
+    actor: UUID,
+    members: Sequence[Mapping[str, Any]],
+    units: Sequence[Mapping[str, Any]],
+) -> None:
+    for i, member in enumerate(members):
+        with located(f"new_members[{i}]"):
+            org.add_member(
+                member_id=check.identifier(member.get("member_id"), "member_id"),
+                name=member.get("name"),  # type: ignore[arg-type]  # checked by add_member
+                email=member.get("email"),  # type: ignore[arg-type]
+                by=actor,
+            )
+    for i, unit in enumerate(units):
+        with located(f"new_units[{i}]"):
+            org.add_unit(
+                unit_id=check.identifier(unit.get("unit_id"), "unit_id"),
+                name=unit.get("name"),  # type: ignore[arg-type]
+                kind="team",
+                parent_id=org.root_unit_id,
+                by=actor,
+            )
 
 
 def _split_readings(
