@@ -158,8 +158,9 @@ def test_audit_export_verifies_and_tampering_is_caught(
 
     lines = export.out.splitlines()
     entry = json.loads(lines[4])
-    entry["by"] = str(demo.members["Ingrid Berg"])
-    lines[4] = json.dumps(entry)
+    entry["by"] = next(str(m) for m in demo.members.values() if str(m) != entry["by"])
+    # Canonically encoded, as a careful forger would: only the hash chain can tell.
+    lines[4] = json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     file.write_text("\n".join(lines) + "\n")
     tampered = okr_es(settings, "audit", "verify", str(file))
     assert tampered.code == 1
