@@ -15,13 +15,17 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from eventsourcing.persistence import PersistenceError
+
 from okr_es.notify.single_active import SingleActive
+from okr_es.persistence.reconnect import CONNECTION_LOST, Backoff
 
 log = logging.getLogger(__name__)
 
 # A service that fails is restarted after this long, so one broken service neither stops
 # the others nor spins.
 RESTART_SECONDS = 5.0
+_STORE_AWAY: tuple[type[Exception], ...] = (PersistenceError, *CONNECTION_LOST)
 
 
 class NotifyService(Protocol):
@@ -48,11 +52,23 @@ async def run_notify(
 ) -> None:
     """Wait for the lock, then run the services while it is held; when the lock's
     connection is lost, stop them and wait for the lock again. Until cancelled."""
+    backoff = Backoff()
     while True:
         on_standby()
         await lock.acquire()
+        try:
+            # Building the services opens their read models: the store, which may be
+            # restarting at this moment. Not on the event loop.
+            built = await asyncio.to_thread(services)
+        except _STORE_AWAY as e:
+            wait = backoff.next()
+            log.warning("notify: the services cannot start (%s); retrying in %.2f s", e, wait)
+            await lock.release()
+            await asyncio.sleep(wait)
+            continue
+        backoff.reset()
         on_active()
-        running = asyncio.create_task(run_services(services()))
+        running = asyncio.create_task(run_services(built))
         lost = asyncio.create_task(lock.wait_lost())
         try:
             await asyncio.wait({running, lost}, return_when=asyncio.FIRST_COMPLETED)
