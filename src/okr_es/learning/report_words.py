@@ -8,8 +8,7 @@ A unit of measure nobody listed here is what the team typed, and is shown as typ
 
 from __future__ import annotations
 
-from datetime import date
-
+from okr_es.vocabulary.days import day, short_day
 from okr_es.vocabulary.language import Language
 
 __all__ = ["day", "flag_name", "reason", "short_day", "state_word", "status_word", "unit_word"]
@@ -76,48 +75,6 @@ _UNITS: dict[str, tuple[str, str]] = {
     "cases": ("saker", "cases"),
     "saker": ("saker", "cases"),
 }
-_MONTHS_NB = [
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-]
-_MONTHS_EN = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-_SHORT_NB = [
-    "jan.",
-    "feb.",
-    "mar.",
-    "apr.",
-    "mai",
-    "jun.",
-    "jul.",
-    "aug.",
-    "sep.",
-    "okt.",
-    "nov.",
-    "des.",
-]
 
 
 def _pick(table: dict[str, tuple[str, str]], code: str, language: Language) -> str:
@@ -151,17 +108,3 @@ def unit_word(unit: str, language: Language) -> str:
     if words is None:
         return unit
     return words[0] if language == "nb" else words[1]
-
-
-def day(moment: date, language: Language) -> str:
-    """A day as people write it: "7. desember 2026" or "7 December 2026"."""
-    if language == "nb":
-        return f"{moment.day}. {_MONTHS_NB[moment.month - 1]} {moment.year}"
-    return f"{moment.day} {_MONTHS_EN[moment.month - 1]} {moment.year}"
-
-
-def short_day(moment: date, language: Language) -> str:
-    """A day without its year, for a chart's axis: "7. des." or "7 Dec"."""
-    if language == "nb":
-        return f"{moment.day}. {_SHORT_NB[moment.month - 1]}"
-    return f"{moment.day} {_MONTHS_EN[moment.month - 1][:3]}"

@@ -8,12 +8,13 @@ from okr_es.projections.sentences.words import (
     _say,
     quote,
 )
+from okr_es.vocabulary.days import day
 from okr_es.vocabulary.language import Language
 
 
 def cycle_defined(language: Language, actor: str, cycle: str, start: date, end: date) -> str:
     q = quote(cycle, language)
-    span = f"{start.isoformat()} – {end.isoformat()}"
+    span = f"{day(start, language)} – {day(end, language)}"
     return _say(
         language, f"{actor} la til perioden {q} ({span})", f"{actor} defined the cycle {q} ({span})"
     )

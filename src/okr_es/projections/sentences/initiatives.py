@@ -10,6 +10,7 @@ from okr_es.projections.sentences.words import (
     quote,
     who,
 )
+from okr_es.vocabulary.days import day
 from okr_es.vocabulary.language import Language
 
 
@@ -84,9 +85,9 @@ def initiative_due_date_changed(
             f"{actor} fjernet fristen for tiltaket {i}",
             f"{actor} took away the due date of the initiative {i}",
         )
-    day = due_on.isoformat()
+    when = day(due_on, language)
     return _say(
         language,
-        f"{actor} satte fristen for tiltaket {i} til {day}",
-        f"{actor} set the initiative {i} due on {day}",
+        f"{actor} satte fristen for tiltaket {i} til {when}",
+        f"{actor} set the initiative {i} due on {when}",
     )
