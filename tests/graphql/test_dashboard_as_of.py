@@ -328,7 +328,6 @@ def test_review_as_of_day_15_is_the_review_the_replay_gave_on_day_15(world: Worl
         today=day(15).date(),
         views=moment.views,
         organization=organization_then(world.okr, moment),
-        until=moment.position,
     )
     now = review_for(world.okr, world.ids["team"], world.ids["cycle"], today=day(15).date())
 

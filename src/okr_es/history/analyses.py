@@ -75,7 +75,6 @@ def review_for(
     views: Views | None = None,
     replay: bool = False,
     organization: Organization | None = None,
-    until: int | None = None,
 ) -> Review:
     """Review the unit's cycle, continuing the sandbagging streak of its earlier cycles.
 
@@ -90,12 +89,12 @@ def review_for(
     review is the same.
 
     Without a ``policy``, the organisation's stored review policy (the defaults when it
-    stored none). ``organization`` and ``until`` (with past ``views``, for ``asOf``): the
-    organisation as it stood and the last log position known then, for names and rosters."""
+    stored none). ``organization`` (with past ``views``, for ``asOf``): the organisation
+    as it stood then, for names and rosters."""
     policy = policy or stored_review_policy(app, _cycle(app, cycle_id).organization_id)
     if not replay:
         return _review_from_facts(
-            app, _current(app, views), unit_id, cycle_id, policy, today, organization, until
+            app, _current(app, views), unit_id, cycle_id, policy, today, organization
         )
     organization_id = _cycle(app, cycle_id).organization_id
     cycles = app.cycles(organization_id)
@@ -143,7 +142,6 @@ def reviews_for(
     views: Views | None = None,
     replay: bool = False,
     organization: Organization | None = None,
-    until: int | None = None,
 ) -> dict[UUID, Review]:
     """Every unit's review of a cycle, each exactly what :func:`review_for` gives.
 
@@ -167,7 +165,6 @@ def reviews_for(
             today,
             None if unit_ids is None else list(unit_ids),
             organization,
-            until,
         )
     cycle = _cycle(app, cycle_id)
     if cycle.organization_id != organization_id:
@@ -231,7 +228,6 @@ def _review_from_facts(
     policy: ReviewPolicy,
     today: date | None,
     organization: Organization | None = None,
-    until: int | None = None,
 ) -> Review:
     """:func:`review_for` from the reviews read model: the unit's own rows only."""
     cycle = cycle_info(_cycle(app, cycle_id))
@@ -276,7 +272,6 @@ def _reviews_from_facts(
     today: date | None,
     unit_ids: list[UUID] | None,
     organization: Organization | None = None,
-    until: int | None = None,
 ) -> dict[UUID, Review]:
     """:func:`reviews_for` from the reviews read model: the cycle's teams' rows only."""
     found = _cycle(app, cycle_id)
@@ -296,8 +291,7 @@ def _reviews_from_facts(
         for team in queries.review_teams(views, org_id):
             team_cycles.setdefault(team.unit_id, set()).add(team.cycle_id)
     histories = {
-        u: earlier_cycles_of(cycles, team_cycles.get(str(u), set()), info)[:depth]
-        for u in units
+        u: earlier_cycles_of(cycles, team_cycles.get(str(u), set()), info)[:depth] for u in units
     }
     needed = {info.id, *(c.id for history in histories.values() for c in history)}
     with gc_paused():

@@ -139,7 +139,7 @@ def learning_reviews(
 
 
 def _as_known(okr: OKRApplication, moment: Moment) -> dict[str, Any]:
-    return {"organization": organization_then(okr, moment), "until": moment.position}
+    return {"organization": organization_then(okr, moment)}
 
 
 @dataclass(frozen=True)
