@@ -149,8 +149,10 @@ def plan_viva_import(
         else:
             plan.skipped.append(f"row {item.number}: {item.title!r} ({item.team or org.name})")
         open_ = existing is None or existing.status == ACTIVE
+        since = item.start_date or viva.period_of(item).start
         for kr in objective.key_results:
-            _key_result(app, kr, objective, existing, open_, history.get(kr.key, []), ctx)
+            readings = history.get(kr.key, [])
+            _key_result(kr, objective, existing, open_, since, readings, ctx)
         if item.closed and open_:
             _closing(objective, viva.period_of(item), ctx)
         for project in objective.projects:
@@ -335,7 +337,7 @@ def _new_objective(
         "title": item.title,
         "owner_id": owner_id,
         "aligned_to": aligned_to,
-        "effective_at": _past(item.start_date, ctx),
+        "effective_at": _past(item.start_date or viva.period_of(item).start, ctx),
     }
     ctx.plan.add("objectives", spec, item.number)
 
@@ -347,11 +349,11 @@ def _ancestors(ctx: _Context, unit_id: UUID) -> list[UUID]:
 
 
 def _key_result(
-    app: OKRApplication,
     kr: VivaItem,
     objective: VivaObjective,
     existing: Objective | None,
     open_: bool,
+    since: date,
     history: Sequence[VivaCheckIn],
     ctx: _Context,
 ) -> None:
@@ -367,7 +369,8 @@ def _key_result(
             "objective": objective.item.key,
             "title": kr.title,
             "metric": kr.metric,
-            "effective_at": _past(kr.start_date, ctx),
+            # From its objective's start, unless it has its own: its history is then.
+            "effective_at": _past(kr.start_date or since, ctx),
         }
         if kr.metric != "milestone":
             spec.update(start=kr.metric_start, target=kr.target)
@@ -380,6 +383,7 @@ def _key_result(
             plan.notes.append(f"row {kr.number}: {kr.title!r} changed, its objective is closed")
             return
         change = {
+            "title": kr.title,  # for the dry run's list
             "objective": objective.item.key,
             "key_result": kr.key,
             "start": kr.metric_start,
@@ -432,6 +436,7 @@ def _check_in(
         )
         return
     spec = {
+        "title": kr.title,  # for the dry run's list
         "key": key,
         "objective": objective.item.key,
         "key_result": kr.key,
@@ -459,6 +464,7 @@ def _closing(objective: VivaObjective, period: Period, ctx: _Context) -> None:
             continue
         scores[kr.key] = score
     spec = {
+        "title": item.title,  # for the dry run's list
         "objective": item.key,
         "scores": scores,
         "note": item.closing_note,

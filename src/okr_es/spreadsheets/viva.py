@@ -194,6 +194,7 @@ def read_viva(data: bytes, claimed: Format) -> VivaFile:
     problems: list[Problem] = []
     items: list[VivaItem] = []
     periods: dict[str, tuple[int, Period]] = {}
+    refused: set[str] = set()
     carried: dict[str, Any] = {}
     for number, cells in table:
         if all(_text(c) == "" for c in cells):
@@ -211,7 +212,7 @@ def read_viva(data: bytes, claimed: Format) -> VivaFile:
             items.append(item)
             label = _text(raw.get("period"))
             if label:
-                _period(number, label, periods, problems)
+                _period(number, label, periods, problems, refused)
         if len(problems) >= MAX_PROBLEMS:
             break
     if not problems and not periods:
@@ -342,13 +343,18 @@ def _metric(item: VivaItem, problem: Any) -> VivaItem:
 
 
 def _period(
-    number: int, label: str, periods: dict[str, tuple[int, Period]], problems: list[Problem]
+    number: int,
+    label: str,
+    periods: dict[str, tuple[int, Period]],
+    problems: list[Problem],
+    refused: set[str],
 ) -> None:
     key = check.same_text_key(label)
-    if key in periods:
+    if key in periods or key in refused:  # a merged cell's label is checked once
         return
     period = period_of(label)
     if period is None:
+        refused.add(key)
         problems.append(
             Problem(
                 number,
