@@ -14,7 +14,6 @@ from uuid import UUID, uuid5
 
 from okr_es.aggregates import validation as check
 from okr_es.aggregates.base import OKRAggregate
-from okr_es.errors import RuleViolation
 
 VIVA_GOALS = "viva-goals"
 SOURCES = (VIVA_GOALS,)
@@ -68,11 +67,10 @@ class ImportMapping(OKRAggregate):
 
     def map(self, *, ids: Mapping[str, UUID], by: UUID) -> None:
         """Record new source items; a key already mapped keeps its first id."""
-        new = {key: value for key, value in ids.items() if key not in self.ids}
-        for key in new:
-            if not key or len(key) > _KEY_MAX:
-                raise RuleViolation(
-                    f"a source key has 1 to {_KEY_MAX} characters", code="invalid-key"
-                )
+        new = {
+            check.line(key, "key", max_length=_KEY_MAX): value
+            for key, value in ids.items()
+            if key not in self.ids
+        }
         if new:
             self.trigger_event(self.SourceItemsMapped, ids=new, by=by)

@@ -9,7 +9,7 @@ those dates, else a new one), and compares every item with what the organisation
 import mapping says earlier imports made of it: a new item is made, a key result whose
 numbers changed is adjusted, a check-in not seen before is recorded back-dated to its
 day, an objective closed since is closed with its scores. A second import of the same
-file plans nothing. Writing hands the plan to :meth:`OKRApplication.import_from_source`:
+file plans nothing. Writing hands the plan to :meth:`OKRApplication._import_from_source`:
 all of it and the new mapping in one transaction, or nothing.
 """
 
@@ -46,7 +46,7 @@ PARTS = (
 
 
 class VivaPlan(msgspec.Struct):
-    """What an import would write, as :meth:`OKRApplication.import_from_source` takes it."""
+    """What an import would write, as :meth:`OKRApplication._import_from_source` takes it."""
 
     organization_id: UUID
     labels: list[str]  # the export's time periods
@@ -170,7 +170,7 @@ def plan_viva_import(
 def write_viva_import(app: OKRApplication, plan: VivaPlan, *, by: UUID) -> CommandResult:
     """Write the plan in one transaction; raises :class:`SheetInvalid` on a refusal."""
     try:
-        return app.import_from_source(
+        return app._import_from_source(
             organization_id=plan.organization_id,
             source=VIVA_GOALS,
             by=by,

@@ -155,7 +155,7 @@ class CycleImportCommands(AggregateReads):
                     ids[f"initiative_id_{i}"] = initiative_id
             return self._saved(*saved, ids=ids, warnings=warnings)
 
-    def import_from_source(
+    def _import_from_source(
         self,
         *,
         organization_id: Any,
@@ -191,6 +191,9 @@ class CycleImportCommands(AggregateReads):
         before the mapping existed) to map as they are. A refusal's field names the part
         at fault, 0-based: ``key_results[3].target``. The result's ids name what was made
         by part and index: ``objective_id_0``, ``key_result_id_2``, ``initiative_id_0``.
+
+        Not a command of its own: it is reached through an import of a tool's export (the
+        Viva Goals import, on the command line and over HTTP), which plans these parts.
         """
         with self._cross_checked():
             org, actor = self._organization_and_actor(
