@@ -274,3 +274,30 @@ def test_the_command_line_dry_run_lists_what_it_would_write(
     assert real.code == 0, real.err
     again = okr_es(sqlite_settings, "import", "viva", str(file), *common)
     assert "Nothing changed since the last import" in again.out
+
+
+def test_a_plan_the_store_moved_past_is_refused_whole_and_can_be_run_again(
+    app: OKRApplication,
+) -> None:
+    org, admin = fjellby(app)
+    run(app, org, FIRST)
+    mapped = app.import_mapping(org, VIVA_GOALS)
+    plan = plan_viva_import(app, read_viva(LATER, "xlsx"), organization_id=org,
+                            create_members=True)  # fmt: skip
+    answers = objectives(app, org)[("Q1 2026", "Innbyggerne finner svar selv")]
+    # Between planning and writing, someone drops the objective the plan changes.
+    app.drop_objective(objective_id=answers.id, reason="Slått sammen", by=admin)
+    before = app.position()
+
+    with pytest.raises(SheetInvalid) as raised:
+        write_viva_import(app, plan, by=admin)
+
+    (problem,) = raised.value.problems
+    assert (problem.row, problem.code) == (7, "objective-dropped")  # its new key result
+    assert app.position() == before
+    assert app.import_mapping(org, VIVA_GOALS) == mapped
+    assert ("Q2 2026", "Data deles åpent") not in objectives(app, org)
+    # Planned again against the store as it is: the dropped objective is left alone.
+    again, _ = run(app, org, LATER)
+    assert again.counts()["changed_targets"] == 0
+    assert ("Q2 2026", "Data deles åpent") in objectives(app, org)

@@ -398,7 +398,10 @@ def _key_result(
         _check_in(reading.key, reading, objective, kr, ctx)
     if kr.check_in_status is not None and kr.current is not None and not kr.closed:
         last = readings[-1] if readings else None
-        if last is None or (last.value, last.status) != (kr.current, kr.check_in_status):
+        now = (kr.current, kr.check_in_status)
+        # The row's own reading, unless the history or the store already ends with it.
+        seen = last is not None and (last.value, last.status) == now
+        if not seen and (stored is None or (stored.current, stored.status) != now):
             on = kr.check_in_date
             day = on.isoformat() if on else "current"
             key = f"{kr.key}@{day}|{kr.current:g}|{kr.check_in_status}"
