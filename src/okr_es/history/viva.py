@@ -31,7 +31,13 @@ from okr_es.application import CommandResult, OKRApplication
 from okr_es.errors import NotFound, OKRError
 from okr_es.history.analyses import member_id
 from okr_es.spreadsheets.rows import Problem, SheetInvalid
-from okr_es.spreadsheets.viva import VivaCheckIn, VivaFile, VivaItem, VivaObjective
+from okr_es.spreadsheets.viva import (
+    ObjectiveIndex,
+    VivaCheckIn,
+    VivaFile,
+    VivaItem,
+    VivaObjective,
+)
 from okr_es.spreadsheets.viva_values import Period
 
 __all__ = ["VivaPlan", "plan_viva_import", "write_viva_import"]
@@ -120,6 +126,7 @@ class _Context(msgspec.Struct):
     unit_ids: dict[str, UUID | None] = msgspec.field(default_factory=dict)
     owners: dict[str, UUID | None] = msgspec.field(default_factory=dict)
     planned: set[str] = msgspec.field(default_factory=set)  # check-ins in the plan
+    index: ObjectiveIndex = msgspec.field(default_factory=ObjectiveIndex)
 
 
 def plan_viva_import(
@@ -129,14 +136,20 @@ def plan_viva_import(
     org = app.get_organization(organization_id)
     plan = VivaPlan(org.id, [p.label for p in viva.periods], notes=list(viva.notes))
     ctx = _Context(
-        org, app.import_mapping(org.id, VIVA_GOALS), plan, [], create_members, app.clock()
+        org,
+        app.import_mapping(org.id, VIVA_GOALS),
+        plan,
+        [],
+        create_members,
+        app.clock(),
+        index=ObjectiveIndex(viva.objectives),
     )
     cycles = _cycles(app, viva, ctx)
     history: dict[str, list[VivaCheckIn]] = {}
     for reading in viva.check_ins:
         history.setdefault(reading.key_result, []).append(reading)
     titles: dict[tuple[UUID, Any], dict[str, UUID]] = {}
-    for objective in _parents_first(viva.objectives):
+    for objective in _parents_first(viva.objectives, ctx.index):
         item = objective.item
         cycle = cycles.get(check.same_text_key(viva.period_of(item).label))
         unit_id = _unit_of(item, ctx)
@@ -235,7 +248,9 @@ def _cycles(app: OKRApplication, viva: VivaFile, ctx: _Context) -> dict[str, UUI
     return found
 
 
-def _parents_first(objectives: Sequence[VivaObjective]) -> list[VivaObjective]:
+def _parents_first(
+    objectives: Sequence[VivaObjective], index: ObjectiveIndex
+) -> list[VivaObjective]:
     """The objectives with every one aligned to within the file before its children."""
     placed: list[VivaObjective] = []
     done: set[str] = set()
@@ -243,7 +258,7 @@ def _parents_first(objectives: Sequence[VivaObjective]) -> list[VivaObjective]:
     def place(objective: VivaObjective, seen: frozenset[str]) -> None:
         if objective.item.key in done or objective.item.key in seen:
             return
-        parent = _aligned_parent(objective.item, objectives)
+        parent = index.named(objective.item)
         if parent is not None:
             place(parent, seen | {objective.item.key})
         done.add(objective.item.key)
@@ -252,19 +267,6 @@ def _parents_first(objectives: Sequence[VivaObjective]) -> list[VivaObjective]:
     for objective in objectives:
         place(objective, frozenset())
     return placed
-
-
-def _aligned_parent(item: VivaItem, objectives: Sequence[VivaObjective]) -> VivaObjective | None:
-    if item.parent_id:
-        for o in objectives:
-            if o.item.source_id == item.parent_id and o.item.key != item.key:
-                return o
-    if not item.parent:
-        return None
-    named = [o for o in objectives if _same(o.item.title, item.parent) and o.item.key != item.key]
-    same = [o for o in named if _same(o.item.period, item.period)]
-    found = same or named
-    return found[0] if found else None
 
 
 def _existing(
@@ -311,7 +313,7 @@ def _new_objective(
 ) -> None:
     item = objective.item
     aligned_to: str | None = None
-    parent = _aligned_parent(item, viva.objectives)
+    parent = ctx.index.named(item)
     named = item.parent or item.parent_id
     if parent is not None:
         parent_unit = _unit_of(parent.item, ctx, quiet=True)

@@ -40,6 +40,7 @@ from okr_es.spreadsheets.viva_values import (
 __all__ = [
     "CHECK_IN_SHEETS",
     "HEADERS",
+    "ObjectiveIndex",
     "VivaCheckIn",
     "VivaFile",
     "VivaItem",
@@ -377,6 +378,7 @@ def _grouped(
     notes: list[str] = []
     check_ins: list[VivaCheckIn] = []
     ids: dict[str, int] = {}
+    index = ObjectiveIndex()
     current: VivaObjective | None = None
     last_kr: VivaItem | None = None
     for item in items:
@@ -412,6 +414,7 @@ def _grouped(
             item = _keyed(item, "o", "|".join(key))
             current = by_title[key] = VivaObjective(item, [])
             objectives.append(current)
+            index.add(current)
             last_kr = None
         elif item.kind == "check_in":
             kr = _named_key_result(item.parent, current) or last_kr
@@ -428,7 +431,7 @@ def _grouped(
             _add_check_in(check_ins, item, kr, "", problems)
             continue
         else:
-            owner = _named_objective(item, objectives) or current
+            owner = index.named(item) or current
             if item.kind == "project":
                 # A project under an objective comes with it (as an initiative of its unit).
                 within = "-" if owner is None else owner.item.key
@@ -470,22 +473,38 @@ def _keyed(item: VivaItem, kind: str, natural: str) -> VivaItem:
     return msgspec.structs.replace(item, key=key)
 
 
-def _named_objective(item: VivaItem, objectives: Sequence[VivaObjective]) -> VivaObjective | None:
-    """The objective an item's Aligned parent (or Parent id) names: by id, else by title,
-    of the item's period first."""
-    if item.parent_id:
+class ObjectiveIndex:
+    """The objectives of an export by Viva Goals id and by title, to find the one an
+    item's Aligned parent (or Parent id) names."""
+
+    def __init__(self, objectives: Iterable[VivaObjective] = ()) -> None:
+        self._by_id: dict[str, VivaObjective] = {}
+        self._by_title: dict[str, list[VivaObjective]] = {}
         for objective in objectives:
-            if objective.item.source_id == item.parent_id:
-                return objective
-    if not item.parent:
-        return None
-    title = check.same_text_key(item.parent)
-    named = [o for o in objectives if check.same_text_key(o.item.title) == title]
-    same = [
-        o for o in named if check.same_text_key(o.item.period) == check.same_text_key(item.period)
-    ]
-    found = same or named
-    return found[0] if found else None
+            self.add(objective)
+
+    def add(self, objective: VivaObjective) -> None:
+        if objective.item.source_id:
+            self._by_id.setdefault(objective.item.source_id, objective)
+        title = check.same_text_key(objective.item.title)
+        self._by_title.setdefault(title, []).append(objective)
+
+    def named(self, item: VivaItem) -> VivaObjective | None:
+        """By id, else by title (of the item's period first); never the item itself."""
+        found = self._by_id.get(item.parent_id) if item.parent_id else None
+        if found is not None and found.item.key != item.key:
+            return found
+        if not item.parent:
+            return None
+        named = [
+            o
+            for o in self._by_title.get(check.same_text_key(item.parent), [])
+            if o.item.key != item.key or not item.key
+        ]
+        period = check.same_text_key(item.period)
+        same = [o for o in named if check.same_text_key(o.item.period) == period]
+        found_all = same or named
+        return found_all[0] if found_all else None
 
 
 def _named_key_result(name: str, objective: VivaObjective | None) -> VivaItem | None:
