@@ -215,6 +215,8 @@ def edited(data: bytes, sheet: str, cell: str, value: Any) -> bytes:
         ("Check-ins", "C7", "01.01.2099", 7, "Check-ins: Check-in date", "in-the-future"),
         ("Explorer", "A7", "VG-100", 7, "Id", "duplicate-id"),
         ("Explorer", "G13", "Q2 2026 - Q1", 13, "Time period", "invalid-period"),
+        # The year overlaps the file's other period, Q1 2026: two cycles cannot both be.
+        ("Explorer", "G13", "2026", 13, "Time period", "cycle-overlap"),
     ],
 )
 def test_bad_cells_are_named_and_nothing_is_written(
