@@ -13,7 +13,7 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from okr_es.aggregates.import_mapping import VIVA_GOALS, ImportMapping, import_mapping_id
 from okr_es.aggregates.initiative import Initiative
@@ -303,3 +303,27 @@ def test_a_plan_the_store_moved_past_is_refused_whole_and_can_be_run_again(
     again, _ = run(app, org, LATER)
     assert again.counts()["changed_targets"] == 0
     assert ("Q2 2026", "Data deles åpent") in objectives(app, org)
+
+
+def test_an_objective_aligns_to_one_of_an_earlier_export_by_its_id(app: OKRApplication) -> None:
+    org, _ = fjellby(app)
+    run(app, org, FIRST)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Id", "Title", "Object type", "Owner", "Team", "Time period", "Parent id"])
+    sheet.append(["VG-300", "Alle skjema er digitale", "Objective", "per@fjellby.no",
+                  "Team Data", "Q2 2026", "VG-100"])  # fmt: skip
+    sheet.append(["VG-301", "Papirskjema igjen", "Objective", "ola@fjellby.no",
+                  "Team Platform", "Q2 2026", "VG-110"])  # fmt: skip
+    out = io.BytesIO()
+    book.save(out)
+
+    plan, _ = run(app, org, out.getvalue())
+
+    found = objectives(app, org)
+    digital = found[("Q1 2026", "Fjellby er en digital kommune")]
+    assert found[("Q2 2026", "Alle skjema er digitale")].aligned_to_objective_id == digital.id
+    # Team Data is not above Team Platform: a note, and the objective is imported without.
+    assert found[("Q2 2026", "Papirskjema igjen")].aligned_to_objective_id is None
+    assert any(n.startswith("row 3: alignment to 'VG-110' not imported") for n in plan.notes)

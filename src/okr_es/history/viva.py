@@ -158,7 +158,7 @@ def plan_viva_import(
             owner_id = _owner_of(item, ctx)
             if unit_id is None or owner_id is None or cycle is None:
                 continue
-            _new_objective(objective, viva, unit_id, owner_id, cycle, ctx)
+            _new_objective(app, objective, viva, unit_id, owner_id, cycle, ctx)
         else:
             plan.skipped.append(f"row {item.number}: {item.title!r} ({item.team or org.name})")
         open_ = existing is None or existing.status == ACTIVE
@@ -202,7 +202,10 @@ def _cycles(app: OKRApplication, viva: VivaFile, ctx: _Context) -> dict[str, UUI
     found: dict[str, UUID | str] = {}
     for period in viva.periods:
         label = check.same_text_key(period.label)
-        row = next(o.item.number for o in viva.objectives if _same(o.item.period, period.label))
+        rows = (o.item.number for o in viva.objectives if _same(o.item.period, period.label))
+        row = next(rows, None)
+        if row is None:  # only key results or projects (under an earlier objective) name it
+            continue
         key = f"c:{label}"
         mapped = ctx.mapping.get(key)
         if mapped is not None and any(c.id == mapped for c in stored):
@@ -304,6 +307,7 @@ def _existing(
 
 
 def _new_objective(
+    app: OKRApplication,
     objective: VivaObjective,
     viva: VivaFile,
     unit_id: UUID,
@@ -326,7 +330,17 @@ def _new_objective(
                 f"{item.team or 'the organisation'}"
             )
     elif item.parent_id and f"o:id:{item.parent_id}" in ctx.mapping:
-        aligned_to = f"o:id:{item.parent_id}"
+        try:  # an objective of an earlier export
+            earlier = app.get_objective(ctx.mapping[f"o:id:{item.parent_id}"])
+        except NotFound:
+            earlier = None
+        if earlier is not None and earlier.unit_id in _ancestors(ctx, unit_id):
+            aligned_to = f"o:id:{item.parent_id}"
+        else:
+            ctx.plan.notes.append(
+                f"row {item.number}: alignment to {named!r} not imported: not an objective "
+                "of a parent unit"
+            )
     elif named:
         ctx.plan.notes.append(
             f"row {item.number}: alignment to {named!r} not imported: no such objective "
