@@ -40,7 +40,9 @@ def _csv(*changes: dict[str, str], columns: tuple[str, ...] = COLUMNS) -> bytes:
     return out.getvalue().encode()
 
 
-def _refused(app: OKRApplication, data: bytes, fmt: Format = "csv") -> list[Problem]:
+def _refused(
+    app: OKRApplication, data: bytes, fmt: Format = "csv"
+) -> list[Problem]:
     """The problems an import of ``data`` gives; asserts that nothing was written."""
     org, admin = fjellby(app)
     before = app.position()

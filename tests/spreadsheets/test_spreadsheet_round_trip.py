@@ -67,10 +67,7 @@ def test_the_import_writes_key_results_and_their_readings(app: OKRApplication) -
     assert len(rows) == 7
     uptime = next(r for r in rows if r.key_result == "Oppetid")
     assert (uptime.metric, uptime.start, uptime.target, uptime.metric_unit) == (
-        "stay_above",
-        None,
-        99.5,
-        "percent",
+        "stay_above", None, 99.5, "percent"
     )
     assert (uptime.current, uptime.status) == (99.7, "green")
     sources = next(r for r in rows if r.key_result == "Datakilder med eier")

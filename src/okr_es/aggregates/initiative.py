@@ -148,7 +148,6 @@ class Initiative(OKRAggregate):
                 "that member already owns the initiative", code="no-change", field="owner_id"
             )
         self.trigger_event(self.InitiativeOwnerChanged, owner_id=owner_id, by=by)
-
     def change_due_date(self, *, due_on: Any, by: UUID) -> None:
         """Set, move or (``None``) take away the day the running work is due."""
         self._check_running()

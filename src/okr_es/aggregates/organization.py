@@ -404,17 +404,15 @@ class Organization(OKRAggregate):
         member = self.member(member_id)
         name = check.line(name, "name", max_length=check.NAME_MAX)
         if name == member.name:
-            raise RuleViolation(
-                f"{name} is already the member's name", code="no-change", field="name"
-            )
+            raise RuleViolation(f"{name} is already the member's name", code="no-change",
+                                field="name")
         self.trigger_event(self.MemberRenamed, member_id=member_id, name=name, by=by)
 
     def change_member_email(self, *, member_id: UUID, email: str, by: UUID) -> None:
         member = self.member(member_id)
         if check.line(email, "email", max_length=254).lower() == member.email:
-            raise RuleViolation(
-                "that is already the member's e-mail address", code="no-change", field="email"
-            )
+            raise RuleViolation("that is already the member's e-mail address",
+                                code="no-change", field="email")
         email = self._new_email(email)
         self.trigger_event(self.MemberEmailChanged, member_id=member_id, email=email, by=by)
 
@@ -422,19 +420,18 @@ class Organization(OKRAggregate):
         member = self.member(member_id)
         reason = check.text(reason, "reason", max_length=check.TEXT_MAX, required=False)
         if not member.active:
-            raise RuleViolation(
-                f"{member.name} is already deactivated", code="member-inactive", field="member_id"
-            )
+            raise RuleViolation(f"{member.name} is already deactivated",
+                                code="member-inactive", field="member_id")
         if Grant("admin") in member.grants and len(self.admins()) == 1:
-            raise RuleViolation(
-                "the last active admin cannot be deactivated", code="last-admin", field="member_id"
-            )
+            raise RuleViolation("the last active admin cannot be deactivated",
+                                code="last-admin", field="member_id")
         self.trigger_event(self.MemberDeactivated, member_id=member_id, reason=reason, by=by)
 
     def reactivate_member(self, *, member_id: UUID, by: UUID) -> None:
         member = self.member(member_id)
         if member.active:
-            raise RuleViolation(f"{member.name} is active", code="member-active", field="member_id")
+            raise RuleViolation(f"{member.name} is active", code="member-active",
+                                field="member_id")
         self.trigger_event(self.MemberReactivated, member_id=member_id, by=by)
 
     def link_to_directory(
@@ -445,31 +442,19 @@ class Organization(OKRAggregate):
         if external_id is not None:
             external_id = check.line(external_id, "external_id", max_length=255)
         if (member.user_name, member.external_id) == (user_name, external_id):
-            raise RuleViolation(
-                "the member is already linked so", code="no-change", field="user_name"
-            )
+            raise RuleViolation("the member is already linked so", code="no-change",
+                                field="user_name")
         for other in self.members.values():
             if other.id == member_id:
                 continue
             if other.user_name is not None and other.user_name.lower() == user_name.lower():
-                raise RuleViolation(
-                    f"user name {user_name} belongs to another member",
-                    code="duplicate-member",
-                    field="user_name",
-                )
+                raise RuleViolation(f"user name {user_name} belongs to another member",
+                                    code="duplicate-member", field="user_name")
             if external_id is not None and other.external_id == external_id:
-                raise RuleViolation(
-                    f"directory id {external_id} belongs to another member",
-                    code="duplicate-member",
-                    field="external_id",
-                )
-        self.trigger_event(
-            self.MemberLinkedToDirectory,
-            member_id=member_id,
-            user_name=user_name,
-            external_id=external_id,
-            by=by,
-        )
+                raise RuleViolation(f"directory id {external_id} belongs to another member",
+                                    code="duplicate-member", field="external_id")
+        self.trigger_event(self.MemberLinkedToDirectory, member_id=member_id,
+                           user_name=user_name, external_id=external_id, by=by)
 
     def record_ownership_transfer(
         self,
@@ -483,17 +468,11 @@ class Organization(OKRAggregate):
         self.member(from_member_id, field="from_member_id")
         self.active_member(to_member_id, field="to_member_id")
         if from_member_id == to_member_id:
-            raise InvalidInput(
-                "a member cannot hand their things to themselves",
-                code="same-member",
-                field="to_member_id",
-            )
+            raise InvalidInput("a member cannot hand their things to themselves",
+                               code="same-member", field="to_member_id")
         if not objective_ids and not initiative_ids:
-            raise RuleViolation(
-                "the member owns no open objective or initiative",
-                code="nothing-to-transfer",
-                field="from_member_id",
-            )
+            raise RuleViolation("the member owns no open objective or initiative",
+                                code="nothing-to-transfer", field="from_member_id")
         self.trigger_event(
             self.OwnershipTransferred,
             from_member_id=from_member_id,
@@ -645,9 +624,8 @@ class Organization(OKRAggregate):
         """A member who may be given something to own (not deactivated)."""
         member = self.member(member_id, field=field)
         if not member.active:
-            raise RuleViolation(
-                f"{member.name} is deactivated", code="member-inactive", field=field
-            )
+            raise RuleViolation(f"{member.name} is deactivated", code="member-inactive",
+                                field=field)
         return member
 
     def children(self, unit_id: UUID) -> list[Unit]:

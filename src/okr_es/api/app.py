@@ -108,11 +108,7 @@ def create_app(
     )
     app = Litestar(
         route_handlers=[
-            commands,
-            scim_router(),
-            slack_router,
-            static_files_router(),
-            *route_handlers,
+            commands, scim_router(), slack_router, static_files_router(), *route_handlers
         ],
         plugins=[StrictStructSchemaPlugin(), *plugins],
         dependencies=DEPENDENCIES,

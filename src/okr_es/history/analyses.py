@@ -296,7 +296,8 @@ def _reviews_from_facts(
         for team in queries.review_teams(views, org_id):
             team_cycles.setdefault(team.unit_id, set()).add(team.cycle_id)
     histories = {
-        u: earlier_cycles_of(cycles, team_cycles.get(str(u), set()), info)[:depth] for u in units
+        u: earlier_cycles_of(cycles, team_cycles.get(str(u), set()), info)[:depth]
+        for u in units
     }
     needed = {info.id, *(c.id for history in histories.values() for c in history)}
     with gc_paused():

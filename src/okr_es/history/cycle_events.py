@@ -221,7 +221,9 @@ def collect_cycle(
             ids.add(event.originator_id)
     ids |= meetings_of(app, cycle, unit_id)
     window = Window.of(cycle.start, cycle.end)
-    shared = organization_events(positioned_events(app, [cycle.organization_id]), units, window)
+    shared = organization_events(
+        positioned_events(app, [cycle.organization_id]), units, window
+    )
     # KPIs may be older than the cycle: their definitions are looked for in the whole log.
     kpis = {
         e.originator_id

@@ -30,7 +30,7 @@ from okr_es.aggregates.organization import Organization
 from okr_es.application import CommandResult, OKRApplication
 from okr_es.errors import NotFound, OKRError
 from okr_es.history.analyses import member_id
-from okr_es.spreadsheets.rows import Problem, SheetInvalid
+from okr_es.spreadsheets.rows import MAX_PROBLEMS, Problem, SheetInvalid
 from okr_es.spreadsheets.viva import (
     ObjectiveIndex,
     VivaCheckIn,
@@ -176,7 +176,7 @@ def plan_viva_import(
             f"{len(viva.projects)} project(s) of no objective not imported (rows {rows})"
         )
     if ctx.problems:
-        raise SheetInvalid(ctx.problems)
+        raise SheetInvalid(ctx.problems[:MAX_PROBLEMS])
     return plan
 
 

@@ -138,7 +138,8 @@ def _kpi_share(
         if type(p.event).__name__ == "KeyResultGraduated" and p.event.objective_id in objectives
     ]
     retired_before = any(
-        type(p.event).__name__ == "KpiRetired" and window.before(p.event.timestamp) for p in history
+        type(p.event).__name__ == "KpiRetired" and window.before(p.event.timestamp)
+        for p in history
     )
     ours = getattr(defined.event, "unit_id", None) in units and not retired_before
     if not ours and not graduated:

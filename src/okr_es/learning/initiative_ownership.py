@@ -81,3 +81,4 @@ def members_without_initiative(roster: Roster | None) -> list[RosterMember]:
     if roster is None or roster.initiatives == 0:
         return []
     return [m for m in roster.members if m.id not in roster.initiative_owners]
+

@@ -260,7 +260,9 @@ class OKRPostgresApplicationRecorder(_SchemaWorkLocked, PostgresApplicationRecor
         return notification_ids
 
     @staticmethod
-    def _okr_fetch_ids(curs: Cursor[DictRow], stored_events: Sequence[StoredEvent]) -> list[int]:
+    def _okr_fetch_ids(
+        curs: Cursor[DictRow], stored_events: Sequence[StoredEvent]
+    ) -> list[int]:
         notification_ids = [row["notification_id"] for row in curs.fetchall()]
         if len(notification_ids) != len(stored_events):
             msg = (

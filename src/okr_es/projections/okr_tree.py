@@ -199,7 +199,8 @@ class OkrTree(Projection):
             )
         if "weight" not in columns(sql, "rm_key_results"):
             sql.run(
-                f"ALTER TABLE rm_key_results ADD COLUMN{exists} weight FLOAT NOT NULL DEFAULT 1"
+                f"ALTER TABLE rm_key_results ADD COLUMN{exists} "
+                "weight FLOAT NOT NULL DEFAULT 1"
             )
         if "active" not in columns(sql, "rm_members"):
             # Every member was active before members could be deactivated.
@@ -512,16 +513,14 @@ class _Run:
         changed = []
         for kr_id in self.changed - self.added.keys():
             state = self._state(kr_id)
-            changed.append(
-                {
-                    "key_result_id": kr_id,
-                    "current_value": state["value"],
-                    "progress": state["progress"],
-                    "reported_status": state["status"],
-                    "last_check_in_at": state["at"],
-                    "check_in_count": state["count"],
-                }
-            )
+            changed.append({
+                "key_result_id": kr_id,
+                "current_value": state["value"],
+                "progress": state["progress"],
+                "reported_status": state["status"],
+                "last_check_in_at": state["at"],
+                "check_in_count": state["count"],
+            })
         sql.update_rows("rm_key_results", "key_result_id", changed)
         sql.update_rows(
             "rm_key_results",

@@ -698,7 +698,9 @@ def role_grants_by_unit(views: Views, org: str, unit_ids: Sequence[str]) -> list
     return _grants_where(views, org, "g.unit_id", unit_ids)
 
 
-def role_grants_by_member(views: Views, org: str, member_ids: Sequence[str]) -> list[RoleGrantRow]:
+def role_grants_by_member(
+    views: Views, org: str, member_ids: Sequence[str]
+) -> list[RoleGrantRow]:
     """Every role the members hold, organisation-wide ones included."""
     return _grants_where(views, org, "g.member_id", member_ids)
 
@@ -908,7 +910,9 @@ def _links_where(
     return [InitiativeLinkRow(*r) for r in rows]
 
 
-def _grants_where(views: Views, org: str, column: str, values: Sequence[str]) -> list[RoleGrantRow]:
+def _grants_where(
+    views: Views, org: str, column: str, values: Sequence[str]
+) -> list[RoleGrantRow]:
     if not values:
         return []
     marks, params = _in_list("v", values)

@@ -49,7 +49,9 @@ class SavedViews(Projection):
         self._update(sql, e, filter=_json(e.filter), sort=e.sort)
 
     def on_SavedViewDeleted(self, sql: Sql, e: Any, position: int) -> None:
-        sql.run("DELETE FROM rm_saved_views WHERE view_id = :id", {"id": text(e.originator_id)})
+        sql.run(
+            "DELETE FROM rm_saved_views WHERE view_id = :id", {"id": text(e.originator_id)}
+        )
 
     @staticmethod
     def _update(sql: Sql, e: Any, **changes: Any) -> None:

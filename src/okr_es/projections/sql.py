@@ -93,7 +93,9 @@ class Sql:
             )
             return
         assignments = ", ".join([f"{c} = :{c}" for c in columns] + ([extra] if extra else []))
-        self.cursor.executemany(f"UPDATE {table} AS t SET {assignments} WHERE {key} = :{key}", rows)
+        self.cursor.executemany(
+            f"UPDATE {table} AS t SET {assignments} WHERE {key} = :{key}", rows
+        )
 
     def all_among(self, statement: str, ids: Collection[str]) -> list[tuple[Any, ...]]:
         """Rows of ``statement`` whose ``{among}`` placeholder matches any of ``ids``, in

@@ -93,9 +93,8 @@ class MemberCommands(AggregateReads):
         org, actor = self._organization_and_actor(organization_id, by, for_change=True)
         member_id = uuid4()
         org.add_member(member_id=member_id, name=name, email=email, by=actor)
-        org.link_to_directory(
-            member_id=member_id, user_name=user_name, external_id=external_id, by=actor
-        )
+        org.link_to_directory(member_id=member_id, user_name=user_name,
+                              external_id=external_id, by=actor)
         if not check.flag(active, "active"):
             org.deactivate_member(member_id=member_id, reason="", by=actor)
         return self._saved(org, ids={"member_id": member_id}, expected=org)
@@ -127,9 +126,8 @@ class MemberCommands(AggregateReads):
             member.external_id if external_id is None else external_id,
         )
         if linked[0] is not None and linked != (member.user_name, member.external_id):
-            org.link_to_directory(
-                member_id=member.id, user_name=linked[0], external_id=linked[1], by=actor
-            )
+            org.link_to_directory(member_id=member.id, user_name=linked[0],
+                                  external_id=linked[1], by=actor)
         if active is not None and check.flag(active, "active") != member.active:
             if member.active:
                 org.deactivate_member(member_id=member.id, reason="", by=actor)
@@ -148,9 +146,8 @@ class MemberCommands(AggregateReads):
         stopped ones keep the owner they had (history). Nothing owned is refused
         (``nothing-to-transfer``)."""
         org, actor = self._organization_and_actor(organization_id, by, for_change=True)
-        source = org.member(
-            check.identifier(from_member_id, "from_member_id"), field="from_member_id"
-        )
+        source = org.member(check.identifier(from_member_id, "from_member_id"),
+                            field="from_member_id")
         target = org.member(check.identifier(to_member_id, "to_member_id"), field="to_member_id")
         objectives, initiatives = self._owned_by(org, source.id)
         org.record_ownership_transfer(

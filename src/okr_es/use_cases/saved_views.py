@@ -33,7 +33,9 @@ class SavedViewCommands(AggregateReads):
         (by when each objective was set) or ``recently-updated``."""
         org, actor = self._organization_and_actor(organization_id, by)
         if not isinstance(shared, bool):
-            raise InvalidInput("shared must be true or false", code="wrong-type", field="shared")
+            raise InvalidInput(
+                "shared must be true or false", code="wrong-type", field="shared"
+            )
         view_id = uuid4()
         view = SavedView.create(
             view_id=view_id,

@@ -104,7 +104,8 @@ async def objectives_page(
     rows = await info.context.read(queries.objectives_page, condition, page_size(first), after)
     page = rows[:first]
     edges = [
-        ObjectiveEdge(cursor=queries.objective_cursor(r, sort), node=Objective(row=r)) for r in page
+        ObjectiveEdge(cursor=queries.objective_cursor(r, sort), node=Objective(row=r))
+        for r in page
     ]
     return ObjectiveConnection(
         edges=edges, page_info=page_info([e.cursor for e in edges], len(rows) > first, after)

@@ -54,11 +54,9 @@ def list_users(
         # userName and e-mail addresses compare without case, as directories treat them.
         folded = attribute in ("email", "user_name")
         wanted = value.lower() if folded else value
-        members = [
-            m
-            for m in members
-            if ((_value(m, attribute) or "").lower() if folded else _value(m, attribute)) == wanted
-        ]
+        members = [m for m in members
+                   if ((_value(m, attribute) or "").lower() if folded else _value(m, attribute))
+                   == wanted]
     start, size = max(1, startIndex), max(0, min(count, MAX_PAGE))
     page = members[start - 1 : start - 1 + size]
     return _answer(list_response([_resource(m) for m in page], start, len(members)))
@@ -69,12 +67,8 @@ def create_user(okr: Okr, principal: Actor, body: RawBody) -> Response[Any]:
     org = _organization(okr, principal)
     fields = fields_of_resource(_decoded(body))
     result = okr.provision_member(
-        organization_id=org.id,
-        name=fields.name,
-        email=fields.email,
-        user_name=fields.user_name,
-        external_id=fields.external_id,
-        active=fields.active,
+        organization_id=org.id, name=fields.name, email=fields.email,
+        user_name=fields.user_name, external_id=fields.external_id, active=fields.active,
         by=principal.member_id,
     )
     created = okr.read_aggregate(Organization, org.id).members[result.ids["member_id"]]
@@ -108,35 +102,26 @@ def delete_user(okr: Okr, principal: Actor, member_id: FromPath[str]) -> None:
     org = _organization(okr, principal)
     member = _member_of(org, member_id)
     if member.active:
-        okr.deactivate_member(
-            organization_id=org.id,
-            member_id=member.id,
-            reason="removed in the directory",
-            by=principal.member_id,
-        )
+        okr.deactivate_member(organization_id=org.id, member_id=member.id,
+                              reason="removed in the directory", by=principal.member_id)
 
 
 @get("/ServiceProviderConfig", sync_to_thread=False)
 def service_provider_config() -> Response[Any]:
     unsupported = {"supported": False}
-    return _answer(
-        {
-            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
-            "patch": {"supported": True},
-            "bulk": {**unsupported, "maxOperations": 0, "maxPayloadSize": 0},
-            "filter": {"supported": True, "maxResults": MAX_PAGE},
-            "changePassword": unsupported,
-            "sort": unsupported,
-            "etag": unsupported,
-            "authenticationSchemes": [
-                {
-                    "type": "oauthbearertoken",
-                    "name": "Bearer token",
-                    "description": "An admin's okr-es access token: okr_<token id>_<secret>",
-                }
-            ],
-        }
-    )
+    return _answer({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+        "patch": {"supported": True},
+        "bulk": {**unsupported, "maxOperations": 0, "maxPayloadSize": 0},
+        "filter": {"supported": True, "maxResults": MAX_PAGE},
+        "changePassword": unsupported,
+        "sort": unsupported,
+        "etag": unsupported,
+        "authenticationSchemes": [{
+            "type": "oauthbearertoken", "name": "Bearer token",
+            "description": "An admin's okr-es access token: okr_<token id>_<secret>",
+        }],
+    })
 
 
 # --- errors ------------------------------------------------------------------------------
@@ -174,15 +159,8 @@ SCIM_EXCEPTION_HANDLERS: ExceptionHandlersMap = {
 def scim_router() -> Router:
     return Router(
         path=SCIM_PATH,
-        route_handlers=[
-            list_users,
-            create_user,
-            get_user,
-            replace_user,
-            patch_user,
-            delete_user,
-            service_provider_config,
-        ],
+        route_handlers=[list_users, create_user, get_user, replace_user, patch_user,
+                        delete_user, service_provider_config],
         exception_handlers=SCIM_EXCEPTION_HANDLERS,
         tags=["scim"],
         include_in_schema=False,
@@ -197,19 +175,13 @@ def _organization(okr: OKRApplication, principal: Any) -> Organization:
     return okr.read_aggregate(Organization, principal.organization_id)
 
 
-def _updated(
-    okr: OKRApplication, principal: Any, member_id: str, fields: UserFields
-) -> Response[Any]:
+def _updated(okr: OKRApplication, principal: Any, member_id: str,
+             fields: UserFields) -> Response[Any]:
     org = _organization(okr, principal)
     member = _member_of(org, member_id)
     okr.update_provisioned_member(
-        organization_id=org.id,
-        member_id=member.id,
-        name=fields.name,
-        email=fields.email,
-        user_name=fields.user_name,
-        external_id=fields.external_id,
-        active=fields.active,
+        organization_id=org.id, member_id=member.id, name=fields.name, email=fields.email,
+        user_name=fields.user_name, external_id=fields.external_id, active=fields.active,
         by=principal.member_id,
     )
     return _answer(_resource(_member_of(okr.read_aggregate(Organization, org.id), member_id)))
@@ -223,14 +195,9 @@ def _member_of(org: Organization, member_id: str) -> Member:
 
 
 def _member(member: Any) -> Member:
-    return Member(
-        id=str(member.id),
-        name=member.name,
-        email=member.email,
-        active=member.active,
-        user_name=member.user_name,
-        external_id=member.external_id,
-    )
+    return Member(id=str(member.id), name=member.name, email=member.email,
+                  active=member.active, user_name=member.user_name,
+                  external_id=member.external_id)
 
 
 def _resource(member: Member) -> dict[str, Any]:
@@ -238,12 +205,8 @@ def _resource(member: Member) -> dict[str, Any]:
 
 
 def _value(member: Member, attribute: str) -> str | None:
-    return {
-        "email": member.email,
-        "user_name": member.scim_user_name,
-        "external_id": member.external_id,
-        "id": member.id,
-    }[attribute]
+    return {"email": member.email, "user_name": member.scim_user_name,
+            "external_id": member.external_id, "id": member.id}[attribute]
 
 
 def _decoded(body: RawBody) -> Any:

@@ -26,9 +26,7 @@ class ScimError(Exception):
 
     def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {
-            "schemas": [ERROR_SCHEMA],
-            "status": str(self.status),
-            "detail": self.detail,
+            "schemas": [ERROR_SCHEMA], "status": str(self.status), "detail": self.detail,
         }
         if self.scim_type is not None:
             body["scimType"] = self.scim_type
@@ -161,9 +159,8 @@ def parse_filter(text: str) -> tuple[str, str]:
     match = _FILTER.match(text)
     attribute = None if match is None else _FILTER_ATTRIBUTES.get(match[1].strip().lower())
     if match is None or attribute is None:
-        raise ScimError(
-            400, "invalidFilter", 'only attribute eq "value" on userName, externalId, id or emails'
-        )
+        raise ScimError(400, "invalidFilter",
+                        'only attribute eq "value" on userName, externalId, id or emails')
     return attribute, re.sub(r"\\(.)", r"\1", match[2])
 
 
@@ -189,11 +186,8 @@ def _assign(path: str, value: Any, changes: dict[str, Any], names: dict[str, str
             if part in value:
                 names[part] = _text(value[part], f"name.{part}") or ""
     elif key in ("name.givenname", "name.familyname", "name.formatted"):
-        part = {
-            "name.givenname": "givenName",
-            "name.familyname": "familyName",
-            "name.formatted": "formatted",
-        }[key]
+        part = {"name.givenname": "givenName", "name.familyname": "familyName",
+                "name.formatted": "formatted"}[key]
         names[part] = _text(value, path) or ""
 
 
@@ -220,11 +214,8 @@ def _work_email(emails: Any) -> str | None:
     if not isinstance(emails, list):
         return None
     found = [e for e in emails if isinstance(e, dict) and isinstance(e.get("value"), str)]
-    for wanted in (
-        lambda e: e.get("primary") is True,
-        lambda e: e.get("type") == "work",
-        lambda e: True,
-    ):
+    for wanted in (lambda e: e.get("primary") is True, lambda e: e.get("type") == "work",
+                   lambda e: True):
         for entry in found:
             if wanted(entry):
                 return str(entry["value"])

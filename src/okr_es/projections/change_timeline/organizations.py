@@ -132,7 +132,9 @@ class OrganizationChanges(TimelineRows):
     def _member(self, sql: Sql, e: Any) -> str | None:
         return _name(self._named(sql, e.member_id))
 
-    def _member_row(self, sql: Sql, e: Any, position: int, sentence: Any, *details: Any) -> None:
+    def _member_row(
+        self, sql: Sql, e: Any, position: int, sentence: Any, *details: Any
+    ) -> None:
         org = self._organization(sql, e)
         actor = self._actor(sql, e, org.language)
         self._write(

@@ -51,26 +51,21 @@ def member_added(language: Language, actor: str, member: str) -> str:
 
 def member_renamed(language: Language, actor: str, old: str | None, new: str) -> str:
     name = who(old, language)
-    return _say(
-        language, f"{actor} endret navnet til {name} til {new}", f"{actor} renamed {name} to {new}"
-    )
+    return _say(language, f"{actor} endret navnet til {name} til {new}",
+                f"{actor} renamed {name} to {new}")
 
 
 def member_email_changed(language: Language, actor: str, member: str | None) -> str:
     name = who(member, language)
-    return _say(
-        language,
-        f"{actor} endret e-postadressen til {name}",
-        f"{actor} changed the e-mail address of {name}",
-    )
+    return _say(language, f"{actor} endret e-postadressen til {name}",
+                f"{actor} changed the e-mail address of {name}")
 
 
 def member_deactivated(language: Language, actor: str, member: str | None, reason: str) -> str:
     name = who(member, language)
     because = f": {reason}" if reason else ""
-    return _say(
-        language, f"{actor} deaktiverte {name}{because}", f"{actor} deactivated {name}{because}"
-    )
+    return _say(language, f"{actor} deaktiverte {name}{because}",
+                f"{actor} deactivated {name}{because}")
 
 
 def member_reactivated(language: Language, actor: str, member: str | None) -> str:
