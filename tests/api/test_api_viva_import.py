@@ -19,13 +19,15 @@ XLSX = {"Content-Type": "application/vnd.openxmlformats-officedocument.spreadshe
 
 
 def _tokens(okr: OKRApplication) -> tuple[Any, dict[str, str], dict[str, str]]:
+    """The organisation, and the headers of its admin's and of a plain member's token."""
     org, admin = fjellby(okr)
     member = next(m.id for m in okr.get_organization(org).members.values() if m.id != admin)
-    tokens = [
-        okr.issue_token(organization_id=org, member_id=who, label="t", by=who).token
-        for who in (admin, member)
-    ]
-    return org, *({"Authorization": f"Bearer {t}", **XLSX} for t in tokens)  # type: ignore[return-value]
+
+    def headers(who: Any) -> dict[str, str]:
+        token = okr.issue_token(organization_id=org, member_id=who, label="t", by=who).token
+        return {"Authorization": f"Bearer {token}", **XLSX}
+
+    return org, headers(admin), headers(member)
 
 
 def test_dry_run_import_and_again(okr: OKRApplication, client: TestClient[Any]) -> None:
