@@ -18,6 +18,7 @@ from eventsourcing.utils import get_topic
 from okr_es.aggregates.base import OKRAggregate
 from okr_es.aggregates.chat_link import ChatLink
 from okr_es.aggregates.cycle import Cycle
+from okr_es.aggregates.import_mapping import ImportMapping
 from okr_es.aggregates.initiative import Initiative
 from okr_es.aggregates.kpi import Kpi
 from okr_es.aggregates.meeting import Meeting
@@ -44,6 +45,7 @@ AGGREGATES: tuple[type[OKRAggregate], ...] = (
     Reminder,
     Webhook,
     ChatLink,
+    ImportMapping,
 )
 _COMMON = ("originator_id", "originator_version", "timestamp", "originator_topic", "by")
 

@@ -69,7 +69,8 @@ def import_viva(
     dry_run: bool,
     create_members: bool,
 ) -> int:
-    """``okr-es import viva FILE``: a Microsoft Viva Goals export as one cycle's OKRs."""
+    """``okr-es import viva FILE``: a Microsoft Viva Goals export as OKRs of its time
+    periods, with their check-in history; a later export adds only what changed."""
     from okr_es.history.viva import plan_viva_import, write_viva_import
     from okr_es.spreadsheets.viva import read_viva
 
@@ -82,7 +83,10 @@ def import_viva(
     plan = plan_viva_import(app, viva, organization_id=org.id, create_members=create_members)
     counts = ", ".join(f"{kind.replace('_', ' ')}: {n}" for kind, n in plan.counts().items())
     verb = "Would import" if dry_run else "Importing"
-    print(f"{verb} {plan.cycle['label']} into {org.name}: {counts}")
+    print(f"{verb} {', '.join(plan.labels)} into {org.name}: {counts}")
+    if dry_run:
+        for line in plan.described():
+            print(f"would write {line}")
     for line in plan.skipped:
         print(f"already imported: {line}")
     for note in plan.notes:
@@ -91,7 +95,7 @@ def import_viva(
         print("dry run: nothing was written")
         return EXIT_OK
     if plan.is_empty():
-        print("Nothing new to import")
+        print("Nothing changed since the last import: nothing new to import")
         return EXIT_OK
     result = write_viva_import(app, plan, by=by)
     print(f"Imported (log position {result.position})")

@@ -151,11 +151,12 @@ def test_an_export_imports_as_a_cycle_of_units_objectives_and_check_ins(
 
     assert plan.counts() == {
         "cycles": 1, "units": 1, "members": 0, "objectives": 2, "key_results": 4,
-        "check_ins": 3, "initiatives": 1, "already_imported": 0,
+        "changed_targets": 0, "check_ins": 3, "closed": 0, "initiatives": 1,
+        "already_imported": 0,
     }  # fmt: skip
     project = app.read_aggregate(Initiative, result.ids["initiative_id_0"])
     assert project.title == "Ny chatbot i drift"
-    assert any("row 8" in n and "not imported" in n for n in plan.notes)
+    assert any("row 8" in n and "closed in Viva Goals" in n for n in plan.notes)
     (cycle,) = app.cycles(org)
     assert (cycle.label, cycle.kind, cycle.start, cycle.end) == (
         label, "quarter", date(2026, 1, 1), date(2026, 3, 31)
@@ -309,12 +310,12 @@ def test_the_command_line_dry_run_imports_and_second_run(
 
     again = okr_es(sqlite_settings, "import", "viva", str(file), *common)
     assert again.code == 0, again.err
-    assert "Nothing new to import" in again.out
+    assert "Nothing changed since the last import" in again.out
     with OKRApplication(sqlite_settings) as app:
         assert app.position() == after
 
     rows = [dict(r) for r in ROWS]
-    rows[0]["Owner"] = "nobody@else.no"
+    rows[0].update(Id="v-99", Title="Et nytt mål", Owner="nobody@else.no")
     file.write_bytes(workbook(rows, ENGLISH))
     bad = okr_es(sqlite_settings, "import", "viva", str(file), *common)
     assert bad.code == 1

@@ -1,67 +1,132 @@
 """A Viva Goals export (:mod:`okr_es.spreadsheets.viva`) planned against the store and
-written as one cycle import.
+written as one import.
 
 The plan resolves teams to units (a team not found becomes a new unit under the
 organisation's root), owners to members (by e-mail or name; an unknown one is created
-with ``create_members`` when the export gives an e-mail), the time period to a cycle (the
-organisation's cycle of that label, or of those dates, or a new one), and leaves out
-objectives the unit's set for the cycle already has: a second import of the same file
-plans nothing. Writing hands the plan to :meth:`OKRApplication.import_cycle`: all of it
-in one transaction, or nothing.
+with ``create_members`` when the export gives an e-mail), each time period to a cycle
+(the one an earlier import made of it, else the organisation's cycle of that label or of
+those dates, else a new one), and compares every item with what the organisation's
+import mapping says earlier imports made of it: a new item is made, a key result whose
+numbers changed is adjusted, a check-in not seen before is recorded back-dated to its
+day, an objective closed since is closed with its scores. A second import of the same
+file plans nothing. Writing hands the plan to :meth:`OKRApplication._import_from_source`:
+all of it and the new mapping in one transaction, or nothing.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime, time
 from typing import Any
 from uuid import UUID, uuid4
 
 import msgspec
 
 from okr_es.aggregates import validation as check
+from okr_es.aggregates.import_mapping import VIVA_GOALS
+from okr_es.aggregates.objective import ACTIVE, Objective
 from okr_es.aggregates.organization import Organization
 from okr_es.application import CommandResult, OKRApplication
 from okr_es.errors import NotFound, OKRError
 from okr_es.history.analyses import member_id
-from okr_es.spreadsheets.rows import Problem, SheetInvalid
-from okr_es.spreadsheets.viva import VivaFile, VivaItem
+from okr_es.spreadsheets.rows import MAX_PROBLEMS, Problem, SheetInvalid
+from okr_es.spreadsheets.viva import (
+    ObjectiveIndex,
+    VivaCheckIn,
+    VivaFile,
+    VivaItem,
+    VivaObjective,
+)
+from okr_es.spreadsheets.viva_values import Period
 
 __all__ = ["VivaPlan", "plan_viva_import", "write_viva_import"]
 
 _EMAIL = re.compile(r"[^\s<>;,]+@[^\s<>;,]+\.[^\s<>;,]+")
+_CHANGED = "changed in Viva Goals"
+# The parts of a plan, in the order they are written (and counted).
+PARTS = (
+    "cycles", "objectives", "key_results", "adjustments", "check_ins", "closings",
+    "initiatives",
+)  # fmt: skip
 
 
 class VivaPlan(msgspec.Struct):
-    """What an import would write, as :meth:`OKRApplication.import_cycle` takes it."""
+    """What an import would write, as :meth:`OKRApplication._import_from_source` takes it."""
 
     organization_id: UUID
-    cycle: dict[str, Any]
-    cycle_is_new: bool
-    units: list[dict[str, Any]]
-    new_members: list[dict[str, Any]]
-    new_units: list[dict[str, Any]]
-    new_initiatives: list[dict[str, Any]]
-    skipped: list[str]  # objectives already imported
-    notes: list[str]
-    where: dict[str, int]  # a command's field prefix → the row it came from
+    labels: list[str]  # the export's time periods
+    new_members: list[dict[str, Any]] = msgspec.field(default_factory=list)
+    new_units: list[dict[str, Any]] = msgspec.field(default_factory=list)
+    cycles: list[dict[str, Any]] = msgspec.field(default_factory=list)
+    objectives: list[dict[str, Any]] = msgspec.field(default_factory=list)
+    key_results: list[dict[str, Any]] = msgspec.field(default_factory=list)
+    adjustments: list[dict[str, Any]] = msgspec.field(default_factory=list)
+    check_ins: list[dict[str, Any]] = msgspec.field(default_factory=list)
+    closings: list[dict[str, Any]] = msgspec.field(default_factory=list)
+    initiatives: list[dict[str, Any]] = msgspec.field(default_factory=list)
+    adopted: dict[str, UUID] = msgspec.field(default_factory=dict)
+    skipped: list[str] = msgspec.field(default_factory=list)  # objectives already imported
+    notes: list[str] = msgspec.field(default_factory=list)
+    # A part's field prefix (``check_ins[3]``) → its row and the prefix of its columns.
+    where: dict[str, tuple[int, str]] = msgspec.field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
-        objectives = [o for u in self.units for o in u["objectives"]]
-        key_results = [kr for o in objectives for kr in o["key_results"]]
         return {
-            "cycles": int(self.cycle_is_new),
+            "cycles": len(self.cycles),
             "units": len(self.new_units),
             "members": len(self.new_members),
-            "objectives": len(objectives),
-            "key_results": len(key_results),
-            "check_ins": sum(1 for kr in key_results if kr.get("status")),
-            "initiatives": len(self.new_initiatives),
+            "objectives": len(self.objectives),
+            "key_results": len(self.key_results),
+            "changed_targets": len(self.adjustments),
+            "check_ins": len(self.check_ins),
+            "closed": len(self.closings),
+            "initiatives": len(self.initiatives),
             "already_imported": len(self.skipped),
         }
 
     def is_empty(self) -> bool:
-        return not self.units
+        parts = (self.new_members, self.new_units, self.adopted)
+        return not any(parts) and not any(getattr(self, p) for p in PARTS)
+
+    def described(self) -> list[str]:
+        """What the import would make or change, one line per item, by row."""
+        verbs = {
+            "cycles": "new cycle", "objectives": "new objective", "key_results": "new key result",
+            "adjustments": "changed target of", "check_ins": "check-in of", "closings": "close",
+            "initiatives": "new initiative", "new_units": "new unit", "new_members": "new member",
+        }  # fmt: skip
+        lines = []
+        for part in ("new_units", "new_members", *PARTS):
+            for i, spec in enumerate(getattr(self, part)):
+                row, prefix = self.where.get(f"{part}[{i}]", (0, ""))
+                name = spec.get("title") or spec.get("label") or spec.get("name") or ""
+                name = name or str(spec.get("key_result") or spec.get("objective") or "")
+                sheet = f" ({prefix.rstrip(': ')} sheet)" if prefix else ""
+                extra = ""
+                if part == "check_ins":
+                    day = spec["checked_in_at"].date() if spec["checked_in_at"] else "today"
+                    extra = f": {spec['value']:g} {spec['status']} on {day}"
+                lines.append(f"row {row}{sheet}: {verbs[part]} {name!r}{extra}")
+        return lines
+
+    def add(self, part: str, spec: dict[str, Any], row: int, prefix: str = "") -> None:
+        items: list[dict[str, Any]] = getattr(self, part)
+        self.where[f"{part}[{len(items)}]"] = (row, prefix)
+        items.append(spec)
+
+
+class _Context(msgspec.Struct):
+    org: Organization
+    mapping: dict[str, UUID]
+    plan: VivaPlan
+    problems: list[Problem]
+    create_members: bool
+    now: datetime
+    unit_ids: dict[str, UUID | None] = msgspec.field(default_factory=dict)
+    owners: dict[str, UUID | None] = msgspec.field(default_factory=dict)
+    planned: set[str] = msgspec.field(default_factory=set)  # check-ins in the plan
+    index: ObjectiveIndex = msgspec.field(default_factory=ObjectiveIndex)
 
 
 def plan_viva_import(
@@ -69,132 +134,422 @@ def plan_viva_import(
 ) -> VivaPlan:
     """The import's plan; raises :class:`SheetInvalid` naming every row that cannot map."""
     org = app.get_organization(organization_id)
-    problems: list[Problem] = []
-    plan = VivaPlan(org.id, {}, False, [], [], [], [], [], list(viva.notes), {})
-    cycle_id = _cycle(app, org, viva, plan, problems)
-    units: dict[str, dict[str, Any]] = {}
-    unit_ids: dict[str, UUID | None] = {}
-    owners: dict[str, UUID | None] = {}
-    titles: dict[UUID, set[str]] = {}
-    # A failed look-up is not remembered: every row it fails on is reported.
-    for objective in viva.objectives:
+    plan = VivaPlan(org.id, [p.label for p in viva.periods], notes=list(viva.notes))
+    ctx = _Context(
+        org,
+        app.import_mapping(org.id, VIVA_GOALS),
+        plan,
+        [],
+        create_members,
+        app.clock(),
+        index=ObjectiveIndex(viva.objectives),
+    )
+    cycles = _cycles(app, viva, ctx)
+    history: dict[str, list[VivaCheckIn]] = {}
+    for reading in viva.check_ins:
+        history.setdefault(reading.key_result, []).append(reading)
+    titles: dict[tuple[UUID, Any], dict[str, UUID]] = {}
+    for objective in _parents_first(viva.objectives, ctx.index):
         item = objective.item
-        team = check.same_text_key(item.team)
-        if unit_ids.get(team) is None:
-            unit_ids[team] = _unit(org, item, plan, problems)
-        if owners.get(item.owner) is None:
-            owners[item.owner] = _owner(org, item, plan, problems, create_members)
-        unit_id, owner_id = unit_ids[team], owners[item.owner]
-        if unit_id is None or owner_id is None:
-            continue
-        if unit_id not in titles:
-            titles[unit_id] = _titles(app, unit_id, cycle_id)
-        if check.same_text_key(item.title) in titles[unit_id]:
-            plan.skipped.append(f"row {item.number}: {item.title!r} ({item.team})")
-            continue
-        if team not in units:
-            units[team] = {"unit_id": unit_id, "objectives": []}
-            plan.units.append(units[team])
-            plan.where[f"units[{len(plan.units) - 1}]"] = item.number
-        i = plan.units.index(units[team])
-        j = len(units[team]["objectives"])
-        plan.where[f"units[{i}].objectives[{j}]"] = item.number
-        key_results = []
-        for k, kr in enumerate(objective.key_results):
-            plan.where[f"units[{i}].objectives[{j}].key_results[{k}]"] = kr.number
-            key_results.append(_key_result(kr))
-        units[team]["objectives"].append(
-            {"title": item.title, "why": "", "owner_id": owner_id, "key_results": key_results}
-        )
+        cycle = cycles.get(check.same_text_key(viva.period_of(item).label))
+        unit_id = _unit_of(item, ctx)
+        existing = _existing(app, objective, unit_id, cycle, titles, ctx)
+        if existing is None:
+            owner_id = _owner_of(item, ctx)
+            if unit_id is None or owner_id is None or cycle is None:
+                continue
+            _new_objective(app, objective, viva, unit_id, owner_id, cycle, ctx)
+        else:
+            plan.skipped.append(f"row {item.number}: {item.title!r} ({item.team or org.name})")
+        open_ = existing is None or existing.status == ACTIVE
+        since = item.start_date or viva.period_of(item).start
+        for kr in objective.key_results:
+            readings = history.get(kr.key, [])
+            _key_result(kr, objective, existing, open_, since, readings, ctx)
+        if item.closed and open_:
+            _closing(objective, viva.period_of(item), ctx)
         for project in objective.projects:
-            project_owner: UUID | None = owner_id
-            if project.owner:
-                if owners.get(project.owner) is None:
-                    owners[project.owner] = _owner(org, project, plan, problems, create_members)
-                project_owner = owners[project.owner]
-            if project_owner is not None:
-                plan.where[f"new_initiatives[{len(plan.new_initiatives)}]"] = project.number
-                plan.new_initiatives.append(
-                    {"unit_id": unit_id, "title": project.title, "owner_id": project_owner}
-                )
+            _project(project, objective, unit_id, open_, ctx)
     if viva.projects:
         rows = ", ".join(str(p.number) for p in viva.projects)
         plan.notes.append(
             f"{len(viva.projects)} project(s) of no objective not imported (rows {rows})"
         )
-    if problems:
-        raise SheetInvalid(problems)
+    if ctx.problems:
+        raise SheetInvalid(ctx.problems[:MAX_PROBLEMS])
     return plan
 
 
 def write_viva_import(app: OKRApplication, plan: VivaPlan, *, by: UUID) -> CommandResult:
     """Write the plan in one transaction; raises :class:`SheetInvalid` on a refusal."""
     try:
-        return app.import_cycle(
+        return app._import_from_source(
             organization_id=plan.organization_id,
-            cycle=plan.cycle,
-            units=plan.units,
+            source=VIVA_GOALS,
             by=by,
             new_members=plan.new_members,
             new_units=plan.new_units,
-            new_initiatives=plan.new_initiatives,
+            adopted=plan.adopted,
+            **{part: getattr(plan, part) for part in PARTS},
         )
     except OKRError as e:
         raise SheetInvalid([_located(e, plan.where)]) from None
 
 
-def _cycle(
-    app: OKRApplication, org: Organization, viva: VivaFile, plan: VivaPlan, problems: list[Problem]
-) -> UUID | None:
-    period = viva.period
-    cycles = app.cycles(org.id)
-    same = [c for c in cycles if check.same_text_key(c.label) == check.same_text_key(period.label)]
-    same = same or [c for c in cycles if (c.start, c.end) == (period.start, period.end)]
-    if same:
-        found = same[0]
-        plan.cycle = {
-            "label": found.label,
-            "kind": found.kind,
+def _cycles(app: OKRApplication, viva: VivaFile, ctx: _Context) -> dict[str, UUID | str]:
+    """Each period's cycle: its id, or the key of the new cycle the plan defines."""
+    stored = app.cycles(ctx.org.id)
+    found: dict[str, UUID | str] = {}
+    for period in viva.periods:
+        label = check.same_text_key(period.label)
+        rows = (o.item.number for o in viva.objectives if _same(o.item.period, period.label))
+        row = next(rows, None)
+        if row is None:  # only key results or projects (under an earlier objective) name it
+            continue
+        key = f"c:{label}"
+        mapped = ctx.mapping.get(key)
+        if mapped is not None and any(c.id == mapped for c in stored):
+            found[label] = mapped
+            continue
+        same = [c for c in stored if _same(c.label, period.label)]
+        same = same or [c for c in stored if (c.start, c.end) == (period.start, period.end)]
+        if same:
+            if (same[0].start, same[0].end) != (period.start, period.end):
+                ctx.problems.append(
+                    Problem(
+                        row,
+                        "Time period",
+                        "cycle-mismatch",
+                        f"cycle '{same[0].label}' runs {same[0].start} to {same[0].end}, "
+                        f"not {period.start} to {period.end} as {period.label}",
+                    )
+                )
+            ctx.plan.adopted[key] = found[label] = same[0].id
+            continue
+        others = [(c.label, c.start, c.end) for c in stored if c.parent_id is None]
+        others += [(c["label"], c["start"], c["end"]) for c in ctx.plan.cycles]
+        for name, start, end in others:
+            if period.start <= end and start <= period.end:
+                ctx.problems.append(
+                    Problem(
+                        row,
+                        "Time period",
+                        "cycle-overlap",
+                        f"{period.label} ({period.start} to {period.end}) overlaps cycle "
+                        f"'{name}' ({start} to {end})",
+                    )
+                )
+        spec = {
+            "key": key,
+            "label": period.label,
+            "kind": period.kind,
             "start": period.start,
             "end": period.end,
         }
-        if (found.start, found.end) != (period.start, period.end):
-            problems.append(
-                Problem(
-                    viva.objectives[0].item.number,
-                    "Time period",
-                    "cycle-mismatch",
-                    f"cycle '{found.label}' runs {found.start} to {found.end}, "
-                    f"not {period.start} to {period.end}",
-                )
+        ctx.plan.add("cycles", spec, row)
+        found[label] = key
+    return found
+
+
+def _parents_first(
+    objectives: Sequence[VivaObjective], index: ObjectiveIndex
+) -> list[VivaObjective]:
+    """The objectives with every one aligned to within the file before its children."""
+    placed: list[VivaObjective] = []
+    done: set[str] = set()
+
+    def place(objective: VivaObjective, seen: frozenset[str]) -> None:
+        if objective.item.key in done or objective.item.key in seen:
+            return
+        parent = index.named(objective.item)
+        if parent is not None:
+            place(parent, seen | {objective.item.key})
+        done.add(objective.item.key)
+        placed.append(objective)
+
+    for objective in objectives:
+        place(objective, frozenset())
+    return placed
+
+
+def _existing(
+    app: OKRApplication,
+    objective: VivaObjective,
+    unit_id: UUID | None,
+    cycle: UUID | str | None,
+    titles: dict[tuple[UUID, Any], dict[str, UUID]],
+    ctx: _Context,
+) -> Objective | None:
+    """The objective an earlier import made of this one: by the mapping, else (an import
+    from before mappings) the unit's objective of the same title in the same cycle."""
+    mapped = ctx.mapping.get(objective.item.key)
+    if mapped is not None:
+        try:
+            return app.get_objective(mapped)
+        except NotFound:
+            return None
+    if unit_id is None or not isinstance(cycle, UUID):
+        return None
+    if (unit_id, cycle) not in titles:
+        team_cycle = app.get_team_cycle(unit_id, cycle)
+        ids = team_cycle.objective_ids if team_cycle else []
+        titles[(unit_id, cycle)] = {check.same_text_key(app.get_objective(i).title): i for i in ids}
+    found = titles[(unit_id, cycle)].get(check.same_text_key(objective.item.title))
+    if found is None:
+        return None
+    ctx.plan.adopted[objective.item.key] = found
+    existing = app.get_objective(found)
+    for kr in objective.key_results:
+        same = [k for k in existing.active_key_results() if _same(k.title, kr.title)]
+        if same:
+            ctx.plan.adopted[kr.key] = same[0].id
+    return existing
+
+
+def _new_objective(
+    app: OKRApplication,
+    objective: VivaObjective,
+    viva: VivaFile,
+    unit_id: UUID,
+    owner_id: UUID,
+    cycle: UUID | str,
+    ctx: _Context,
+) -> None:
+    item = objective.item
+    aligned_to: str | None = None
+    parent = ctx.index.named(item)
+    named = item.parent or item.parent_id
+    if parent is not None:
+        parent_unit = _unit_of(parent.item, ctx, quiet=True)
+        if parent_unit is not None and parent_unit in _ancestors(ctx, unit_id):
+            aligned_to = parent.item.key
+        else:
+            ctx.plan.notes.append(
+                f"row {item.number}: alignment to {named!r} not imported: "
+                f"{parent.item.team or 'its team'} is not a parent unit of "
+                f"{item.team or 'the organisation'}"
             )
-        return found.id
-    for other in cycles:
-        if other.parent_id is None and period.start < other.end and other.start < period.end:
-            problems.append(
-                Problem(
-                    viva.objectives[0].item.number,
-                    "Time period",
-                    "cycle-overlap",
-                    f"{period.label} ({period.start} to {period.end}) overlaps cycle "
-                    f"'{other.label}' ({other.start} to {other.end})",
-                )
+    elif item.parent_id and f"o:id:{item.parent_id}" in ctx.mapping:
+        try:  # an objective of an earlier export
+            earlier = app.get_objective(ctx.mapping[f"o:id:{item.parent_id}"])
+        except NotFound:
+            earlier = None
+        if earlier is not None and earlier.unit_id in _ancestors(ctx, unit_id):
+            aligned_to = f"o:id:{item.parent_id}"
+        else:
+            ctx.plan.notes.append(
+                f"row {item.number}: alignment to {named!r} not imported: not an objective "
+                "of a parent unit"
             )
-    plan.cycle = {
-        "label": period.label,
-        "kind": period.kind,
-        "start": period.start,
-        "end": period.end,
+    elif named:
+        ctx.plan.notes.append(
+            f"row {item.number}: alignment to {named!r} not imported: no such objective "
+            "in the export or imported before"
+        )
+    spec = {
+        "key": item.key,
+        "unit_id": unit_id,
+        "cycle": cycle,
+        "title": item.title,
+        "owner_id": owner_id,
+        "aligned_to": aligned_to,
+        "effective_at": _past(item.start_date or viva.period_of(item).start, ctx),
     }
-    plan.cycle_is_new = True
-    return None
+    ctx.plan.add("objectives", spec, item.number)
 
 
-def _titles(app: OKRApplication, unit_id: UUID, cycle_id: UUID | None) -> set[str]:
-    team_cycle = None if cycle_id is None else app.get_team_cycle(unit_id, cycle_id)
-    if team_cycle is None:
-        return set()
-    return {check.same_text_key(app.get_objective(i).title) for i in team_cycle.objective_ids}
+def _ancestors(ctx: _Context, unit_id: UUID) -> list[UUID]:
+    if unit_id in ctx.org.units:
+        return ctx.org.ancestors(unit_id)
+    return [ctx.org.root_unit_id]  # a new unit is put under the root
+
+
+def _key_result(
+    kr: VivaItem,
+    objective: VivaObjective,
+    existing: Objective | None,
+    open_: bool,
+    since: date,
+    history: Sequence[VivaCheckIn],
+    ctx: _Context,
+) -> None:
+    plan = ctx.plan
+    kr_id = ctx.mapping.get(kr.key) or plan.adopted.get(kr.key)
+    stored = None if existing is None or kr_id is None else existing.key_results.get(kr_id)
+    if stored is None or stored.removed:
+        if not open_:
+            plan.notes.append(f"row {kr.number}: {kr.title!r} not added to a closed objective")
+            return
+        spec: dict[str, Any] = {
+            "key": kr.key,
+            "objective": objective.item.key,
+            "title": kr.title,
+            "metric": kr.metric,
+            # From its objective's start, unless it has its own: its history is then.
+            "effective_at": _past(kr.start_date or since, ctx),
+        }
+        if kr.metric != "milestone":
+            spec.update(start=kr.metric_start, target=kr.target)
+        plan.add("key_results", spec, kr.number)
+    elif kr.metric != "milestone" and (stored.start, stored.target) != (
+        kr.metric_start,
+        kr.target,
+    ):
+        if not open_:
+            plan.notes.append(f"row {kr.number}: {kr.title!r} changed, its objective is closed")
+            return
+        change = {
+            "title": kr.title,  # for the dry run's list
+            "objective": objective.item.key,
+            "key_result": kr.key,
+            "start": kr.metric_start,
+            "target": kr.target,
+            "reason": _CHANGED,
+        }
+        plan.add("adjustments", change, kr.number, "")
+    if not open_:
+        return
+    readings = sorted(history, key=lambda r: r.on)
+    for reading in readings:
+        _check_in(reading.key, reading, objective, kr, ctx)
+    if kr.check_in_status is not None and kr.current is not None and not kr.closed:
+        last = readings[-1] if readings else None
+        now = (kr.current, kr.check_in_status)
+        # The row's own reading, unless the history or the store already ends with it.
+        seen = last is not None and (last.value, last.status) == now
+        if not seen and (stored is None or (stored.current, stored.status) != now):
+            on = kr.check_in_date
+            day = on.isoformat() if on else "current"
+            key = f"{kr.key}@{day}|{kr.current:g}|{kr.check_in_status}"
+            row = VivaCheckIn(
+                kr.number, "", kr.key, on or ctx.now.date(), kr.current, kr.check_in_status,
+                kr.check_in_note, kr.check_in_by,
+            )  # fmt: skip
+            _check_in(key, row, objective, kr, ctx, dated=on is not None)
+    elif kr.current is not None and not kr.closed and not history:
+        plan.notes.append(
+            f"row {kr.number}: current value {kr.current:g} not recorded "
+            f"(status {kr.status or 'empty'}: no check-in)"
+        )
+
+
+def _check_in(
+    key: str,
+    reading: VivaCheckIn,
+    objective: VivaObjective,
+    kr: VivaItem,
+    ctx: _Context,
+    *,
+    dated: bool = True,
+) -> None:
+    if key in ctx.mapping or key in ctx.planned:
+        return
+    ctx.planned.add(key)
+    when = _day(reading.on) if dated else None
+    if when is not None and when > ctx.now:
+        column = reading.column_prefix + (
+            "Check-in date" if reading.column_prefix else "Last check-in"
+        )
+        ctx.problems.append(
+            Problem(reading.number, column, "in-the-future", f"{reading.on} is in the future")
+        )
+        return
+    spec = {
+        "title": kr.title,  # for the dry run's list
+        "key": key,
+        "objective": objective.item.key,
+        "key_result": kr.key,
+        "value": reading.value,
+        "status": reading.status,
+        "comment": reading.note,
+        "checked_in_at": when,
+    }
+    ctx.plan.add("check_ins", spec, reading.number, reading.column_prefix)
+
+
+def _closing(objective: VivaObjective, period: Period, ctx: _Context) -> None:
+    item = objective.item
+    scores: dict[str, float] = {}
+    for kr in objective.key_results:
+        if kr.score is None:
+            continue
+        score = kr.score / 100 if kr.score > 1 else kr.score  # a percentage
+        if not 0 <= score <= 1:
+            ctx.problems.append(
+                Problem(
+                    kr.number, "Score", "out-of-range", "a score lies from 0 to 1 (or 0 % to 100 %)"
+                )
+            )
+            continue
+        scores[kr.key] = score
+    spec = {
+        "title": item.title,  # for the dry run's list
+        "objective": item.key,
+        "scores": scores,
+        "note": item.closing_note,
+        "effective_at": _past(item.due or period.end, ctx),
+    }
+    ctx.plan.add("closings", spec, item.number)
+
+
+def _project(
+    project: VivaItem,
+    objective: VivaObjective,
+    unit_id: UUID | None,
+    open_: bool,
+    ctx: _Context,
+) -> None:
+    if project.key in ctx.mapping or unit_id is None:
+        return
+    owner_id = _owner_of(project, ctx) if project.owner else _owner_of(objective.item, ctx)
+    if owner_id is None:
+        return
+    named = [kr for kr in objective.key_results if _same(kr.title, project.parent)]
+    # Work toward an objective moves its key results; one named as parent, that one.
+    links = (
+        [] if not open_ else [[objective.item.key, kr.key] for kr in named or objective.key_results]
+    )
+    spec = {
+        "key": project.key,
+        "unit_id": unit_id,
+        "title": project.title,
+        "owner_id": owner_id,
+        "due_on": project.due,
+        "links": links,
+    }
+    ctx.plan.add("initiatives", spec, project.number)
+
+
+def _unit_of(item: VivaItem, ctx: _Context, *, quiet: bool = False) -> UUID | None:
+    team = check.same_text_key(item.team)
+    if ctx.unit_ids.get(team) is None:
+        if quiet and team not in ctx.unit_ids:
+            return None
+        # A failed look-up is not remembered: every row it fails on is reported.
+        ctx.unit_ids[team] = _unit(ctx.org, item, ctx.plan, ctx.problems)
+    return ctx.unit_ids[team]
+
+
+def _owner_of(item: VivaItem, ctx: _Context) -> UUID | None:
+    if ctx.owners.get(item.owner) is None:
+        ctx.owners[item.owner] = _owner(ctx.org, item, ctx.plan, ctx.problems, ctx.create_members)
+    return ctx.owners[item.owner]
+
+
+def _same(a: str, b: str) -> bool:
+    return check.same_text_key(a) == check.same_text_key(b)
+
+
+def _day(on: date) -> datetime:
+    return datetime.combine(on, time(), tzinfo=UTC)
+
+
+def _past(on: date | None, ctx: _Context) -> datetime | None:
+    """A business time of the export, unless it lies ahead (a due date): then none."""
+    if on is None:
+        return None
+    when = _day(on)
+    return when if when <= ctx.now else None
 
 
 def _unit(
@@ -214,8 +569,7 @@ def _unit(
         )
         return None
     unit_id = uuid4()
-    plan.new_units.append({"unit_id": unit_id, "name": item.team})
-    plan.where[f"new_units[{len(plan.new_units) - 1}]"] = item.number
+    plan.add("new_units", {"unit_id": unit_id, "name": item.team}, item.number)
     return unit_id
 
 
@@ -259,26 +613,15 @@ def _owner(
         return None
     new_id = uuid4()
     address = email.group(0)
-    plan.new_members.append(
-        {"member_id": new_id, "name": name or address.split("@")[0], "email": address}
+    plan.add(
+        "new_members",
+        {"member_id": new_id, "name": name or address.split("@")[0], "email": address},
+        item.number,
     )
-    plan.where[f"new_members[{len(plan.new_members) - 1}]"] = item.number
     return new_id
 
 
-def _key_result(kr: VivaItem) -> dict[str, Any]:
-    spec: dict[str, Any] = {"title": kr.title, "metric": kr.metric, "unit": ""}
-    if kr.metric != "milestone":
-        spec.update(start=kr.metric_start, target=kr.target)
-    if kr.check_in_status is not None and kr.current is not None:
-        spec.update(current=kr.current, status=kr.check_in_status)
-    return spec
-
-
-_PART = re.compile(
-    r"^(?P<part>new_members\[\d+\]|new_units\[\d+\]|new_initiatives\[\d+\]|units\[\d+\]"
-    r"(?:\.objectives\[\d+\])?(?:\.key_results\[\d+\])?)"
-)
+_PART = re.compile(r"^(?P<part>[a-z_]+\[\d+\])")
 _COLUMN: Mapping[str, str] = {
     "email": "Owner",
     "name": "Owner",
@@ -289,19 +632,26 @@ _COLUMN: Mapping[str, str] = {
     "target": "Metric target",
     "value": "Metric current",
     "status": "Status",
+    "checked_in_at": "Check-in date",
+    "comment": "Check-in note",
+    "scores": "Score",
+    "note": "Closing note",
+    "aligned_to": "Aligned parent",
+    "links": "Aligned parent",
+    "due_on": "Due",
+    "effective_at": "Due",
 }
+# The column a part is named by when its field says nothing more.
+_PART_COLUMN = {"cycles": "Time period", "new_units": "Team", "new_members": "Owner"}
 
 
-def _located(error: OKRError, where: Mapping[str, int]) -> Problem:
-    field = error.field or ""
-    if field.startswith("cycle"):
-        return Problem(min(where.values(), default=0), "Time period", error.code, error.message)
-    match = _PART.match(field)
+def _located(error: OKRError, where: Mapping[str, tuple[int, str]]) -> Problem:
+    match = _PART.match(error.field or "")
     if match is None:
         return Problem(0, None, error.code, error.message)
     part = match.group("part")
-    rest = field[len(part) :].lstrip(".")
-    column = _COLUMN.get(rest.rsplit(".", 1)[-1], "Title")
-    if part.startswith("new_units"):
-        column = "Team"
-    return Problem(where.get(part, 0), column, error.code, error.message)
+    rest = (error.field or "")[len(part) :].lstrip(".")
+    row, prefix = where.get(part, (0, ""))
+    kind = part.split("[", 1)[0]
+    column = _PART_COLUMN.get(kind) or _COLUMN.get(rest.split(".", 1)[0], "Title")
+    return Problem(row, prefix + column, error.code, error.message)

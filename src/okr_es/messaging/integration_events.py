@@ -22,6 +22,7 @@ from eventsourcing.utils import get_topic
 
 from okr_es.aggregates.chat_link import ChatLink
 from okr_es.aggregates.cycle import Cycle
+from okr_es.aggregates.import_mapping import ImportMapping
 from okr_es.aggregates.initiative import Initiative
 from okr_es.aggregates.kpi import Kpi
 from okr_es.aggregates.meeting import Meeting
@@ -191,6 +192,9 @@ PUBLISHED_FIELDS: dict[str, tuple[str, ...]] = {
     "ChatLink.ChatUserLinked": ("member_id", "platform"),
     "ChatLink.ChatUserUnlinked": (),
     "ChatLink.ChatUserRelinked": ("member_id",),
+    # Which okr-es objects another tool's items became: the source's name only.
+    "ImportMapping.ImportMappingStarted": ("source",),
+    "ImportMapping.SourceItemsMapped": (),
 }
 
 # The creation events that name their organisation; every later event of the same
@@ -207,6 +211,7 @@ ORGANIZATION_NAMING_EVENTS: tuple[type[Any], ...] = (
     Reminder.ReminderSent,
     Webhook.WebhookSubscribed,
     ChatLink.ChatUserLinked,
+    ImportMapping.ImportMappingStarted,
 )
 ORGANIZATION_NAMING_TOPICS: tuple[str, ...] = tuple(
     get_topic(cls) for cls in ORGANIZATION_NAMING_EVENTS

@@ -30,6 +30,7 @@ __all__ = [
     "FORMATS",
     "Format",
     "format_of",
+    "read_named_sheet",
     "read_rows",
     "read_table",
     "write_csv",
@@ -76,7 +77,7 @@ def read_table(data: bytes, claimed: Format) -> Iterator[tuple[int, Sequence[Any
         raise _file_problem("not-xlsx", f"the file is not an XLSX workbook (it is {looks})")
     if claimed == "csv" and is_zip:
         raise _file_problem("not-csv", "the file is a zip archive (an XLSX?), not CSV text")
-    return _xlsx_cells(data) if claimed == "xlsx" else _csv_cells(data)
+    return _xlsx_sheet(data, None) if claimed == "xlsx" else _csv_cells(data)
 
 
 def write_csv(rows: Sequence[SheetRow]) -> bytes:
@@ -138,7 +139,24 @@ def _csv_cells(data: bytes) -> Iterator[tuple[int, Sequence[Any]]]:
         raise _file_problem("not-csv", f"line {reader.line_num}: {e}") from None
 
 
-def _xlsx_cells(data: bytes) -> Iterator[tuple[int, Sequence[Any]]]:
+def read_named_sheet(
+    data: bytes, titles: Sequence[str]
+) -> Iterator[tuple[int, Sequence[Any]]] | None:
+    """The rows of a workbook's sheet of one of these titles (case ignored), or None when
+    it has none; ``data`` was read by :func:`read_table` before (it is a workbook)."""
+    from openpyxl import load_workbook
+
+    wanted = {t.casefold() for t in titles}
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        found = [n for n in book.sheetnames if n.casefold() in wanted]
+        book.close()
+    except Exception as e:  # openpyxl raises many kinds for a zip that is no workbook
+        raise _file_problem("not-xlsx", f"the file is not a readable XLSX workbook ({e})") from None
+    return _xlsx_sheet(data, found[0]) if found else None
+
+
+def _xlsx_sheet(data: bytes, title: str | None) -> Iterator[tuple[int, Sequence[Any]]]:
     from openpyxl import load_workbook
 
     stream = io.BytesIO(data)
@@ -158,7 +176,10 @@ def _xlsx_cells(data: bytes) -> Iterator[tuple[int, Sequence[Any]]]:
     except Exception as e:  # openpyxl raises many kinds for a zip that is no workbook
         raise _file_problem("not-xlsx", f"the file is not a readable XLSX workbook ({e})") from None
     try:
-        sheet = book[SHEET_TITLE] if SHEET_TITLE in book.sheetnames else book.worksheets[0]
+        if title is not None:
+            sheet = book[title]
+        else:
+            sheet = book[SHEET_TITLE] if SHEET_TITLE in book.sheetnames else book.worksheets[0]
         yield from enumerate(sheet.iter_rows(values_only=True), start=1)
     except (KeyError, ValueError, TypeError, zipfile.BadZipFile) as e:
         raise _file_problem("not-xlsx", f"the workbook cannot be read ({e})") from None

@@ -1,21 +1,25 @@
-"""Use case of importing a whole cycle's OKRs at once (e.g. from a spreadsheet): the cycle
-itself when it is new, every unit's objectives and key results, and each key result's
-current reading, all in one transaction or not at all."""
+"""Use cases of importing OKRs at once: a whole cycle's (e.g. from a spreadsheet), the
+cycle itself when it is new, every unit's objectives and key results, and each key
+result's current reading; and what an export of another tool (Viva Goals) adds to what
+earlier imports of it made, with the map of its items to okr-es ids. Each all in one
+transaction or not at all."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
 from okr_es.aggregates import validation as check
 from okr_es.aggregates.base import OKRAggregate
 from okr_es.aggregates.cycle import Cycle
-from okr_es.aggregates.initiative import Initiative
+from okr_es.aggregates.import_mapping import ImportMapping, import_mapping_id
+from okr_es.aggregates.initiative import Initiative, KeyResultRef
 from okr_es.aggregates.objective import Objective
 from okr_es.aggregates.organization import Organization
-from okr_es.aggregates.team_cycle import TeamCycle
-from okr_es.errors import InvalidInput, RuleViolation
+from okr_es.aggregates.team_cycle import TeamCycle, team_cycle_id
+from okr_es.errors import InvalidInput, NotFound, RuleViolation
 from okr_es.use_cases.machinery import CommandResult, located
 from okr_es.use_cases.reads import AggregateReads
 
@@ -41,6 +45,8 @@ class CycleImportCommands(AggregateReads):
         def _team_cycle(
             self, org_id: UUID, unit_id: UUID, cycle_id: UUID, actor: UUID
         ) -> TeamCycle: ...
+
+        def _titles_in_set(self, team_cycle: TeamCycle, *, but: UUID | None = None) -> set[str]: ...
 
     def import_cycle(
         self,
@@ -149,6 +155,253 @@ class CycleImportCommands(AggregateReads):
                     ids[f"initiative_id_{i}"] = initiative_id
             return self._saved(*saved, ids=ids, warnings=warnings)
 
+    def _import_from_source(
+        self,
+        *,
+        organization_id: Any,
+        source: str,
+        by: Any,
+        new_members: Sequence[Mapping[str, Any]] = (),
+        new_units: Sequence[Mapping[str, Any]] = (),
+        adopted: Mapping[str, UUID] | None = None,
+        cycles: Sequence[Mapping[str, Any]] = (),
+        objectives: Sequence[Mapping[str, Any]] = (),
+        key_results: Sequence[Mapping[str, Any]] = (),
+        adjustments: Sequence[Mapping[str, Any]] = (),
+        check_ins: Sequence[Mapping[str, Any]] = (),
+        closings: Sequence[Mapping[str, Any]] = (),
+        initiatives: Sequence[Mapping[str, Any]] = (),
+    ) -> CommandResult:
+        """Write what an export of another tool (``source``) adds, all or nothing, and
+        record in the organisation's :class:`ImportMapping` which source item became
+        which okr-es object: a later export's items already mapped are not made again.
+
+        The parts name each other by source key (``key``): one made by this import, or
+        one an earlier import mapped; an existing object may also be named by its id.
+        ``cycles``: ``{key, label, kind, start, end}``, new top-level cycles.
+        ``objectives``: ``{key, unit_id, cycle, title, owner_id, aligned_to,
+        effective_at}`` (an objective aligned to comes before its children; it is one of
+        an ancestor unit). ``key_results``: ``{key, objective, title, metric, start,
+        target, effective_at}``. ``adjustments``: ``{objective, key_result, start,
+        target, reason, effective_at}``. ``check_ins``: ``{key, objective, key_result,
+        value, status, comment, checked_in_at}``, back-dated by their business time.
+        ``closings``: ``{objective, scores: {key result: score}, note, effective_at}``.
+        ``initiatives``: ``{key, unit_id, title, owner_id, due_on, links: [[objective,
+        key result]]}``. ``adopted``: source keys of objects already in the store (made
+        before the mapping existed) to map as they are. A refusal's field names the part
+        at fault, 0-based: ``key_results[3].target``. The result's ids name what was made
+        by part and index: ``objective_id_0``, ``key_result_id_2``, ``initiative_id_0``.
+
+        Not a command of its own: it is reached through an import of a tool's export (the
+        Viva Goals import, on the command line and over HTTP), which plans these parts.
+        """
+        with self._cross_checked():
+            org, actor = self._organization_and_actor(
+                organization_id, by, for_change=bool(new_members or new_units)
+            )
+            _add_members_and_units(org, actor, new_members, new_units)
+            mapping = self._mapping(org.id, source, actor)
+            made: dict[str, UUID] = {
+                check.line(key, "adopted", max_length=2000): check.identifier(value, "adopted")
+                for key, value in (adopted or {}).items()
+            }
+
+            def ref(value: Any, field: str) -> UUID:
+                if isinstance(value, UUID):
+                    return value
+                found = made.get(value) if isinstance(value, str) else None
+                found = found or (mapping.ids.get(value) if isinstance(value, str) else None)
+                if found is None:
+                    raise NotFound(f"no imported item {value!r}", field=field)
+                return found
+
+            touched: dict[UUID, OKRAggregate] = {}
+
+            def objective(value: Any, field: str) -> Objective:
+                objective_id = ref(value, field)
+                if objective_id not in touched:
+                    touched[objective_id] = self._of_organization(
+                        Objective, org.id, objective_id, field
+                    )
+                found = touched[objective_id]
+                assert isinstance(found, Objective)
+                return found
+
+            warnings: list[str] = []
+            siblings = [c for c in self._all(Cycle) if c.organization_id == org.id]
+            siblings = [c for c in siblings if c.parent_id is None]
+            for i, spec in enumerate(cycles):
+                with located(f"cycles[{i}]"):
+                    cycle = Cycle.define(
+                        cycle_id=uuid4(),
+                        organization_id=org.id,
+                        label=check.line(spec.get("label"), "label", max_length=check.NAME_MAX),
+                        kind=str(spec.get("kind") or ""),
+                        start=spec.get("start"),
+                        end=spec.get("end"),
+                        parent=None,
+                        siblings=siblings,
+                        by=actor,
+                    )
+                    siblings.append(cycle)
+                    touched[cycle.id] = cycle
+                    made[_key(spec)] = cycle.id
+            titles: dict[UUID, set[str]] = {}
+            for i, spec in enumerate(objectives):
+                with located(f"objectives[{i}]"):
+                    unit = org.active_unit(check.identifier(spec.get("unit_id"), "unit_id"))
+                    cycle_id = ref(spec.get("cycle"), "cycle")
+                    owner = org.active_member(
+                        check.identifier(spec.get("owner_id"), "owner_id"), field="owner_id"
+                    )
+                    parent = None
+                    if spec.get("aligned_to") is not None:
+                        parent = objective(spec["aligned_to"], "aligned_to")
+                        if parent.unit_id not in org.ancestors(unit.id):
+                            raise RuleViolation(
+                                "align to an objective of a parent unit",
+                                code="alignment-not-ancestor",
+                                field="aligned_to",
+                            )
+                    new = Objective.set(
+                        objective_id=uuid4(),
+                        organization_id=org.id,
+                        unit_id=unit.id,
+                        cycle_id=cycle_id,
+                        title=spec.get("title"),
+                        why="",
+                        owner_id=owner.id,
+                        aligned_to_objective_id=None if parent is None else parent.id,
+                        effective_at=_instant(spec.get("effective_at")),
+                        by=actor,
+                    )
+                    team_cycle = self._team_cycle_of(touched, org.id, unit.id, cycle_id, actor)
+                    if team_cycle.id not in titles:
+                        titles[team_cycle.id] = self._titles_in_set(team_cycle)
+                    title = check.same_text_key(new.title)
+                    if title in titles[team_cycle.id]:
+                        raise RuleViolation(
+                            f"the unit's set for this cycle already has an objective '{new.title}'",
+                            code="duplicate-objective",
+                            field="title",
+                        )
+                    titles[team_cycle.id].add(title)
+                    warnings += team_cycle.commit(objective_id=new.id, policy=org.policy, by=actor)
+                    touched[new.id] = new
+                    made[_key(spec)] = new.id
+            for i, spec in enumerate(key_results):
+                with located(f"key_results[{i}]"):
+                    target = objective(spec.get("objective"), "objective")
+                    kr_id = uuid4()
+                    warnings += target.add_key_result(
+                        key_result_id=kr_id,
+                        title=spec.get("title"),
+                        metric=spec.get("metric"),
+                        start=spec.get("start"),
+                        target=spec.get("target"),
+                        policy=org.policy,
+                        effective_at=_instant(spec.get("effective_at")),
+                        by=actor,
+                    )
+                    made[_key(spec)] = kr_id
+            for i, spec in enumerate(adjustments):
+                with located(f"adjustments[{i}]"):
+                    objective(spec.get("objective"), "objective").adjust_key_result(
+                        key_result_id=ref(spec.get("key_result"), "key_result"),
+                        start=spec.get("start"),
+                        target=spec.get("target"),
+                        reason=spec.get("reason"),
+                        effective_at=_instant(spec.get("effective_at")),
+                        by=actor,
+                    )
+            for i, spec in enumerate(check_ins):
+                with located(f"check_ins[{i}]"):
+                    kr_id = ref(spec.get("key_result"), "key_result")
+                    when = self._business_time(spec.get("checked_in_at"), "checked_in_at")
+                    objective(spec.get("objective"), "objective").check_in(
+                        key_result_id=kr_id,
+                        value=spec.get("value"),
+                        status=spec.get("status"),
+                        comment=spec.get("comment", ""),
+                        checked_in_at=when or self.clock(),
+                        by=actor,
+                    )
+                    made[_key(spec)] = kr_id
+            for i, spec in enumerate(closings):
+                with located(f"closings[{i}]"):
+                    scores = {
+                        ref(kr, "scores"): score
+                        for kr, score in dict(spec.get("scores") or {}).items()
+                    }
+                    objective(spec.get("objective"), "objective").close(
+                        scores=scores,
+                        note=spec.get("note", ""),
+                        effective_at=_instant(spec.get("effective_at")),
+                        by=actor,
+                    )
+            for i, spec in enumerate(initiatives):
+                with located(f"initiatives[{i}]"):
+                    initiative = Initiative.start(
+                        initiative_id=uuid4(),
+                        organization_id=org.id,
+                        unit_id=org.active_unit(
+                            check.identifier(spec.get("unit_id"), "unit_id")
+                        ).id,
+                        title=spec.get("title"),
+                        owner_id=org.active_member(
+                            check.identifier(spec.get("owner_id"), "owner_id"), field="owner_id"
+                        ).id,
+                        due_on=spec.get("due_on"),
+                        by=actor,
+                    )
+                    for objective_ref, kr_ref in spec.get("links", ()):
+                        linked = objective(objective_ref, "links")
+                        kr = linked.key_result_to_move(ref(kr_ref, "links"))
+                        initiative.link(ref=KeyResultRef(linked.id, kr.id), by=actor)
+                    touched[initiative.id] = initiative
+                    made[_key(spec)] = initiative.id
+            mapping.map(ids=made, by=actor)
+            saved: list[OKRAggregate] = [org] if new_members or new_units else []
+            saved += [a for a in touched.values() if a.pending_events]
+            saved.append(mapping)
+            ids = {"import_mapping_id": mapping.id}
+            for part, name in (
+                (cycles, "cycle_id"),
+                (objectives, "objective_id"),
+                (key_results, "key_result_id"),
+                (initiatives, "initiative_id"),
+            ):
+                ids.update({f"{name}_{i}": made[_key(spec)] for i, spec in enumerate(part)})
+            return self._saved(*saved, ids=ids, warnings=warnings)
+
+    def import_mapping(self, organization_id: UUID, source: str) -> dict[str, UUID]:
+        """Source key → okr-es id of what earlier imports from ``source`` made."""
+        try:
+            return dict(self._get(ImportMapping, import_mapping_id(organization_id, source)).ids)
+        except NotFound:
+            return {}
+
+    def _mapping(self, org_id: UUID, source: str, actor: UUID) -> ImportMapping:
+        try:
+            return self._get(ImportMapping, import_mapping_id(org_id, source))
+        except NotFound:
+            return ImportMapping.start(organization_id=org_id, source=source, by=actor)
+
+    def _team_cycle_of(
+        self,
+        touched: dict[UUID, OKRAggregate],
+        org_id: UUID,
+        unit_id: UUID,
+        cycle_id: UUID,
+        actor: UUID,
+    ) -> TeamCycle:
+        known = touched.get(team_cycle_id(unit_id, cycle_id))
+        if isinstance(known, TeamCycle):
+            return known
+        team_cycle = self._team_cycle(org_id, unit_id, cycle_id, actor)
+        touched[team_cycle.id] = team_cycle
+        return team_cycle
+
     def _cycle_to_fill(
         self, org: Organization, actor: UUID, wanted: Mapping[str, Any]
     ) -> tuple[Cycle, bool]:
@@ -208,6 +461,15 @@ def _add_members_and_units(
                 parent_id=org.root_unit_id,
                 by=actor,
             )
+
+
+def _key(spec: Mapping[str, Any]) -> str:
+    """The source key of an imported part."""
+    return check.line(spec.get("key"), "key", max_length=2000)
+
+
+def _instant(value: Any) -> datetime | None:
+    return check.optional_instant(value, "effective_at")
 
 
 def _split_readings(

@@ -1,5 +1,6 @@
 """Importing a whole cycle: as JSON (the ``import_cycle`` command) or as a spreadsheet
-file (CSV or XLSX, the columns of docs/migration.md), and the cycle as a spreadsheet."""
+file (CSV or XLSX, the columns of docs/migration.md), a Microsoft Viva Goals export, and
+the cycle as a spreadsheet."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from uuid import UUID
 import anyio.to_thread
 import msgspec
 from litestar import Controller, Request, Response, get, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, Parameter
 
 from okr_es.access_tokens import Principal
@@ -31,6 +33,34 @@ CONTENT_TYPES: dict[Format, str] = {
 FormatParameter = Annotated[
     str, Parameter(query="format", pattern="^(csv|xlsx)$", description="csv or xlsx")
 ]
+DryRunParameter = Annotated[
+    bool, Parameter(query="dry_run", description="only say what would be imported")
+]
+CreateMembersParameter = Annotated[
+    bool, Parameter(query="create_members", description="add owners not yet members")
+]
+
+
+class VivaImportResponse(CommandResponse, kw_only=True):
+    """What a Viva Goals import wrote (201), or would write (200: a dry run, or an export
+    with nothing new); ``would_write`` lists each item by its row."""
+
+    dry_run: bool
+    written: bool
+    periods: list[str]
+    counts: dict[str, int]
+    would_write: list[str]
+    already_imported: list[str]
+    notes: list[str]
+
+
+_VIVA_RESPONSES = {
+    200: ResponseSpec(
+        data_container=VivaImportResponse,
+        description="A dry run, or an export with nothing new: nothing was written",
+        generate_examples=False,
+    )
+}
 
 
 async def _any_body(request: Request[Any, Any, Any]) -> None:
@@ -90,15 +120,70 @@ class SpreadsheetCommands(Controller):
                     okr, rows, organization_id=organization_id, by=principal.member_id
                 )
             except SheetInvalid as e:
-                raise InvalidInput(
-                    str(e),
-                    code="invalid-spreadsheet",
-                    field=e.problems[0].column,
-                    problems=[msgspec.structs.asdict(p) for p in e.problems],
-                ) from None
+                raise _problem(e) from None
             return command_response(result, 201)
 
         # The event store is synchronous: off the event loop.
+        return await anyio.to_thread.run_sync(run)
+
+    @post(
+        "/viva-import",
+        status_code=201,
+        before_request=_any_body,
+        request_max_body_size=MAX_UPLOAD_BYTES,
+        responses=_VIVA_RESPONSES,
+    )
+    async def import_viva(
+        self,
+        organization_id: FromPath[UUID],
+        request: Request[Any, Any, Any],
+        okr: Okr,
+        principal: Actor,
+        fmt: FormatParameter,
+        dry_run: DryRunParameter = False,
+        create_members: CreateMembersParameter = False,
+    ) -> Response[VivaImportResponse]:
+        """Import a Microsoft Viva Goals Explorer export sent as the body
+        (``?format=csv|xlsx``; ``dry_run=true`` only says what it would write): its time
+        periods as cycles, its items and check-in history; what an earlier import of the
+        organisation's Viva Goals exports made is not made again (admin). A refusal lists
+        every problem with its row and column; nothing is written."""
+        data = await request.body()
+
+        def run() -> Response[VivaImportResponse]:
+            from okr_es.history.viva import plan_viva_import, write_viva_import
+            from okr_es.spreadsheets.viva import read_viva
+
+            access.administer(okr, principal, organization_id)
+            try:
+                plan = plan_viva_import(
+                    okr,
+                    read_viva(data, _format(fmt)),
+                    organization_id=organization_id,
+                    create_members=create_members,
+                )
+                written = not dry_run and not plan.is_empty()
+                result = write_viva_import(okr, plan, by=principal.member_id) if written else None
+            except SheetInvalid as e:
+                raise _problem(e) from None
+            body = VivaImportResponse(
+                position=okr.position() if result is None else result.position,
+                ids={} if result is None else result.ids,
+                warnings=[] if result is None else result.warnings,
+                dry_run=dry_run,
+                written=written,
+                periods=plan.labels,
+                counts=plan.counts(),
+                would_write=plan.described(),
+                already_imported=plan.skipped,
+                notes=plan.notes,
+            )
+            return Response(
+                body,
+                status_code=201 if written else 200,
+                headers={"X-OKR-Position": str(body.position)},
+            )
+
         return await anyio.to_thread.run_sync(run)
 
     @get(
@@ -142,6 +227,15 @@ def _exported(
         content,
         media_type=CONTENT_TYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="okrs.{fmt}"'},
+    )
+
+
+def _problem(e: SheetInvalid) -> InvalidInput:
+    return InvalidInput(
+        str(e),
+        code="invalid-spreadsheet",
+        field=e.problems[0].column,
+        problems=[msgspec.structs.asdict(p) for p in e.problems],
     )
 
 
