@@ -158,3 +158,39 @@ def test_only_the_reader_s_organisation_s_leavers_are_listed(
         "filter": 'userName eq "leaver@contoso.com"'}).json()["Resources"][0]["id"]
     client.delete(f"/scim/v2/Users/{member_id}", headers=scim(org))
     assert [o["title"] for o in needing_new_owner(client, okr, org)] == ["Fewer forms"]
+
+
+# --- what admins read of the directory's groups ---------------------------------------------
+
+GROUPS = """{ directoryGroups { id displayName externalId members { id }
+    mapping { role unit { id } } } }"""
+
+
+def test_admins_read_the_directory_groups_and_the_roles_they_give(
+    client: Client, okr: OKRApplication, org: Org
+) -> None:
+    mapped = client.post(f"/api/v1/organizations/{org.id}/directory-groups/map",
+                         json={"group": "OKR Team", "role": "member", "unit_id": str(org.team)},
+                         headers=bearer(org.tokens["admin"]))
+    assert mapped.status_code == 200, mapped.text
+    created = client.post("/scim/v2/Groups", headers=scim(org), json={
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "OKR Team",
+        "externalId": "ext-team", "members": [{"value": str(org.members["plain"])}]})
+    assert created.status_code == 201, created.text
+    client.post(f"/api/v1/organizations/{org.id}/directory-groups/map",
+                json={"group": "Not yet", "role": "ambassador"},
+                headers=bearer(org.tokens["admin"]))
+    response = client.post("/graphql", json={"query": GROUPS}, headers={
+        **bearer(org.tokens["admin"]), "X-OKR-Position": str(okr.position())})
+
+    assert response.json()["data"]["directoryGroups"] == [
+        {"id": created.json()["id"], "displayName": "OKR Team", "externalId": "ext-team",
+         "members": [{"id": str(org.members["plain"])}],
+         "mapping": {"role": "member", "unit": {"id": str(org.team)}}},
+        {"id": None, "displayName": "Not yet", "externalId": None, "members": [],
+         "mapping": {"role": "ambassador", "unit": None}},
+    ]
+    refused = client.post("/graphql", json={"query": GROUPS},
+                          headers=bearer(org.tokens["lead"])).json()
+    assert refused["data"] is None
+    assert [e["extensions"]["code"] for e in refused["errors"]] == ["FORBIDDEN"]

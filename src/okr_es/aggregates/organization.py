@@ -69,6 +69,13 @@ class DirectoryGroup(msgspec.Struct):
     mapping: Grant | None = None
 
 
+class WaitingMapping(msgspec.Struct, frozen=True):
+    """A mapping an admin made for the name of a group the directory has not created yet."""
+
+    display_name: str
+    grant: Grant
+
+
 class AccessToken(msgspec.Struct):
     """An issued bearer token: only the SHA-256 of its secret is kept."""
 
@@ -296,7 +303,8 @@ class Organization(OKRAggregate):
                 check.same_text_key(self.display_name), None
             )
             groups[self.group_id] = DirectoryGroup(
-                self.group_id, self.display_name, self.external_id, mapping=waiting
+                self.group_id, self.display_name, self.external_id,
+                mapping=None if waiting is None else waiting.grant,
             )
 
     class DirectoryGroupRenamed(OKRAggregate.Event):
@@ -359,7 +367,7 @@ class Organization(OKRAggregate):
             grant = Grant(self.role, self.unit_id)
             if self.group_id is None:
                 key = check.same_text_key(self.display_name)
-                aggregate.waiting_group_mappings[key] = grant
+                aggregate.waiting_group_mappings[key] = WaitingMapping(self.display_name, grant)
             else:
                 aggregate.directory_groups[self.group_id].mapping = grant
 
@@ -440,7 +448,7 @@ class Organization(OKRAggregate):
         tokens: dict[UUID, AccessToken]
         directory_groups: dict[UUID, DirectoryGroup]
         # Mappings of groups the directory has not created yet, by name (same_text_key).
-        waiting_group_mappings: dict[str, Grant]
+        waiting_group_mappings: dict[str, WaitingMapping]
 
     # Stored policies as JSON documents (None: never set, the defaults hold). Class
     # defaults, so organisations snapshotted before policies were stored read as unset.
@@ -824,7 +832,8 @@ class Organization(OKRAggregate):
         grant = Grant(role, unit_id)
         if found is None:
             name = check.line(group, "group", max_length=GROUP_NAME_MAX)
-            if self.waiting_group_mappings.get(check.same_text_key(name)) == grant:
+            waiting = self.waiting_group_mappings.get(check.same_text_key(name))
+            if waiting is not None and waiting.grant == grant:
                 raise RuleViolation("the group is already mapped so", code="no-change",
                                     field="group")
             self.trigger_event(self.DirectoryGroupMapped, group_id=None, display_name=name,

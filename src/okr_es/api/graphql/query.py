@@ -15,6 +15,7 @@ import anyio.to_thread
 import strawberry
 
 from okr_es.api.graphql import history, learning
+from okr_es.api.graphql.directory_group_query import DirectoryGroupQuery
 from okr_es.api.graphql.initiative_query import InitiativeQuery
 from okr_es.api.graphql.learning_types import (
     CopyPasteCheck,
@@ -60,7 +61,13 @@ MAX_PAGE = 100
 
 @strawberry.type
 class Query(
-    InitiativeQuery, SavedViewQuery, MeetingQuery, ReminderQuery, WebhookQuery, LeaverQuery
+    InitiativeQuery,
+    SavedViewQuery,
+    MeetingQuery,
+    ReminderQuery,
+    WebhookQuery,
+    LeaverQuery,
+    DirectoryGroupQuery,
 ):
     @strawberry.field(description="The member whose token made this request.")
     async def viewer(self, info: Info) -> Member | None:
