@@ -153,7 +153,9 @@ def test_a_patch_that_changes_nothing_writes_nothing(
     created = create_group(client, org)
     before = okr.position()
     response = patch_group(client, org, created["id"],
-                           {"op": "Replace", "path": "displayName", "value": "displayName"},
+                           {"op": "Replace", "path": "displayName", "value": " displayName "},
+                           {"op": "Replace", "path": "externalId",
+                            "value": ENTRA_GROUP["externalId"]},
                            {"op": "Remove", "path": f'members[value eq "{org.members["plain"]}"]'})
     assert response.status_code == 204, response.text
     assert okr.position() == before
@@ -407,6 +409,8 @@ def test_a_group_is_mapped_only_to_an_active_unit_of_the_organisation_and_a_know
     before = okr.position()
     is_problem(map_group(client, org, "displayName", "member", archived), 409, "unit-archived")
     is_problem(map_group(client, org, "displayName", "member", other_org.team), 404, "not-found")
+    stale = "5d0c1a4e-0000-4000-8000-000000000000"
+    is_problem(map_group(client, org, stale, "member", org.team), 404, "not-found")
     is_problem(map_group(client, org, "displayName", "owner", org.team), 422)
     is_problem(map_group(client, org, "displayName", "admin", org.team), 422, "role-scope")
     is_problem(map_group(client, org, "displayName", "lead", None), 422, "role-scope")

@@ -832,6 +832,9 @@ class Organization(OKRAggregate):
         grant = Grant(role, unit_id)
         if found is None:
             name = check.line(group, "group", max_length=GROUP_NAME_MAX)
+            if _is_uuid(name):
+                # An id names a group the directory created; no group is named so.
+                raise NotFound(f"no directory group {name} in this organisation", field="group")
             waiting = self.waiting_group_mappings.get(check.same_text_key(name))
             if waiting is not None and waiting.grant == grant:
                 raise RuleViolation("the group is already mapped so", code="no-change",
@@ -1028,6 +1031,14 @@ class Organization(OKRAggregate):
 POLICY_MAX = 10_000
 # Entra ID allows group names of 256 characters.
 GROUP_NAME_MAX = 256
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _grant_order(grant: Grant) -> tuple[str, str]:

@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from okr_es.aggregates import validation as check
+from okr_es.aggregates.organization import GROUP_NAME_MAX
 from okr_es.errors import InvalidInput
 from okr_es.use_cases.machinery import CommandResult
 from okr_es.use_cases.reads import AggregateReads
@@ -86,9 +87,14 @@ class DirectoryGroupCommands(AggregateReads):
     ) -> CommandResult:
         org, actor = self._organization_and_actor(organization_id, by, for_change=True)
         group = org.directory_group(group_id)
-        if display_name is not None and display_name != group.display_name:
+        # Compared as they would be kept, so a name sent with other spacing changes nothing.
+        if display_name is not None and check.line(
+            display_name, "display_name", max_length=GROUP_NAME_MAX
+        ) != group.display_name:
             org.rename_directory_group(group_id=group.id, display_name=display_name, by=actor)
-        if external_id is not None and external_id != group.external_id:
+        if external_id is not None and check.line(
+            external_id, "external_id", max_length=255
+        ) != group.external_id:
             org.relink_directory_group(group_id=group.id, external_id=external_id, by=actor)
         joined, left = list(joining), list(leaving)
         if listed is not None:
