@@ -23,6 +23,7 @@ from okr_es.persistence.msgspec_mapper import MsgspecMapper
 from okr_es.settings import Settings
 from okr_es.use_cases.cycle_imports import CycleImportCommands
 from okr_es.use_cases.cycles import CycleCommands
+from okr_es.use_cases.directory_groups import DirectoryGroupCommands
 from okr_es.use_cases.initiatives import InitiativeCommands
 from okr_es.use_cases.kpis import KpiCommands
 from okr_es.use_cases.machinery import Clock, CommandResult, project_events, utc_now
@@ -43,6 +44,7 @@ __all__ = ["Clock", "CommandResult", "KeyResultSpec", "OKRApplication", "utc_now
 class OKRApplication(
     OrganizationCommands,
     MemberCommands,
+    DirectoryGroupCommands,
     AccessTokenCommands,
     CycleCommands,
     TeamCycleCommands,

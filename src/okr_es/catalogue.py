@@ -172,8 +172,9 @@ def render_commands() -> str:
     lines += [
         "## Directory provisioning",
         "",
-        "These commands are what SCIM 2.0 (`/scim/v2/Users`, see docs/auth.md) calls when a",
-        "directory such as Entra ID creates or updates a person; they are not under `/api/v1`.",
+        "These commands are what SCIM 2.0 (`/scim/v2/Users` and `/scim/v2/Groups`, see",
+        "docs/auth.md) calls when a directory such as Entra ID creates or updates a person or",
+        "a group; they are not under `/api/v1`.",
         "",
     ]
     for name in DIRECTORY_COMMANDS:
@@ -210,7 +211,13 @@ def _http(route: Route, body: dict[str, Any] | None) -> list[str]:
 
 
 # Commands a directory drives through SCIM (``api/scim``), not the command API.
-DIRECTORY_COMMANDS = ("provision_member", "update_provisioned_member")
+DIRECTORY_COMMANDS = (
+    "provision_member",
+    "update_provisioned_member",
+    "create_directory_group",
+    "update_directory_group",
+    "delete_directory_group",
+)
 
 COMMANDS = (
     "register_organization",
@@ -226,6 +233,8 @@ COMMANDS = (
     "transfer_ownership",
     "grant_role",
     "revoke_role",
+    "map_directory_group",
+    "unmap_directory_group",
     "change_policy",
     "issue_token",
     "revoke_token",

@@ -173,6 +173,10 @@ ERROR_CODES: dict[str, tuple[type[OKRError], str]] = {
     "duplicate-id": (RuleViolation, "an id is already in use"),
     "duplicate-member": (RuleViolation, "the e-mail address is already a member"),
     "duplicate-unit-name": (RuleViolation, "a sibling unit already has that name"),
+    "duplicate-group": (
+        RuleViolation,
+        "another directory group has that display name or directory id (externalId)",
+    ),
     "duplicate-cycle": (RuleViolation, "a sibling cycle already has that label"),
     "duplicate-key-result": (RuleViolation, "the objective already has a key result so named"),
     "duplicate-objective": (

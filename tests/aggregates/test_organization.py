@@ -40,7 +40,8 @@ def test_registering_an_organisation_makes_its_founder_the_first_admin() -> None
         ("OrganizationRegistered", {"by": ADMIN, "name": "Digdir", "root_unit_id": ROOT}),
         ("MemberAdded", {"by": ADMIN, "member_id": ADMIN, "name": "Kari",
                          "email": "kari@digdir.no"}),
-        ("RoleGranted", {"by": ADMIN, "member_id": ADMIN, "role": "admin", "unit_id": None}),
+        ("RoleGranted", {"by": ADMIN, "member_id": ADMIN, "role": "admin", "unit_id": None,
+                         "source": "admin"}),
     ]
     assert org.units[ROOT].kind == "organisation"
     assert org.policy == Policy()
@@ -261,14 +262,15 @@ def test_a_lead_role_is_granted_for_a_unit() -> None:
     org = given_organization()
     org.grant_role(member_id=MEMBER, role="lead", unit_id=TEAM, by=ADMIN)
     assert then(org) == [("RoleGranted", {"by": ADMIN, "member_id": MEMBER, "role": "lead",
-                                          "unit_id": TEAM})]
+                                          "unit_id": TEAM, "source": "admin"})]
 
 
 def test_an_ambassador_without_a_unit_is_organisation_wide() -> None:
     org = given_organization()
     org.grant_role(member_id=MEMBER, role="ambassador", unit_id=None, by=ADMIN)
     assert then(org) == [("RoleGranted", {"by": ADMIN, "member_id": MEMBER,
-                                          "role": "ambassador", "unit_id": None})]
+                                          "role": "ambassador", "unit_id": None,
+                                          "source": "admin"})]
 
 
 def test_an_admin_role_scoped_to_a_unit_is_rejected() -> None:
@@ -321,7 +323,7 @@ def test_a_granted_role_can_be_revoked() -> None:
     org.collect_events()
     org.revoke_role(member_id=MEMBER, role="lead", unit_id=TEAM, by=ADMIN)
     assert then(org) == [("RoleRevoked", {"by": ADMIN, "member_id": MEMBER, "role": "lead",
-                                          "unit_id": TEAM})]
+                                          "unit_id": TEAM, "source": "admin"})]
     assert org.members[MEMBER].grants == []
 
 
@@ -347,7 +349,7 @@ def test_an_admin_can_lose_the_role_while_another_admin_remains() -> None:
     org.collect_events()
     org.revoke_role(member_id=ADMIN, role="admin", unit_id=None, by=MEMBER)
     assert then(org) == [("RoleRevoked", {"by": MEMBER, "member_id": ADMIN, "role": "admin",
-                                          "unit_id": None})]
+                                          "unit_id": None, "source": "admin"})]
     assert Grant("admin") not in org.members[ADMIN].grants
 
 

@@ -110,6 +110,8 @@ STEPS: list[Step] = [
     ("add_member", {}, {}, {"member_id": "member"}),
     ("grant_role", {"member_id": "member", "unit_id": "team"}, {}, {}),
     ("revoke_role", {"member_id": "member", "unit_id": "team"}, {}, {}),
+    ("map_directory_group", {"unit_id": "team"}, {}, {}),
+    ("unmap_directory_group", {}, {}, {}),
     ("change_policy", {}, {}, {}),
     ("set_review_policy", {}, {}, {}),
     ("set_lint_policy", {}, {}, {}),

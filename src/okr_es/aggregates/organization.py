@@ -48,6 +48,32 @@ class Member(msgspec.Struct):
     # How a directory (Entra ID, via SCIM) knows the person, once provisioned.
     external_id: str | None = None
     user_name: str | None = None
+    # The grants (also in ``grants``) held because of directory groups, not given by hand:
+    # only these does leaving a group take away.
+    directory_grants: set[Grant] = msgspec.field(default_factory=set)
+
+
+# Where a grant came from: given by hand, or held through a mapped directory group.
+BY_HAND = "admin"
+FROM_DIRECTORY = "directory"
+
+
+class DirectoryGroup(msgspec.Struct):
+    """A group of the organisation's directory (SCIM), and the role its members hold
+    through it, if an admin mapped it to one."""
+
+    id: UUID
+    display_name: str
+    external_id: str | None
+    member_ids: list[UUID] = msgspec.field(default_factory=list)
+    mapping: Grant | None = None
+
+
+class WaitingMapping(msgspec.Struct, frozen=True):
+    """A mapping an admin made for the name of a group the directory has not created yet."""
+
+    display_name: str
+    grant: Grant
 
 
 class AccessToken(msgspec.Struct):
@@ -103,6 +129,8 @@ class Organization(OKRAggregate):
             org.members = {}
             org.policy = Policy()
             org.tokens = {}
+            org.directory_groups = {}
+            org.waiting_group_mappings = {}
 
     class UnitAdded(OKRAggregate.Event):
         """A department, team or project was added under a parent unit."""
@@ -213,24 +241,148 @@ class Organization(OKRAggregate):
             pass  # the owners live on the objectives and initiatives
 
     class RoleGranted(OKRAggregate.Event):
-        """A member got a role, organisation-wide or in one unit's subtree."""
+        """A member got a role, organisation-wide or in one unit's subtree: by hand
+        (``source`` admin) or through a mapped directory group (``directory``)."""
+
+        # v2 added source: every grant before it was given by hand. A grant by hand of a
+        # role the member holds through a group makes it theirs to keep.
+        class_version = 2
 
         member_id: UUID
         role: str
         unit_id: UUID | None
+        source: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["source"] = BY_HAND
 
         def apply(self, aggregate: Any) -> None:
-            aggregate.members[self.member_id].grants.append(Grant(self.role, self.unit_id))
+            member = aggregate.members[self.member_id]
+            grant = Grant(self.role, self.unit_id)
+            if grant not in member.grants:
+                member.grants.append(grant)
+            if self.source == FROM_DIRECTORY:
+                member.directory_grants.add(grant)
+            else:
+                member.directory_grants.discard(grant)
 
     class RoleRevoked(OKRAggregate.Event):
-        """A member lost a role."""
+        """A member lost a role: taken by hand (``source`` admin) or because they left
+        the directory group it came through, or the group lost its mapping
+        (``directory``)."""
+
+        # v2 added source: every revocation before it was made by hand.
+        class_version = 2
 
         member_id: UUID
         role: str
         unit_id: UUID | None
+        source: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["source"] = BY_HAND
 
         def apply(self, aggregate: Any) -> None:
-            aggregate.members[self.member_id].grants.remove(Grant(self.role, self.unit_id))
+            member = aggregate.members[self.member_id]
+            grant = Grant(self.role, self.unit_id)
+            member.grants.remove(grant)
+            member.directory_grants.discard(grant)
+
+    class DirectoryGroupCreated(OKRAggregate.Event):
+        """The directory created a group (SCIM); a mapping waiting for its name is its."""
+
+        group_id: UUID
+        display_name: str
+        external_id: str | None
+
+        def apply(self, aggregate: Any) -> None:
+            groups = aggregate.directory_groups
+            waiting = aggregate.waiting_group_mappings.pop(
+                check.same_text_key(self.display_name), None
+            )
+            groups[self.group_id] = DirectoryGroup(
+                self.group_id, self.display_name, self.external_id,
+                mapping=None if waiting is None else waiting.grant,
+            )
+
+    class DirectoryGroupRenamed(OKRAggregate.Event):
+        """A directory group got a new display name (its mapping stays with it)."""
+
+        group_id: UUID
+        display_name: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.directory_groups[self.group_id].display_name = self.display_name
+
+    class DirectoryGroupRelinked(OKRAggregate.Event):
+        """A directory group's own id in the directory (SCIM externalId) changed."""
+
+        group_id: UUID
+        external_id: str | None
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.directory_groups[self.group_id].external_id = self.external_id
+
+    class DirectoryGroupMembersAdded(OKRAggregate.Event):
+        """Members joined a directory group."""
+
+        group_id: UUID
+        member_ids: list[UUID]
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.directory_groups[self.group_id].member_ids.extend(self.member_ids)
+
+    class DirectoryGroupMembersRemoved(OKRAggregate.Event):
+        """Members left a directory group."""
+
+        group_id: UUID
+        member_ids: list[UUID]
+
+        def apply(self, aggregate: Any) -> None:
+            group = aggregate.directory_groups[self.group_id]
+            gone = set(self.member_ids)
+            group.member_ids = [m for m in group.member_ids if m not in gone]
+
+    class DirectoryGroupDeleted(OKRAggregate.Event):
+        """The directory deleted a group; the roles held through it went with it."""
+
+        group_id: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            del aggregate.directory_groups[self.group_id]
+
+    class DirectoryGroupMapped(OKRAggregate.Event):
+        """An admin decided that the members of a directory group hold a role (in a unit):
+        of the group ``group_id``, or, when None, of the group the directory will create
+        with ``display_name``."""
+
+        group_id: UUID | None
+        display_name: str
+        role: str
+        unit_id: UUID | None
+
+        def apply(self, aggregate: Any) -> None:
+            grant = Grant(self.role, self.unit_id)
+            if self.group_id is None:
+                key = check.same_text_key(self.display_name)
+                aggregate.waiting_group_mappings[key] = WaitingMapping(self.display_name, grant)
+            else:
+                aggregate.directory_groups[self.group_id].mapping = grant
+
+    class DirectoryGroupUnmapped(OKRAggregate.Event):
+        """A directory group's members no longer hold a role through it."""
+
+        group_id: UUID | None
+        display_name: str
+
+        def apply(self, aggregate: Any) -> None:
+            if self.group_id is None:
+                key = check.same_text_key(self.display_name)
+                aggregate.waiting_group_mappings.pop(key, None)
+            else:
+                aggregate.directory_groups[self.group_id].mapping = None
 
     class PolicyChanged(OKRAggregate.Event):
         """The organisation's objective and key-result limits changed."""
@@ -294,6 +446,9 @@ class Organization(OKRAggregate):
         members: dict[UUID, Member]
         policy: Policy
         tokens: dict[UUID, AccessToken]
+        directory_groups: dict[UUID, DirectoryGroup]
+        # Mappings of groups the directory has not created yet, by name (same_text_key).
+        waiting_group_mappings: dict[str, WaitingMapping]
 
     # Stored policies as JSON documents (None: never set, the defaults hold). Class
     # defaults, so organisations snapshotted before policies were stored read as unset.
@@ -486,11 +641,15 @@ class Organization(OKRAggregate):
         member = self.member(member_id)
         role = check.choice(role, "role", ROLES)
         unit_id = self._role_scope(role, unit_id)
-        if Grant(role, unit_id) in member.grants:
+        grant = Grant(role, unit_id)
+        # A role held through a directory group may be given by hand: then it stays when
+        # the member leaves the group.
+        if grant in member.grants and grant not in member.directory_grants:
             raise RuleViolation(
                 f"{member.name} already has role {role} there", code="role-already-granted"
             )
-        self.trigger_event(self.RoleGranted, member_id=member_id, role=role, unit_id=unit_id, by=by)
+        self.trigger_event(self.RoleGranted, member_id=member_id, role=role, unit_id=unit_id,
+                           source=BY_HAND, by=by)
 
     def revoke_role(self, *, member_id: UUID, role: str, unit_id: UUID | None, by: UUID) -> None:
         member = self.member(member_id)
@@ -503,7 +662,8 @@ class Organization(OKRAggregate):
             raise RuleViolation(
                 "the last admin cannot lose the admin role", code="last-admin", field="member_id"
             )
-        self.trigger_event(self.RoleRevoked, member_id=member_id, role=role, unit_id=unit_id, by=by)
+        self.trigger_event(self.RoleRevoked, member_id=member_id, role=role, unit_id=unit_id,
+                           source=BY_HAND, by=by)
 
     def change_policy(
         self,
@@ -591,6 +751,181 @@ class Organization(OKRAggregate):
                 "the token is already revoked", code="token-revoked", field="token_id"
             )
         self.trigger_event(self.AccessTokenRevoked, token_id=token_id, by=by)
+
+    # --- directory groups (SCIM) -------------------------------------------------------------
+    # A member of a mapped group holds the group's role; each change to a group's members
+    # or mapping is followed by the grants and revocations it brings, in the same save.
+
+    def create_directory_group(
+        self, *, group_id: UUID, display_name: str, external_id: str | None,
+        member_ids: list[UUID], by: UUID,
+    ) -> None:
+        display_name = self._new_group_name(display_name, exclude=None)
+        external_id = self._new_group_external_id(external_id, exclude=None)
+        members = [self.member(m, field="members").id for m in dict.fromkeys(member_ids)]
+        if group_id in self.directory_groups:
+            raise RuleViolation("group id already used", code="duplicate-id", field="group_id")
+        self.trigger_event(self.DirectoryGroupCreated, group_id=group_id,
+                           display_name=display_name, external_id=external_id, by=by)
+        if members:
+            self.trigger_event(self.DirectoryGroupMembersAdded, group_id=group_id,
+                               member_ids=members, by=by)
+        self._follow_groups(members, by)
+
+    def rename_directory_group(self, *, group_id: UUID, display_name: str, by: UUID) -> None:
+        group = self.directory_group(group_id)
+        display_name = self._new_group_name(display_name, exclude=group_id)
+        if display_name == group.display_name:
+            raise RuleViolation("the group already has that name", code="no-change",
+                                field="display_name")
+        self.trigger_event(self.DirectoryGroupRenamed, group_id=group_id,
+                           display_name=display_name, by=by)
+
+    def relink_directory_group(
+        self, *, group_id: UUID, external_id: str | None, by: UUID
+    ) -> None:
+        group = self.directory_group(group_id)
+        external_id = self._new_group_external_id(external_id, exclude=group_id)
+        if external_id == group.external_id:
+            raise RuleViolation("the group already has that directory id", code="no-change",
+                                field="external_id")
+        self.trigger_event(self.DirectoryGroupRelinked, group_id=group_id,
+                           external_id=external_id, by=by)
+
+    def add_directory_group_members(
+        self, *, group_id: UUID, member_ids: list[UUID], by: UUID
+    ) -> None:
+        group = self.directory_group(group_id)
+        members = [self.member(m, field="members").id for m in dict.fromkeys(member_ids)]
+        new = [m for m in members if m not in group.member_ids]
+        if not new:
+            raise RuleViolation("they are in the group already", code="no-change",
+                                field="members")
+        self.trigger_event(self.DirectoryGroupMembersAdded, group_id=group_id, member_ids=new,
+                           by=by)
+        self._follow_groups(new, by)
+
+    def remove_directory_group_members(
+        self, *, group_id: UUID, member_ids: list[UUID], by: UUID
+    ) -> None:
+        group = self.directory_group(group_id)
+        gone = [m for m in dict.fromkeys(member_ids) if m in group.member_ids]
+        if not gone:
+            raise RuleViolation("they are not in the group", code="no-change", field="members")
+        self.trigger_event(self.DirectoryGroupMembersRemoved, group_id=group_id,
+                           member_ids=gone, by=by)
+        self._follow_groups(gone, by)
+
+    def delete_directory_group(self, *, group_id: UUID, by: UUID) -> None:
+        members = list(self.directory_group(group_id).member_ids)
+        self.trigger_event(self.DirectoryGroupDeleted, group_id=group_id, by=by)
+        self._follow_groups(members, by)
+
+    def map_directory_group(
+        self, *, group: str, role: str, unit_id: UUID | None, by: UUID
+    ) -> None:
+        """Members of the group ``group`` names (its id or display name) hold ``role`` in
+        ``unit_id``; a name no group has yet waits for the directory to create it."""
+        found = self.directory_group_named(group)
+        role = check.choice(role, "role", ROLES)
+        unit_id = self._role_scope(role, unit_id)
+        grant = Grant(role, unit_id)
+        if found is None:
+            name = check.line(group, "group", max_length=GROUP_NAME_MAX)
+            if _is_uuid(name):
+                # An id names a group the directory created; no group is named so.
+                raise NotFound(f"no directory group {name} in this organisation", field="group")
+            waiting = self.waiting_group_mappings.get(check.same_text_key(name))
+            if waiting is not None and waiting.grant == grant:
+                raise RuleViolation("the group is already mapped so", code="no-change",
+                                    field="group")
+            self.trigger_event(self.DirectoryGroupMapped, group_id=None, display_name=name,
+                               role=role, unit_id=unit_id, by=by)
+            return
+        if found.mapping == grant:
+            raise RuleViolation("the group is already mapped so", code="no-change",
+                                field="group")
+        self.trigger_event(self.DirectoryGroupMapped, group_id=found.id,
+                           display_name=found.display_name, role=role, unit_id=unit_id, by=by)
+        self._follow_groups(found.member_ids, by)
+
+    def unmap_directory_group(self, *, group: str, by: UUID) -> None:
+        found = self.directory_group_named(group)
+        if found is None:
+            name = check.line(group, "group", max_length=GROUP_NAME_MAX)
+            if check.same_text_key(name) not in self.waiting_group_mappings:
+                raise NotFound(f"no directory group {name} is mapped", field="group")
+            self.trigger_event(self.DirectoryGroupUnmapped, group_id=None, display_name=name,
+                               by=by)
+            return
+        if found.mapping is None:
+            raise RuleViolation(f"group {found.display_name} is not mapped", code="no-change",
+                                field="group")
+        self.trigger_event(self.DirectoryGroupUnmapped, group_id=found.id,
+                           display_name=found.display_name, by=by)
+        self._follow_groups(found.member_ids, by)
+
+    def directory_group(self, group_id: UUID, *, field: str = "group_id") -> DirectoryGroup:
+        try:
+            return self.directory_groups[group_id]
+        except KeyError:
+            raise NotFound(f"no directory group {group_id} in this organisation",
+                           field=field) from None
+
+    def directory_group_named(self, group: Any) -> DirectoryGroup | None:
+        """The group whose id, or else display name, ``group`` is (None: no such group)."""
+        if not isinstance(group, str):
+            raise InvalidInput("group must be a group's id or display name",
+                               code="wrong-type", field="group")
+        try:
+            found = self.directory_groups.get(UUID(group))
+        except ValueError:
+            found = None
+        if found is not None:
+            return found
+        key = check.same_text_key(group)
+        return next((g for g in self.directory_groups.values()
+                     if check.same_text_key(g.display_name) == key), None)
+
+    def roles_through_groups(self, member_id: UUID) -> set[Grant]:
+        """The grants the member's groups' mappings give them now."""
+        return {g.mapping for g in self.directory_groups.values()
+                if g.mapping is not None and member_id in g.member_ids}
+
+    def _follow_groups(self, member_ids: list[UUID], by: UUID) -> None:
+        """Grant what the members' groups give them and they lack; revoke what only a
+        group gave them and no group gives them any more. Grants given by hand are never
+        touched, nor the last admin's admin role."""
+        for member_id in dict.fromkeys(member_ids):
+            member = self.members[member_id]
+            wanted = self.roles_through_groups(member_id)
+            for grant in sorted(wanted - set(member.grants), key=_grant_order):
+                self.trigger_event(self.RoleGranted, member_id=member_id, role=grant.role,
+                                   unit_id=grant.unit_id, source=FROM_DIRECTORY, by=by)
+            for grant in sorted(member.directory_grants - wanted, key=_grant_order):
+                if grant == Grant("admin") and member.active and len(self.admins()) == 1:
+                    continue
+                self.trigger_event(self.RoleRevoked, member_id=member_id, role=grant.role,
+                                   unit_id=grant.unit_id, source=FROM_DIRECTORY, by=by)
+
+    def _new_group_name(self, display_name: Any, *, exclude: UUID | None) -> str:
+        name = check.line(display_name, "display_name", max_length=GROUP_NAME_MAX)
+        key = check.same_text_key(name)
+        for other in self.directory_groups.values():
+            if other.id != exclude and check.same_text_key(other.display_name) == key:
+                raise RuleViolation(f"a directory group is named {name} already",
+                                    code="duplicate-group", field="display_name")
+        return name
+
+    def _new_group_external_id(self, external_id: Any, *, exclude: UUID | None) -> str | None:
+        if external_id is None:
+            return None
+        linked = check.line(external_id, "external_id", max_length=255)
+        for other in self.directory_groups.values():
+            if other.id != exclude and other.external_id == linked:
+                raise RuleViolation(f"directory id {linked} belongs to another group",
+                                    code="duplicate-group", field="external_id")
+        return linked
 
     # --- queries used by commands on other aggregates ---------------------------------------
 
@@ -694,6 +1029,21 @@ class Organization(OKRAggregate):
 
 # A policy document is a few hundred bytes; this bounds what one event may carry.
 POLICY_MAX = 10_000
+# Entra ID allows group names of 256 characters.
+GROUP_NAME_MAX = 256
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _grant_order(grant: Grant) -> tuple[str, str]:
+    # Sets have no order; events of one save are written in a stable one.
+    return grant.role, str(grant.unit_id or "")
 
 
 def _policy_document(policy: Any, what: str) -> str:

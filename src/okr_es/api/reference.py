@@ -75,6 +75,8 @@ EXAMPLES: dict[str, dict[str, Any] | None] = {
     "transfer_ownership": {"to_member_id": "{to_member_id}"},
     "grant_role": {"role": "lead", "unit_id": "{unit_id}"},
     "revoke_role": {"role": "lead", "unit_id": "{unit_id}"},
+    "map_directory_group": {"group": "OKR Team Data", "role": "member", "unit_id": "{unit_id}"},
+    "unmap_directory_group": {"group": "OKR Team Data"},
     "change_policy": {"max_objectives": 4, "warn_key_results_above": 4, "mode": "warn"},
     "issue_token": {"label": "ola's laptop"},
     "revoke_token": None,

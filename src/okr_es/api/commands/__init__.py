@@ -10,6 +10,7 @@ from __future__ import annotations
 from litestar.types import ControllerRouterHandler
 
 from okr_es.api.commands.cycles import CycleCommands
+from okr_es.api.commands.directory_groups import DirectoryGroupCommands
 from okr_es.api.commands.initiatives import InitiativeCommands
 from okr_es.api.commands.kpis import KpiCommands
 from okr_es.api.commands.meetings import MeetingCommands
@@ -26,6 +27,7 @@ from okr_es.api.commands.webhooks import SlackUserCommands, WebhookCommands
 COMMAND_HANDLERS: tuple[ControllerRouterHandler, ...] = (
     OrganizationCommands,
     MemberCommands,
+    DirectoryGroupCommands,
     PolicyCommands,
     CycleCommands,
     ObjectiveCommands,

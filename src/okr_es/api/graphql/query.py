@@ -15,6 +15,7 @@ import anyio.to_thread
 import strawberry
 
 from okr_es.api.graphql import history, learning
+from okr_es.api.graphql.directory_group_query import DirectoryGroupQuery
 from okr_es.api.graphql.initiative_query import InitiativeQuery
 from okr_es.api.graphql.learning_types import (
     CopyPasteCheck,
@@ -26,6 +27,7 @@ from okr_es.api.graphql.learning_types import (
     lint_report_of,
     review_of,
 )
+from okr_es.api.graphql.leaver_query import LeaverQuery
 from okr_es.api.graphql.meeting_query import MeetingQuery
 from okr_es.api.graphql.objective_filter import ObjectiveFilter, objectives_page, view_filter_of
 from okr_es.api.graphql.reminder_query import ReminderQuery
@@ -58,7 +60,15 @@ MAX_PAGE = 100
 
 
 @strawberry.type
-class Query(InitiativeQuery, SavedViewQuery, MeetingQuery, ReminderQuery, WebhookQuery):
+class Query(
+    InitiativeQuery,
+    SavedViewQuery,
+    MeetingQuery,
+    ReminderQuery,
+    WebhookQuery,
+    LeaverQuery,
+    DirectoryGroupQuery,
+):
     @strawberry.field(description="The member whose token made this request.")
     async def viewer(self, info: Info) -> Member | None:
         return await member(info, str(info.context.reader.member_id))

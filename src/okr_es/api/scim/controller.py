@@ -1,6 +1,7 @@
 """``/scim/v2``: SCIM 2.0 provisioning of members from a directory (Microsoft Entra ID and
-other SCIM clients). Users only: create, read, list with ``filter``, replace, patch and
-delete (a member is never deleted: DELETE deactivates, as a leaver's history stays).
+other SCIM clients). Users: create, read, list with ``filter``, replace, patch and delete
+(a member is never deleted: DELETE deactivates, as a leaver's history stays). Groups: see
+:mod:`okr_es.api.scim.group_routes`.
 
 The token is an admin's access token of the organisation (a service account). Users are
 read from the organisation itself, not a read model: a directory reads a user right after
@@ -12,15 +13,23 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-import msgspec
 from litestar import Request, Response, Router, delete, get, patch, post, put
 from litestar.exceptions import HTTPException
 from litestar.params import FromPath, FromQuery, RawBody
 from litestar.types import ExceptionHandlersMap
 
 from okr_es.aggregates.organization import Organization
-from okr_es.api import access
 from okr_es.api.dependencies import Actor, Okr
+from okr_es.api.scim.exchange import (
+    MAX_PAGE,
+    MEDIA_TYPE,
+    SCIM_PATH,
+    answer,
+    decoded,
+    organization_of,
+    page,
+)
+from okr_es.api.scim.group_routes import GROUP_ROUTES
 from okr_es.api.scim.users import (
     Member,
     ScimError,
@@ -34,9 +43,10 @@ from okr_es.api.scim.users import (
 from okr_es.application import OKRApplication
 from okr_es.errors import Conflict, Forbidden, NotFound, OKRError, RuleViolation, Unauthenticated
 
-SCIM_PATH = "/scim/v2"
-MEDIA_TYPE = "application/scim+json"
-MAX_PAGE = 200
+__all__ = ["MEDIA_TYPE", "SCIM_EXCEPTION_HANDLERS", "SCIM_PATH", "scim_router"]
+
+# Refusals that are about what the directory sent, not about a resource it asked for.
+_UNIQUENESS = frozenset({"duplicate-member", "duplicate-group"})
 
 
 @get("/Users", sync_to_thread=True)
@@ -47,7 +57,7 @@ def list_users(
     startIndex: FromQuery[int] = 1,
     count: FromQuery[int] = 100,
 ) -> Response[Any]:
-    org = _organization(okr, principal)
+    org = organization_of(okr, principal)
     members = [_member(m) for m in org.members.values()]
     if filter is not None:
         attribute, value = parse_filter(filter)
@@ -57,34 +67,34 @@ def list_users(
         members = [m for m in members
                    if ((_value(m, attribute) or "").lower() if folded else _value(m, attribute))
                    == wanted]
-    start, size = max(1, startIndex), max(0, min(count, MAX_PAGE))
-    page = members[start - 1 : start - 1 + size]
-    return _answer(list_response([_resource(m) for m in page], start, len(members)))
+    start, size = page(startIndex, count)
+    shown = members[start - 1 : start - 1 + size]
+    return answer(list_response([_resource(m) for m in shown], start, len(members)))
 
 
 @post("/Users", sync_to_thread=True, status_code=201)
 def create_user(okr: Okr, principal: Actor, body: RawBody) -> Response[Any]:
-    org = _organization(okr, principal)
-    fields = fields_of_resource(_decoded(body))
+    org = organization_of(okr, principal)
+    fields = fields_of_resource(decoded(body))
     result = okr.provision_member(
         organization_id=org.id, name=fields.name, email=fields.email,
         user_name=fields.user_name, external_id=fields.external_id, active=fields.active,
         by=principal.member_id,
     )
     created = okr.read_aggregate(Organization, org.id).members[result.ids["member_id"]]
-    return _answer(_resource(_member(created)), 201)
+    return answer(_resource(_member(created)), 201)
 
 
 @get("/Users/{member_id:str}", sync_to_thread=True)
 def get_user(okr: Okr, principal: Actor, member_id: FromPath[str]) -> Response[Any]:
-    return _answer(_resource(_member_of(_organization(okr, principal), member_id)))
+    return answer(_resource(_member_of(organization_of(okr, principal), member_id)))
 
 
 @put("/Users/{member_id:str}", sync_to_thread=True)
 def replace_user(
     okr: Okr, principal: Actor, member_id: FromPath[str], body: RawBody
 ) -> Response[Any]:
-    fields = fields_of_resource(_decoded(body))
+    fields = fields_of_resource(decoded(body))
     return _updated(okr, principal, member_id, fields)
 
 
@@ -92,14 +102,14 @@ def replace_user(
 def patch_user(
     okr: Okr, principal: Actor, member_id: FromPath[str], body: RawBody
 ) -> Response[Any]:
-    current = _member_of(_organization(okr, principal), member_id)
-    fields = fields_of_patch(_decoded(body), current.name)
+    current = _member_of(organization_of(okr, principal), member_id)
+    fields = fields_of_patch(decoded(body), current.name)
     return _updated(okr, principal, member_id, fields)
 
 
 @delete("/Users/{member_id:str}", sync_to_thread=True, status_code=204)
 def delete_user(okr: Okr, principal: Actor, member_id: FromPath[str]) -> None:
-    org = _organization(okr, principal)
+    org = organization_of(okr, principal)
     member = _member_of(org, member_id)
     if member.active:
         okr.deactivate_member(organization_id=org.id, member_id=member.id,
@@ -109,7 +119,7 @@ def delete_user(okr: Okr, principal: Actor, member_id: FromPath[str]) -> None:
 @get("/ServiceProviderConfig", sync_to_thread=False)
 def service_provider_config() -> Response[Any]:
     unsupported = {"supported": False}
-    return _answer({
+    return answer({
         "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
         "patch": {"supported": True},
         "bulk": {**unsupported, "maxOperations": 0, "maxPayloadSize": 0},
@@ -134,11 +144,14 @@ def _scim_error(_: Request[Any, Any, Any], error: Exception) -> Response[Any]:
         scim = ScimError(401, None, str(error))
     elif isinstance(error, Forbidden):
         scim = ScimError(403, None, str(error))
+    elif isinstance(error, NotFound) and error.field == "members":
+        # A member the request names: the request is at fault, not the resource asked for.
+        scim = ScimError(400, "invalidValue", str(error))
     elif isinstance(error, NotFound):
         scim = ScimError(404, None, str(error))
     elif isinstance(error, Conflict):
         scim = ScimError(409, None, str(error))
-    elif isinstance(error, RuleViolation) and error.code == "duplicate-member":
+    elif isinstance(error, RuleViolation) and error.code in _UNIQUENESS:
         scim = ScimError(409, "uniqueness", str(error))
     elif isinstance(error, OKRError):
         scim = ScimError(400, "invalidValue", f"{error.code}: {error}")
@@ -160,7 +173,7 @@ def scim_router() -> Router:
     return Router(
         path=SCIM_PATH,
         route_handlers=[list_users, create_user, get_user, replace_user, patch_user,
-                        delete_user, service_provider_config],
+                        delete_user, service_provider_config, *GROUP_ROUTES],
         exception_handlers=SCIM_EXCEPTION_HANDLERS,
         tags=["scim"],
         include_in_schema=False,
@@ -170,21 +183,16 @@ def scim_router() -> Router:
 # --- helpers -----------------------------------------------------------------------------
 
 
-def _organization(okr: OKRApplication, principal: Any) -> Organization:
-    access.administer(okr, principal, principal.organization_id)
-    return okr.read_aggregate(Organization, principal.organization_id)
-
-
 def _updated(okr: OKRApplication, principal: Any, member_id: str,
              fields: UserFields) -> Response[Any]:
-    org = _organization(okr, principal)
+    org = organization_of(okr, principal)
     member = _member_of(org, member_id)
     okr.update_provisioned_member(
         organization_id=org.id, member_id=member.id, name=fields.name, email=fields.email,
         user_name=fields.user_name, external_id=fields.external_id, active=fields.active,
         by=principal.member_id,
     )
-    return _answer(_resource(_member_of(okr.read_aggregate(Organization, org.id), member_id)))
+    return answer(_resource(_member_of(okr.read_aggregate(Organization, org.id), member_id)))
 
 
 def _member_of(org: Organization, member_id: str) -> Member:
@@ -209,12 +217,3 @@ def _value(member: Member, attribute: str) -> str | None:
             "external_id": member.external_id, "id": member.id}[attribute]
 
 
-def _decoded(body: RawBody) -> Any:
-    try:
-        return msgspec.json.decode(body)
-    except msgspec.DecodeError:
-        raise ScimError(400, "invalidSyntax", "the body is not JSON") from None
-
-
-def _answer(content: dict[str, Any], status: int = 200) -> Response[Any]:
-    return Response(content, status_code=status, media_type=MEDIA_TYPE)
