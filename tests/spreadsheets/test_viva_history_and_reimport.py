@@ -86,7 +86,8 @@ def test_a_two_quarter_export_with_its_check_in_history(app: OKRApplication) -> 
 
     assert plan.counts() == {
         "cycles": 2, "units": 1, "members": 1, "objectives": 5, "key_results": 7,
-        "changed_targets": 0, "check_ins": 10, "closed": 1, "initiatives": 1,
+        "changed_targets": 0, "renamed": 0, "new_owners": 0, "realigned": 0,
+        "check_ins": 10, "closed": 1, "initiatives": 1,
         "already_imported": 0,
     }  # fmt: skip
     assert [(c.label, c.start, c.end) for c in app.cycles(org)] == [
@@ -154,7 +155,8 @@ def test_a_later_export_adds_only_what_changed(app: OKRApplication) -> None:
 
     assert plan.counts() == {
         "cycles": 0, "units": 0, "members": 0, "objectives": 1, "key_results": 2,
-        "changed_targets": 1, "check_ins": 2, "closed": 1, "initiatives": 0,
+        "changed_targets": 1, "renamed": 0, "new_owners": 0, "realigned": 0,
+        "check_ins": 2, "closed": 1, "initiatives": 0,
         "already_imported": 5,
     }  # fmt: skip
     found = objectives(app, org)

@@ -151,7 +151,8 @@ def test_an_export_imports_as_a_cycle_of_units_objectives_and_check_ins(
 
     assert plan.counts() == {
         "cycles": 1, "units": 1, "members": 0, "objectives": 2, "key_results": 4,
-        "changed_targets": 0, "check_ins": 3, "closed": 0, "initiatives": 1,
+        "changed_targets": 0, "renamed": 0, "new_owners": 0, "realigned": 0,
+        "check_ins": 3, "closed": 0, "initiatives": 1,
         "already_imported": 0,
     }  # fmt: skip
     project = app.read_aggregate(Initiative, result.ids["initiative_id_0"])

@@ -25,6 +25,7 @@ import msgspec
 
 from okr_es.aggregates import validation as check
 from okr_es.aggregates.import_mapping import VIVA_GOALS
+from okr_es.aggregates.initiative import Initiative
 from okr_es.aggregates.objective import ACTIVE, Objective
 from okr_es.aggregates.organization import Organization
 from okr_es.application import CommandResult, OKRApplication
@@ -46,8 +47,8 @@ _EMAIL = re.compile(r"[^\s<>;,]+@[^\s<>;,]+\.[^\s<>;,]+")
 _CHANGED = "changed in Viva Goals"
 # The parts of a plan, in the order they are written (and counted).
 PARTS = (
-    "cycles", "objectives", "key_results", "adjustments", "check_ins", "closings",
-    "initiatives",
+    "cycles", "rewordings", "objectives", "owner_changes", "alignments", "key_results",
+    "adjustments", "check_ins", "closings", "initiatives", "initiative_owners",
 )  # fmt: skip
 
 
@@ -60,11 +61,15 @@ class VivaPlan(msgspec.Struct):
     new_units: list[dict[str, Any]] = msgspec.field(default_factory=list)
     cycles: list[dict[str, Any]] = msgspec.field(default_factory=list)
     objectives: list[dict[str, Any]] = msgspec.field(default_factory=list)
+    rewordings: list[dict[str, Any]] = msgspec.field(default_factory=list)
+    owner_changes: list[dict[str, Any]] = msgspec.field(default_factory=list)
+    alignments: list[dict[str, Any]] = msgspec.field(default_factory=list)
     key_results: list[dict[str, Any]] = msgspec.field(default_factory=list)
     adjustments: list[dict[str, Any]] = msgspec.field(default_factory=list)
     check_ins: list[dict[str, Any]] = msgspec.field(default_factory=list)
     closings: list[dict[str, Any]] = msgspec.field(default_factory=list)
     initiatives: list[dict[str, Any]] = msgspec.field(default_factory=list)
+    initiative_owners: list[dict[str, Any]] = msgspec.field(default_factory=list)
     adopted: dict[str, UUID] = msgspec.field(default_factory=dict)
     skipped: list[str] = msgspec.field(default_factory=list)  # objectives already imported
     notes: list[str] = msgspec.field(default_factory=list)
@@ -79,6 +84,9 @@ class VivaPlan(msgspec.Struct):
             "objectives": len(self.objectives),
             "key_results": len(self.key_results),
             "changed_targets": len(self.adjustments),
+            "renamed": len(self.rewordings),
+            "new_owners": len(self.owner_changes) + len(self.initiative_owners),
+            "realigned": len(self.alignments),
             "check_ins": len(self.check_ins),
             "closed": len(self.closings),
             "initiatives": len(self.initiatives),
@@ -93,8 +101,10 @@ class VivaPlan(msgspec.Struct):
         """What the import would make or change, one line per item, by row."""
         verbs = {
             "cycles": "new cycle", "objectives": "new objective", "key_results": "new key result",
-            "adjustments": "changed target of", "check_ins": "check-in of", "closings": "close",
+            "adjustments": "change key result", "check_ins": "check-in of", "closings": "close",
             "initiatives": "new initiative", "new_units": "new unit", "new_members": "new member",
+            "rewordings": "rename objective", "owner_changes": "new owner of objective",
+            "alignments": "align objective", "initiative_owners": "new owner of initiative",
         }  # fmt: skip
         lines = []
         for part in ("new_units", "new_members", *PARTS):
@@ -103,6 +113,10 @@ class VivaPlan(msgspec.Struct):
                 name = spec.get("title") or spec.get("label") or spec.get("name") or ""
                 name = name or str(spec.get("key_result") or spec.get("objective") or "")
                 sheet = f" ({prefix.rstrip(': ')} sheet)" if prefix else ""
+                if "was" in spec:  # a change of something imported before
+                    change = f"{spec['subject']!r}: {spec['was']} → {spec['now']}"
+                    lines.append(f"row {row}{sheet}: {verbs[part]} {change}")
+                    continue
                 extra = ""
                 if part == "check_ins":
                     day = spec["checked_in_at"].date() if spec["checked_in_at"] else "today"
@@ -127,6 +141,8 @@ class _Context(msgspec.Struct):
     owners: dict[str, UUID | None] = msgspec.field(default_factory=dict)
     planned: set[str] = msgspec.field(default_factory=set)  # check-ins in the plan
     index: ObjectiveIndex = msgspec.field(default_factory=ObjectiveIndex)
+    loaded: dict[UUID, Objective] = msgspec.field(default_factory=dict)  # imported before
+    cycle_labels: dict[UUID, str] = msgspec.field(default_factory=dict)
 
 
 def plan_viva_import(
@@ -152,14 +168,21 @@ def plan_viva_import(
     for objective in _parents_first(viva.objectives, ctx.index):
         item = objective.item
         cycle = cycles.get(check.same_text_key(viva.period_of(item).label))
-        unit_id = _unit_of(item, ctx)
-        existing = _existing(app, objective, unit_id, cycle, titles, ctx)
+        existing = _mapped(app, item.key, ctx)
+        if existing is not None:
+            # Imported before: okr-es keeps it in its unit and cycle, whatever Viva says.
+            unit_id: UUID | None = existing.unit_id
+            _compare(app, objective, existing, cycle, ctx)
+        else:
+            unit_id = _unit_of(item, ctx)
+            existing = _existing(app, objective, unit_id, cycle, titles, ctx)
         if existing is None:
             owner_id = _owner_of(item, ctx)
             if unit_id is None or owner_id is None or cycle is None:
                 continue
             _new_objective(app, objective, viva, unit_id, owner_id, cycle, ctx)
         else:
+            ctx.loaded[existing.id] = existing
             plan.skipped.append(f"row {item.number}: {item.title!r} ({item.team or org.name})")
         open_ = existing is None or existing.status == ACTIVE
         since = item.start_date or viva.period_of(item).start
@@ -169,7 +192,8 @@ def plan_viva_import(
         if item.closed and open_:
             _closing(objective, viva.period_of(item), ctx)
         for project in objective.projects:
-            _project(project, objective, unit_id, open_, ctx)
+            _project(app, project, objective, unit_id, open_, ctx)
+    _missing(app, viva, ctx)
     if viva.projects:
         rows = ", ".join(str(p.number) for p in viva.projects)
         plan.notes.append(
@@ -199,6 +223,7 @@ def write_viva_import(app: OKRApplication, plan: VivaPlan, *, by: UUID) -> Comma
 def _cycles(app: OKRApplication, viva: VivaFile, ctx: _Context) -> dict[str, UUID | str]:
     """Each period's cycle: its id, or the key of the new cycle the plan defines."""
     stored = app.cycles(ctx.org.id)
+    ctx.cycle_labels = {c.id: c.label for c in stored}
     found: dict[str, UUID | str] = {}
     for period in viva.periods:
         label = check.same_text_key(period.label)
@@ -272,6 +297,171 @@ def _parents_first(
     return placed
 
 
+def _mapped(app: OKRApplication, key: str, ctx: _Context) -> Objective | None:
+    """The objective an earlier import made of the item of this source key."""
+    mapped = ctx.mapping.get(key)
+    if mapped is None:
+        return None
+    try:
+        return app.get_objective(mapped)
+    except NotFound:
+        return None
+
+
+def _compare(
+    app: OKRApplication,
+    objective: VivaObjective,
+    existing: Objective,
+    cycle: UUID | str | None,
+    ctx: _Context,
+) -> None:
+    """What changed in Viva Goals since the objective was imported: a new title, owner or
+    alignment is planned; a move to another team or period is noted, not made (okr-es
+    cannot tell what should become of its check-ins, children and the sets it left)."""
+    item = objective.item
+    plan = ctx.plan
+    here = ctx.org.units.get(existing.unit_id)
+    if item.team and here is not None and not _same(here.name, item.team):
+        plan.notes.append(
+            f"row {item.number}: {item.title!r} moved from {here.name} to {item.team} in "
+            f"Viva Goals; okr-es keeps it in {here.name} — move it by hand"
+        )
+    if cycle is not None and cycle != existing.cycle_id:
+        was = ctx.cycle_labels.get(existing.cycle_id, "its cycle")
+        plan.notes.append(
+            f"row {item.number}: {item.title!r} moved from {was} to {item.period} in "
+            f"Viva Goals; okr-es keeps it in {was} — move it by hand"
+        )
+    owner_id = _owner_of(item, ctx) if item.owner else existing.owner_id
+    changed = item.title != existing.title or owner_id not in (None, existing.owner_id)
+    if existing.status != ACTIVE:
+        if changed:
+            plan.notes.append(
+                f"row {item.number}: {item.title!r} changed in Viva Goals, but is "
+                f"{existing.status} in okr-es: not applied"
+            )
+        return
+    if item.title != existing.title:
+        change = {"objective": item.key, "title": item.title, "subject": existing.title}
+        plan.add("rewordings", {**change, "was": repr(existing.title), "now": repr(item.title)},
+                 item.number)  # fmt: skip
+    if owner_id is not None and owner_id != existing.owner_id:
+        spec = {
+            "objective": item.key,
+            "owner_id": owner_id,
+            "subject": item.title,
+            "was": _member_name(ctx, existing.owner_id),
+            "now": _member_name(ctx, owner_id, item.owner),
+        }
+        plan.add("owner_changes", spec, item.number)
+    _realign(app, item, existing, ctx)
+
+
+def _realign(app: OKRApplication, item: VivaItem, existing: Objective, ctx: _Context) -> None:
+    """Plan aligning an imported objective to the parent Viva Goals now names."""
+    parent = ctx.index.named(item)
+    parent_id: UUID | None = None
+    if parent is not None:
+        key, title = parent.item.key, parent.item.title
+        parent_id = ctx.mapping.get(key) or ctx.plan.adopted.get(key)
+        if parent_id is None:
+            if not any(o["key"] == key for o in ctx.plan.objectives):
+                return  # not imported: its own row says why
+            parent_unit = _unit_of(parent.item, ctx, quiet=True)
+        else:
+            parent_unit = _objective_unit(app, parent_id, ctx)
+    elif item.parent_id and f"o:id:{item.parent_id}" in ctx.mapping:
+        key = f"o:id:{item.parent_id}"  # an objective of an earlier export
+        parent_id, title = ctx.mapping[key], item.parent or item.parent_id
+        parent_unit = _objective_unit(app, parent_id, ctx)
+    else:
+        if existing.aligned_to_objective_id is not None and not (item.parent or item.parent_id):
+            ctx.plan.notes.append(
+                f"row {item.number}: {item.title!r} is aligned to nothing in Viva Goals; "
+                "okr-es keeps its alignment — take it away by hand"
+            )
+        return
+    if parent_id is not None and parent_id == existing.aligned_to_objective_id:
+        return
+    if parent_unit is None or parent_unit not in _ancestors(ctx, existing.unit_id):
+        ctx.plan.notes.append(
+            f"row {item.number}: new alignment to {title!r} not applied: not an objective "
+            "of a parent unit"
+        )
+        return
+    was = existing.aligned_to_objective_id
+    spec = {
+        "objective": item.key,
+        "aligned_to": key,
+        "subject": item.title,
+        "was": "nothing" if was is None else repr(_objective_title(app, was, ctx)),
+        "now": repr(title),
+    }
+    ctx.plan.add("alignments", spec, item.number)
+
+
+def _objective_unit(app: OKRApplication, objective_id: UUID, ctx: _Context) -> UUID | None:
+    try:
+        found = ctx.loaded.get(objective_id) or app.get_objective(objective_id)
+    except NotFound:
+        return None
+    return found.unit_id
+
+
+def _objective_title(app: OKRApplication, objective_id: UUID, ctx: _Context) -> str:
+    try:
+        return (ctx.loaded.get(objective_id) or app.get_objective(objective_id)).title
+    except NotFound:
+        return str(objective_id)
+
+
+def _member_name(ctx: _Context, member_id: UUID, fallback: str = "") -> str:
+    member = ctx.org.members.get(member_id)
+    if member is not None:
+        return member.name
+    return next((m["name"] for m in ctx.plan.new_members if m["member_id"] == member_id), fallback)
+
+
+# The key of a reading: its key result's key, @, its day (or "current"), value and status.
+_READING_KEY = re.compile(r"@(\d{4}-\d{2}-\d{2}|current)\|[^|]*\|[a-z]+$")
+
+
+def _missing(app: OKRApplication, viva: VivaFile, ctx: _Context) -> None:
+    """Note what an earlier import made of items this export no longer has: Viva Goals
+    may have deleted them, or they may have been left out of the export; either way
+    okr-es leaves them as they are."""
+    seen = {p.key for p in viva.projects}
+    for objective in viva.objectives:
+        seen.add(objective.item.key)
+        seen.update(kr.key for kr in objective.key_results)
+        seen.update(p.key for p in objective.projects)
+    key_results = {kr.id: (kr, o) for o in ctx.loaded.values() for kr in o.key_results.values()}
+    for key, value in ctx.mapping.items():
+        if key in seen or _READING_KEY.search(key):
+            continue
+        kind = key.split(":", 1)[0]
+        name = ""
+        if kind == "o":
+            try:
+                name = f"objective {app.get_objective(value).title!r}"
+            except NotFound:
+                continue
+        elif kind == "p":
+            try:
+                name = f"initiative {app.read_aggregate(Initiative, value).title!r}"
+            except NotFound:
+                continue
+        elif kind == "k" and value in key_results:
+            kr, parent = key_results[value]
+            if kr.removed:
+                continue
+            name = f"key result {kr.title!r} of {parent.title!r}"
+        if not name:  # a key result of an objective noted itself
+            continue
+        source = f" (Viva Goals id {key.split(':id:', 1)[1]})" if ":id:" in key else ""
+        ctx.plan.notes.append(f"in the last import, not in this one: {name}{source}: left as is")
+
+
 def _existing(
     app: OKRApplication,
     objective: VivaObjective,
@@ -280,14 +470,8 @@ def _existing(
     titles: dict[tuple[UUID, Any], dict[str, UUID]],
     ctx: _Context,
 ) -> Objective | None:
-    """The objective an earlier import made of this one: by the mapping, else (an import
-    from before mappings) the unit's objective of the same title in the same cycle."""
-    mapped = ctx.mapping.get(objective.item.key)
-    if mapped is not None:
-        try:
-            return app.get_objective(mapped)
-        except NotFound:
-            return None
+    """The objective an import from before mappings made of this one: the unit's
+    objective of the same title in the same cycle."""
     if unit_id is None or not isinstance(cycle, UUID):
         return None
     if (unit_id, cycle) not in titles:
@@ -375,6 +559,13 @@ def _key_result(
 ) -> None:
     plan = ctx.plan
     kr_id = ctx.mapping.get(kr.key) or plan.adopted.get(kr.key)
+    if kr_id is not None and (existing is None or kr_id not in existing.key_results):
+        plan.notes.append(
+            f"row {kr.number}: {kr.title!r} moved to objective {objective.item.title!r} in "
+            "Viva Goals; okr-es keeps it under the objective it was imported to — move it "
+            "by hand"
+        )
+        return
     stored = None if existing is None or kr_id is None else existing.key_results.get(kr_id)
     if stored is None or stored.removed:
         if not open_:
@@ -391,22 +582,35 @@ def _key_result(
         if kr.metric != "milestone":
             spec.update(start=kr.metric_start, target=kr.target)
         plan.add("key_results", spec, kr.number)
-    elif kr.metric != "milestone" and (stored.start, stored.target) != (
-        kr.metric_start,
-        kr.target,
-    ):
-        if not open_:
+    else:
+        numbers = kr.metric != "milestone" and (stored.start, stored.target) != (
+            kr.metric_start,
+            kr.target,
+        )
+        if (numbers or kr.title != stored.title) and not open_:
             plan.notes.append(f"row {kr.number}: {kr.title!r} changed, its objective is closed")
             return
-        change = {
-            "title": kr.title,  # for the dry run's list
-            "objective": objective.item.key,
-            "key_result": kr.key,
-            "start": kr.metric_start,
-            "target": kr.target,
-            "reason": _CHANGED,
-        }
-        plan.add("adjustments", change, kr.number, "")
+        if numbers or kr.title != stored.title:
+            before: list[str] = []
+            after: list[str] = []
+            if kr.title != stored.title:
+                before.append(repr(stored.title))
+                after.append(repr(kr.title))
+            if numbers:
+                before.append(f"{_number(stored.start)} to {_number(stored.target)}")
+                after.append(f"{_number(kr.metric_start)} to {_number(kr.target)}")
+            change = {
+                "objective": objective.item.key,
+                "key_result": kr.key,
+                "title": kr.title,
+                "start": kr.metric_start if numbers else None,
+                "target": kr.target if numbers else None,
+                "reason": _CHANGED,
+                "subject": stored.title,  # for the dry run's list
+                "was": ", ".join(before),
+                "now": ", ".join(after),
+            }
+            plan.add("adjustments", change, kr.number, "")
     if not open_:
         return
     readings = sorted(history, key=lambda r: r.on)
@@ -493,13 +697,17 @@ def _closing(objective: VivaObjective, period: Period, ctx: _Context) -> None:
 
 
 def _project(
+    app: OKRApplication,
     project: VivaItem,
     objective: VivaObjective,
     unit_id: UUID | None,
     open_: bool,
     ctx: _Context,
 ) -> None:
-    if project.key in ctx.mapping or unit_id is None:
+    if project.key in ctx.mapping:
+        _project_changes(app, project, objective, ctx)
+        return
+    if unit_id is None:
         return
     owner_id = _owner_of(project, ctx) if project.owner else _owner_of(objective.item, ctx)
     if owner_id is None:
@@ -518,6 +726,36 @@ def _project(
         "links": links,
     }
     ctx.plan.add("initiatives", spec, project.number)
+
+
+def _project_changes(
+    app: OKRApplication, project: VivaItem, objective: VivaObjective, ctx: _Context
+) -> None:
+    """A new owner of an initiative imported before is planned; a new title is noted:
+    an initiative keeps the title it was started with."""
+    try:
+        initiative = app.read_aggregate(Initiative, ctx.mapping[project.key])
+    except NotFound:
+        return
+    if project.title != initiative.title:
+        ctx.plan.notes.append(
+            f"row {project.number}: initiative {initiative.title!r} is called "
+            f"{project.title!r} in Viva Goals; okr-es keeps its title"
+        )
+    owner_id = _owner_of(project, ctx) if project.owner else _owner_of(objective.item, ctx)
+    if owner_id is not None and owner_id != initiative.owner_id:
+        spec = {
+            "initiative": project.key,
+            "owner_id": owner_id,
+            "subject": initiative.title,
+            "was": _member_name(ctx, initiative.owner_id),
+            "now": _member_name(ctx, owner_id, project.owner),
+        }
+        ctx.plan.add("initiative_owners", spec, project.number)
+
+
+def _number(value: float | None) -> str:
+    return "none" if value is None else f"{value:g}"
 
 
 def _unit_of(item: VivaItem, ctx: _Context, *, quiet: bool = False) -> UUID | None:
@@ -638,6 +876,9 @@ _COLUMN: Mapping[str, str] = {
     "note": "Closing note",
     "aligned_to": "Aligned parent",
     "links": "Aligned parent",
+    "parent_objective_id": "Aligned parent",
+    "objective": "Title",
+    "initiative": "Title",
     "due_on": "Due",
     "effective_at": "Due",
 }

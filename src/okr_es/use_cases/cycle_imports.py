@@ -166,11 +166,15 @@ class CycleImportCommands(AggregateReads):
         adopted: Mapping[str, UUID] | None = None,
         cycles: Sequence[Mapping[str, Any]] = (),
         objectives: Sequence[Mapping[str, Any]] = (),
+        rewordings: Sequence[Mapping[str, Any]] = (),
+        owner_changes: Sequence[Mapping[str, Any]] = (),
+        alignments: Sequence[Mapping[str, Any]] = (),
         key_results: Sequence[Mapping[str, Any]] = (),
         adjustments: Sequence[Mapping[str, Any]] = (),
         check_ins: Sequence[Mapping[str, Any]] = (),
         closings: Sequence[Mapping[str, Any]] = (),
         initiatives: Sequence[Mapping[str, Any]] = (),
+        initiative_owners: Sequence[Mapping[str, Any]] = (),
     ) -> CommandResult:
         """Write what an export of another tool (``source``) adds, all or nothing, and
         record in the organisation's :class:`ImportMapping` which source item became
@@ -181,14 +185,18 @@ class CycleImportCommands(AggregateReads):
         ``cycles``: ``{key, label, kind, start, end}``, new top-level cycles.
         ``objectives``: ``{key, unit_id, cycle, title, owner_id, aligned_to,
         effective_at}`` (an objective aligned to comes before its children; it is one of
-        an ancestor unit). ``key_results``: ``{key, objective, title, metric, start,
-        target, effective_at}``. ``adjustments``: ``{objective, key_result, start,
-        target, reason, effective_at}``. ``check_ins``: ``{key, objective, key_result,
+        an ancestor unit). ``rewordings``: ``{objective, title}``, ``owner_changes``:
+        ``{objective, owner_id}`` and ``alignments``: ``{objective, aligned_to}``, what
+        changed in the source since an objective was imported. ``key_results``: ``{key,
+        objective, title, metric, start, target, effective_at}``. ``adjustments``:
+        ``{objective, key_result, title, start, target, reason, effective_at}`` (an
+        unspecified field keeps its value). ``check_ins``: ``{key, objective, key_result,
         value, status, comment, checked_in_at}``, back-dated by their business time.
         ``closings``: ``{objective, scores: {key result: score}, note, effective_at}``.
         ``initiatives``: ``{key, unit_id, title, owner_id, due_on, links: [[objective,
-        key result]]}``. ``adopted``: source keys of objects already in the store (made
-        before the mapping existed) to map as they are. A refusal's field names the part
+        key result]]}``; ``initiative_owners``: ``{initiative, owner_id}``. ``adopted``:
+        source keys of objects already in the store (made before the mapping existed) to
+        map as they are. A refusal's field names the part
         at fault, 0-based: ``key_results[3].target``. The result's ids name what was made
         by part and index: ``objective_id_0``, ``key_result_id_2``, ``initiative_id_0``.
 
@@ -247,6 +255,26 @@ class CycleImportCommands(AggregateReads):
                     touched[cycle.id] = cycle
                     made[_key(spec)] = cycle.id
             titles: dict[UUID, set[str]] = {}
+            # Before the new objectives: one may take the title another had.
+            for i, spec in enumerate(rewordings):
+                with located(f"rewordings[{i}]"):
+                    target = objective(spec.get("objective"), "objective")
+                    team_cycle = self._team_cycle_of(
+                        touched, org.id, target.unit_id, target.cycle_id, actor
+                    )
+                    if team_cycle.id not in titles:
+                        titles[team_cycle.id] = self._titles_in_set(team_cycle)
+                    titles[team_cycle.id].discard(check.same_text_key(target.title))
+                    target.reword(title=spec.get("title"), why=None, by=actor)
+                    title = check.same_text_key(target.title)
+                    if title in titles[team_cycle.id]:
+                        raise RuleViolation(
+                            "the unit's set for this cycle already has an objective "
+                            f"'{target.title}'",
+                            code="duplicate-objective",
+                            field="title",
+                        )
+                    titles[team_cycle.id].add(title)
             for i, spec in enumerate(objectives):
                 with located(f"objectives[{i}]"):
                     unit = org.active_unit(check.identifier(spec.get("unit_id"), "unit_id"))
@@ -289,6 +317,25 @@ class CycleImportCommands(AggregateReads):
                     warnings += team_cycle.commit(objective_id=new.id, policy=org.policy, by=actor)
                     touched[new.id] = new
                     made[_key(spec)] = new.id
+            for i, spec in enumerate(owner_changes):
+                with located(f"owner_changes[{i}]"):
+                    owner = org.active_member(
+                        check.identifier(spec.get("owner_id"), "owner_id"), field="owner_id"
+                    )
+                    objective(spec.get("objective"), "objective").change_owner(
+                        owner_id=owner.id, by=actor
+                    )
+            for i, spec in enumerate(alignments):
+                with located(f"alignments[{i}]"):
+                    child = objective(spec.get("objective"), "objective")
+                    parent = objective(spec.get("aligned_to"), "aligned_to")
+                    if parent.unit_id not in org.ancestors(child.unit_id):
+                        raise RuleViolation(
+                            "align to an objective of a parent unit",
+                            code="alignment-not-ancestor",
+                            field="aligned_to",
+                        )
+                    child.align(parent=parent, key_result_id=None, by=actor)
             for i, spec in enumerate(key_results):
                 with located(f"key_results[{i}]"):
                     target = objective(spec.get("objective"), "objective")
@@ -308,6 +355,7 @@ class CycleImportCommands(AggregateReads):
                 with located(f"adjustments[{i}]"):
                     objective(spec.get("objective"), "objective").adjust_key_result(
                         key_result_id=ref(spec.get("key_result"), "key_result"),
+                        title=spec.get("title"),
                         start=spec.get("start"),
                         target=spec.get("target"),
                         reason=spec.get("reason"),
@@ -360,6 +408,19 @@ class CycleImportCommands(AggregateReads):
                         initiative.link(ref=KeyResultRef(linked.id, kr.id), by=actor)
                     touched[initiative.id] = initiative
                     made[_key(spec)] = initiative.id
+            for i, spec in enumerate(initiative_owners):
+                with located(f"initiative_owners[{i}]"):
+                    initiative_id = ref(spec.get("initiative"), "initiative")
+                    if initiative_id not in touched:
+                        touched[initiative_id] = self._of_organization(
+                            Initiative, org.id, initiative_id, "initiative"
+                        )
+                    owner = org.active_member(
+                        check.identifier(spec.get("owner_id"), "owner_id"), field="owner_id"
+                    )
+                    handed = touched[initiative_id]
+                    assert isinstance(handed, Initiative)
+                    handed.change_owner(owner_id=owner.id, by=actor)
             mapping.map(ids=made, by=actor)
             saved: list[OKRAggregate] = [org] if new_members or new_units else []
             saved += [a for a in touched.values() if a.pending_events]
