@@ -114,7 +114,9 @@ class VivaPlan(msgspec.Struct):
                 name = name or str(spec.get("key_result") or spec.get("objective") or "")
                 sheet = f" ({prefix.rstrip(': ')} sheet)" if prefix else ""
                 if "was" in spec:  # a change of something imported before
-                    change = f"{spec['subject']!r}: {spec['was']} → {spec['now']}"
+                    change = f"{spec['was']} → {spec['now']}"
+                    if spec["was"] != repr(spec["subject"]):  # not a rename only
+                        change = f"{spec['subject']!r}: {change}"
                     lines.append(f"row {row}{sheet}: {verbs[part]} {change}")
                     continue
                 extra = ""
@@ -385,7 +387,7 @@ def _realign(app: OKRApplication, item: VivaItem, existing: Objective, ctx: _Con
         return
     if parent_unit is None or parent_unit not in _ancestors(ctx, existing.unit_id):
         ctx.plan.notes.append(
-            f"row {item.number}: new alignment to {title!r} not applied: not an objective "
+            f"row {item.number}: alignment to {title!r} not imported: not an objective "
             "of a parent unit"
         )
         return

@@ -2,7 +2,8 @@
 
 Fjellby kommune's OKRs of 2026 as Microsoft Viva Goals' Explorer exports them (see
 README.md): an English workbook of 40 columns over two quarters with a Check-ins sheet,
-a later export of the same, and a Norwegian CSV of fewer columns. Needs openpyxl.
+a later export of the same, a reworked one after the teams changed their OKRs in
+Viva Goals, and a Norwegian CSV of fewer columns. Needs openpyxl.
 """
 
 from __future__ import annotations
@@ -111,6 +112,39 @@ def rows(later: bool) -> list[dict[str, Any]]:
     return found
 
 
+def reworked() -> list[dict[str, Any]]:
+    """The later export after a reorganisation in Viva Goals: renamed, handed over,
+    realigned, moved and deleted items."""
+    by_id = {row["Id"]: dict(row) for row in rows(later=True)}
+    answers = "Innbyggerne finner svarene selv"
+    by_id["VG-110"].update(Title=answers)  # renamed, and aligned to nothing
+    by_id["VG-110"].pop("Aligned parent")
+    by_id["VG-110"].pop("Parent id")
+    by_id["VG-130"].update({"Aligned parent": answers, "Team": "Team Platform"})  # moved
+    by_id["VG-112"].update(Title="Svartid i virkedager")
+    by_id["VG-113"].update(Title="Chatbot i drift", Owner=OLA)  # an initiative: handed over
+    by_id["VG-200"].update({"Owner": KARI, "Aligned parent": "Digitale tjenester for alle"})
+    by_id["VG-210"].update({"Time period": "Q1 2026"})  # moved to the other quarter
+    by_id["VG-114"].update({"Parent id": "VG-200"})  # moved to another objective
+    deleted = {"VG-120", "VG-121", "VG-122", "VG-131"}
+    order = [
+        "VG-100", "VG-101", "VG-110", "VG-111", "VG-112", "VG-113", "VG-130", "VG-300",
+        "VG-301", "VG-200", "VG-201", "VG-114", "VG-210", "VG-211",
+    ]  # fmt: skip
+    by_id["VG-300"] = {
+        "Id": "VG-300", "Title": "Digitale tjenester for alle", "Object type": "Objective",
+        "Owner": KARI, "Team": "Digitalisering", "Time period": "Q2 2026",
+        "Status": "Not Started", "Created by": "Kari Nordmann", "Workspace": "Fjellby kommune",
+        "Visibility": "Everyone", "URL": "https://goals.microsoft.com/fjellby/VG-300",
+    }  # fmt: skip
+    by_id["VG-301"] = {
+        "Id": "VG-301", "Title": "Tjenester med innlogging", "Object type": "Key result",
+        "Owner": KARI, "Metric start": 12, "Metric target": 30, "Status": "Not Started",
+    }  # fmt: skip
+    assert not deleted & set(order)
+    return [by_id[i] for i in order]
+
+
 def check_ins(later: bool) -> list[list[Any]]:
     found: list[list[Any]] = [
         ["VG-111", "Selvbetjente saker", serial(2026, 1, 15), 24, "On Track", "God start", PER],
@@ -127,14 +161,14 @@ def check_ins(later: bool) -> list[list[Any]]:
     return found
 
 
-def workbook(later: bool = False) -> bytes:
+def workbook(later: bool = False, rework: bool = False) -> bytes:
     """The English export: Team and Time period merged over each objective's rows."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "Explorer"
     sheet.append(COLUMNS)
-    found = rows(later)
+    found = reworked() if rework else rows(later)
     for row in found:
         sheet.append([row.get(c) for c in COLUMNS])
     objective_rows = [i + 2 for i, r in enumerate(found) if r["Object type"] == "Objective"]
@@ -148,8 +182,9 @@ def workbook(later: bool = False) -> bytes:
     history.append(
         ["Key result id", "Key result", "Check-in date", "Value", "Status", "Note", "Checked in by"]
     )
-    for line in check_ins(later):
-        history.append(line)
+    for line in check_ins(later or rework):
+        if not (rework and line[0] in ("VG-121", "VG-122", "VG-131")):
+            history.append(line)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -192,6 +227,7 @@ def norwegian_csv() -> bytes:
 FILES = {
     "fjellby_2026_en.xlsx": lambda: workbook(),
     "fjellby_2026_en_later.xlsx": lambda: workbook(later=True),
+    "fjellby_2026_en_reworked.xlsx": lambda: workbook(rework=True),
     "fjellby_2026_no.csv": norwegian_csv,
 }
 
