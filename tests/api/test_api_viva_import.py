@@ -91,3 +91,36 @@ def test_a_bad_export_is_a_problem_by_row_and_column(
         (2, "Owner", "unknown-member")
     ]
     assert okr.position() == before
+
+
+def test_a_reworked_export_lists_its_changes_and_applies_them_once(
+    okr: OKRApplication, client: TestClient[Any]
+) -> None:
+    org, admin, _ = _tokens(okr)
+    url = f"/api/v1/organizations/{org}/viva-import?format=xlsx&create_members=true"
+    for name in ("fjellby_2026_en.xlsx", "fjellby_2026_en_later.xlsx"):
+        imported = client.post(url, content=(EXPORT.parent / name).read_bytes(), headers=admin)
+        assert imported.status_code == 201, imported.text
+    reworked = (EXPORT.parent / "fjellby_2026_en_reworked.xlsx").read_bytes()
+    before = okr.position()
+
+    dry = client.post(url + "&dry_run=true", content=reworked, headers=admin)
+
+    assert dry.status_code == 200, dry.text
+    body = dry.json()
+    assert (body["counts"]["renamed"], body["counts"]["new_owners"]) == (1, 2)
+    assert (
+        "row 4: rename objective 'Innbyggerne finner svar selv' → "
+        "'Innbyggerne finner svarene selv'" in body["would_write"]
+    )
+    assert (
+        "row 8: 'Bedre data for styring' moved from Team Analyse to Team Platform in Viva "
+        "Goals; okr-es keeps it in Team Analyse — move it by hand" in body["notes"]
+    )
+    assert okr.position() == before
+    real = client.post(url, content=reworked, headers=admin)
+    assert (real.status_code, real.json()["written"]) == (201, True)
+    after = okr.position()
+    again = client.post(url, content=reworked, headers=admin)
+    assert (again.status_code, again.json()["written"]) == (200, False)
+    assert okr.position() == after
