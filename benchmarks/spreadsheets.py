@@ -15,7 +15,8 @@ workbook and a CSV file by okr-es itself. Measured, each as rows per second:
 
 No target: the ratios say what the checks and the domain cost over reading cells.
 Run ``python -m benchmarks.spreadsheets`` (``--quick``: 40 teams; ``--store
-sqlite|postgres``).
+sqlite|postgres``), or ``python -m benchmarks.run --suite spreadsheets`` for the same
+figures as result rows.
 """
 
 from __future__ import annotations
@@ -50,14 +51,58 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--store", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL)
     args = parser.parse_args(argv)
-    teams = 40 if args.quick else 400
-    with _settings(args.store, args.postgres_url) as settings, OKRApplication(settings) as app:
+    m = measure(args.store, args.postgres_url, args.quick)
+    count, raw_xlsx, raw_csv = m["rows"], m["raw_xlsx"], m["raw_csv"]
+    print(f"  baseline openpyxl read-only cells  {count / raw_xlsx:>10,.0f} rows/s")
+    print(f"  baseline csv module                {count / raw_csv:>10,.0f} rows/s")
+    for label, seconds, baseline in _figures(m):
+        _line(label, count, seconds, m[baseline])
+    print(
+        f"  a {m['objectives']}-objective organisation: read + import "
+        f"{m['read_xlsx'] + m['import']:.2f} s, export {m['export']:.2f} s"
+    )
+    return 0
+
+
+def bench_spreadsheets(stores: list[str], postgres_url: str, quick: bool) -> list[Any]:
+    """The figures as :class:`benchmarks.run.Result` rows, for ``--suite spreadsheets``."""
+    from benchmarks.run import Result
+
+    names = {"raw_xlsx": "openpyxl read-only cells", "raw_csv": "csv module"}
+    results = []
+    for store in stores:
+        m = measure(store, postgres_url, quick)
+        count = m["rows"]
+        detail = {k: m[k] for k in ("teams", "rows", "objectives")}
+        for label, seconds, baseline in _figures(m):
+            results.append(Result("spreadsheets", label, store, "rows/s", count / seconds,
+                                  names[baseline], count / m[baseline], None, detail))  # fmt: skip
+    return results
+
+
+def _figures(m: dict[str, Any]) -> list[tuple[str, float, str]]:
+    """(label, seconds, the baseline's key) of each figure."""
+    return [
+        ("read xlsx (stream + checks)", m["read_xlsx"], "raw_xlsx"),
+        ("read csv (checks)", m["read_csv"], "raw_csv"),
+        ("import (domain + one transaction)", m["import"], "raw_xlsx"),
+        ("read xlsx + import", m["read_xlsx"] + m["import"], "raw_xlsx"),
+        ("export xlsx", m["export"], "raw_xlsx"),
+    ]
+
+
+def measure(store: str, postgres_url: str, quick: bool) -> dict[str, Any]:
+    """Seconds of each step (and the sizes) of one run on ``store``."""
+    teams = 40 if quick else 400
+    with _settings(store, postgres_url) as settings, OKRApplication(settings) as app:
         org, admin, names = _organisation(app, teams)
         rows = _rows(names)
         workbook, text = write_xlsx(rows), write_csv(rows)
         count = len(rows)
-        print(f"spreadsheets on {args.store}: {teams} teams, {count} rows "
-              f"({count // KEY_RESULTS_PER_OBJECTIVE} objectives); xlsx {len(workbook)} bytes")
+        print(
+            f"spreadsheets on {store}: {teams} teams, {count} rows "
+            f"({count // KEY_RESULTS_PER_OBJECTIVE} objectives); xlsx {len(workbook)} bytes"
+        )
         raw_xlsx = _timed(lambda: _raw_xlsx(workbook))
         raw_csv = _timed(lambda: _raw_csv(text))
         read_xlsx = _timed(lambda: read_rows(workbook, "xlsx"))
@@ -68,21 +113,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         imported = time.perf_counter() - start
         cycle = result.ids["cycle_id"]
         export = _timed(lambda: write_xlsx(cycle_rows(app, org, cycle)))
-    print(f"  baseline openpyxl read-only cells  {count / raw_xlsx:>10,.0f} rows/s")
-    print(f"  baseline csv module                {count / raw_csv:>10,.0f} rows/s")
-    _line("read xlsx (stream + checks)", count, read_xlsx, raw_xlsx)
-    _line("read csv (checks)", count, read_csv, raw_csv)
-    _line("import (domain + one transaction)", count, imported, raw_xlsx)
-    _line("read xlsx + import", count, read_xlsx + imported, raw_xlsx)
-    _line("export xlsx", count, export, raw_xlsx)
-    print(f"  a {count // KEY_RESULTS_PER_OBJECTIVE}-objective organisation: read + import "
-          f"{read_xlsx + imported:.2f} s, export {export:.2f} s")
-    return 0
+    return {
+        "teams": teams, "rows": count, "objectives": count // KEY_RESULTS_PER_OBJECTIVE,
+        "raw_xlsx": raw_xlsx, "raw_csv": raw_csv, "read_xlsx": read_xlsx, "read_csv": read_csv,
+        "import": imported, "export": export,
+    }  # fmt: skip
 
 
 def _line(label: str, count: int, seconds: float, baseline: float) -> None:
-    print(f"  {label:<34} {count / seconds:>10,.0f} rows/s  "
-          f"({baseline / seconds:.2f} × the baseline)")
+    print(
+        f"  {label:<34} {count / seconds:>10,.0f} rows/s  ({baseline / seconds:.2f} × the baseline)"
+    )
 
 
 def _timed(work: Callable[[], Any]) -> float:

@@ -20,7 +20,8 @@ second of the main sheet:
 * ``again``: the same export read and planned a second time (nothing to write).
 
 No target: the ratios say what the checks and the domain cost over reading cells.
-Run ``python -m benchmarks.viva`` (``--quick``: 40 teams; ``--store sqlite|postgres``).
+Run ``python -m benchmarks.viva`` (``--quick``: 40 teams; ``--store sqlite|postgres``),
+or ``python -m benchmarks.run --suite viva`` for the same figures as result rows.
 """
 
 from __future__ import annotations
@@ -59,11 +60,49 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--store", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL)
     args = parser.parse_args(argv)
-    teams = 40 if args.quick else 400
-    with _settings(args.store, args.postgres_url) as settings, OKRApplication(settings) as app:
+    m = measure(args.store, args.postgres_url, args.quick)
+    rows, raw = m["rows"], m["raw"]
+    print(f"  baseline openpyxl read-only cells  {rows / raw:>10,.0f} rows/s")
+    _line("read (every cell checked)", rows, m["read"], raw)
+    _line("plan (against the store)", rows, m["plan"], raw)
+    _line("write (one transaction)", rows, m["write"], raw)
+    _line("read + plan + write", rows, m["read"] + m["plan"] + m["write"], raw)
+    _line("again: read + plan, nothing new", rows, m["again"], raw)
+    print(f"  a {m['objectives']}-objective organisation: "
+          f"{m['read'] + m['plan'] + m['write']:.2f} s ({m['check_ins']:,} check-ins "
+          f"written); the same export again {m['again']:.2f} s")  # fmt: skip
+    return 0
+
+
+def bench_viva(stores: list[str], postgres_url: str, quick: bool) -> list[Any]:
+    """The figures as :class:`benchmarks.run.Result` rows, for ``--suite viva``."""
+    from benchmarks.run import Result
+
+    results = []
+    for store in stores:
+        m = measure(store, postgres_url, quick)
+        rows, raw = m["rows"], m["raw"]
+        detail = {k: m[k] for k in ("teams", "rows", "objectives", "check_ins")}
+        base = "openpyxl read-only cells"
+        for name, seconds in (
+            ("read (every cell checked)", m["read"]),
+            ("plan (against the store)", m["plan"]),
+            ("write (one transaction)", m["write"]),
+            ("read + plan + write", m["read"] + m["plan"] + m["write"]),
+            ("again: read + plan, nothing new", m["again"]),
+        ):
+            results.append(Result("viva", name, store, "rows/s", rows / seconds, base,
+                                  rows / raw, None, detail))  # fmt: skip
+    return results
+
+
+def measure(store: str, postgres_url: str, quick: bool) -> dict[str, Any]:
+    """Seconds of each step (and the sizes) of one run on ``store``."""
+    teams = 40 if quick else 400
+    with _settings(store, postgres_url) as settings, OKRApplication(settings) as app:
         org, admin = _organisation(app, teams)
         export, rows, readings = _export(teams)
-        print(f"Viva Goals import on {args.store}: {teams} teams, {rows} rows "
+        print(f"Viva Goals import on {store}: {teams} teams, {rows} rows "
               f"({teams * OBJECTIVES_PER_TEAM} objectives), {readings} check-ins; "
               f"xlsx {len(export):,} bytes")  # fmt: skip
         raw = _timed(lambda: _raw_xlsx(export))
@@ -82,16 +121,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         repeated = time.perf_counter() - start
         assert again.is_empty()
-    print(f"  baseline openpyxl read-only cells  {rows / raw:>10,.0f} rows/s")
-    _line("read (every cell checked)", rows, read, raw)
-    _line("plan (against the store)", rows, planned, raw)
-    _line("write (one transaction)", rows, written, raw)
-    _line("read + plan + write", rows, read + planned + written, raw)
-    _line("again: read + plan, nothing new", rows, repeated, raw)
-    print(f"  a {teams * OBJECTIVES_PER_TEAM}-objective organisation: "
-          f"{read + planned + written:.2f} s ({plan.counts()['check_ins']:,} check-ins "
-          f"written); the same export again {repeated:.2f} s")  # fmt: skip
-    return 0
+    return {
+        "teams": teams, "rows": rows, "objectives": teams * OBJECTIVES_PER_TEAM,
+        "check_ins": plan.counts()["check_ins"], "raw": raw, "read": read, "plan": planned,
+        "write": written, "again": repeated,
+    }  # fmt: skip
 
 
 def _line(label: str, count: int, seconds: float, baseline: float) -> None:
