@@ -16,10 +16,13 @@ on a server:
 The read side (HTTP command throughput, GraphQL latency, projection lag) is in
 ``benchmarks/read_side.py``, the organisation-wide learning review of a cycle in
 ``benchmarks/learning.py``; all three suites run by default. The scale suite (read-model
-rebuild at 100k and 1M events, ``benchmarks/scale.py``) runs only when asked for.
+rebuild at 100k and 1M events, ``benchmarks/scale.py``) runs only when asked for, as do the
+agenda, spreadsheets, Viva Goals import and webhook suites (``benchmarks/agenda.py``,
+``spreadsheets.py``, ``viva.py``, ``webhooks.py``).
 
-Run ``python -m benchmarks.run`` (``--quick``, ``--suite write|read|learning|all|scale|agenda``,
-``--store sqlite|postgres|all``, ``--json``).
+Run ``python -m benchmarks.run`` (``--quick``, ``--suite
+write|read|learning|all|scale|agenda|spreadsheets|viva|webhooks``, ``--store
+sqlite|postgres|all``, ``--json``).
 """
 
 from __future__ import annotations
@@ -762,7 +765,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--store", choices=("sqlite", "postgres", "all"), default="all")
     parser.add_argument("--json", action="store_true", help="print results as JSON")
     parser.add_argument("--suite",
-                        choices=("write", "read", "learning", "all", "scale", "agenda"),
+                        choices=("write", "read", "learning", "all", "scale", "agenda",
+                                 "spreadsheets", "viva", "webhooks"),
                         default="all",
                         help="write: commands, replay, serialisation; read: HTTP commands, "
                              "GraphQL latency, projection lag (benchmarks/read_side.py); "
@@ -770,7 +774,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "scale: read-model rebuild at 100k and 1M events "
                              "(benchmarks/scale.py, not part of all); agenda: the meeting "
                              "agenda of every team of a 400-team organisation "
-                             "(benchmarks/agenda.py, not part of all)")
+                             "(benchmarks/agenda.py, not part of all); spreadsheets: a "
+                             "10,000-row cycle read, imported and exported "
+                             "(benchmarks/spreadsheets.py, not part of all); viva: a "
+                             "10,000-row Viva Goals export imported and imported again "
+                             "(benchmarks/viva.py, not part of all); webhooks: webhook "
+                             "fan-out from NATS at --nats-url (benchmarks/webhooks.py, "
+                             "SQLite only, not part of all)")
     parser.add_argument("--learning-budget", type=float, default=60.0, metavar="SECONDS",
                         help="learning suite: time review_for team by team for at most this "
                              "long per store, then extrapolate to every team (teams are the "
@@ -784,7 +794,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--nats-url", default=os.environ.get("OKR_ES_BENCH_NATS_URL", "nats://127.0.0.1:4222"),
-        help="NATS with JetStream for the scale suite's relay figure; temporary streams are "
+        help="NATS with JetStream for the scale suite's relay figure and the webhooks suite; "
+             "temporary streams are "
              "created and deleted (default: $OKR_ES_BENCH_NATS_URL or %(default)s; "
              "'' skips the figure)",
     )
@@ -831,6 +842,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         results += scale.bench_scale(stores, args.postgres_url, args.quick, args.nats_url or None)
     if args.suite == "agenda":
         results += load("agenda").bench_agenda(stores, args.postgres_url, args.quick)
+    if args.suite == "spreadsheets":
+        results += load("spreadsheets").bench_spreadsheets(stores, args.postgres_url, args.quick)
+    if args.suite == "viva":
+        results += load("viva").bench_viva(stores, args.postgres_url, args.quick)
+    if args.suite == "webhooks":
+        if not args.nats_url:
+            log("the webhooks suite needs NATS: give --nats-url")
+            return 2
+        results += load("webhooks").bench_webhooks(args.nats_url, args.quick)
     elapsed = time.perf_counter() - started
 
     checked = [r for r in results if r.target is not None]

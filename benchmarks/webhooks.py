@@ -12,7 +12,8 @@ The figure is the ratio webhooks / baseline; a second ratio compares the deliver
 requests/s with plain httpx posts to the same receiver at the same concurrency, the
 ceiling of any HTTP delivery on this machine. Run ``python -m benchmarks.webhooks``
 (``--quick``: 300 changes; default 3000; needs NATS at OKR_ES_TEST_NATS_URL or
-nats://127.0.0.1:4222).
+nats://127.0.0.1:4222), or ``python -m benchmarks.run --suite webhooks`` (NATS at
+``--nats-url``) for the same figures as result rows.
 """
 
 from __future__ import annotations
@@ -145,8 +146,39 @@ async def webhook_fan_out(app: OKRApplication, changes: int, webhooks: int) -> f
     return changes / elapsed
 
 
+def bench_webhooks(nats_url: str | None, quick: bool, webhooks: int = 2) -> list[Any]:
+    """The figures as :class:`benchmarks.run.Result` rows, for ``--suite webhooks``
+    (SQLite: the delivery's own store is what is measured, not the event store's)."""
+    from benchmarks.run import Result
+
+    url = nats_url or os.environ.get("OKR_ES_TEST_NATS_URL", "nats://127.0.0.1:4222")
+    m = asyncio.run(measure(300 if quick else 3000, webhooks, url))
+    detail = {"changes": m["changes"], "webhooks": webhooks, "stream_messages": m["messages"]}
+    return [
+        Result("webhooks", "fan-out, changes delivered", "sqlite", "changes/s", m["fan_out"],
+               "raw JetStream consumption", m["raw"], None, detail),
+        Result("webhooks", "fan-out, requests posted", "sqlite", "requests/s",
+               m["fan_out"] * webhooks, "raw HTTP posts (httpx)", m["http"], None, detail),
+    ]  # fmt: skip
+
+
 async def main(changes: int, webhooks: int) -> None:
     url = os.environ.get("OKR_ES_TEST_NATS_URL", "nats://127.0.0.1:4222")
+    m = await measure(changes, webhooks, url)
+    raw, fan_out, http = m["raw"], m["fan_out"], m["http"]
+    print(f"changes: {changes}, webhooks per change: {webhooks}, stream messages: {m['messages']}")
+    print(f"raw JetStream consumption:  {raw:10.0f} messages/s")
+    print(
+        f"webhook fan-out (delivered): {fan_out:10.0f} changes/s "
+        f"({fan_out * webhooks:.0f} requests/s)"
+    )
+    print(f"ratio fan-out / raw: {fan_out / raw:.3f}")
+    print(f"raw HTTP posts (httpx):      {http:10.0f} requests/s")
+    print(f"ratio fan-out requests / raw HTTP: {fan_out * webhooks / http:.3f}")
+
+
+async def measure(changes: int, webhooks: int, url: str) -> dict[str, Any]:
+    """Rates of one run: raw consumption, fan-out and raw HTTP posts."""
     suffix = uuid.uuid4().hex[:8]
     settings = Settings(
         data_dir=tempfile.mkdtemp(prefix="okr-es-bench-"),
@@ -189,21 +221,13 @@ async def main(changes: int, webhooks: int) -> None:
         total = head
         raw = await raw_consumption(settings, total)
         fan_out = await webhook_fan_out(app, changes, webhooks)
-        print(f"changes: {changes}, webhooks per change: {webhooks}, stream messages: {total}")
-        print(f"raw JetStream consumption:  {raw:10.0f} messages/s")
-        print(
-            f"webhook fan-out (delivered): {fan_out:10.0f} changes/s "
-            f"({fan_out * webhooks:.0f} requests/s)"
-        )
-        print(f"ratio fan-out / raw: {fan_out / raw:.3f}")
         # The delivery's own ceiling here: the HTTP client (same concurrency per webhook).
         http = await raw_http(port, changes * webhooks, 4 * webhooks)
-        print(f"raw HTTP posts (httpx):      {http:10.0f} requests/s")
-        print(f"ratio fan-out requests / raw HTTP: {fan_out * webhooks / http:.3f}")
         await nc.jetstream().delete_stream(settings.nats_stream)
     finally:
         await nc.close()
         app.close()
+    return {"changes": changes, "messages": total, "raw": raw, "fan_out": fan_out, "http": http}
 
 
 if __name__ == "__main__":
