@@ -181,6 +181,23 @@ def test_a_rename_onto_another_objectives_title_writes_nothing(app: OKRApplicati
     assert app.import_mapping(org, "viva-goals") == mapped
 
 
+def test_an_unknown_new_owner_of_an_imported_objective_is_a_note(app: OKRApplication) -> None:
+    org = imported_twice(app)
+    for_all = objectives(app, org)[("Q2 2026", "Selvbetjening for alle")]
+    # Row 11's owner is no member, and the cell has no e-mail to add them with.
+    unknown = edited(REWORKED, "E11", "Ukjent Person")
+
+    plan, result = run(app, org, unknown)
+
+    assert result is not None
+    assert (
+        "row 11: owner not changed: no member 'Ukjent Person' in Fjellby kommune, and no "
+        "e-mail to add them with" in plan.notes
+    )
+    assert plan.counts()["new_owners"] == 1  # the initiative's
+    assert app.get_objective(for_all.id).owner_id == for_all.owner_id
+
+
 def test_the_command_line_dry_run_lists_the_changes_by_row(
     sqlite_settings: Settings, tmp_path: Path
 ) -> None:

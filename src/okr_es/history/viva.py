@@ -334,7 +334,7 @@ def _compare(
             f"row {item.number}: {item.title!r} moved from {was} to {item.period} in "
             f"Viva Goals; okr-es keeps it in {was} — move it by hand"
         )
-    owner_id = _owner_of(item, ctx) if item.owner else existing.owner_id
+    owner_id = _owner_if_known(item, ctx) if item.owner else existing.owner_id
     changed = item.title != existing.title or owner_id not in (None, existing.owner_id)
     if existing.status != ACTIVE:
         if changed:
@@ -744,7 +744,8 @@ def _project_changes(
             f"row {project.number}: initiative {initiative.title!r} is called "
             f"{project.title!r} in Viva Goals; okr-es keeps its title"
         )
-    owner_id = _owner_of(project, ctx) if project.owner else _owner_of(objective.item, ctx)
+    named = project if project.owner else objective.item
+    owner_id = _owner_if_known(named, ctx)
     if owner_id is not None and owner_id != initiative.owner_id:
         spec = {
             "initiative": project.key,
@@ -773,6 +774,20 @@ def _unit_of(item: VivaItem, ctx: _Context, *, quiet: bool = False) -> UUID | No
 def _owner_of(item: VivaItem, ctx: _Context) -> UUID | None:
     if ctx.owners.get(item.owner) is None:
         ctx.owners[item.owner] = _owner(ctx.org, item, ctx.plan, ctx.problems, ctx.create_members)
+    return ctx.owners[item.owner]
+
+
+def _owner_if_known(item: VivaItem, ctx: _Context) -> UUID | None:
+    """The member an owner cell names, else ``None`` and a note: a new owner of something
+    imported before is not worth refusing the whole import over."""
+    if ctx.owners.get(item.owner) is None:
+        problems: list[Problem] = []
+        found = _owner(ctx.org, item, ctx.plan, problems, ctx.create_members)
+        if found is None:
+            reason = problems[0].message if problems else "not found"
+            ctx.plan.notes.append(f"row {item.number}: owner not changed: {reason}")
+            return None
+        ctx.owners[item.owner] = found
     return ctx.owners[item.owner]
 
 
