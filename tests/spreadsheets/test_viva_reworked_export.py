@@ -198,6 +198,40 @@ def test_an_unknown_new_owner_of_an_imported_objective_is_a_note(app: OKRApplica
     assert app.get_objective(for_all.id).owner_id == for_all.owner_id
 
 
+def test_an_objective_moved_to_a_new_period_makes_no_cycle(app: OKRApplication) -> None:
+    org = imported_twice(app)
+    cycles = [c.label for c in app.cycles(org)]
+    # Row 14, Data deles åpent, now in a quarter okr-es has no cycle of.
+    later = edited(REWORKED, "G14", "Q3 2026")
+
+    plan, _ = run(app, org, later)
+
+    assert plan.counts()["cycles"] == 0
+    assert [c.label for c in app.cycles(org)] == cycles
+    assert (
+        "row 14: 'Data deles åpent' moved from Q2 2026 to Q3 2026 in Viva Goals; okr-es keeps "
+        "it in Q2 2026 — move it by hand" in plan.notes
+    )
+
+
+def test_an_objective_reopened_in_viva_goals_stays_closed_with_a_note(
+    app: OKRApplication,
+) -> None:
+    org, _ = fjellby(app)
+    run(app, org, FIRST)
+    stable = objectives(app, org)[("Q1 2026", "Plattformen er stabil")]
+    reopened = edited(FIRST, "P8", "On Track")  # row 8's Status: no longer Closed
+
+    plan, result = run(app, org, reopened)
+
+    assert (result, plan.is_empty()) == (None, True)
+    assert (
+        "row 8: 'Plattformen er stabil' is open in Viva Goals, closed in okr-es: left closed "
+        "— reopen it by hand" in plan.notes
+    )
+    assert app.get_objective(stable.id).status == "closed"
+
+
 def test_the_command_line_dry_run_lists_the_changes_by_row(
     sqlite_settings: Settings, tmp_path: Path
 ) -> None:

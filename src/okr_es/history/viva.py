@@ -26,7 +26,7 @@ import msgspec
 from okr_es.aggregates import validation as check
 from okr_es.aggregates.import_mapping import VIVA_GOALS
 from okr_es.aggregates.initiative import Initiative
-from okr_es.aggregates.objective import ACTIVE, Objective
+from okr_es.aggregates.objective import ACTIVE, CLOSED, Objective
 from okr_es.aggregates.organization import Organization
 from okr_es.application import CommandResult, OKRApplication
 from okr_es.errors import NotFound, OKRError
@@ -144,7 +144,8 @@ class _Context(msgspec.Struct):
     planned: set[str] = msgspec.field(default_factory=set)  # check-ins in the plan
     index: ObjectiveIndex = msgspec.field(default_factory=ObjectiveIndex)
     loaded: dict[UUID, Objective] = msgspec.field(default_factory=dict)  # imported before
-    cycle_labels: dict[UUID, str] = msgspec.field(default_factory=dict)
+    # The stored cycles: label, start, end.
+    cycles: dict[UUID, tuple[str, date | None, date | None]] = msgspec.field(default_factory=dict)
 
 
 def plan_viva_import(
@@ -174,7 +175,7 @@ def plan_viva_import(
         if existing is not None:
             # Imported before: okr-es keeps it in its unit and cycle, whatever Viva says.
             unit_id: UUID | None = existing.unit_id
-            _compare(app, objective, existing, cycle, ctx)
+            _compare(app, objective, existing, viva.period_of(item), ctx)
         else:
             unit_id = _unit_of(item, ctx)
             existing = _existing(app, objective, unit_id, cycle, titles, ctx)
@@ -225,11 +226,16 @@ def write_viva_import(app: OKRApplication, plan: VivaPlan, *, by: UUID) -> Comma
 def _cycles(app: OKRApplication, viva: VivaFile, ctx: _Context) -> dict[str, UUID | str]:
     """Each period's cycle: its id, or the key of the new cycle the plan defines."""
     stored = app.cycles(ctx.org.id)
-    ctx.cycle_labels = {c.id: c.label for c in stored}
+    ctx.cycles = {c.id: (c.label, c.start, c.end) for c in stored}
     found: dict[str, UUID | str] = {}
     for period in viva.periods:
         label = check.same_text_key(period.label)
-        rows = (o.item.number for o in viva.objectives if _same(o.item.period, period.label))
+        # An objective imported before stays in its cycle: a period of only those needs none.
+        rows = (
+            o.item.number
+            for o in viva.objectives
+            if _same(o.item.period, period.label) and o.item.key not in ctx.mapping
+        )
         row = next(rows, None)
         if row is None:  # only key results or projects (under an earlier objective) name it
             continue
@@ -314,7 +320,7 @@ def _compare(
     app: OKRApplication,
     objective: VivaObjective,
     existing: Objective,
-    cycle: UUID | str | None,
+    period: Period,
     ctx: _Context,
 ) -> None:
     """What changed in Viva Goals since the objective was imported: a new title, owner or
@@ -328,14 +334,19 @@ def _compare(
             f"row {item.number}: {item.title!r} moved from {here.name} to {item.team} in "
             f"Viva Goals; okr-es keeps it in {here.name} — move it by hand"
         )
-    if cycle is not None and cycle != existing.cycle_id:
-        was = ctx.cycle_labels.get(existing.cycle_id, "its cycle")
+    was, start, end = ctx.cycles.get(existing.cycle_id, ("its cycle", None, None))
+    if item.period and (start, end) != (period.start, period.end):
         plan.notes.append(
             f"row {item.number}: {item.title!r} moved from {was} to {item.period} in "
             f"Viva Goals; okr-es keeps it in {was} — move it by hand"
         )
     owner_id = _owner_if_known(item, ctx) if item.owner else existing.owner_id
     changed = item.title != existing.title or owner_id not in (None, existing.owner_id)
+    if existing.status == CLOSED and not item.closed:
+        plan.notes.append(
+            f"row {item.number}: {item.title!r} is open in Viva Goals, closed in okr-es: "
+            "left closed — reopen it by hand"
+        )
     if existing.status != ACTIVE:
         if changed:
             plan.notes.append(
