@@ -232,6 +232,23 @@ def test_an_objective_reopened_in_viva_goals_stays_closed_with_a_note(
     assert app.get_objective(stable.id).status == "closed"
 
 
+def test_a_key_result_removed_in_okr_es_is_not_added_again(app: OKRApplication) -> None:
+    org = imported_twice(app)
+    admin = member(app, org, "kari@fjellby.no")
+    answers = objectives(app, org)[("Q1 2026", "Innbyggerne finner svar selv")]
+    days = next(k for k in answers.active_key_results() if k.title == "Svartid i dager")
+    app.remove_key_result(objective_id=answers.id, key_result_id=days.id, reason="Utgår",
+                          by=admin)  # fmt: skip
+    before = app.position()
+
+    plan, result = run(app, org, LATER)
+
+    assert "row 6: 'Svartid i dager' was removed in okr-es: not added again" in plan.notes
+    assert (result, plan.is_empty(), app.position()) == (None, True, before)
+    titles = [k.title for k in app.get_objective(answers.id).active_key_results()]
+    assert "Svartid i dager" not in titles
+
+
 def test_the_command_line_dry_run_lists_the_changes_by_row(
     sqlite_settings: Settings, tmp_path: Path
 ) -> None:

@@ -7,9 +7,12 @@ with ``create_members`` when the export gives an e-mail), each time period to a 
 (the one an earlier import made of it, else the organisation's cycle of that label or of
 those dates, else a new one), and compares every item with what the organisation's
 import mapping says earlier imports made of it: a new item is made, a key result whose
-numbers changed is adjusted, a check-in not seen before is recorded back-dated to its
-day, an objective closed since is closed with its scores. A second import of the same
-file plans nothing. Writing hands the plan to :meth:`OKRApplication._import_from_source`:
+title or numbers changed is adjusted, an objective renamed, handed over or realigned is
+reworded, given its owner or aligned (an initiative handed over too), a check-in not
+seen before is recorded back-dated to its day, an objective closed since is closed with
+its scores. What okr-es cannot apply without guessing — an item moved to another team,
+period or objective, one no longer in the export — is a note. A second import of the
+same file plans nothing. Writing hands the plan to :meth:`OKRApplication._import_from_source`:
 all of it and the new mapping in one transaction, or nothing.
 """
 
@@ -355,9 +358,14 @@ def _compare(
             )
         return
     if item.title != existing.title:
-        change = {"objective": item.key, "title": item.title, "subject": existing.title}
-        plan.add("rewordings", {**change, "was": repr(existing.title), "now": repr(item.title)},
-                 item.number)  # fmt: skip
+        spec: dict[str, Any] = {
+            "objective": item.key,
+            "title": item.title,
+            "subject": existing.title,
+            "was": repr(existing.title),
+            "now": repr(item.title),
+        }
+        plan.add("rewordings", spec, item.number)
     if owner_id is not None and owner_id != existing.owner_id:
         spec = {
             "objective": item.key,
@@ -580,6 +588,9 @@ def _key_result(
         )
         return
     stored = None if existing is None or kr_id is None else existing.key_results.get(kr_id)
+    if stored is not None and stored.removed and kr.key in ctx.mapping:
+        plan.notes.append(f"row {kr.number}: {kr.title!r} was removed in okr-es: not added again")
+        return
     if stored is None or stored.removed:
         if not open_:
             plan.notes.append(f"row {kr.number}: {kr.title!r} not added to a closed objective")
