@@ -203,8 +203,11 @@ class WebhookDelivery:
                 while True:
                     self._wake.clear()
                     await self.dispatch_due(client)
+                    # The wait is decided before its coroutine is made: one made first
+                    # is never awaited when the task is cancelled during the decision.
+                    idle = await self._idle_wait()
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), await self._idle_wait())
+                        await asyncio.wait_for(self._wake.wait(), idle)
             finally:
                 recorder.cancel()
                 for task in list(self._in_flight.values()):
