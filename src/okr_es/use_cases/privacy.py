@@ -9,7 +9,6 @@ from uuid import UUID
 from eventsourcing.utils import get_topic
 
 from okr_es.aggregates import validation as check
-from okr_es.aggregates.base import OKRAggregate
 from okr_es.aggregates.organization import Organization
 from okr_es.privacy.keys import PersonKeys
 from okr_es.privacy.snapshots import drop_snapshots
