@@ -214,9 +214,14 @@ class Organization(OKRAggregate):
     class MemberErased(OKRAggregate.Event):
         """A member's personal data was erased: their key was destroyed, so their name,
         e-mail address and sealed free texts read as placeholders everywhere from now on.
-        Carries no personal data; the member's id, figures and times stay."""
+        Carries no personal data; the member's id, figures and times stay.
+
+        ``sealed_between``: the log positions (from, to; to None: up to this event) in
+        which the organisation sealed free texts, so read models blank exactly the texts
+        of the member's that were sealed."""
 
         member_id: UUID
+        sealed_between: list[tuple[int, int | None]]
 
         def apply(self, aggregate: Any) -> None:
             member = aggregate.members[self.member_id]
@@ -477,7 +482,13 @@ class Organization(OKRAggregate):
                                 field="member_id")
         self.trigger_event(self.MemberReactivated, member_id=member_id, by=by)
 
-    def erase_member(self, *, member_id: UUID, by: UUID) -> None:
+    def erase_member(
+        self,
+        *,
+        member_id: UUID,
+        by: UUID,
+        sealed_between: list[tuple[int, int | None]] | None = None,
+    ) -> None:
         """Erase a member's personal data (the caller destroys their key once this is
         saved). They are deactivated too; the last active admin cannot be erased."""
         member = self.member(member_id)
@@ -487,7 +498,8 @@ class Organization(OKRAggregate):
         if member.active and Grant("admin") in member.grants and len(self.admins()) == 1:
             raise RuleViolation("the last active admin cannot be erased",
                                 code="last-admin", field="member_id")
-        self.trigger_event(self.MemberErased, member_id=member_id, by=by)
+        self.trigger_event(self.MemberErased, member_id=member_id,
+                           sealed_between=list(sealed_between or []), by=by)
 
     def set_privacy_policy(self, *, seal_free_text: Any, by: UUID) -> None:
         if not isinstance(seal_free_text, bool):

@@ -3,7 +3,6 @@ as the store writes and reads an event's state."""
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -12,10 +11,9 @@ from okr_es.privacy.keys import PersonKeys
 from okr_es.privacy.policy import free_text_sealed
 from okr_es.privacy.sealing import open_value, seal, sealed_subject
 
-__all__ = ["declared", "open_fields", "seal_fields"]
+__all__ = ["declared", "open_fields", "open_record", "seal_fields"]
 
 
-@cache
 def declared(cls: type[Any]) -> PersonalData | None:
     found = getattr(cls, "personal_data", None)
     return found if isinstance(found, PersonalData) else None
@@ -53,3 +51,18 @@ def open_fields(keys: PersonKeys, personal: PersonalData, state: dict[str, Any])
         key = keys.key(subject)
         opened = None if key is None else open_value(key, subject, field, value)
         state[field] = placeholder(field) if opened is None else opened
+
+
+def open_record(keys: PersonKeys, personal: PersonalData, record: Any) -> None:
+    """Like :func:`open_fields`, on a decoded record (a struct with some of the event's
+    fields) instead of a state."""
+    for field in personal.fields:
+        value = getattr(record, field, None)
+        if not isinstance(value, str):
+            continue
+        subject = sealed_subject(value)
+        if subject is None:
+            continue
+        key = keys.key(subject)
+        opened = None if key is None else open_value(key, subject, field, value)
+        setattr(record, field, placeholder(field) if opened is None else opened)

@@ -31,7 +31,9 @@ class PrivacyCommands(AggregateReads):
         result = self._on_organization(
             organization_id,
             by,
-            lambda org, actor: org.erase_member(member_id=subject, by=actor),
+            lambda org, actor: org.erase_member(
+                member_id=subject, by=actor, sealed_between=self._sealing_periods(org.id)
+            ),
         )
         self._shred(subject)
         return result
@@ -63,6 +65,20 @@ class PrivacyCommands(AggregateReads):
                 erased.add(member_id)
                 again.append(member_id)
         return again
+
+    def _sealing_periods(self, organization_id: UUID) -> list[tuple[int, int | None]]:
+        """When (log positions) the organisation sealed free texts."""
+        periods: list[tuple[int, int | None]] = []
+        topic = get_topic(Organization.PrivacyPolicySet)
+        for notification in self.all_notifications(topics=[topic]):
+            if UUID(str(notification.originator_id)) != organization_id:
+                continue
+            seal = self.decode(notification).seal_free_text  # type: ignore[attr-defined]
+            if seal and (not periods or periods[-1][1] is not None):
+                periods.append((notification.id, None))
+            elif not seal and periods and periods[-1][1] is None:
+                periods[-1] = (periods[-1][0], notification.id)
+        return periods
 
     def _shred(self, subject: UUID) -> None:
         self.person_keys.destroy(subject)

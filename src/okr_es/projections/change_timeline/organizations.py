@@ -14,6 +14,7 @@ from okr_es.projections.change_timeline.rows import (
     _name,
     _Row,
 )
+from okr_es.projections.erasure import FREE_TEXTS, sealed_at, sealed_periods
 from okr_es.projections.sql import Sql
 from okr_es.vocabulary.language import detect_language
 
@@ -181,7 +182,39 @@ class OrganizationChanges(TimelineRows):
                 f"WHERE organization_id = :org AND {found}",
                 {"name": name, "erased": ERASED, "org": org.organization_id},
             )
+        self._erase_free_texts(sql, e, position, member)
         self._member_row(sql, e, position, say.member_erased)
+
+    def _erase_free_texts(self, sql: Sql, e: Any, position: int, member: str) -> None:
+        """Rows quoting a text the member wrote while it was sealed say only what kind of
+        change it was."""
+        periods = sealed_periods(e, position)
+        if not periods:
+            return
+
+        def sentence(language: Any, event_type: str) -> str:
+            return say.other_change(language, say.who(ERASED, language), event_type, None)
+
+        for row in self._batch.rows.values():
+            if (
+                row["by_member"] == member
+                and row["event_type"] in FREE_TEXTS
+                and sealed_at(periods, row["position"])
+            ):
+                row["sentence"] = sentence(row["language"], row["event_type"])
+        changed = []
+        for start, end in periods:
+            rows = sql.all(
+                "SELECT position, language, event_type FROM rm_timeline "
+                "WHERE by_member = :member AND position >= :start AND position < :end",
+                {"member": member, "start": start, "end": end},
+            )
+            changed += [
+                {"position": at, "sentence": sentence(language, event_type)}
+                for at, language, event_type in rows
+                if event_type in FREE_TEXTS
+            ]
+        sql.many("UPDATE rm_timeline SET sentence = :sentence WHERE position = :position", changed)
 
     def on_PrivacyPolicySet(self, sql: Sql, e: Any, position: int) -> None:
         org = self._organization(sql, e)

@@ -1,0 +1,25 @@
+"""Leaving no readable remnant of erased data in an embedded (SQLite) store.
+
+Read models overwrite an erased member's name with the placeholder, but SQLite keeps the
+old bytes in the page's free space, in free pages and in the write-ahead log until they
+happen to be reused. Once the read models have applied an erasure, the file is rewritten
+(``VACUUM``) and the log emptied. PostgreSQL keeps old row versions until vacuumed and in
+its WAL and backups; docs/privacy.md says what that means and what to do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventsourcing.sqlite import SQLiteDatastore
+
+__all__ = ["scrub"]
+
+
+def scrub(datastore: Any) -> None:
+    if not isinstance(datastore, SQLiteDatastore):
+        return
+    with datastore.get_connection(commit=True) as conn:
+        cursor = conn.cursor()
+        cursor.execute("VACUUM")
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
