@@ -9,10 +9,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
-import os
-import uuid
 import logging
+import os
 import re
+import uuid
 import zipfile
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,12 +20,11 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
+import nats
 import psycopg
 import pytest
-import nats
 from nats.aio.client import Client
 from nats.js.errors import NotFoundError
-from support.world import World, build_world
 
 from okr_es.aggregates.personal_data import ERASED, ERASED_EMAIL
 from okr_es.application import OKRApplication
@@ -39,6 +38,7 @@ from okr_es.projections.runner import ProjectionRunner
 from okr_es.reporting.export import report_rows, write_csv_tables, write_parquet_tables
 from okr_es.settings import Settings
 from okr_es.spreadsheets.tables import write_csv, write_xlsx
+from support.world import World, build_world
 
 DEFAULT_TEST_DATABASE_URL = "postgresql://postgres@localhost:5432/test"
 

@@ -41,28 +41,30 @@ def seal_fields(keys: PersonKeys, personal: PersonalData, state: dict[str, Any])
 def open_fields(keys: PersonKeys, personal: PersonalData, state: dict[str, Any]) -> None:
     """Replace the sealed values in ``state`` by their plaintexts, or by placeholders
     when their person's key is gone."""
+    owner = str(state.get(personal.subject))
     for field in personal.fields:
         value = state.get(field)
         if not isinstance(value, str):
             continue
-        subject = sealed_subject(value)
-        if subject is None:
-            continue  # written before sealing existed, or not sealed by policy
-        key = keys.key(subject)
-        opened = None if key is None else open_value(key, subject, field, value)
-        state[field] = placeholder(field) if opened is None else opened
+        state[field] = _opened(keys, owner, field, value)
 
 
 def open_record(keys: PersonKeys, personal: PersonalData, record: Any) -> None:
     """Like :func:`open_fields`, on a decoded record (a struct with some of the event's
     fields) instead of a state."""
+    owner = str(getattr(record, personal.subject, None))
     for field in personal.fields:
         value = getattr(record, field, None)
         if not isinstance(value, str):
             continue
-        subject = sealed_subject(value)
-        if subject is None:
-            continue
-        key = keys.key(subject)
-        opened = None if key is None else open_value(key, subject, field, value)
-        setattr(record, field, placeholder(field) if opened is None else opened)
+        setattr(record, field, _opened(keys, owner, field, value))
+
+
+def _opened(keys: PersonKeys, owner: str, field: str, value: str) -> str:
+    subject = sealed_subject(value)
+    if subject is None:
+        return value  # written before sealing existed, or not sealed by policy
+    # Sealed for someone else than the event's person: not theirs to show here.
+    key = keys.key(subject) if str(subject) == owner else None
+    opened = None if key is None else open_value(key, subject, field, value)
+    return placeholder(field) if opened is None else opened
