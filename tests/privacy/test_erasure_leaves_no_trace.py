@@ -38,6 +38,10 @@ from okr_es.projections.runner import ProjectionRunner
 from okr_es.reporting.export import report_rows, write_csv_tables, write_parquet_tables
 from okr_es.settings import Settings
 from okr_es.spreadsheets.tables import write_csv, write_xlsx
+from okr_es.webhooks.delivery import WebhookDelivery
+from okr_es.webhooks.sources import LogFollower
+from okr_es.webhooks.store import DeliveryLog
+from okr_es.webhooks.subscriptions import Subscriptions
 from support.world import World, build_world
 
 DEFAULT_TEST_DATABASE_URL = "postgresql://postgres@localhost:5432/test"
@@ -126,6 +130,32 @@ class Person:
         app.set_privacy_policy(organization_id=world.org, seal_free_text=False, by=world.admin)
         app.check_in(objective_id=self.objective, key_result_id=kr, value=26, status="green",
                      comment="Ola skrev dette", by=world.member)
+
+
+def subscribe_webhooks(app: OKRApplication, world: World) -> None:
+    for format in ("slack", "generic"):
+        app.subscribe_webhook(
+            organization_id=world.org, url=f"https://hooks.example.org/{format}", format=format,
+            event_types=["Organization.MemberRenamed", "Objective.CheckInMade",
+                         "TeamCycle.ReflectionRecorded"],
+            by=world.admin,
+        )
+
+
+def enqueue_webhooks(app: OKRApplication) -> None:
+    """Record the webhook bodies for the log so far (they are never sent here)."""
+    log = DeliveryLog(app.factory.tracking_recorder())
+    follower = LogFollower(app, WebhookDelivery(log, Subscriptions(app)))
+    while follower.catch_up():
+        pass
+
+
+def webhook_bodies(app: OKRApplication, world: World) -> bytes:
+    log = DeliveryLog(app.factory.tracking_recorder())
+    webhooks = [w.id for w in app.webhooks_of(world.org)]
+    return "\n".join(
+        d.payload for w in webhooks for d in log.deliveries(str(w), limit=1000)
+    ).encode()
 
 
 def review_json(app: OKRApplication, world: World) -> str:
@@ -242,9 +272,11 @@ def test_an_erased_member_leaves_no_readable_trace_and_the_review_keeps_its_figu
     caplog.set_level(logging.DEBUG)
     with OKRApplication(settings) as app:
         world = build_world(app)
+        subscribe_webhooks(app, world)
         person = Person(app, world)
         runner = ProjectionRunner(app)
         runner.catch_up()
+        enqueue_webhooks(app)
         # Before: the person's data is there, readable, where it belongs.
         assert app.get_organization(world.org).members[person.id].name == SECOND_NAME
         before_review = review_json(app, world)
@@ -253,8 +285,10 @@ def test_an_erased_member_leaves_no_readable_trace_and_the_review_keeps_its_figu
         before_audit = cycle_export_lines(collect_cycle(app, world.cycle), world.cycle,
                                           "Current")
         assert found_in("\n".join(before_audit).encode())
-        # The events hold it sealed; the read models in plain text, until the erasure.
+        # The events hold it sealed; the read models and webhook bodies in plain text,
+        # until the erasure.
         assert traces(stored_bytes(app, settings))
+        assert found_in(webhook_bodies(app, world))
         key = app.person_keys.key(person.id)
         assert key is not None
 
@@ -262,6 +296,7 @@ def test_an_erased_member_leaves_no_readable_trace_and_the_review_keeps_its_figu
         runner.catch_up()
         after_messages = relay_everything(app, fresh_stream())
         after_exports = exports(app, world, runner, tmp_path)
+        after_exports["webhooks"] = webhook_bodies(app, world)
 
     # Nothing of the person is left anywhere, nor their key.
     with OKRApplication(settings) as app:

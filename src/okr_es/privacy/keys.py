@@ -26,6 +26,7 @@ from eventsourcing.sqlite import SQLiteDatastore
 from psycopg.sql import SQL, Identifier
 
 from okr_es.persistence.store_lock import schema_work
+from okr_es.privacy.scrub import pragma
 from okr_es.privacy.sealing import new_key
 
 __all__ = ["KEY_RECHECK_SECONDS", "KEY_TABLE", "PersonKeys"]
@@ -104,7 +105,7 @@ class PersonKeys:
         if isinstance(self._datastore, SQLiteDatastore):
             with self._datastore.get_connection(commit=True) as conn:
                 # Deleted rows are overwritten with zeros, not just unlinked.
-                conn.cursor().execute("PRAGMA secure_delete=ON")
+                pragma(conn, "PRAGMA secure_delete=ON")
                 with conn.transaction(commit=True) as c:
                     self._create_sqlite(c)
                     c.execute(f"DELETE FROM {KEY_TABLE} WHERE subject = ?", (str(subject),))
@@ -114,7 +115,7 @@ class PersonKeys:
                         (str(subject), erased_at.isoformat()),
                     )
                 # Old page images holding the key must not linger in the write-ahead log.
-                conn.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                pragma(conn, "PRAGMA wal_checkpoint(TRUNCATE)")
         elif isinstance(self._datastore, PostgresDatastore):
             with self._postgres(commit=True) as c:
                 c.execute(

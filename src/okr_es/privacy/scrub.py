@@ -13,13 +13,20 @@ from typing import Any
 
 from eventsourcing.sqlite import SQLiteDatastore
 
-__all__ = ["scrub"]
+__all__ = ["pragma", "scrub"]
 
 
 def scrub(datastore: Any) -> None:
     if not isinstance(datastore, SQLiteDatastore):
         return
     with datastore.get_connection(commit=True) as conn:
-        cursor = conn.cursor()
-        cursor.execute("VACUUM")
-        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        pragma(conn, "VACUUM")
+        pragma(conn, "PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def pragma(conn: Any, statement: str) -> None:
+    """Run a statement outside any transaction, reading its answer to the end, so the
+    pooled connection holds no statement in progress afterwards."""
+    with conn.cursor() as cursor:
+        cursor.execute(statement)
+        cursor.fetchall()

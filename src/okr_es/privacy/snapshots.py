@@ -9,6 +9,8 @@ from eventsourcing.postgres import PostgresAggregateRecorder
 from eventsourcing.sqlite import SQLiteAggregateRecorder
 from psycopg.sql import SQL, Identifier
 
+from okr_es.privacy.scrub import pragma
+
 __all__ = ["drop_snapshots"]
 
 
@@ -17,7 +19,7 @@ def drop_snapshots(recorder: Any) -> None:
     snapshot is taken)."""
     if isinstance(recorder, SQLiteAggregateRecorder):
         with recorder.datastore.get_connection(commit=True) as conn:
-            conn.cursor().execute("PRAGMA secure_delete=ON")
+            pragma(conn, "PRAGMA secure_delete=ON")
             with conn.transaction(commit=True) as c:
                 c.execute(f"DELETE FROM {recorder.events_table_name}")
     elif isinstance(recorder, PostgresAggregateRecorder):

@@ -10,27 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from okr_es.aggregates.initiative import Initiative
-from okr_es.aggregates.meeting import Meeting
-from okr_es.aggregates.objective import Objective
-from okr_es.aggregates.personal_data import PersonalData
-from okr_es.aggregates.team_cycle import TeamCycle
+from okr_es.privacy.free_texts import FREE_TEXTS
 
 __all__ = ["FREE_TEXTS", "sealed_at", "sealed_periods"]
-
-
-def _free_texts() -> dict[str, tuple[str, ...]]:
-    found: dict[str, tuple[str, ...]] = {}
-    for aggregate in (Objective, TeamCycle, Meeting, Initiative):
-        for value in vars(aggregate).values():
-            personal = getattr(value, "personal_data", None)
-            if isinstance(value, type) and isinstance(personal, PersonalData):
-                found[value.__name__] = personal.fields
-    return found
-
-
-# Per event kind, the free-text fields its author's key seals.
-FREE_TEXTS: dict[str, tuple[str, ...]] = _free_texts()
 
 
 def sealed_periods(e: Any, position: int) -> list[tuple[int, int]]:

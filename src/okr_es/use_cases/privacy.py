@@ -3,17 +3,23 @@ privacy policy on free texts (see docs/privacy.md)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from uuid import UUID
 
+import msgspec
 from eventsourcing.utils import get_topic
 
 from okr_es.aggregates import validation as check
 from okr_es.aggregates.organization import Organization
+from okr_es.aggregates.personal_data import ERASED, ERASED_EMAIL
+from okr_es.privacy.fields import declared
+from okr_es.privacy.free_texts import FREE_TEXTS
 from okr_es.privacy.keys import PersonKeys
 from okr_es.privacy.snapshots import drop_snapshots
 from okr_es.use_cases.machinery import CommandResult
 from okr_es.use_cases.reads import AggregateReads
+from okr_es.webhooks.store import DeliveryLog
 
 
 class PrivacyCommands(AggregateReads):
@@ -28,14 +34,18 @@ class PrivacyCommands(AggregateReads):
         figures and times stay. The member is deactivated too; the last active admin
         cannot be erased, nor a member twice."""
         subject = check.identifier(member_id, "member_id")
-        result = self._on_organization(
-            organization_id,
-            by,
-            lambda org, actor: org.erase_member(
-                member_id=subject, by=actor, sealed_between=self._sealing_periods(org.id)
-            ),
-        )
+        periods: list[tuple[int, int | None]] = []
+
+        def erase(org: Organization, actor: UUID) -> None:
+            periods.extend(self._sealing_periods(org.id))
+            org.erase_member(member_id=subject, by=actor, sealed_between=periods)
+
+        result = self._on_organization(organization_id, by, erase)
+        organization = check.identifier(organization_id, "organization_id")
+        # Read while the key is still there: what outbound bodies may hold in plain text.
+        values = self._personal_values(organization, subject)
         self._shred(subject)
+        self._erase_from_webhooks(organization, subject, values, periods, result.position)
         return result
 
     def set_privacy_policy(
@@ -79,6 +89,37 @@ class PrivacyCommands(AggregateReads):
             elif not seal and periods and periods[-1][1] is None:
                 periods[-1] = (periods[-1][0], notification.id)
         return periods
+
+    def _personal_values(self, organization_id: UUID, subject: UUID) -> set[str]:
+        """Every name, address and login the member had."""
+        values: set[str] = set()
+        for event in self.history(organization_id):
+            personal = declared(type(event))
+            if personal is not None and getattr(event, personal.subject, None) == subject:
+                values.update(getattr(event, field) or "" for field in personal.fields)
+        return values - {"", ERASED, ERASED_EMAIL}
+
+    def _erase_from_webhooks(
+        self,
+        organization_id: UUID,
+        subject: UUID,
+        values: set[str],
+        periods: list[tuple[int, int | None]],
+        erased_at: int,
+    ) -> None:
+        """Webhook bodies stored before the erasure (sent, or still to be sent) lose the
+        member's names and addresses, and those quoting a sealed text of theirs."""
+        log = DeliveryLog(self.factory.tracking_recorder())
+        org = str(organization_id)
+        quoting: list[int] = []
+        for start, end in periods:
+            for position in log.positions(org, sorted(FREE_TEXTS), start, end or erased_at):
+                event = self.decode(self.notifications(position, 1)[0])
+                if getattr(event, "by", None) == subject:
+                    quoting.append(position)
+        texts = {*values, *(msgspec.json.encode(v).decode()[1:-1] for v in values)}
+        texts |= {json.dumps(v)[1:-1] for v in values}
+        log.erase(org, sorted(texts), quoting, ERASED)
 
     def _shred(self, subject: UUID) -> None:
         self.person_keys.destroy(subject)
