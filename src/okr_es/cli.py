@@ -548,7 +548,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from okr_es.api.server import create_server_app
 
     with OKRApplication(settings) as app:
+        # A key table restored from before an erasure must not bring the erased back.
+        again = app.reapply_erasures()
         notes = _bootstrap(app, demo=args.demo)
+    notes = [f"Destroyed the restored key of erased member {m}" for m in again] + notes
     try:
         # Bound here rather than by uvicorn, so the address printed is the one in use.
         sock = _listening_socket(args.host, args.port)

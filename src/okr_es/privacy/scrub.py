@@ -9,19 +9,29 @@ its WAL and backups; docs/privacy.md says what that means and what to do.
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from typing import Any
 
+from eventsourcing.persistence import PersistenceError
 from eventsourcing.sqlite import SQLiteDatastore
 
 __all__ = ["pragma", "scrub"]
+
+log = logging.getLogger(__name__)
 
 
 def scrub(datastore: Any) -> None:
     if not isinstance(datastore, SQLiteDatastore):
         return
-    with datastore.get_connection(commit=True) as conn:
-        pragma(conn, "VACUUM")
-        pragma(conn, "PRAGMA wal_checkpoint(TRUNCATE)")
+    try:
+        with datastore.get_connection(commit=True) as conn:
+            pragma(conn, "VACUUM")
+            pragma(conn, "PRAGMA wal_checkpoint(TRUNCATE)")
+    except (sqlite3.Error, PersistenceError) as e:
+        # The read models are erased all the same; only old bytes may linger until the
+        # next erasure's rewrite, or `VACUUM` run by hand.
+        log.warning("the store could not be rewritten after an erasure: %s", e)
 
 
 def pragma(conn: Any, statement: str) -> None:
