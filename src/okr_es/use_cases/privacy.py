@@ -37,7 +37,7 @@ class PrivacyCommands(AggregateReads):
         periods: list[tuple[int, int | None]] = []
 
         def erase(org: Organization, actor: UUID) -> None:
-            periods.extend(self._sealing_periods(org.id))
+            periods[:] = self._sealing_periods(org.id)
             org.erase_member(member_id=subject, by=actor, sealed_between=periods)
 
         result = self._on_organization(organization_id, by, erase)
