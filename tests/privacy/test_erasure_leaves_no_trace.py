@@ -29,9 +29,10 @@ from nats.js.errors import NotFoundError
 from okr_es.aggregates.personal_data import ERASED, ERASED_EMAIL
 from okr_es.application import OKRApplication
 from okr_es.history.analyses import review_for
-from okr_es.history.cycle_events import collect_cycle
+from okr_es.history.cycle_events import collect_cycle, collect_unit_cycle
 from okr_es.history.sheets import cycle_rows
 from okr_es.learning.audit import cycle_export_lines, verify_lines
+from okr_es.learning.replay import replay_text
 from okr_es.messaging.integration_events import decode
 from okr_es.messaging.relay import NatsRelay
 from okr_es.projections.runner import ProjectionRunner
@@ -233,6 +234,9 @@ def exports(app: OKRApplication, world: World, runner: ProjectionRunner,
     audit = cycle_export_lines(collect_cycle(app, world.cycle), world.cycle, "Current",
                                erased=erased)
     found = {"audit": "\n".join(audit).encode()}
+    got = collect_unit_cycle(app, world.team, world.cycle)
+    found["replay"] = replay_text(got.events, got.cycle, unit=got.unit_name,
+                                  names=got.names).encode()
     rows = report_rows(runner)
     for path in [*write_csv_tables(rows, directory / "csv"),
                  *write_parquet_tables(rows, directory / "parquet")]:
@@ -305,6 +309,7 @@ def test_an_erased_member_leaves_no_readable_trace_and_the_review_keeps_its_figu
     assert [name for name, data in stored.items() if key in data] == []
     assert traces({"nats": b"".join(after_messages)}) == {}
     assert traces(after_exports) == {}
+    assert ERASED in after_exports["replay"].decode()
     logged = caplog.text.encode() + capsys.readouterr().out.encode()
     assert found_in(logged) == []
 
