@@ -9,7 +9,7 @@ from uuid import UUID
 from okr_es.aggregates.personal_data import PersonalData, placeholder
 from okr_es.privacy.keys import PersonKeys
 from okr_es.privacy.policy import free_text_sealed
-from okr_es.privacy.sealing import open_value, seal, sealed_subject
+from okr_es.privacy.sealing import PREFIX, open_value, seal, sealed_subject
 
 __all__ = ["declared", "open_fields", "open_record", "seal_fields"]
 
@@ -41,23 +41,21 @@ def seal_fields(keys: PersonKeys, personal: PersonalData, state: dict[str, Any])
 def open_fields(keys: PersonKeys, personal: PersonalData, state: dict[str, Any]) -> None:
     """Replace the sealed values in ``state`` by their plaintexts, or by placeholders
     when their person's key is gone."""
-    owner = str(state.get(personal.subject))
     for field in personal.fields:
         value = state.get(field)
-        if not isinstance(value, str):
-            continue
-        state[field] = _opened(keys, owner, field, value)
+        # Most values are not sealed (older events, free texts not sealed by policy).
+        if isinstance(value, str) and value.startswith(PREFIX):
+            state[field] = _opened(keys, str(state.get(personal.subject)), field, value)
 
 
 def open_record(keys: PersonKeys, personal: PersonalData, record: Any) -> None:
     """Like :func:`open_fields`, on a decoded record (a struct with some of the event's
     fields) instead of a state."""
-    owner = str(getattr(record, personal.subject, None))
     for field in personal.fields:
         value = getattr(record, field, None)
-        if not isinstance(value, str):
-            continue
-        setattr(record, field, _opened(keys, owner, field, value))
+        if isinstance(value, str) and value.startswith(PREFIX):
+            owner = str(getattr(record, personal.subject, None))
+            setattr(record, field, _opened(keys, owner, field, value))
 
 
 def _opened(keys: PersonKeys, owner: str, field: str, value: str) -> str:
