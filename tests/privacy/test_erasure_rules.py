@@ -3,8 +3,12 @@ when one command, then the events (none with personal data) and the state."""
 
 from __future__ import annotations
 
+import pytest
+
 from okr_es.aggregates.organization import Organization
 from okr_es.aggregates.personal_data import ERASED, ERASED_EMAIL
+from okr_es.errors import NotFound
+from okr_es.history.analyses import member_id
 from support.given import (
     ADMIN,
     MEMBER,
@@ -101,3 +105,14 @@ def test_the_organisation_decides_whether_free_texts_are_sealed() -> None:
 
 def test_an_organisation_registered_before_policies_seals_no_free_text() -> None:
     assert Organization.seal_free_text is False
+
+
+def test_an_erased_member_is_found_by_id_only() -> None:
+    org = given_organization()
+    org.add_member(member_id=SECOND_ADMIN, name="Siri Admin", email="siri@digdir.no", by=ADMIN)
+    org.erase_member(member_id=MEMBER, by=ADMIN)
+    org.erase_member(member_id=SECOND_ADMIN, by=ADMIN)
+    assert member_id(org, str(MEMBER), "owner") == MEMBER
+    for placeholder in (ERASED, ERASED_EMAIL, "Ola Member", "ola@digdir.no"):
+        with pytest.raises(NotFound):
+            member_id(org, placeholder, "owner")
