@@ -20,6 +20,8 @@ from eventsourcing.utils import Environment
 from okr_es.access_tokens import TokenIndex
 from okr_es.aggregates.objective import Objective
 from okr_es.persistence.msgspec_mapper import MsgspecMapper
+from okr_es.privacy.keys import PersonKeys
+from okr_es.privacy.policy import sealing_free_text
 from okr_es.settings import Settings
 from okr_es.use_cases.cycle_imports import CycleImportCommands
 from okr_es.use_cases.cycles import CycleCommands
@@ -31,6 +33,7 @@ from okr_es.use_cases.meetings import MeetingCommands
 from okr_es.use_cases.members import MemberCommands
 from okr_es.use_cases.objectives import KeyResultSpec, ObjectiveCommands
 from okr_es.use_cases.organizations import OrganizationCommands
+from okr_es.use_cases.privacy import PrivacyCommands
 from okr_es.use_cases.reminders import ReminderCommands
 from okr_es.use_cases.saved_views import SavedViewCommands
 from okr_es.use_cases.team_cycles import TeamCycleCommands
@@ -45,6 +48,7 @@ class OKRApplication(
     OrganizationCommands,
     MemberCommands,
     DirectoryGroupCommands,
+    PrivacyCommands,
     AccessTokenCommands,
     CycleCommands,
     TeamCycleCommands,
@@ -83,12 +87,22 @@ class OKRApplication(
         # Per instance, so each application follows its own settings.
         self.snapshotting_intervals = {Objective: self.settings.snapshot_interval}  # type: ignore[misc]
         self._save_listeners: list[Callable[[int], None]] = []
+        # Personal data is sealed under keys kept beside the events, in the same database.
+        self.person_keys = PersonKeys(getattr(self.recorder, "datastore", None), monotonic)
+        self.person_keys.create_table()
+        if isinstance(self.mapper, MsgspecMapper):
+            self.mapper.keys = self.person_keys
         self._start_machinery()
         self._token_index = TokenIndex(self.notifications, self.decode)
 
     def on_saved(self, listener: Callable[[int], None]) -> None:
         """Call ``listener(position)`` after every save in this process (wakes followers)."""
         self._save_listeners.append(listener)
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        # Free texts are sealed when the organisation they belong to says so.
+        with sealing_free_text(self.seals_free_text(objs)):
+            return super().save(*objs, **kwargs)
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
         if recordings:

@@ -230,6 +230,8 @@ COMMANDS = (
     "change_member_email",
     "deactivate_member",
     "reactivate_member",
+    "erase_member",
+    "set_privacy_policy",
     "transfer_ownership",
     "grant_role",
     "revoke_role",

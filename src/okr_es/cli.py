@@ -142,6 +142,22 @@ def _parser() -> argparse.ArgumentParser:
     revoke.add_argument("--by", required=True, metavar="MEMBER_ID", help="who revokes it")
     revoke.set_defaults(run=_token_revoke)
 
+    member = sub.add_parser("member", help="erase a member's personal data (crypto-shredding)")
+    member_sub = member.add_subparsers(
+        dest="member_command", required=True, metavar="MEMBER_COMMAND"
+    )
+    erase = member_sub.add_parser(
+        "erase", help="destroy a member's key: their name, e-mail and sealed texts are gone"
+    )
+    erase.add_argument("member_id", metavar="MEMBER_ID")
+    erase.add_argument("--by", required=True, metavar="MEMBER_ID", help="the admin erasing")
+    erase.set_defaults(run=_member_erase)
+    reapply = member_sub.add_parser(
+        "reapply-erasures",
+        help="destroy again the keys of erased members (after restoring a key backup)",
+    )
+    reapply.set_defaults(run=_member_reapply_erasures)
+
     serve = sub.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=_non_negative, default=8000, help="0 picks a free port")
@@ -506,13 +522,36 @@ def _token_revoke(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _member_erase(args: argparse.Namespace, settings: Settings) -> int:
+    member_id = check.identifier(args.member_id, "member_id")
+    with OKRApplication(settings) as app:
+        org = next((o for o in app.organizations() if member_id in o.members), None)
+        if org is None:
+            raise NotFound(f"no member {member_id}", field="member_id")
+        result = app.erase_member(organization_id=org.id, member_id=member_id, by=args.by)
+    print(f"Erased member {member_id}: their key is destroyed (log position {result.position})")
+    return EXIT_OK
+
+
+def _member_reapply_erasures(args: argparse.Namespace, settings: Settings) -> int:
+    with OKRApplication(settings) as app:
+        again = app.reapply_erasures()
+    for member_id in again:
+        print(f"Destroyed the restored key of erased member {member_id}")
+    print(f"{len(again)} erasure(s) applied again")
+    return EXIT_OK
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from okr_es.api.server import create_server_app
 
     with OKRApplication(settings) as app:
+        # A key table restored from before an erasure must not bring the erased back.
+        again = app.reapply_erasures()
         notes = _bootstrap(app, demo=args.demo)
+    notes = [f"Destroyed the restored key of erased member {m}" for m in again] + notes
     try:
         # Bound here rather than by uvicorn, so the address printed is the one in use.
         sock = _listening_socket(args.host, args.port)
@@ -794,7 +833,9 @@ def _audit_export(args: argparse.Namespace, settings: Settings) -> int:
             app, args.cycle, unit=args.unit, organization=args.organization
         )
         events = collect_cycle(app, cycle.id, unit_id)
-    lines = cycle_export_lines(events, cycle.id, cycle.label, unit_id)
+        org = app.get_organization(cycle.organization_id)
+        erased = [m.id for m in org.members.values() if m.erased]
+    lines = cycle_export_lines(events, cycle.id, cycle.label, unit_id, erased)
     sys.stdout.write("".join(line + "\n" for line in lines))
     head = msgspec.json.decode(lines[-1])["hash"]
     print(f"exported {len(lines) - 1} events; head {head}", file=sys.stderr)

@@ -191,6 +191,10 @@ ERROR_CODES: dict[str, tuple[type[OKRError], str]] = {
     "role-already-granted": (RuleViolation, "the member already has the role there"),
     "role-not-granted": (RuleViolation, "the member does not have the role there"),
     "last-admin": (RuleViolation, "the organisation would be left without an admin"),
+    "member-erased": (
+        RuleViolation,
+        "the member was erased: their personal data is gone and cannot be given again",
+    ),
     "member-inactive": (
         RuleViolation,
         "the member is deactivated: nothing new can be given to them (reactivate first)",

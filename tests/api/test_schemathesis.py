@@ -160,6 +160,8 @@ STEPS: list[Step] = [
     ("transfer_ownership", {"member_id": "leaver", "to_member_id": "member"}, {}, {}),
     ("deactivate_member", {"member_id": "leaver"}, {}, {}),
     ("reactivate_member", {"member_id": "leaver"}, {}, {}),
+    ("set_privacy_policy", {}, {"seal_free_text": True}, {}),
+    ("erase_member", {"member_id": "leaver"}, {}, {}),
     (
         "graduate_key_result",
         {"objective_id": "objective", "key_result_id": "kr"},

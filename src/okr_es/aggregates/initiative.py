@@ -10,6 +10,7 @@ import msgspec
 
 from okr_es.aggregates import validation as check
 from okr_es.aggregates.base import OKRAggregate
+from okr_es.aggregates.personal_data import PersonalData
 from okr_es.errors import InvalidInput, RuleViolation
 
 RUNNING, COMPLETED, STOPPED = "running", "completed", "stopped"
@@ -75,6 +76,9 @@ class Initiative(OKRAggregate):
     class InitiativeProgressed(OKRAggregate.Event):
         """Progress on the work was reported."""
 
+        # The author's personal data when the organisation seals free texts.
+        personal_data = PersonalData(subject="by", fields=("note",), free_text=True)
+
         percent_complete: float
         note: str
 
@@ -83,6 +87,9 @@ class Initiative(OKRAggregate):
 
     class InitiativeCompleted(OKRAggregate.Event):
         """The work was finished."""
+
+        # The author's personal data when the organisation seals free texts.
+        personal_data = PersonalData(subject="by", fields=("note",), free_text=True)
 
         note: str
 

@@ -18,6 +18,7 @@ import msgspec
 
 from okr_es.aggregates import validation as check
 from okr_es.aggregates.base import OKRAggregate
+from okr_es.aggregates.personal_data import PersonalData
 from okr_es.errors import InvalidInput, NotFound, RuleViolation
 
 OPEN, CLOSED = "open", "closed"
@@ -61,6 +62,9 @@ class Meeting(OKRAggregate):
     class GoodNewsShared(OKRAggregate.Event):
         """Someone shared good news at the start of the meeting."""
 
+        # The author's personal data when the organisation seals free texts.
+        personal_data = PersonalData(subject="by", fields=("text",), free_text=True)
+
         text: str
 
         def apply(self, aggregate: Any) -> None:
@@ -68,6 +72,9 @@ class Meeting(OKRAggregate):
 
     class DecisionRecorded(OKRAggregate.Event):
         """The meeting decided something, optionally citing the key results it rests on."""
+
+        # The author's personal data when the organisation seals free texts.
+        personal_data = PersonalData(subject="by", fields=("text",), free_text=True)
 
         text: str
         key_result_ids: list[UUID]
@@ -77,6 +84,9 @@ class Meeting(OKRAggregate):
 
     class PriorityAgreed(OKRAggregate.Event):
         """The meeting agreed a priority for the week, with an owner and a due date."""
+
+        # The author's personal data when the organisation seals free texts.
+        personal_data = PersonalData(subject="by", fields=("text",), free_text=True)
 
         priority_id: UUID
         text: str
@@ -89,6 +99,9 @@ class Meeting(OKRAggregate):
     class PriorityCompleted(OKRAggregate.Event):
         """A priority agreed in the meeting was done."""
 
+        # The author's personal data when the organisation seals free texts.
+        personal_data = PersonalData(subject="by", fields=("note",), free_text=True)
+
         priority_id: UUID
         note: str
 
@@ -98,6 +111,9 @@ class Meeting(OKRAggregate):
     class BlockerRaised(OKRAggregate.Event):
         """Something standing in the team's way was raised in the meeting."""
 
+        # The author's personal data when the organisation seals free texts.
+        personal_data = PersonalData(subject="by", fields=("text",), free_text=True)
+
         blocker_id: UUID
         text: str
 
@@ -106,6 +122,9 @@ class Meeting(OKRAggregate):
 
     class BlockerResolved(OKRAggregate.Event):
         """A blocker raised in the meeting was resolved."""
+
+        # The author's personal data when the organisation seals free texts.
+        personal_data = PersonalData(subject="by", fields=("resolution",), free_text=True)
 
         blocker_id: UUID
         resolution: str
@@ -128,6 +147,9 @@ class Meeting(OKRAggregate):
 
     class MeetingClosed(OKRAggregate.Event):
         """The meeting ended; these members attended."""
+
+        # The author's personal data when the organisation seals free texts.
+        personal_data = PersonalData(subject="by", fields=("note",), free_text=True)
 
         attendee_ids: list[UUID]
         note: str

@@ -20,6 +20,7 @@ from okr_es.aggregates.key_result import (
     measure,
 )
 from okr_es.aggregates.organization import Policy
+from okr_es.aggregates.personal_data import PersonalData
 from okr_es.errors import InvalidInput, LimitExceeded, NotFound, RuleViolation
 
 ACTIVE, DROPPED, CLOSED = "active", "dropped", "closed"
@@ -172,6 +173,9 @@ class Objective(OKRAggregate):
         """A key result's current value and status were reported, and optionally the team's
         confidence (0 to 10) of meeting it."""
 
+        # The author's personal data when the organisation seals free texts.
+        personal_data = PersonalData(subject="by", fields=("comment", "blockers"), free_text=True)
+
         # v2 added blockers: what stands in the team's way, raised at the weekly check-in.
         # v3 added confidence: how sure the team is, 0 to 10, that the key result will be
         # met, apart from the status (None: not given, as in every older check-in).
@@ -234,6 +238,9 @@ class Objective(OKRAggregate):
 
     class ObjectiveClosed(OKRAggregate.Event):
         """The objective was scored at the end of its cycle."""
+
+        # The author's personal data when the organisation seals free texts.
+        personal_data = PersonalData(subject="by", fields=("note",), free_text=True)
 
         # v2 added effective_at: when it was closed in business time (None: when it was
         # recorded, as in every older close).

@@ -10,6 +10,7 @@ import msgspec
 
 from okr_es.aggregates import validation as check
 from okr_es.aggregates.base import OKRAggregate
+from okr_es.aggregates.personal_data import ERASED, ERASED_EMAIL, PersonalData
 from okr_es.errors import InvalidInput, NotFound, RuleViolation
 
 UnitKind = Literal["organisation", "department", "team", "project"]
@@ -51,6 +52,8 @@ class Member(msgspec.Struct):
     # The grants (also in ``grants``) held because of directory groups, not given by hand:
     # only these does leaving a group take away.
     directory_grants: set[Grant] = msgspec.field(default_factory=set)
+    # Erased: their name, e-mail address and (by policy) free texts are gone for good.
+    erased: bool = False
 
 
 # Where a grant came from: given by hand, or held through a mapped directory group.
@@ -173,6 +176,8 @@ class Organization(OKRAggregate):
     class MemberAdded(OKRAggregate.Event):
         """A person joined the organisation."""
 
+        personal_data = PersonalData(subject="member_id", fields=("name", "email"))
+
         member_id: UUID
         name: str
         email: str
@@ -183,6 +188,8 @@ class Organization(OKRAggregate):
     class MemberRenamed(OKRAggregate.Event):
         """A member's name changed (marriage, a typo, the directory's spelling)."""
 
+        personal_data = PersonalData(subject="member_id", fields=("name",))
+
         member_id: UUID
         name: str
 
@@ -191,6 +198,8 @@ class Organization(OKRAggregate):
 
     class MemberEmailChanged(OKRAggregate.Event):
         """A member's e-mail address changed."""
+
+        personal_data = PersonalData(subject="member_id", fields=("email",))
 
         member_id: UUID
         email: str
@@ -219,6 +228,8 @@ class Organization(OKRAggregate):
         """A member was tied to a person in the organisation's directory (SCIM userName and
         externalId)."""
 
+        personal_data = PersonalData(subject="member_id", fields=("user_name",))
+
         member_id: UUID
         user_name: str
         external_id: str | None
@@ -227,6 +238,36 @@ class Organization(OKRAggregate):
             member = aggregate.members[self.member_id]
             member.user_name = self.user_name
             member.external_id = self.external_id
+
+    class MemberErased(OKRAggregate.Event):
+        """A member's personal data was erased: their key was destroyed, so their name,
+        e-mail address and sealed free texts read as placeholders everywhere from now on.
+        Carries no personal data; the member's id, figures and times stay.
+
+        ``sealed_between``: the log positions (from, to; to None: up to this event) in
+        which the organisation sealed free texts, so read models blank exactly the texts
+        of the member's that were sealed."""
+
+        member_id: UUID
+        sealed_between: list[tuple[int, int | None]]
+
+        def apply(self, aggregate: Any) -> None:
+            member = aggregate.members[self.member_id]
+            member.name = ERASED
+            member.email = ERASED_EMAIL
+            member.user_name = None
+            member.external_id = None
+            member.active = False
+            member.erased = True
+
+    class PrivacyPolicySet(OKRAggregate.Event):
+        """The organisation decided whether free texts its members write (check-in
+        comments, reflections, notes) are their personal data, sealed under their keys."""
+
+        seal_free_text: bool
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.seal_free_text = self.seal_free_text
 
     class OwnershipTransferred(OKRAggregate.Event):
         """Everything one member owned was handed to another (each change is its own
@@ -454,6 +495,8 @@ class Organization(OKRAggregate):
     # defaults, so organisations snapshotted before policies were stored read as unset.
     review_policy: str | None = None
     lint_policy: str | None = None
+    # Whether members' free texts are sealed under their keys (PrivacyPolicySet).
+    seal_free_text: bool = False
 
     # --- commands ---------------------------------------------------------------------------
 
@@ -557,6 +600,7 @@ class Organization(OKRAggregate):
 
     def rename_member(self, *, member_id: UUID, name: str, by: UUID) -> None:
         member = self.member(member_id)
+        self._not_erased(member)
         name = check.line(name, "name", max_length=check.NAME_MAX)
         if name == member.name:
             raise RuleViolation(f"{name} is already the member's name", code="no-change",
@@ -565,6 +609,7 @@ class Organization(OKRAggregate):
 
     def change_member_email(self, *, member_id: UUID, email: str, by: UUID) -> None:
         member = self.member(member_id)
+        self._not_erased(member)
         if check.line(email, "email", max_length=254).lower() == member.email:
             raise RuleViolation("that is already the member's e-mail address",
                                 code="no-change", field="email")
@@ -584,15 +629,46 @@ class Organization(OKRAggregate):
 
     def reactivate_member(self, *, member_id: UUID, by: UUID) -> None:
         member = self.member(member_id)
+        if member.erased:
+            raise RuleViolation("an erased member cannot come back", code="member-erased",
+                                field="member_id")
         if member.active:
             raise RuleViolation(f"{member.name} is active", code="member-active",
                                 field="member_id")
         self.trigger_event(self.MemberReactivated, member_id=member_id, by=by)
 
+    def erase_member(
+        self,
+        *,
+        member_id: UUID,
+        by: UUID,
+        sealed_between: list[tuple[int, int | None]] | None = None,
+    ) -> None:
+        """Erase a member's personal data (the caller destroys their key once this is
+        saved). They are deactivated too; the last active admin cannot be erased."""
+        member = self.member(member_id)
+        if member.erased:
+            raise RuleViolation("the member is already erased", code="member-erased",
+                                field="member_id")
+        if member.active and Grant("admin") in member.grants and len(self.admins()) == 1:
+            raise RuleViolation("the last active admin cannot be erased",
+                                code="last-admin", field="member_id")
+        self.trigger_event(self.MemberErased, member_id=member_id,
+                           sealed_between=list(sealed_between or []), by=by)
+
+    def set_privacy_policy(self, *, seal_free_text: Any, by: UUID) -> None:
+        if not isinstance(seal_free_text, bool):
+            raise InvalidInput("seal_free_text must be true or false", code="invalid-input",
+                               field="seal_free_text")
+        if seal_free_text == self.seal_free_text:
+            raise RuleViolation("the privacy policy is already like that", code="no-change")
+        self.trigger_event(self.PrivacyPolicySet, seal_free_text=seal_free_text, by=by)
+
     def link_to_directory(
         self, *, member_id: UUID, user_name: str, external_id: str | None, by: UUID
     ) -> None:
         member = self.member(member_id)
+        self._not_erased(member)
         user_name = check.line(user_name, "user_name", max_length=255)
         if external_id is not None:
             external_id = check.line(external_id, "external_id", max_length=255)
@@ -980,6 +1056,12 @@ class Organization(OKRAggregate):
         return [m for m in self.members.values() if m.active and Grant("admin") in m.grants]
 
     # --- helpers -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _not_erased(member: Member) -> None:
+        # New personal data of an erased member would be readable again.
+        if member.erased:
+            raise RuleViolation("the member is erased", code="member-erased", field="member_id")
 
     def _new_email(self, email: str) -> str:
         """A valid address no member has yet, lower-cased."""

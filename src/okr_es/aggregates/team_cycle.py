@@ -9,6 +9,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from okr_es.aggregates import validation as check
 from okr_es.aggregates.base import OKRAggregate
 from okr_es.aggregates.organization import Policy
+from okr_es.aggregates.personal_data import PersonalData
 from okr_es.errors import InvalidInput, LimitExceeded, NotFound, RuleViolation
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "https://okr-es.org/team-cycle")
@@ -59,6 +60,13 @@ class TeamCycle(OKRAggregate):
     class ReflectionRecorded(OKRAggregate.Event):
         """The unit wrote down what to continue, stop and start, and what it learned."""
 
+        # The author's personal data when the organisation seals free texts.
+        personal_data = PersonalData(
+            subject="by",
+            fields=("keep_doing", "stop_doing", "start_doing", "learnings"),
+            free_text=True,
+        )
+
         # v2 added effective_at: when the unit reflected, in business time (None: when
         # it was recorded, as in every older reflection).
         class_version = 2
@@ -80,6 +88,9 @@ class TeamCycle(OKRAggregate):
 
     class TeamCycleClosed(OKRAggregate.Event):
         """The unit finished the cycle; its OKR set is final."""
+
+        # The author's personal data when the organisation seals free texts.
+        personal_data = PersonalData(subject="by", fields=("note",), free_text=True)
 
         # v2 added effective_at: when the unit finished, in business time (None: when it
         # was recorded, as in every older close).

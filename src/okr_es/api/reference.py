@@ -72,6 +72,8 @@ EXAMPLES: dict[str, dict[str, Any] | None] = {
     "change_member_email": {"email": "ola.berg@fjordby.no"},
     "deactivate_member": {"reason": "left the municipality"},
     "reactivate_member": None,
+    "erase_member": None,
+    "set_privacy_policy": {"seal_free_text": True},
     "transfer_ownership": {"to_member_id": "{to_member_id}"},
     "grant_role": {"role": "lead", "unit_id": "{unit_id}"},
     "revoke_role": {"role": "lead", "unit_id": "{unit_id}"},

@@ -87,6 +87,12 @@ class MemberDeactivate(Body):
     reason: str = ""
 
 
+class PrivacyPolicy(Body):
+    """Whether members' free texts are their personal data (sealed, erased with them)."""
+
+    seal_free_text: bool
+
+
 class OwnershipTransfer(Body):
     to_member_id: UUID
 

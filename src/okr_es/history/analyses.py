@@ -553,9 +553,14 @@ def member_id(org: Organization, text: str, field: str) -> UUID:
     is refused as ``ambiguous``."""
     wanted = text.strip().casefold()
     for member in org.members.values():
-        if wanted in (str(member.id), member.email.casefold()):
+        if wanted == str(member.id):
             return member.id
-    named = [m for m in org.members.values() if m.name.casefold() == wanted]
+    # An erased member is known by id only: their placeholders name nobody.
+    present = [m for m in org.members.values() if not m.erased]
+    for member in present:
+        if wanted == member.email.casefold():
+            return member.id
+    named = [m for m in present if m.name.casefold() == wanted]
     if len(named) > 1:
         raise InvalidInput(
             f"{len(named)} members are called {text!r}; give the e-mail "

@@ -46,8 +46,11 @@ from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
 from okr_es.aggregates.base import OKRAggregate
+from okr_es.aggregates.personal_data import PersonalData
 from okr_es.application import OKRApplication
 from okr_es.persistence.msgspec_mapper import constant_upcasts
+from okr_es.privacy.fields import declared, open_record
+from okr_es.privacy.keys import PersonKeys
 
 __all__ = [
     "EventRows",
@@ -192,6 +195,18 @@ class RecordDecoders:
         self.by_topic: dict[str, Callable[[State], Any]] = {
             topic: self._readable(decode) for topic, decode in self._decoders.items()
         }
+        # Personal data sealed in the states is opened (or read as erased) as the
+        # application's mapper does it.
+        keys = getattr(mapper, "keys", None)
+        personal = {get_topic(cls): declared(cls) for cls in event_classes}
+        self._personal = {
+            topic: (keys, found)
+            for topic, found in personal.items()
+            if found is not None and keys is not None
+        }
+        for topic, (keys, found) in self._personal.items():
+            self.by_topic[topic] = _opening(self.by_topic[topic], keys, found)
+            self._older[topic] = [_opening(d, keys, found) for d in self._older[topic]]
         # Whole lists in one decode, where states are stored as plain JSON.
         plain = mapper.cipher is None and mapper.compressor is None
         self._lists: dict[str, Callable[[State], list[Any]]] = {
@@ -247,7 +262,7 @@ class RecordDecoders:
             except TypeError:  # bytes among them
                 joined = b"[" + b",".join(state_bytes(s) for s in states) + b"]"
             try:
-                return decode_list(joined)
+                return self._opened(topic, decode_list(joined))
             except msgspec.DecodeError:  # or ValidationError: decoded one by one below
                 pass
             for decode_older in self._older_lists.get(topic, ()):
@@ -258,8 +273,15 @@ class RecordDecoders:
                 version = self._versions[topic]
                 for record in records:
                     record.class_version = version
-                return records
+                return self._opened(topic, records)
         return [self.decode(topic, state) for state in states]
+
+    def _opened(self, topic: str, records: list[Any]) -> list[Any]:
+        found = self._personal.get(topic)
+        if found is not None:
+            for record in records:
+                open_record(found[0], found[1], record)
+        return records
 
     def upcast(self, topic: str, state: State) -> Any:
         """The record of an event stored by an older version of its class: read straight
@@ -281,6 +303,17 @@ class RecordDecoders:
         if version > 1:
             fields["class_version"] = version
         return self._decoders[topic](self._encoder.encode(fields))
+
+
+def _opening(
+    decode: Callable[[State], Any], keys: PersonKeys, personal: PersonalData
+) -> Callable[[State], Any]:
+    def decode_and_open(state: State) -> Any:
+        record = decode(state)
+        open_record(keys, personal, record)
+        return record
+
+    return decode_and_open
 
 
 def _only(fields: Sequence[str] | None) -> tuple[str, ...] | None:

@@ -11,6 +11,11 @@ decode to: a line must be exactly the canonical encoding, since JSON that decode
 hashed content can still show a reader something else (a repeated key, say). The
 summary's fields must agree with the event lines wherever those decide them.
 
+An export taken after members were erased (docs/privacy.md) says so in its summary:
+``erasures`` lists the erased members' ids (absent when nobody was erased). Their names
+and sealed texts read as placeholders in it, so its lines differ from an export taken
+before; each file's chain still verifies on its own.
+
 A chain proves the file is internally consistent; someone who rewrites every line after
 a change can forge a new consistent chain. Keep the ``head`` hash (printed on export and
 on verification) somewhere else, and pass it to verification to rule that out.
@@ -53,7 +58,9 @@ def line_hash(entry: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical(body)).hexdigest()
 
 
-def export_lines(records: Iterable[EventRecord], scope: Mapping[str, Any]) -> list[str]:
+def export_lines(
+    records: Iterable[EventRecord], scope: Mapping[str, Any], erasures: Sequence[str] = ()
+) -> list[str]:
     """The export as text lines (without newlines): one per event, then the summary.
 
     ``scope`` says what was exported and is copied into the summary line; an export
@@ -84,12 +91,18 @@ def export_lines(records: Iterable[EventRecord], scope: Mapping[str, Any]) -> li
         "scope": dict(scope),
         "prev_hash": prev,
     }
+    if erasures:
+        summary["erasures"] = sorted(erasures)
     _chained(summary, lines)
     return lines
 
 
 def cycle_export_lines(
-    events: Sequence[Any], cycle_id: UUID, label: str, unit_id: UUID | None = None
+    events: Sequence[Any],
+    cycle_id: UUID,
+    label: str,
+    unit_id: UUID | None = None,
+    erased: Iterable[UUID] = (),
 ) -> list[str]:
     """The export of a cycle's events (positioned, as ``collect_cycle`` gives them).
 
@@ -103,7 +116,9 @@ def cycle_export_lines(
         "cycle": last_label,
         "unit_id": None if unit_id is None else str(unit_id),
     }
-    return export_lines((record(p.event, p.position) for p in events), scope)
+    return export_lines(
+        (record(p.event, p.position) for p in events), scope, [str(m) for m in erased]
+    )
 
 
 class Verification(msgspec.Struct, frozen=True):
@@ -115,6 +130,8 @@ class Verification(msgspec.Struct, frozen=True):
     line: int | None = None
     problem: str | None = None
     message: str = ""
+    # The members erased before the export was taken (its summary's ``erasures``).
+    erasures: tuple[str, ...] = ()
 
 
 class _EventLine(msgspec.Struct, forbid_unknown_fields=True):
@@ -152,6 +169,7 @@ class _SummaryLine(msgspec.Struct, forbid_unknown_fields=True):
     scope: _Scope
     prev_hash: str
     hash: str
+    erasures: list[str] = msgspec.field(default_factory=list)
 
 
 # Events that name the unit and cycle they belong to, as the summary's scope does.
@@ -231,11 +249,17 @@ def verify_lines(lines: Sequence[str | bytes], expected_head: str | None = None)
                     "wrong-head",
                     f"the last hash is {head}, not the expected {expected_head}",
                 )
+            erased = (
+                f", taken after {len(shaped.erasures)} member(s) were erased"
+                if shaped.erasures
+                else ""
+            )
             return Verification(
                 ok=True,
                 count=shaped.count,
                 head=head,
-                message=f"verified {shaped.count} events",
+                message=f"verified {shaped.count} events{erased}",
+                erasures=tuple(shaped.erasures),
             )
     last = len(entries)
     return _bad(

@@ -53,6 +53,9 @@ PUBLISHED_FIELDS: dict[str, tuple[str, ...]] = {
     "Organization.MemberDeactivated": ("member_id", "reason"),
     "Organization.MemberReactivated": ("member_id",),
     "Organization.MemberLinkedToDirectory": ("member_id", "user_name", "external_id"),
+    # Consumers that keep a member's name drop it on this (docs/privacy.md).
+    "Organization.MemberErased": ("member_id",),
+    "Organization.PrivacyPolicySet": ("seal_free_text",),
     "Organization.OwnershipTransferred": (
         "from_member_id",
         "to_member_id",

@@ -4,6 +4,12 @@ The library's default JSON transcoder tags every UUID and datetime and rebuilds 
 Python; here each event class gets a msgspec decoder built from its field types, so the
 stored JSON stays plain (``"by": "5c1e…"``) for auditors and decodes several times faster
 (see ``benchmarks/``).
+
+Personal data (the fields an event class declares in ``personal_data``) is sealed under
+its person's key on the way in and opened on the way out, when the mapper is given the
+keys (:mod:`okr_es.privacy`): the stored JSON holds ``pii:v1:…`` strings for those
+fields, and every reader — aggregates, projections, the relay, exports, replay — gets the
+plaintext, or the placeholder once the person is erased.
 """
 
 from __future__ import annotations
@@ -24,6 +30,10 @@ from eventsourcing.persistence import (
     Transcoder,
 )
 from eventsourcing.utils import TopicError, get_topic, resolve_topic
+
+from okr_es.aggregates.organization import Organization
+from okr_es.privacy.fields import declared, open_fields, seal_fields
+from okr_es.privacy.keys import PersonKeys
 
 _SKIPPED = frozenset({"originator_id", "originator_version"})
 _CLASS_VERSION_KEY = b'"class_version"'
@@ -50,6 +60,9 @@ class MsgspecMapper(Mapper[UUID]):
         super().__init__(transcoder or MsgspecTranscoder(), **kwargs)
         self._encoder = msgspec.json.Encoder()
         self._plain: msgspec.json.Decoder[dict[str, Any]] = msgspec.json.Decoder(dict[str, Any])
+        # The people's keys; without them personal data is stored as it comes (tests and
+        # tools that read a log without its store).
+        self.keys: PersonKeys | None = None
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
         state = dict(vars(domain_event))
@@ -58,6 +71,9 @@ class MsgspecMapper(Mapper[UUID]):
         class_version = getattr(type(domain_event), "class_version", 1)
         if class_version > 1:
             state["class_version"] = class_version
+        personal = declared(type(domain_event))
+        if personal is not None and self.keys is not None:
+            seal_fields(self.keys, personal, state)
         data = self._encoder.encode(state)
         if self.compressor:
             data = self.compressor.compress(data)
@@ -87,6 +103,13 @@ class MsgspecMapper(Mapper[UUID]):
                 f"{stored_event.originator_id} v{stored_event.originator_version}: {e}"
             )
             raise MapperDeserialisationError(msg) from e
+        if self.keys is not None:
+            personal = declared(cls)
+            if personal is not None:
+                open_fields(self.keys, personal, state)
+            elif cls is Organization.MemberErased:
+                # Another process may have erased the person: stop using a cached key.
+                self.keys.forget(state["member_id"])
         originator_id = stored_event.originator_id
         state["originator_id"] = (
             originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id))

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from okr_es.aggregates.personal_data import ERASED
 from okr_es.projections.base import Projection, columns, text
+from okr_es.projections.erasure import sealed_periods
 from okr_es.projections.sql import Sql
 
 
@@ -30,9 +32,23 @@ class CheckInHistory(Projection):
             [_row(e, position) for position, e in batch if type(e).__name__ == "CheckInMade"],
             "ON CONFLICT (position) DO NOTHING",
         )
+        for position, e in batch:
+            if type(e).__name__ == "MemberErased":
+                self.on_MemberErased(sql, e, position)
 
     def on_CheckInMade(self, sql: Sql, e: Any, position: int) -> None:
         sql.run(INSERT, _row(e, position))
+
+    def on_MemberErased(self, sql: Sql, e: Any, position: int) -> None:
+        # The comments and blockers the member wrote while they were sealed.
+        for start, end in sealed_periods(e, position):
+            sql.run(
+                "UPDATE rm_check_ins SET "
+                "comment = CASE WHEN comment = '' THEN '' ELSE :erased END, "
+                "blockers = CASE WHEN blockers = '' THEN '' ELSE :erased END "
+                "WHERE by_member = :member AND position >= :start AND position < :end",
+                {"erased": ERASED, "member": text(e.member_id), "start": start, "end": end},
+            )
 
     def upgrade(self, sql: Sql) -> None:
         # Tables made before check-ins carried a confidence get the column last, where

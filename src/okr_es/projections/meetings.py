@@ -14,7 +14,9 @@ from typing import Any, ClassVar
 
 import msgspec
 
+from okr_es.aggregates.personal_data import ERASED
 from okr_es.projections.base import Projection, text
+from okr_es.projections.erasure import sealed_periods
 from okr_es.projections.sql import Sql
 
 GOOD_NEWS, DECISION, PRIORITY, BLOCKER, CHECK_IN = (
@@ -115,6 +117,15 @@ class Meetings(Projection):
             note=e.note,
             closed_at=e.timestamp.isoformat(),
         )
+
+    def on_MemberErased(self, sql: Sql, e: Any, position: int) -> None:
+        # What the member shared, decided, agreed or raised while texts were sealed.
+        for start, end in sealed_periods(e, position):
+            sql.run(
+                "UPDATE rm_meeting_items SET text = :erased WHERE by_member = :member "
+                "AND text <> '' AND position >= :start AND position < :end",
+                {"erased": ERASED, "member": text(e.member_id), "start": start, "end": end},
+            )
 
     # --- helpers -------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from okr_es.aggregates.key_result import progress
+from okr_es.aggregates.personal_data import ERASED, ERASED_EMAIL
 from okr_es.projections.base import Projection, columns, text
 from okr_es.projections.sql import Sql
 
@@ -146,6 +147,13 @@ class OkrTree(Projection):
 
     def on_MemberDeactivated(self, sql: Sql, e: Any, position: int) -> None:
         sql.run("UPDATE rm_members SET active = 0 WHERE member_id = :id", {"id": text(e.member_id)})
+
+    def on_MemberErased(self, sql: Sql, e: Any, position: int) -> None:
+        sql.run(
+            "UPDATE rm_members SET name = :name, email = :email, active = 0 "
+            "WHERE member_id = :id",
+            {"name": ERASED, "email": ERASED_EMAIL, "id": text(e.member_id)},
+        )
 
     def on_MemberReactivated(self, sql: Sql, e: Any, position: int) -> None:
         sql.run("UPDATE rm_members SET active = 1 WHERE member_id = :id", {"id": text(e.member_id)})

@@ -25,7 +25,9 @@ from typing import Any, ClassVar
 
 import msgspec
 
+from okr_es.aggregates.personal_data import ERASED
 from okr_es.projections.base import Projection, text
+from okr_es.projections.erasure import FREE_TEXTS, sealed_periods
 from okr_es.projections.sql import Sql
 
 # What a review reads of a check-in (most of a cycle's events): comment and blockers not.
@@ -76,6 +78,10 @@ class Reviews(Projection):
         events = [(p, e) for p, e in batch if type(e).__name__ in _HANDLED]
         if events:
             _Batch.load(sql, events).write(sql)
+        # After the batch's facts are written, so an erasure finds them all.
+        for position, e in events:
+            if type(e).__name__ == "MemberErased":
+                self.on_MemberErased(sql, e, position)
 
     # --- cycles --------------------------------------------------------------------------
 
@@ -227,6 +233,31 @@ class Reviews(Projection):
                 "data": _encode(data).decode(),
             },
         )
+
+    # --- erasure -------------------------------------------------------------------------
+
+    def on_MemberErased(self, sql: Sql, e: Any, position: int) -> None:
+        """The free texts the member wrote while they were sealed read as the placeholder
+        (as the review replayed from the log reads them)."""
+        member = str(e.member_id)
+        changed = []
+        for start, end in sealed_periods(e, position):
+            for at, kind, data in sql.all(
+                "SELECT position, kind, data FROM rm_review_facts "
+                "WHERE position >= :start AND position < :end",
+                {"start": start, "end": end},
+            ):
+                fields = FREE_TEXTS.get(kind)
+                if not fields:
+                    continue
+                fact = msgspec.json.decode(data)
+                if fact.get("by") != member:
+                    continue
+                for field in fields:
+                    if fact.get(field):
+                        fact[field] = ERASED
+                changed.append({"position": at, "data": _encode(fact).decode()})
+        sql.many("UPDATE rm_review_facts SET data = :data WHERE position = :position", changed)
 
     # --- helpers -------------------------------------------------------------------------
 

@@ -12,8 +12,10 @@ from typing import Any
 
 from eventsourcing.persistence import IntegrityError
 
+from okr_es.aggregates.organization import Organization
 from okr_es.application import OKRApplication
 from okr_es.errors import NotFound
+from okr_es.privacy.scrub import scrub
 from okr_es.projections.base import Projection
 from okr_es.projections.change_timeline import ChangeTimeline
 from okr_es.projections.check_in_history import CheckInHistory
@@ -106,6 +108,9 @@ class ProjectionRunner:
                     raise  # not another runner: a projection itself is broken
                 continue
             read += len(notifications)
+            if any(isinstance(e, Organization.MemberErased) for _, e in events):
+                # The rows just overwritten must not linger in the file (SQLite).
+                scrub(getattr(self.views.tracking, "datastore", None))
             last = notifications[-1].id
             self._positions = {name: max(done, last) for name, done in positions.items()}
             if progress is not None:

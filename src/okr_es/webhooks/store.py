@@ -181,6 +181,45 @@ class DeliveryLog:
             )
         return len(rows)
 
+    def erase(
+        self, organization_id: str, texts: Sequence[str], positions: Sequence[int], erased: str
+    ) -> None:
+        """After a member's erasure: every ``texts`` (their names and addresses) in the
+        organisation's stored bodies becomes ``erased``; the bodies of the changes at
+        ``positions`` (quoting a sealed text of theirs) are replaced whole, and not sent
+        if they were still to be."""
+        found = "strpos(payload, :text) > 0" if self.postgres else "instr(payload, :text) > 0"
+        with self._transaction() as sql:
+            for text in sorted(texts, key=len, reverse=True):
+                sql.run(
+                    "UPDATE webhook_deliveries SET payload = replace(payload, :text, :erased) "
+                    f"WHERE organization_id = :org AND {found}",
+                    {"text": text, "erased": erased, "org": organization_id},
+                )
+            sql.many(
+                "UPDATE webhook_deliveries SET payload = :body, status = CASE WHEN "
+                f"status = '{PENDING}' THEN '{DROPPED}' ELSE status END "
+                "WHERE organization_id = :org AND position = :position",
+                [
+                    {"body": msgspec.json.encode({"erased": erased}).decode(),
+                     "org": organization_id, "position": position}
+                    for position in positions
+                ],
+            )
+
+    def positions(
+        self, organization_id: str, event_types: Sequence[str], start: int, end: int
+    ) -> list[int]:
+        """The log positions of the organisation's deliveries of ``event_types`` (event
+        names, without their aggregate's) in [start, end)."""
+        with self._transaction(commit=False) as sql:
+            rows = sql.all(
+                "SELECT DISTINCT position, event_type FROM webhook_deliveries "
+                "WHERE organization_id = :org AND position >= :start AND position < :end",
+                {"org": organization_id, "start": start, "end": end},
+            )
+        return sorted(int(p) for p, kind in rows if kind.rpartition(".")[2] in event_types)
+
     def drop_pending(self, webhook_id: str) -> None:
         """A removed webhook's deliveries not yet made are not made at all."""
         with self._transaction() as sql:

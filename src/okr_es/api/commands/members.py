@@ -1,5 +1,6 @@
-"""Member lifecycle endpoints: rename, new e-mail address, deactivate, reactivate, and
-hand everything a member owns to another member. All of them are for admins."""
+"""Member lifecycle endpoints: rename, new e-mail address, deactivate, reactivate, erase,
+hand everything a member owns to another member, and the organisation's privacy policy.
+All of them are for admins."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from okr_es.api.schemas import (
     MemberEmailChange,
     MemberRename,
     OwnershipTransfer,
+    PrivacyPolicy,
 )
 
 fields = msgspec.structs.asdict
@@ -122,5 +124,40 @@ class MemberCommands(Controller):
                 from_member_id=member_id,
                 by=principal.member_id,
                 **fields(data),
+            )
+        )
+
+    @post(f"{MEMBER}/erase", status_code=200, sync_to_thread=True)
+    def erase_member(
+        self,
+        organization_id: FromPath[UUID],
+        member_id: FromPath[UUID],
+        okr: Okr,
+        principal: Actor,
+    ) -> Response[CommandResponse]:
+        """Erase a member's personal data for good by destroying their key: their name,
+        e-mail address and sealed free texts read as placeholders everywhere; ids,
+        figures and times stay (admin). See docs/privacy.md."""
+        access.administer(okr, principal, organization_id)
+        return command_response(
+            okr.erase_member(
+                organization_id=organization_id, member_id=member_id, by=principal.member_id
+            )
+        )
+
+    @post("/{organization_id:uuid}/privacy-policy", status_code=200, sync_to_thread=True)
+    def set_privacy_policy(
+        self,
+        organization_id: FromPath[UUID],
+        data: JSONBody[PrivacyPolicy],
+        okr: Okr,
+        principal: Actor,
+    ) -> Response[CommandResponse]:
+        """Decide whether free texts members write from now on are their personal data,
+        sealed under their keys and erased with them (admin)."""
+        access.administer(okr, principal, organization_id)
+        return command_response(
+            okr.set_privacy_policy(
+                organization_id=organization_id, by=principal.member_id, **fields(data)
             )
         )

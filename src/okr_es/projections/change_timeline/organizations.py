@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from okr_es.aggregates.personal_data import ERASED
 from okr_es.projections import sentences as say
 from okr_es.projections.base import text
 from okr_es.projections.change_timeline.rows import (
@@ -13,6 +14,7 @@ from okr_es.projections.change_timeline.rows import (
     _name,
     _Row,
 )
+from okr_es.projections.erasure import FREE_TEXTS, sealed_at, sealed_periods
 from okr_es.projections.sql import Sql
 from okr_es.vocabulary.language import detect_language
 
@@ -109,6 +111,12 @@ class OrganizationChanges(TimelineRows):
     def on_MemberRenamed(self, sql: Sql, e: Any, position: int) -> None:
         org = self._organization(sql, e)
         old = self._named(sql, e.member_id)
+        if old is not None:
+            # Kept, so that an erasure finds the former name in the rows that say it.
+            self._batch.change_name(
+                f"{text(e.member_id)}/{position}",
+                Named("former-member", old.name, old.language, org.organization_id),
+            )
         self._rename(sql, e.member_id, e.name, org.language)
         self._member_row(sql, e, position, say.member_renamed, _name(old), e.name)
 
@@ -127,6 +135,97 @@ class OrganizationChanges(TimelineRows):
         count = len(e.objective_ids) + len(e.initiative_ids)
         self._member_row(
             sql, e, position, say.ownership_transferred, _name(source), _name(target), count
+        )
+
+    def on_MemberErased(self, sql: Sql, e: Any, position: int) -> None:
+        """Every name the member had is replaced by the placeholder: in the rows they
+        wrote, and wherever a sentence says it."""
+        org = self._organization(sql, e)
+        member = str(text(e.member_id))
+        current = self._named(sql, e.member_id)
+        former = f"{member}/"
+        names = {current.name} if current is not None else set()
+        names |= {
+            named.name
+            for id_, named in self._batch.names.items()
+            if id_.startswith(former) and named is not None
+        }
+        names |= {
+            str(row[0])
+            for row in sql.all(
+                "SELECT name FROM rm_timeline_names WHERE id LIKE :former",
+                {"former": former + "%"},
+            )
+        }
+        names -= {"", ERASED}
+        self._rename(sql, e.member_id, ERASED, org.language)
+        for id_, named in list(self._batch.names.items()):
+            if id_.startswith(former) and named is not None:
+                self._batch.change_name(id_, named._replace(name=ERASED))
+        sql.run(
+            "UPDATE rm_timeline_names SET name = :erased WHERE id LIKE :former",
+            {"erased": ERASED, "former": former + "%"},
+        )
+        for row in self._batch.rows.values():
+            if row["by_member"] == member:
+                row["by_name"] = ERASED
+            for name in names:
+                row["sentence"] = row["sentence"].replace(name, ERASED)
+        sql.run(
+            "UPDATE rm_timeline SET by_name = :erased WHERE by_member = :member",
+            {"erased": ERASED, "member": member},
+        )
+        found = "strpos(sentence, :name) > 0" if sql.postgres else "instr(sentence, :name) > 0"
+        for name in sorted(names, key=len, reverse=True):
+            sql.run(
+                "UPDATE rm_timeline SET sentence = replace(sentence, :name, :erased) "
+                f"WHERE organization_id = :org AND {found}",
+                {"name": name, "erased": ERASED, "org": org.organization_id},
+            )
+        self._erase_free_texts(sql, e, position, member)
+        self._member_row(sql, e, position, say.member_erased)
+
+    def _erase_free_texts(self, sql: Sql, e: Any, position: int, member: str) -> None:
+        """Rows quoting a text the member wrote while it was sealed say only what kind of
+        change it was."""
+        periods = sealed_periods(e, position)
+        if not periods:
+            return
+
+        def sentence(language: Any, event_type: str) -> str:
+            return say.other_change(language, say.who(ERASED, language), event_type, None)
+
+        for row in self._batch.rows.values():
+            if (
+                row["by_member"] == member
+                and row["event_type"] in FREE_TEXTS
+                and sealed_at(periods, row["position"])
+            ):
+                row["sentence"] = sentence(row["language"], row["event_type"])
+        changed = []
+        for start, end in periods:
+            rows = sql.all(
+                "SELECT position, language, event_type FROM rm_timeline "
+                "WHERE by_member = :member AND position >= :start AND position < :end",
+                {"member": member, "start": start, "end": end},
+            )
+            changed += [
+                {"position": at, "sentence": sentence(language, event_type)}
+                for at, language, event_type in rows
+                if event_type in FREE_TEXTS
+            ]
+        sql.many("UPDATE rm_timeline SET sentence = :sentence WHERE position = :position", changed)
+
+    def on_PrivacyPolicySet(self, sql: Sql, e: Any, position: int) -> None:
+        org = self._organization(sql, e)
+        self._write(
+            sql,
+            e,
+            position,
+            _Row(org.organization_id, language=org.language),
+            say.privacy_policy_set(
+                org.language, self._actor(sql, e, org.language), e.seal_free_text
+            ),
         )
 
     def _member(self, sql: Sql, e: Any) -> str | None:

@@ -68,6 +68,20 @@ def member_deactivated(language: Language, actor: str, member: str | None, reaso
                 f"{actor} deactivated {name}{because}")
 
 
+def member_erased(language: Language, actor: str) -> str:
+    # The erased member is not named: whatever name they had is gone.
+    return _say(language, f"{actor} slettet et medlems personopplysninger",
+                f"{actor} erased a member's personal data")
+
+
+def privacy_policy_set(language: Language, actor: str, seal_free_text: bool) -> str:
+    if seal_free_text:
+        return _say(language, f"{actor} bestemte at medlemmers fritekster er personopplysninger",
+                    f"{actor} made members' free texts personal data")
+    return _say(language, f"{actor} bestemte at medlemmers fritekster ikke er personopplysninger",
+                f"{actor} made members' free texts no longer personal data")
+
+
 def member_reactivated(language: Language, actor: str, member: str | None) -> str:
     name = who(member, language)
     return _say(language, f"{actor} aktiverte {name} igjen", f"{actor} reactivated {name}")
