@@ -117,24 +117,25 @@ class ViewRecorder:
                 projection.apply_batch(sql, batch)
                 self._insert_tracking(sql, Tracking(projection.name, batch[-1][0]))
 
-    def reset(self, projection: Projection) -> None:
-        """Drop the projection's tables and forget its position, for a rebuild."""
+    def reset(self, *projections: Projection) -> None:
+        """Drop the projections' tables and forget their positions, for a rebuild: in one
+        transaction (one commit however many tables), and without the indexes only readers
+        use (a rebuild creates them again at its end)."""
         with self._transaction(exclusive=True) as sql:
-            for table in projection.tables:
-                # CASCADE: the reporting views over the table go too, and come back below.
-                sql.run(f"DROP TABLE IF EXISTS {table}{' CASCADE' if self.postgres else ''}")
-            sql.run(
-                f"DELETE FROM {self.tracking_table} WHERE application_name = :name",
-                {"name": projection.name},
-            )
-            self._create(sql, [projection])
+            for projection in projections:
+                for table in projection.tables:
+                    # CASCADE: the reporting views over the table go too, and come back
+                    # below.
+                    sql.run(f"DROP TABLE IF EXISTS {table}{' CASCADE' if self.postgres else ''}")
+                sql.run(
+                    f"DELETE FROM {self.tracking_table} WHERE application_name = :name",
+                    {"name": projection.name},
+                )
+            self._create(sql, projections)
+            for projection in projections:
+                for index in projection.read_indexes:
+                    sql.run(f"DROP INDEX IF EXISTS {index}")
             self._create_reporting_views(sql)
-
-    def drop_read_indexes(self, projection: Projection) -> None:
-        """Drop the indexes only readers use (a rebuild creates them again at its end)."""
-        with self._transaction(exclusive=True) as sql:
-            for index in projection.read_indexes:
-                sql.run(f"DROP INDEX IF EXISTS {index}")
 
     def query(self, statement: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
         with self._transaction(commit=False) as sql:
