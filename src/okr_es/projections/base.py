@@ -49,6 +49,11 @@ class Projection:
 def text(value: UUID | None) -> str | None:
     if value is None:
         return None
+    return id_text(value)
+
+
+def id_text(value: UUID) -> str:
+    """An id as text (as :func:`text`, for an id that is never missing)."""
     # Remembered: a rebuild turns the same few ids into text millions of times, and
     # UUID.__str__ is slow next to a dictionary lookup. Keyed by the id's number: a UUID
     # hashes and compares in Python code, an int in C.

@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 
 import msgspec
 
-from okr_es.projections.base import Projection, text
+from okr_es.projections.base import Projection, id_text, text
 from okr_es.projections.sql import Sql
 
 # What a review reads of a check-in (most of a cycle's events): comment and blockers not.
@@ -287,7 +287,7 @@ class _Batch:
 
     @classmethod
     def load(cls, sql: Sql, events: Sequence[tuple[int, Any]]) -> _Batch:
-        ids = {str(e.originator_id) for _, e in events}
+        ids = {id_text(e.originator_id) for _, e in events}
         streams = {
             row[0]: (row[1], row[2], row[3])
             for row in sql.all_among(

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from operator import itemgetter
 from functools import cache
+from operator import itemgetter
 from typing import Any, Protocol
 
 import msgspec

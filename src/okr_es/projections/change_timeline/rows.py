@@ -13,7 +13,7 @@ from typing import Any, NamedTuple, get_type_hints
 from uuid import UUID
 
 from okr_es.projections import sentences as say
-from okr_es.projections.base import Projection, text
+from okr_es.projections.base import Projection, id_text, text
 from okr_es.projections.sql import Sql
 from okr_es.vocabulary.language import Language
 
@@ -91,7 +91,7 @@ class TimelineRows(Projection):
     def _named(self, sql: Sql, id_: Any) -> Named | None:
         if id_ is None:
             return None
-        return self._batch.named(sql, id_ if isinstance(id_, str) else str(text(id_)))
+        return self._batch.named(sql, id_ if isinstance(id_, str) else id_text(id_))
 
     def _remember(self, sql: Sql, id_: Any, named: Named) -> None:
         # As an upsert: a name already known keeps its kind and place, takes the new name.
@@ -364,15 +364,35 @@ def _name(named: Named | None) -> str | None:
 
 
 def _aggregate_type(e: Any) -> str:
-    # Events are nested in their aggregate class: Objective.CheckInMade → "Objective".
-    outer, _, _ = type(e).__qualname__.rpartition(".")
-    return outer or type(e).__module__.rpartition(".")[2]
+    kind = type(e)
+    known = _AGGREGATE_TYPES.get(kind)
+    if known is None:
+        # Events are nested in their aggregate class: Objective.CheckInMade → "Objective".
+        outer, _, _ = kind.__qualname__.rpartition(".")
+        known = _AGGREGATE_TYPES[kind] = outer or kind.__module__.rpartition(".")[2]
+    return known
+
+
+_AGGREGATE_TYPES: dict[type, str] = {}
 
 
 def _effective_at(e: Any) -> datetime:
     """The event's business time where it has one, else when it was recorded."""
-    for field in ("effective_at", "checked_in_at", "measured_at"):
-        value = getattr(e, field, None)
+    kind = type(e)
+    names = _BUSINESS_TIMES.get(kind)
+    if names is None:
+        fields_ = {f.name for f in fields(kind)} if is_dataclass(kind) else set(vars(e))
+        names = _BUSINESS_TIMES[kind] = tuple(
+            name
+            for name in ("effective_at", "checked_in_at", "measured_at")
+            if name in fields_ or hasattr(kind, name)
+        )
+    for name in names:
+        value = getattr(e, name, None)
         if value is not None:
             return value  # type: ignore[no-any-return]
     return e.timestamp  # type: ignore[no-any-return]
+
+
+# The business-time fields each kind of event has (most have none).
+_BUSINESS_TIMES: dict[type, tuple[str, ...]] = {}
