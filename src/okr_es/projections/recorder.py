@@ -23,7 +23,7 @@ from eventsourcing.postgres import PostgresTrackingRecorder
 from okr_es.persistence.store_lock import read_models_xact
 from okr_es.projections.base import Projection
 from okr_es.projections.reporting_views import create_reporting_views, reporting_schema
-from okr_es.projections.sql import Sql
+from okr_es.projections.sql import COPY_ROWS, Sql
 
 
 class PositionsMoved(Exception):
@@ -108,7 +108,13 @@ class ViewRecorder:
         batches = [(projection, batch) for projection, batch in batches if batch]
         if not batches:
             return
-        with self._transaction(exclusive=True) as sql:
+        # A live batch (a few events) is pipelined: its statements go out without waiting
+        # each for its answer, except where a projection reads, so a catch-up costs a few
+        # round trips, not one per statement (under load each one is a wait for the
+        # server's turn on the processor). A rebuild's batch sends its rows by COPY, which
+        # a pipeline cannot carry.
+        pipelined = self.postgres and max(len(batch) for _, batch in batches) < COPY_ROWS
+        with self._transaction(exclusive=True, pipelined=pipelined) as sql:
             if expected is not None:
                 recorded = self._recorded(sql, [p for p, _ in batches])
                 if any(recorded[name] != expected.get(name) for name in recorded):
@@ -176,19 +182,29 @@ class ViewRecorder:
         recorder: Any = self.tracking
         recorder._insert_tracking(sql.cursor, tracking)
 
-    def _transaction(self, *, commit: bool = True, exclusive: bool = False) -> _Transaction:
-        return _Transaction(self, commit, exclusive)
+    def _transaction(
+        self, *, commit: bool = True, exclusive: bool = False, pipelined: bool = False
+    ) -> _Transaction:
+        return _Transaction(self, commit, exclusive, pipelined)
 
 
 class _Transaction:
-    def __init__(self, recorder: ViewRecorder, commit: bool, exclusive: bool) -> None:
+    def __init__(
+        self, recorder: ViewRecorder, commit: bool, exclusive: bool, pipelined: bool
+    ) -> None:
         self._exclusive = exclusive
         self._context = recorder.tracking.datastore.transaction(commit=commit)  # type: ignore[attr-defined]
         self._postgres = recorder.postgres
         self._schema = recorder.tracking.datastore.schema if recorder.postgres else None  # type: ignore[attr-defined]
+        self._pipelined = pipelined and recorder.postgres
+        self._pipeline: Any = None
 
     def __enter__(self) -> Sql:
-        sql = Sql(self._context.__enter__(), postgres=self._postgres)
+        cursor = self._context.__enter__()
+        if self._pipelined:
+            self._pipeline = cursor.connection.pipeline()
+            self._pipeline.__enter__()
+        sql = Sql(cursor, postgres=self._postgres, pipelined=self._pipelined)
         if self._schema:
             # Read-model tables live in the application's schema, beside its events.
             sql.cursor.execute(f'SET LOCAL search_path TO "{self._schema}"')
@@ -196,5 +212,14 @@ class _Transaction:
                 read_models_xact(sql.cursor, self._schema)
         return sql
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *exc: Any) -> None:
+        if self._pipeline is not None:
+            # Ending the pipeline waits for every answer: an error the server gave a
+            # statement sent without waiting surfaces here, and the transaction ends with it.
+            try:
+                self._pipeline.__exit__(*exc)
+            except BaseException as error:
+                if not self._context.__exit__(type(error), error, error.__traceback__):
+                    raise
+                return
         self._context.__exit__(*exc)

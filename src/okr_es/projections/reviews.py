@@ -50,6 +50,12 @@ class Reviews(Projection):
         "rm_review_streams",
         "rm_review_facts",
     )
+    # The handlers find streams and cycles by their keys; these serve the reviews.
+    read_indexes: ClassVar[tuple[str, ...]] = (
+        "rm_review_cycles_org",
+        "rm_review_teams_org",
+        "rm_review_facts_team",
+    )
     ddl: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS rm_review_cycles (cycle_id TEXT PRIMARY KEY, "
         "organization_id TEXT NOT NULL, label TEXT NOT NULL, start_date TEXT NOT NULL, "

@@ -33,9 +33,11 @@ class Cursor(Protocol):
 class Sql:
     """Executes dialect-neutral statements on one transaction's cursor."""
 
-    def __init__(self, cursor: Cursor, *, postgres: bool) -> None:
+    def __init__(self, cursor: Cursor, *, postgres: bool, pipelined: bool = False) -> None:
         self.cursor = cursor
         self.postgres = postgres
+        # In a pipeline (a live batch on PostgreSQL) rows are never sent by COPY.
+        self.pipelined = pipelined
 
     def run(self, statement: str, params: Mapping[str, Any] | None = None) -> None:
         self.cursor.execute(translate(statement, self.postgres), dict(params or {}))
@@ -66,7 +68,7 @@ class Sql:
         ``on_conflict`` may name the new values as ``excluded.<column>``."""
         if not rows:
             return
-        if self.postgres and len(rows) >= COPY_ROWS:
+        if self.postgres and not self.pipelined and len(rows) >= COPY_ROWS:
             self._copy_rows(table, rows, on_conflict)
             return
         if self.postgres:
