@@ -91,18 +91,15 @@ class Sql:
         # it takes to take a JSON array apart.
         columns = list(rows[0])
         staged = f"{table}_staged"
-        self.cursor.execute(
-            f"CREATE TEMPORARY TABLE {staged} (LIKE {table}) ON COMMIT DROP"
-        )
+        self.cursor.execute(f"CREATE TEMPORARY TABLE {staged} (LIKE {table}) ON COMMIT DROP")
         copy = self.cursor.copy(  # type: ignore[attr-defined]
             f"COPY {staged} ({', '.join(columns)}) FROM STDIN"
         )
         with copy as stream:
             for row in _positional(rows, columns):
                 stream.write_row(row)
-        self.cursor.execute(
-            f"INSERT INTO {table} SELECT * FROM {staged} {on_conflict}; DROP TABLE {staged}"
-        )
+        self.cursor.execute(f"INSERT INTO {table} SELECT * FROM {staged} {on_conflict}")
+        self.cursor.execute(f"DROP TABLE {staged}")
 
     def update_rows(
         self, table: str, key: str, rows: Sequence[Mapping[str, Any]], extra: str = ""
