@@ -153,6 +153,23 @@ def test_a_batch_applied_twice_is_refused_by_the_tracking_position(app: OKRAppli
     assert len(runner.views.query("SELECT * FROM rm_organizations")) == 1
 
 
+def test_batches_applied_together_twice_are_refused_and_change_nothing(
+    app: OKRApplication,
+) -> None:
+    app.register_organization(name="Org", admin_name="A", admin_email="a@x.no")
+    runner = ProjectionRunner(app)
+    runner.catch_up()
+    last = app.position()
+    event = app.decode(app.notifications(last, 1)[0])
+    before = {p.name: runner.rows(p) for p in runner.projections}
+
+    with pytest.raises(IntegrityError):
+        runner.views.apply_together([(p, [(last, event)]) for p in runner.projections])
+
+    assert {p.name: runner.rows(p) for p in runner.projections} == before
+    assert set(runner.positions().values()) == {last}
+
+
 def test_rebuilding_an_unknown_projection_is_refused(app: OKRApplication) -> None:
     with pytest.raises(NotFound):
         ProjectionRunner(app).rebuild("nope")

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from okr_es.aggregates.key_result import progress
 from okr_es.aggregates.personal_data import ERASED, ERASED_EMAIL
-from okr_es.projections.base import Projection, columns, text
+from okr_es.projections.base import Projection, columns, id_text, text
 from okr_es.projections.sql import Sql
 
 
@@ -428,7 +428,7 @@ class _Run:
     objectives_set: list[dict[str, Any]] = field(default_factory=list)
     added: dict[str, dict[str, Any]] = field(default_factory=dict)
     changed: set[str] = field(default_factory=set)
-    objectives: dict[str, tuple[str, int]] = field(default_factory=dict)
+    objectives: dict[str, tuple[datetime, int]] = field(default_factory=dict)
     scores: dict[str, float] = field(default_factory=dict)
     closed: dict[str, str] = field(default_factory=dict)
 
@@ -439,10 +439,10 @@ class _Run:
         of_kind: dict[str, list[Any]] = {kind: [] for kind in cls.KINDS}
         for e in events:
             of_kind[type(e).__name__].append(e)
-        new_objectives = {str(e.originator_id) for e in of_kind["ObjectiveSet"]}
+        new_objectives = {id_text(e.originator_id) for e in of_kind["ObjectiveSet"]}
         adding = of_kind["KeyResultAdded"]
-        new_key_results = {str(e.key_result_id) for e in adding}
-        checked = {str(e.key_result_id) for e in of_kind["CheckInMade"]} - new_key_results
+        new_key_results = {id_text(e.key_result_id) for e in adding}
+        checked = {id_text(e.key_result_id) for e in of_kind["CheckInMade"]} - new_key_results
         known: dict[str, _KeyResult | None] = dict.fromkeys(checked)
         for kr_id, metric, start, target, latest, value, done, status, count in sql.all_among(
             "SELECT key_result_id, metric, start_value, target, last_check_in_at, "
@@ -457,7 +457,7 @@ class _Run:
             sql.all_among(
                 "SELECT objective_id, COUNT(*) FROM rm_key_results "
                 "WHERE objective_id {among} GROUP BY objective_id",
-                {str(e.originator_id) for e in adding} - new_objectives,
+                {id_text(e.originator_id) for e in adding} - new_objectives,
             )
         )
         run = cls(known, counts)
@@ -474,7 +474,7 @@ class _Run:
         run.write(sql)
 
     def add_key_result(self, e: Any) -> None:
-        objective, kr_id = str(e.originator_id), str(e.key_result_id)
+        objective, kr_id = id_text(e.originator_id), id_text(e.key_result_id)
         ordinal = self.counts.get(objective, 0)
         self.counts[objective] = ordinal + 1
         self.key_results[kr_id] = _KeyResult(e.metric, e.start, e.target, None, None, 0, None, 0)
@@ -488,17 +488,17 @@ class _Run:
             "target": e.target,
             "unit": e.unit,
         }
-        self.objectives[objective] = (e.timestamp.isoformat(), e.originator_version)
+        self.objectives[objective] = (e.timestamp, e.originator_version)
 
     def close(self, e: Any) -> None:
         for kr_id, score in e.scores.items():
             self.scores[str(text(kr_id))] = score
-        objective = str(e.originator_id)
+        objective = id_text(e.originator_id)
         self.closed[objective] = e.note
-        self.objectives[objective] = (e.timestamp.isoformat(), e.originator_version)
+        self.objectives[objective] = (e.timestamp, e.originator_version)
 
     def check_in(self, e: Any) -> None:
-        kr_id = str(e.key_result_id)
+        kr_id = id_text(e.key_result_id)
         kr = self.key_results.get(kr_id)
         if kr is None:
             return
@@ -508,7 +508,7 @@ class _Run:
             kr.value, kr.status, kr.latest = e.value, e.status, e.checked_in_at
             kr.progress = progress(kr.metric, kr.start, kr.target, e.value)
         self.changed.add(kr_id)
-        self.objectives[str(e.originator_id)] = (e.timestamp.isoformat(), e.originator_version)
+        self.objectives[id_text(e.originator_id)] = (e.timestamp, e.originator_version)
 
     def write(self, sql: Sql) -> None:
         sql.many(INSERT_OBJECTIVE, self.objectives_set)
@@ -547,7 +547,7 @@ class _Run:
             "rm_objectives",
             "objective_id",
             [
-                {"objective_id": objective, "updated_at": at, "version": version}
+                {"objective_id": objective, "updated_at": at.isoformat(), "version": version}
                 for objective, (at, version) in self.objectives.items()
             ],
             extra="progress = COALESCE((SELECT AVG(k.progress) FROM rm_key_results k "

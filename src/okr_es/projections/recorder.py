@@ -17,13 +17,13 @@ from collections.abc import Sequence
 from typing import Any
 
 import psycopg.errors
-from eventsourcing.persistence import Tracking, TrackingRecorder
+from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder
 from eventsourcing.postgres import PostgresTrackingRecorder
 
 from okr_es.persistence.store_lock import read_models_xact
 from okr_es.projections.base import Projection
 from okr_es.projections.reporting_views import create_reporting_views, reporting_schema
-from okr_es.projections.sql import Sql
+from okr_es.projections.sql import COPY_ROWS, Sql
 
 
 class PositionsMoved(Exception):
@@ -108,33 +108,40 @@ class ViewRecorder:
         batches = [(projection, batch) for projection, batch in batches if batch]
         if not batches:
             return
-        with self._transaction(exclusive=True) as sql:
+        # A live batch (a few events) is pipelined: its statements go out without waiting
+        # each for its answer, except where a projection reads, so a catch-up costs a few
+        # round trips, not one per statement (under load each one is a wait for the
+        # server's turn on the processor). A rebuild's batch sends its rows by COPY, which
+        # a pipeline cannot carry.
+        pipelined = self.postgres and max(len(batch) for _, batch in batches) < COPY_ROWS
+        with self._transaction(exclusive=True, pipelined=pipelined) as sql:
             if expected is not None:
                 recorded = self._recorded(sql, [p for p, _ in batches])
                 if any(recorded[name] != expected.get(name) for name in recorded):
                     raise PositionsMoved(recorded)
             for projection, batch in batches:
                 projection.apply_batch(sql, batch)
-                self._insert_tracking(sql, Tracking(projection.name, batch[-1][0]))
+            self._insert_trackings(sql, [(p.name, batch[-1][0]) for p, batch in batches])
 
-    def reset(self, projection: Projection) -> None:
-        """Drop the projection's tables and forget its position, for a rebuild."""
+    def reset(self, *projections: Projection) -> None:
+        """Drop the projections' tables and forget their positions, for a rebuild: in one
+        transaction (one commit however many tables), and without the indexes only readers
+        use (a rebuild creates them again at its end)."""
         with self._transaction(exclusive=True) as sql:
-            for table in projection.tables:
-                # CASCADE: the reporting views over the table go too, and come back below.
-                sql.run(f"DROP TABLE IF EXISTS {table}{' CASCADE' if self.postgres else ''}")
-            sql.run(
-                f"DELETE FROM {self.tracking_table} WHERE application_name = :name",
-                {"name": projection.name},
-            )
-            self._create(sql, [projection])
+            for projection in projections:
+                for table in projection.tables:
+                    # CASCADE: the reporting views over the table go too, and come back
+                    # below.
+                    sql.run(f"DROP TABLE IF EXISTS {table}{' CASCADE' if self.postgres else ''}")
+                sql.run(
+                    f"DELETE FROM {self.tracking_table} WHERE application_name = :name",
+                    {"name": projection.name},
+                )
+            self._create(sql, projections)
+            for projection in projections:
+                for index in projection.read_indexes:
+                    sql.run(f"DROP INDEX IF EXISTS {index}")
             self._create_reporting_views(sql)
-
-    def drop_read_indexes(self, projection: Projection) -> None:
-        """Drop the indexes only readers use (a rebuild creates them again at its end)."""
-        with self._transaction(exclusive=True) as sql:
-            for index in projection.read_indexes:
-                sql.run(f"DROP INDEX IF EXISTS {index}")
 
     def query(self, statement: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
         with self._transaction(commit=False) as sql:
@@ -150,25 +157,54 @@ class ViewRecorder:
                 recorded[name] = position or 0
         return recorded
 
+    def _insert_trackings(self, sql: Sql, positions: Sequence[tuple[str, int]]) -> None:
+        """Record each read model's new position: on PostgreSQL with one statement (one
+        round trip, not one per read model), which, like the library's own, refuses a
+        position not beyond the recorded one."""
+        if not (self.postgres and self.tracking.datastore.single_row_tracking):  # type: ignore[attr-defined]
+            for name, position in positions:
+                self._insert_tracking(sql, Tracking(name, position))
+            return
+        values = ", ".join(["(%s, %s)"] * len(positions))
+        sql.cursor.execute(
+            f"INSERT INTO {self.tracking_table} AS t VALUES {values} "
+            "ON CONFLICT (application_name) DO UPDATE "
+            "SET notification_id = excluded.notification_id "
+            "WHERE t.notification_id < excluded.notification_id RETURNING application_name",
+            [value for pair in positions for value in pair],
+        )
+        if len(sql.cursor.fetchall()) != len(positions):
+            raise IntegrityError(f"failed to record tracking positions {dict(positions)}")
+
     def _insert_tracking(self, sql: Sql, tracking: Tracking) -> None:
         # The library's own statement: it refuses a position not beyond the recorded one,
         # so a second runner re-applying a batch fails instead of applying it twice.
         recorder: Any = self.tracking
         recorder._insert_tracking(sql.cursor, tracking)
 
-    def _transaction(self, *, commit: bool = True, exclusive: bool = False) -> _Transaction:
-        return _Transaction(self, commit, exclusive)
+    def _transaction(
+        self, *, commit: bool = True, exclusive: bool = False, pipelined: bool = False
+    ) -> _Transaction:
+        return _Transaction(self, commit, exclusive, pipelined)
 
 
 class _Transaction:
-    def __init__(self, recorder: ViewRecorder, commit: bool, exclusive: bool) -> None:
+    def __init__(
+        self, recorder: ViewRecorder, commit: bool, exclusive: bool, pipelined: bool
+    ) -> None:
         self._exclusive = exclusive
         self._context = recorder.tracking.datastore.transaction(commit=commit)  # type: ignore[attr-defined]
         self._postgres = recorder.postgres
         self._schema = recorder.tracking.datastore.schema if recorder.postgres else None  # type: ignore[attr-defined]
+        self._pipelined = pipelined and recorder.postgres
+        self._pipeline: Any = None
 
     def __enter__(self) -> Sql:
-        sql = Sql(self._context.__enter__(), postgres=self._postgres)
+        cursor = self._context.__enter__()
+        if self._pipelined:
+            self._pipeline = cursor.connection.pipeline()
+            self._pipeline.__enter__()
+        sql = Sql(cursor, postgres=self._postgres, pipelined=self._pipelined)
         if self._schema:
             # Read-model tables live in the application's schema, beside its events.
             sql.cursor.execute(f'SET LOCAL search_path TO "{self._schema}"')
@@ -176,5 +212,14 @@ class _Transaction:
                 read_models_xact(sql.cursor, self._schema)
         return sql
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *exc: Any) -> None:
+        if self._pipeline is not None:
+            # Ending the pipeline waits for every answer: an error the server gave a
+            # statement sent without waiting surfaces here, and the transaction ends with it.
+            try:
+                self._pipeline.__exit__(*exc)
+            except BaseException as error:
+                if not self._context.__exit__(type(error), error, error.__traceback__):
+                    raise
+                return
         self._context.__exit__(*exc)

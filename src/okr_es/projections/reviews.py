@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 import msgspec
 
 from okr_es.aggregates.personal_data import ERASED
-from okr_es.projections.base import Projection, text
+from okr_es.projections.base import Projection, id_text, text
 from okr_es.projections.erasure import FREE_TEXTS, sealed_periods
 from okr_es.projections.sql import Sql
 
@@ -51,6 +51,12 @@ class Reviews(Projection):
         "rm_review_teams",
         "rm_review_streams",
         "rm_review_facts",
+    )
+    # The handlers find streams and cycles by their keys; these serve the reviews.
+    read_indexes: ClassVar[tuple[str, ...]] = (
+        "rm_review_cycles_org",
+        "rm_review_teams_org",
+        "rm_review_facts_team",
     )
     ddl: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS rm_review_cycles (cycle_id TEXT PRIMARY KEY, "
@@ -318,7 +324,7 @@ class _Batch:
 
     @classmethod
     def load(cls, sql: Sql, events: Sequence[tuple[int, Any]]) -> _Batch:
-        ids = {str(e.originator_id) for _, e in events}
+        ids = {id_text(e.originator_id) for _, e in events}
         streams = {
             row[0]: (row[1], row[2], row[3])
             for row in sql.all_among(

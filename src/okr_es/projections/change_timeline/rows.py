@@ -13,7 +13,7 @@ from typing import Any, NamedTuple, get_type_hints
 from uuid import UUID
 
 from okr_es.projections import sentences as say
-from okr_es.projections.base import Projection, text
+from okr_es.projections.base import Projection, id_text, text
 from okr_es.projections.sql import Sql
 from okr_es.vocabulary.language import Language
 
@@ -91,7 +91,7 @@ class TimelineRows(Projection):
     def _named(self, sql: Sql, id_: Any) -> Named | None:
         if id_ is None:
             return None
-        return self._batch.named(sql, id_ if isinstance(id_, str) else str(text(id_)))
+        return self._batch.named(sql, id_ if isinstance(id_, str) else id_text(id_))
 
     def _remember(self, sql: Sql, id_: Any, named: Named) -> None:
         # As an upsert: a name already known keeps its kind and place, takes the new name.
@@ -107,11 +107,7 @@ class TimelineRows(Projection):
 
     def _name_earlier_rows(self, sql: Sql, member_id: str | None, name: str) -> None:
         """Name the founder in the registration row written before they were a member."""
-        rows = sql.all(
-            "SELECT position, event_type, aggregate_id, language FROM rm_timeline "
-            "WHERE by_member = :id AND by_name = ''",
-            {"id": member_id},
-        )
+        rows = self._batch.written_unnamed(sql, member_id)
         unwritten = self._batch.unnamed_rows(member_id)
         rows += [
             (r["position"], r["event_type"], r["aggregate_id"], r["language"]) for r in unwritten
@@ -139,11 +135,7 @@ class TimelineRows(Projection):
         unit: str | None,
     ) -> None:
         """Reword the unit's commitment, saved just before the objective it names."""
-        rows = sql.all(
-            "SELECT position, by_name FROM rm_timeline "
-            "WHERE objective_id = :id AND event_type = 'ObjectiveCommitted'",
-            {"id": objective_id},
-        )
+        rows = self._batch.written_commitments(sql, objective_id)
         rows += [(r["position"], r["by_name"]) for r in self._batch.commitments(objective_id)]
         self._batch.update_rows(
             sql,
@@ -172,14 +164,27 @@ class _Pending:
     unnamed: dict[str, list[dict[str, Any]]] = _field(default_factory=dict)
     committed: dict[str, list[dict[str, Any]]] = _field(default_factory=dict)
 
+    # Rows of earlier batches the handlers look for (by objective or member id): read for
+    # the whole batch in one statement each, not one per event.
+    earlier_commitments: dict[str, list[tuple[Any, ...]]] | None = None
+    earlier_unnamed: dict[str, list[tuple[Any, ...]]] | None = None
+
     def read_names(self, sql: Sql, events: Iterable[Any]) -> None:
-        """Everything the batch's events name, in one read."""
+        """Everything the batch's events name, in one read; and the rows of earlier
+        batches that its objectives and members will name."""
         ids: set[str] = set()
+        objectives: set[str] = set()
+        members: set[str] = set()
         for event in events:
             for name in _id_fields(type(event)):
                 value = getattr(event, name, None)
                 if isinstance(value, UUID):
                     ids.add(str(text(value)))
+            kind = type(event).__name__
+            if kind == "ObjectiveSet":
+                objectives.add(str(text(event.originator_id)))
+            elif kind == "MemberAdded":
+                members.add(str(text(event.member_id)))
         self.names.update(dict.fromkeys(ids))
         for id_, *named in sql.all_among(
             "SELECT id, kind, name, language, organization_id, unit_id, cycle_id, "
@@ -187,6 +192,41 @@ class _Pending:
             ids,
         ):
             self.names[id_] = Named(*named)
+        self.earlier_commitments = {objective: [] for objective in objectives}
+        for objective, *row in sql.all_among(
+            "SELECT objective_id, position, by_name FROM rm_timeline "
+            "WHERE event_type = 'ObjectiveCommitted' AND objective_id {among} ORDER BY position",
+            objectives,
+        ):
+            self.earlier_commitments[objective].append(tuple(row))
+        self.earlier_unnamed = {member: [] for member in members}
+        for member, *row in sql.all_among(
+            "SELECT by_member, position, event_type, aggregate_id, language FROM rm_timeline "
+            "WHERE by_name = '' AND by_member {among} ORDER BY position",
+            members,
+        ):
+            self.earlier_unnamed[member].append(tuple(row))
+
+    def written_commitments(self, sql: Sql, objective_id: str | None) -> list[tuple[Any, ...]]:
+        """The unit commitments of an objective in rows of earlier batches."""
+        if self.earlier_commitments is not None and objective_id in self.earlier_commitments:
+            return list(self.earlier_commitments[objective_id])
+        return sql.all(
+            "SELECT position, by_name FROM rm_timeline "
+            "WHERE objective_id = :id AND event_type = 'ObjectiveCommitted' ORDER BY position",
+            {"id": objective_id},
+        )
+
+    def written_unnamed(self, sql: Sql, member_id: str | None) -> list[tuple[Any, ...]]:
+        """Rows of earlier batches by a member not named yet (the caller names them all:
+        found once)."""
+        if self.earlier_unnamed is not None and member_id in self.earlier_unnamed:
+            return self.earlier_unnamed.pop(member_id)
+        return sql.all(
+            "SELECT position, event_type, aggregate_id, language FROM rm_timeline "
+            "WHERE by_member = :id AND by_name = '' ORDER BY position",
+            {"id": member_id},
+        )
 
     def named(self, sql: Sql, id_: str) -> Named | None:
         if id_ not in self.names:
@@ -324,15 +364,35 @@ def _name(named: Named | None) -> str | None:
 
 
 def _aggregate_type(e: Any) -> str:
-    # Events are nested in their aggregate class: Objective.CheckInMade → "Objective".
-    outer, _, _ = type(e).__qualname__.rpartition(".")
-    return outer or type(e).__module__.rpartition(".")[2]
+    kind = type(e)
+    known = _AGGREGATE_TYPES.get(kind)
+    if known is None:
+        # Events are nested in their aggregate class: Objective.CheckInMade → "Objective".
+        outer, _, _ = kind.__qualname__.rpartition(".")
+        known = _AGGREGATE_TYPES[kind] = outer or kind.__module__.rpartition(".")[2]
+    return known
+
+
+_AGGREGATE_TYPES: dict[type, str] = {}
 
 
 def _effective_at(e: Any) -> datetime:
     """The event's business time where it has one, else when it was recorded."""
-    for field in ("effective_at", "checked_in_at", "measured_at"):
-        value = getattr(e, field, None)
+    kind = type(e)
+    names = _BUSINESS_TIMES.get(kind)
+    if names is None:
+        fields_ = {f.name for f in fields(kind)} if is_dataclass(kind) else set(vars(e))
+        names = _BUSINESS_TIMES[kind] = tuple(
+            name
+            for name in ("effective_at", "checked_in_at", "measured_at")
+            if name in fields_ or hasattr(kind, name)
+        )
+    for name in names:
+        value = getattr(e, name, None)
         if value is not None:
             return value  # type: ignore[no-any-return]
     return e.timestamp  # type: ignore[no-any-return]
+
+
+# The business-time fields each kind of event has (most have none).
+_BUSINESS_TIMES: dict[type, tuple[str, ...]] = {}
