@@ -32,6 +32,7 @@ from okr_es.use_cases.objectives import KeyResultSpec, ObjectiveCommands
 from okr_es.use_cases.organizations import OrganizationCommands
 from okr_es.use_cases.reminders import ReminderCommands
 from okr_es.use_cases.saved_views import SavedViewCommands
+from okr_es.use_cases.sign_ins import SignInCommands
 from okr_es.use_cases.team_cycles import TeamCycleCommands
 from okr_es.use_cases.tokens import AccessTokenCommands
 from okr_es.use_cases.webhooks import WebhookCommands
@@ -44,6 +45,7 @@ class OKRApplication(
     OrganizationCommands,
     MemberCommands,
     AccessTokenCommands,
+    SignInCommands,
     CycleCommands,
     TeamCycleCommands,
     ObjectiveCommands,

@@ -192,6 +192,7 @@ def render_commands() -> str:
         "Unauthenticated": 401,
         "TooManyAttempts": 429,
         "Forbidden": 403,
+        "ProviderUnavailable": 503,
     }
     for code, (cls, meaning) in ERROR_CODES.items():
         lines.append(f"| `{code}` | {cls.__name__} | {http[cls.__name__]} | {meaning} |")
