@@ -76,7 +76,7 @@ EXAMPLES: dict[str, dict[str, Any] | None] = {
     "grant_role": {"role": "lead", "unit_id": "{unit_id}"},
     "revoke_role": {"role": "lead", "unit_id": "{unit_id}"},
     "change_policy": {"max_objectives": 4, "warn_key_results_above": 4, "mode": "warn"},
-    "issue_token": {"label": "ola's laptop"},
+    "issue_token": {"label": "check-in form", "scope": "check-in"},
     "revoke_token": None,
     "define_cycle": {
         "label": "2027 Q1",

@@ -112,6 +112,8 @@ class PolicyDocument(Body):
 
 class TokenCreate(Body):
     label: str = ""
+    # read, check-in or admin; left out: admin (all the member may do).
+    scope: str | None = None
 
 
 # --- cycles ------------------------------------------------------------------------------------
