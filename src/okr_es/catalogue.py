@@ -222,6 +222,8 @@ COMMANDS = (
     "change_member_email",
     "deactivate_member",
     "reactivate_member",
+    "link_sign_in",
+    "unlink_sign_in",
     "transfer_ownership",
     "grant_role",
     "revoke_role",

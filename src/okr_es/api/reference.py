@@ -77,6 +77,8 @@ EXAMPLES: dict[str, dict[str, Any] | None] = {
     "revoke_role": {"role": "lead", "unit_id": "{unit_id}"},
     "change_policy": {"max_objectives": 4, "warn_key_results_above": 4, "mode": "warn"},
     "issue_token": {"label": "check-in form", "scope": "check-in"},
+    "link_sign_in": {"issuer": "https://idporten.no", "subject": "4oJ8aZ3x-pairwise-id"},
+    "unlink_sign_in": {"issuer": "https://idporten.no", "subject": "4oJ8aZ3x-pairwise-id"},
     "revoke_token": None,
     "define_cycle": {
         "label": "2027 Q1",

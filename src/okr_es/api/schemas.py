@@ -83,6 +83,13 @@ class MemberEmailChange(Body):
     email: str
 
 
+class SignInAccount(Body):
+    """A person's account at an OpenID provider: its issuer and subject id (``sub``)."""
+
+    issuer: str
+    subject: str
+
+
 class MemberDeactivate(Body):
     reason: str = ""
 

@@ -1,5 +1,6 @@
-"""Member lifecycle endpoints: rename, new e-mail address, deactivate, reactivate, and
-hand everything a member owns to another member. All of them are for admins."""
+"""Member lifecycle endpoints: rename, new e-mail address, deactivate, reactivate, hand
+everything a member owns to another member, and link or unlink the provider accounts a
+member signs in with. All of them are for admins."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from okr_es.api.schemas import (
     MemberEmailChange,
     MemberRename,
     OwnershipTransfer,
+    SignInAccount,
 )
 
 fields = msgspec.structs.asdict
@@ -120,6 +122,47 @@ class MemberCommands(Controller):
             okr.transfer_ownership(
                 organization_id=organization_id,
                 from_member_id=member_id,
+                by=principal.member_id,
+                **fields(data),
+            )
+        )
+
+    @post(f"{MEMBER}/sign-ins", status_code=200, sync_to_thread=True)
+    def link_sign_in(
+        self,
+        organization_id: FromPath[UUID],
+        member_id: FromPath[UUID],
+        data: JSONBody[SignInAccount],
+        okr: Okr,
+        principal: Actor,
+    ) -> Response[CommandResponse]:
+        """Let a member sign in with an OpenID provider account: its issuer and subject id
+        (admin; e.g. ID-porten, whose tokens carry no e-mail address to match)."""
+        access.administer(okr, principal, organization_id)
+        return command_response(
+            okr.link_sign_in(
+                organization_id=organization_id,
+                member_id=member_id,
+                by=principal.member_id,
+                **fields(data),
+            )
+        )
+
+    @post(f"{MEMBER}/sign-ins/unlink", status_code=200, sync_to_thread=True)
+    def unlink_sign_in(
+        self,
+        organization_id: FromPath[UUID],
+        member_id: FromPath[UUID],
+        data: JSONBody[SignInAccount],
+        okr: Okr,
+        principal: Actor,
+    ) -> Response[CommandResponse]:
+        """Stop an OpenID provider account from signing a member in (admin)."""
+        access.administer(okr, principal, organization_id)
+        return command_response(
+            okr.unlink_sign_in(
+                organization_id=organization_id,
+                member_id=member_id,
                 by=principal.member_id,
                 **fields(data),
             )
