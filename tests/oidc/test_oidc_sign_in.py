@@ -271,3 +271,28 @@ def test_a_provider_that_cannot_be_reached_answers_503_not_500(
         )
     finally:
         okr.close()
+
+
+def test_an_admin_links_an_account_whose_tokens_carry_no_email(
+    served: Served, provider: Provider
+) -> None:
+    """As with ID-porten: the refusal names the account, an admin links it."""
+    ola = _add_member(served, "Ola Nordmann", "ola@example.no")
+    token = provider.token(_claims("pairwise-ola", acr="idporten-loa-high"))
+    refused = _command(served, token)
+    assert refused.json()["subject"] == "pairwise-ola"
+    admin_token = served.okr.issue_token(
+        organization_id=served.organization_id, member_id=served.admin_id, label="admin",
+        by=served.admin_id,
+    ).token or ""
+
+    linked = httpx.post(
+        f"{served.base_url}/api/v1/organizations/{served.organization_id}/members/{ola}"
+        "/sign-ins",
+        json={"issuer": refused.json()["issuer"], "subject": refused.json()["subject"]},
+        headers={"Authorization": f"Bearer {admin_token}"},
+        timeout=30,
+    )
+
+    assert linked.status_code == 200, linked.text
+    assert served.viewer(token).json()["data"]["viewer"]["id"] == str(ola)
