@@ -296,3 +296,28 @@ def test_an_admin_links_an_account_whose_tokens_carry_no_email(
 
     assert linked.status_code == 200, linked.text
     assert served.viewer(token).json()["data"]["viewer"]["id"] == str(ola)
+
+
+def test_unknown_keys_fetch_the_key_set_at_most_once_per_interval(
+    settings: Any, provider: Provider
+) -> None:
+    """Made-up key ids cannot make okr-es fetch the provider's keys on every request."""
+    okr = OKRApplication(settings)
+    try:
+        ids = okr.register_organization(
+            name="Digdir", admin_name="Kari Admin", admin_email="kari@example.no"
+        ).ids
+        okr.settings = oidc_settings(settings, provider, ids["organization_id"],
+                                     oidc_jwks_refetch_seconds=3600.0)
+        with serving(okr) as base_url:
+            served = Served(base_url, okr, ids["organization_id"], ids["member_id"])
+            kari = _claims("kari", email="kari@example.no", email_verified=True)
+            assert served.viewer(provider.token(kari)).json()["data"]["viewer"]
+
+            rotated = provider.token(kari, kid=provider.rotate())
+            answer = _command(served, rotated)
+
+        assert answer.status_code == 401, answer.text
+        assert "key the OpenID provider does not publish" in answer.json()["detail"]
+    finally:
+        okr.close()

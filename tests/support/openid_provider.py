@@ -141,9 +141,11 @@ def oidc_settings(settings: Settings, provider: Provider, organization_id: UUID,
         oidc_issuer=provider.issuer,
         oidc_client_id=CLIENT_ID,
         oidc_organization_id=organization_id,
-        # Every unknown key id fetches the key set again: rotation shows at once.
-        oidc_jwks_refetch_seconds=0.0,
-        **changes,
+        **{
+            # Every unknown key id fetches the key set again: rotation shows at once.
+            "oidc_jwks_refetch_seconds": 0.0,
+            **changes,
+        },
     )
 
 

@@ -29,6 +29,8 @@ from okr_es.use_cases.sign_ins import SignInIdentity
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 # A discovery document or key set is a few kilobytes; anything far larger is not one.
 MAX_DOCUMENT_BYTES = 1_000_000
+# Real ID and access tokens are a few kilobytes; this bounds the work spent on garbage.
+MAX_TOKEN_LENGTH = 16_384
 Fetch = Callable[[urllib.request.Request, float], Any]
 
 
@@ -43,9 +45,7 @@ def fetch_json(request: urllib.request.Request, timeout: float) -> Any:
             # The token endpoint refuses a code with a JSON error body: the caller's
             # sign-in failed, the provider is fine.
             return _json_error(e)
-        raise ProviderUnavailable(
-            f"the OpenID provider answered {e.code} at {where}", status=e.code
-        ) from None
+        raise ProviderUnavailable(f"the OpenID provider answered {e.code} at {where}") from None
     except (OSError, ValueError) as e:
         raise ProviderUnavailable(
             f"the OpenID provider cannot be reached at {where}: {e}"
@@ -159,6 +159,8 @@ class OIDCProvider:
 
     def verify(self, token: str, *, nonce: str | None = None) -> dict[str, Any]:
         """The claims of a token this provider signed for okr-es, or Unauthenticated."""
+        if len(token) > MAX_TOKEN_LENGTH:
+            raise Unauthenticated("malformed token: far longer than any sign-in token")
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
