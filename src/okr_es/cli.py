@@ -538,6 +538,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     print(f"okr-es GraphQL on {base}/graphql  (GraphiQL: open it in a browser)")
     print(f"okr-es API on {base}/api/v1  (OpenAPI: {base}/schema/swagger)")
     print(f"Events in {settings.store_description()}")
+    if settings.oidc_issuer is not None:
+        sign_in = f"{base}/auth/login" if settings.oidc_client_id else "no browser sign-in"
+        print(f"Sign-in with {settings.oidc_issuer} ({sign_in})")
     for note in notes:
         print(note)
     sys.stdout.flush()
