@@ -20,7 +20,7 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
-from okr_es.aggregates.organization import Grant, Organization
+from okr_es.aggregates.organization import FULL_SCOPE, TOKEN_SCOPES, Grant, Organization
 from okr_es.errors import Unauthenticated
 
 PREFIX = "okr"
@@ -33,11 +33,24 @@ TOKEN_TOPICS: tuple[str, ...] = (
 
 
 class Principal(msgspec.Struct, frozen=True):
-    """Who is acting: a member of one organisation, with their grants at that moment."""
+    """Who is acting: a member of one organisation, with their grants at that moment,
+    and what the credential they act with may do (a token's scope; a person signed in
+    with OpenID Connect acts with all their roles)."""
 
     organization_id: UUID
     member_id: UUID
     roles: tuple[Grant, ...] = ()
+    scope: str = FULL_SCOPE
+
+    def allows(self, scope: str) -> bool:
+        """Whether the credential's scope covers ``scope`` (each scope includes the
+        ones before it in ``TOKEN_SCOPES``: read, check-in, admin)."""
+        return TOKEN_SCOPES.index(self.scope) >= TOKEN_SCOPES.index(scope)
+
+
+def looks_like_jwt(token: str) -> bool:
+    """A JSON Web Token has three dot-separated parts; okr tokens have no dot."""
+    return token.count(".") == 2
 
 
 class TokenEntry(msgspec.Struct):

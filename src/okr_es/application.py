@@ -36,6 +36,7 @@ from okr_es.use_cases.organizations import OrganizationCommands
 from okr_es.use_cases.privacy import PrivacyCommands
 from okr_es.use_cases.reminders import ReminderCommands
 from okr_es.use_cases.saved_views import SavedViewCommands
+from okr_es.use_cases.sign_ins import SignInCommands
 from okr_es.use_cases.team_cycles import TeamCycleCommands
 from okr_es.use_cases.tokens import AccessTokenCommands
 from okr_es.use_cases.webhooks import WebhookCommands
@@ -50,6 +51,7 @@ class OKRApplication(
     DirectoryGroupCommands,
     PrivacyCommands,
     AccessTokenCommands,
+    SignInCommands,
     CycleCommands,
     TeamCycleCommands,
     ObjectiveCommands,

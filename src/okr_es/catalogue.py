@@ -195,6 +195,7 @@ def render_commands() -> str:
         "Unauthenticated": 401,
         "TooManyAttempts": 429,
         "Forbidden": 403,
+        "ProviderUnavailable": 503,
     }
     for code, (cls, meaning) in ERROR_CODES.items():
         lines.append(f"| `{code}` | {cls.__name__} | {http[cls.__name__]} | {meaning} |")
@@ -232,6 +233,8 @@ COMMANDS = (
     "reactivate_member",
     "erase_member",
     "set_privacy_policy",
+    "link_sign_in",
+    "unlink_sign_in",
     "transfer_ownership",
     "grant_role",
     "revoke_role",

@@ -20,7 +20,7 @@ from eventsourcing.utils import TopicError
 from okr_es import cli_notify
 from okr_es.aggregates import validation as check
 from okr_es.aggregates.cycle import Cycle
-from okr_es.aggregates.organization import Organization
+from okr_es.aggregates.organization import TOKEN_SCOPES, Organization
 from okr_es.application import OKRApplication
 from okr_es.cli_report import add_report_commands
 from okr_es.errors import NotFound, OKRError
@@ -133,9 +133,18 @@ def _parser() -> argparse.ArgumentParser:
 
     token = sub.add_parser("token", help="issue or revoke API access tokens")
     token_sub = token.add_subparsers(dest="token_command", required=True, metavar="TOKEN_COMMAND")
-    create = token_sub.add_parser("create", help="issue a token for a member (printed once)")
+    create = token_sub.add_parser(
+        "create", aliases=["issue"], help="issue a token for a member (printed once)"
+    )
     create.add_argument("--member", required=True, metavar="MEMBER_ID", help="whose token")
     create.add_argument("--label", default="okr-es token create", help="what it is for")
+    create.add_argument(
+        "--scope",
+        choices=TOKEN_SCOPES,
+        default=None,
+        help="what the token may do: read, check-in (read and check in) or admin (all the "
+        "member may; the default)",
+    )
     create.set_defaults(run=_token_create)
     revoke = token_sub.add_parser("revoke", help="stop accepting a token")
     revoke.add_argument("token_id", metavar="TOKEN_ID")
@@ -503,9 +512,14 @@ def _token_create(args: argparse.Namespace, settings: Settings) -> int:
         if org is None:
             raise NotFound(f"no member {member_id} in any organisation", field="member")
         result = app.issue_token(
-            organization_id=org.id, member_id=member_id, label=args.label, by=member_id
+            organization_id=org.id,
+            member_id=member_id,
+            label=args.label,
+            scope=args.scope,
+            by=member_id,
         )
-    print(f"Token for {org.members[member_id].name} ({org.name}), shown only this once:")
+    scope = f", scope {args.scope}" if args.scope else ""
+    print(f"Token for {org.members[member_id].name} ({org.name}{scope}), shown only this once:")
     print(result.token)
     print(f"token id {result.ids['token_id']}  (revoke: okr-es token revoke <token id> --by ...)")
     return EXIT_OK
@@ -563,6 +577,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     print(f"okr-es GraphQL on {base}/graphql  (GraphiQL: open it in a browser)")
     print(f"okr-es API on {base}/api/v1  (OpenAPI: {base}/schema/swagger)")
     print(f"Events in {settings.store_description()}")
+    if settings.oidc_issuer is not None:
+        sign_in = f"{base}/auth/login" if settings.oidc_client_id else "no browser sign-in"
+        print(f"Sign-in with {settings.oidc_issuer} ({sign_in})")
     for note in notes:
         print(note)
     sys.stdout.flush()

@@ -79,6 +79,13 @@ class Unauthenticated(OKRError):
     code = "unauthenticated"
 
 
+class ProviderUnavailable(OKRError):
+    """The OpenID provider that vouches for a signed-in person cannot be reached, or
+    answers with nonsense: the person may try again later."""
+
+    code = "identity-provider-unavailable"
+
+
 class TooManyAttempts(OKRError):
     """Too many failed authentications from one address: wait ``retry_after`` seconds."""
 
@@ -254,4 +261,22 @@ ERROR_CODES: dict[str, tuple[type[OKRError], str]] = {
         "too many failed authentications from this address; wait retry_after seconds",
     ),
     "forbidden": (Forbidden, "the member's roles do not allow this command there"),
+    "missing-scope": (
+        Forbidden,
+        "the access token's scope (read, check-in) does not cover this request; the "
+        "problem's `scope` names the one it needs",
+    ),
+    "unknown-person": (
+        Unauthenticated,
+        "a valid sign-in whose account is linked to no member (and no member has its "
+        "verified e-mail address, where that is allowed)",
+    ),
+    "member-deactivated": (
+        Unauthenticated,
+        "the signed-in person's member is deactivated",
+    ),
+    "identity-provider-unavailable": (
+        ProviderUnavailable,
+        "the OpenID provider cannot be reached to check a sign-in; try again (HTTP 503)",
+    ),
 }

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+from uuid import UUID
 
 import msgspec
 from eventsourcing.persistence import InterfaceError
@@ -53,6 +55,30 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     webhook_retry_max_seconds: float = 3600.0
     # Slack's signing secret of the okr-es Slack app; unset: Slack check-ins are refused.
     slack_signing_secret: str | None = None
+    # OpenID Connect sign-in (docs/auth.md). Unset issuer: only okr access tokens count.
+    oidc_issuer: str | None = None
+    # Accepted ``aud`` values; empty: the client id.
+    oidc_audience: tuple[str, ...] = ()
+    # The organisation whose members the provider's people are.
+    oidc_organization_id: UUID | None = None
+    # The browser sign-in's client (app registration) at the provider; its secret only
+    # for providers that require one of a web application.
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    # Where the provider sends the browser back (…/auth/callback); unset: this request's
+    # own address, right unless a proxy in front rewrites it.
+    oidc_redirect_url: str | None = None
+    oidc_scopes: str = "openid email profile"
+    # A first sign-in is linked to the member with the token's verified e-mail address.
+    oidc_match_email: bool = True
+    # Which claim holds that address: email (needs email_verified), or Entra ID's
+    # preferred_username or upn (verified by the tenant itself).
+    oidc_email_claim: str = "email"
+    oidc_algorithms: tuple[str, ...] = ("RS256", "ES256", "PS256")
+    oidc_leeway_seconds: float = 60.0
+    # A token signed by an unknown key refetches the provider's keys at most this often.
+    oidc_jwks_refetch_seconds: float = 60.0
+    oidc_timeout_seconds: float = 5.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -99,6 +125,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             )
             / 1000,
             slack_signing_secret=env.get("OKR_ES_SLACK_SIGNING_SECRET", "").strip() or None,
+            **_oidc(env, integer),
         )
 
     @property
@@ -164,6 +191,100 @@ def _instant(env: Mapping[str, str], name: str) -> datetime | None:
             f"{name} must be an instant with its offset, e.g. 2027-01-04T08:00:00Z", field=name
         )
     return value
+
+
+# Asymmetric signatures only: "none" proves nothing, and an HMAC "signature" keyed with
+# the provider's public key (HS256) could be made by anyone.
+OIDC_ALGORITHMS = frozenset(
+    {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+)
+_OIDC_EMAIL_CLAIMS = ("email", "preferred_username", "upn")
+_LOOPBACK = ("localhost", "127.0.0.1", "::1")
+
+
+def _oidc(env: Mapping[str, str], integer: Callable[[str, int, int, int], int]) -> dict[str, Any]:
+    """The OpenID Connect settings; a configured issuer needs its organisation and an
+    audience or client id."""
+    issuer = env.get("OKR_ES_OIDC_ISSUER", "").strip().rstrip("/") or None
+    client_id = env.get("OKR_ES_OIDC_CLIENT_ID", "").strip() or None
+    audience = tuple(
+        a.strip() for a in env.get("OKR_ES_OIDC_AUDIENCE", "").split(",") if a.strip()
+    )
+    raw_org = env.get("OKR_ES_OIDC_ORGANIZATION_ID", "").strip()
+    organization_id: UUID | None = None
+    if raw_org:
+        try:
+            organization_id = UUID(raw_org)
+        except ValueError:
+            raise InvalidInput(
+                "OKR_ES_OIDC_ORGANIZATION_ID must be an organisation id (a UUID)",
+                field="OKR_ES_OIDC_ORGANIZATION_ID",
+            ) from None
+    algorithms = tuple(
+        a.strip()
+        for a in env.get("OKR_ES_OIDC_ALGORITHMS", "RS256,ES256,PS256").split(",")
+        if a.strip()
+    )
+    if not algorithms or not set(algorithms) <= OIDC_ALGORITHMS:
+        raise InvalidInput(
+            "OKR_ES_OIDC_ALGORITHMS must name asymmetric algorithms only, from: "
+            + ", ".join(sorted(OIDC_ALGORITHMS)),
+            field="OKR_ES_OIDC_ALGORITHMS",
+        )
+    email_claim = env.get("OKR_ES_OIDC_EMAIL_CLAIM", "").strip() or "email"
+    if email_claim not in _OIDC_EMAIL_CLAIMS:
+        raise InvalidInput(
+            "OKR_ES_OIDC_EMAIL_CLAIM must be one of: " + ", ".join(_OIDC_EMAIL_CLAIMS),
+            field="OKR_ES_OIDC_EMAIL_CLAIM",
+        )
+    match_email = env.get("OKR_ES_OIDC_MATCH_EMAIL", "").strip().lower() or "true"
+    if match_email not in ("true", "false", "1", "0", "yes", "no"):
+        raise InvalidInput(
+            "OKR_ES_OIDC_MATCH_EMAIL must be true or false", field="OKR_ES_OIDC_MATCH_EMAIL"
+        )
+    redirect_url = env.get("OKR_ES_OIDC_REDIRECT_URL", "").strip() or None
+    if issuer is not None:
+        _oidc_url(issuer, "OKR_ES_OIDC_ISSUER")
+        if organization_id is None:
+            raise InvalidInput(
+                "OKR_ES_OIDC_ISSUER needs OKR_ES_OIDC_ORGANIZATION_ID: whose members sign in",
+                field="OKR_ES_OIDC_ORGANIZATION_ID",
+            )
+        if not audience and client_id is None:
+            raise InvalidInput(
+                "OKR_ES_OIDC_ISSUER needs OKR_ES_OIDC_AUDIENCE or OKR_ES_OIDC_CLIENT_ID",
+                field="OKR_ES_OIDC_AUDIENCE",
+            )
+    if redirect_url is not None:
+        _oidc_url(redirect_url, "OKR_ES_OIDC_REDIRECT_URL")
+    return {
+        "oidc_issuer": issuer,
+        "oidc_audience": audience,
+        "oidc_organization_id": organization_id,
+        "oidc_client_id": client_id,
+        "oidc_client_secret": env.get("OKR_ES_OIDC_CLIENT_SECRET", "").strip() or None,
+        "oidc_redirect_url": redirect_url,
+        "oidc_scopes": env.get("OKR_ES_OIDC_SCOPES", "").strip() or "openid email profile",
+        "oidc_match_email": match_email in ("true", "1", "yes"),
+        "oidc_email_claim": email_claim,
+        "oidc_algorithms": algorithms,
+        "oidc_leeway_seconds": float(integer("OKR_ES_OIDC_LEEWAY_SECONDS", 60, 0, 600)),
+        "oidc_jwks_refetch_seconds": float(
+            integer("OKR_ES_OIDC_JWKS_REFETCH_SECONDS", 60, 0, 86_400)
+        ),
+        "oidc_timeout_seconds": integer("OKR_ES_OIDC_TIMEOUT_MS", 5000, 100, 60_000) / 1000,
+    }
+
+
+def _oidc_url(url: str, name: str) -> None:
+    """https, or http to this machine only (a provider started for a test or a demo)."""
+    parts = urlsplit(url)
+    if not parts.hostname or not (
+        parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in _LOOPBACK)
+    ):
+        raise InvalidInput(
+            f"{name} must be an https:// URL (http:// only to localhost)", field=name
+        )
 
 
 def _nats_token(env: Mapping[str, str], name: str, default: str) -> str:

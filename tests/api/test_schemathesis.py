@@ -156,6 +156,8 @@ STEPS: list[Step] = [
     ("add_member", {}, {"name": "Leif L", "email": "leif@example.org"}, {"member_id": "leaver"}),
     ("rename_member", {"member_id": "leaver"}, {}, {}),
     ("change_member_email", {"member_id": "leaver"}, {}, {}),
+    ("link_sign_in", {"member_id": "leaver"}, {}, {}),
+    ("unlink_sign_in", {"member_id": "leaver"}, {}, {}),
     ("change_owner", {"objective_id": "objective", "owner_id": "leaver"}, {}, {}),
     ("transfer_ownership", {"member_id": "leaver", "to_member_id": "member"}, {}, {}),
     ("deactivate_member", {"member_id": "leaver"}, {}, {}),

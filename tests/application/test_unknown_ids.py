@@ -55,6 +55,15 @@ COMMANDS: dict[str, tuple[Command, str]] = {
     "member granted a role": (lambda a, i: a.grant_role(organization_id=i.w.org,
                                                         member_id=i.unknown, role="ambassador",
                                                         by=i.w.admin), "member_id"),
+    "member linked to a sign-in account": (
+        lambda a, i: a.link_sign_in(organization_id=i.w.org, member_id=i.unknown,
+                                    issuer="https://idporten.no", subject="x", by=i.w.admin),
+        "member_id"),
+    "member unlinked from a sign-in account": (
+        lambda a, i: a.unlink_sign_in(organization_id=i.w.org, member_id=i.unknown,
+                                      issuer="https://idporten.no", subject="x",
+                                      by=i.w.admin),
+        "member_id"),
     "cycle of an objective": (lambda a, i: set_objective(a, i.w, cycle=i.unknown), "cycle_id"),
     "cycle renamed": (lambda a, i: a.rename_cycle(cycle_id=i.unknown, label="X", by=i.w.admin),
                       "cycle_id"),

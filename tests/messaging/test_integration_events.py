@@ -139,6 +139,18 @@ def test_the_token_hash_and_member_emails_never_leave() -> None:
         "token_id": str(issued.token_id),
         "member_id": str(issued.member_id),
         "label": issued.label,
+        "scope": issued.scope,
+    }
+
+
+def test_the_subject_of_a_sign_in_account_never_leaves() -> None:
+    linked = sample_event(Organization, Organization.MemberSignInLinked)
+
+    payload = translate(linked, 7, ORG).encode()
+
+    assert linked.subject.encode() not in payload
+    assert json.loads(payload)["data"] == {
+        "member_id": str(linked.member_id), "issuer": linked.issuer
     }
 
 

@@ -23,6 +23,11 @@ ROLES: frozenset[str] = frozenset({"admin", "ambassador", "lead", "member"})
 ORG_WIDE_ROLES: frozenset[str] = frozenset({"admin"})
 
 PolicyMode = Literal["enforce", "warn"]
+# What an access token may do: read only; read and check in; or all its member may do.
+TOKEN_SCOPES: tuple[str, ...] = ("read", "check-in", "admin")
+FULL_SCOPE = "admin"
+# An OpenID provider's issuer URL and its subject id of one person (claim ``sub``).
+SIGN_IN_FIELD_MAX = 255
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 
@@ -54,6 +59,8 @@ class Member(msgspec.Struct):
     directory_grants: set[Grant] = msgspec.field(default_factory=set)
     # Erased: their name, e-mail address and (by policy) free texts are gone for good.
     erased: bool = False
+    # (issuer, subject) pairs by which the person signs in with OpenID Connect.
+    sign_ins: list[tuple[str, str]] = msgspec.field(default_factory=list)
 
 
 # Where a grant came from: given by hand, or held through a mapped directory group.
@@ -87,6 +94,7 @@ class AccessToken(msgspec.Struct):
     token_hash: str
     label: str
     revoked: bool = False
+    scope: str = FULL_SCOPE
 
 
 # The whole numbers each policy count may take (an objective limit or key result maximum
@@ -462,14 +470,23 @@ class Organization(OKRAggregate):
     class AccessTokenIssued(OKRAggregate.Event):
         """A member was given a bearer token for the API (only the secret's hash is kept)."""
 
+        # v2 added scope: what the token may do (read, check-in, admin); every older
+        # token may do all its member may (admin).
+        class_version = 2
+
         token_id: UUID
         member_id: UUID
         token_hash: str
         label: str
+        scope: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["scope"] = FULL_SCOPE
 
         def apply(self, aggregate: Any) -> None:
             aggregate.tokens[self.token_id] = AccessToken(
-                self.token_id, self.member_id, self.token_hash, self.label
+                self.token_id, self.member_id, self.token_hash, self.label, scope=self.scope
             )
 
     class AccessTokenRevoked(OKRAggregate.Event):
@@ -479,6 +496,27 @@ class Organization(OKRAggregate):
 
         def apply(self, aggregate: Any) -> None:
             aggregate.tokens[self.token_id].revoked = True
+
+    class MemberSignInLinked(OKRAggregate.Event):
+        """A member may sign in with an OpenID provider's account: the provider's issuer
+        and its subject id of the person (``sub``)."""
+
+        member_id: UUID
+        issuer: str
+        subject: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.members[self.member_id].sign_ins.append((self.issuer, self.subject))
+
+    class MemberSignInUnlinked(OKRAggregate.Event):
+        """A member's OpenID provider account no longer signs them in."""
+
+        member_id: UUID
+        issuer: str
+        subject: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.members[self.member_id].sign_ins.remove((self.issuer, self.subject))
 
     if TYPE_CHECKING:  # state set by the events; not dataclass fields of the aggregate
         name: str
@@ -801,10 +839,18 @@ class Organization(OKRAggregate):
         self.trigger_event(self.LintPolicySet, policy=policy, by=by)
 
     def issue_token(
-        self, *, token_id: UUID, member_id: UUID, token_hash: str, label: str, by: UUID
+        self,
+        *,
+        token_id: UUID,
+        member_id: UUID,
+        token_hash: str,
+        label: str,
+        by: UUID,
+        scope: str = FULL_SCOPE,
     ) -> None:
         self.active_member(member_id)
         label = check.line(label, "label", max_length=check.NAME_MAX, required=False)
+        scope = check.choice(scope, "scope", frozenset(TOKEN_SCOPES))
         if not isinstance(token_hash, str) or not _SHA256_HEX.fullmatch(token_hash):
             raise InvalidInput(
                 "token_hash must be a SHA-256 hex digest", code="invalid-input", field="token_hash"
@@ -817,7 +863,36 @@ class Organization(OKRAggregate):
             member_id=member_id,
             token_hash=token_hash,
             label=label,
+            scope=scope,
             by=by,
+        )
+
+    def link_sign_in(self, *, member_id: UUID, issuer: str, subject: str, by: UUID) -> None:
+        """Let a member sign in with the provider account ``subject`` of ``issuer``."""
+        self.active_member(member_id)
+        issuer = check.line(issuer, "issuer", max_length=SIGN_IN_FIELD_MAX)
+        subject = check.line(subject, "subject", max_length=SIGN_IN_FIELD_MAX)
+        holder = self.member_signing_in_as(issuer, subject)
+        if holder is not None:
+            if holder.id == member_id:
+                raise RuleViolation("the member already signs in with that account",
+                                    code="no-change", field="subject")
+            raise RuleViolation("that account already signs in another member",
+                                code="duplicate-member", field="subject")
+        self.trigger_event(self.MemberSignInLinked, member_id=member_id, issuer=issuer,
+                           subject=subject, by=by)
+
+    def unlink_sign_in(self, *, member_id: UUID, issuer: str, subject: str, by: UUID) -> None:
+        member = self.member(member_id)
+        if (issuer, subject) not in member.sign_ins:
+            raise NotFound("the member does not sign in with that account", field="subject")
+        self.trigger_event(self.MemberSignInUnlinked, member_id=member_id, issuer=issuer,
+                           subject=subject, by=by)
+
+    def member_signing_in_as(self, issuer: str, subject: str) -> Member | None:
+        """The member whose provider account this is, deactivated or not."""
+        return next(
+            (m for m in self.members.values() if (issuer, subject) in m.sign_ins), None
         )
 
     def revoke_token(self, *, token_id: UUID, by: UUID) -> None:

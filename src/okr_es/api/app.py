@@ -25,6 +25,7 @@ from okr_es.api.auth_throttle import AuthThrottle
 from okr_es.api.bodies import JSONRequest, require_json
 from okr_es.api.commands import COMMAND_HANDLERS
 from okr_es.api.dependencies import DEPENDENCIES, STATE_KEY, THROTTLE_KEY, authenticate
+from okr_es.api.oidc.browser import auth_router
 from okr_es.api.problems import EXCEPTION_HANDLERS, document_problems
 from okr_es.api.scim.controller import scim_router
 from okr_es.api.security_headers import secure_html
@@ -108,7 +109,12 @@ def create_app(
     )
     app = Litestar(
         route_handlers=[
-            commands, scim_router(), slack_router, static_files_router(), *route_handlers
+            commands,
+            scim_router(),
+            slack_router,
+            auth_router(),
+            static_files_router(),
+            *route_handlers,
         ],
         plugins=[StrictStructSchemaPlugin(), *plugins],
         dependencies=DEPENDENCIES,

@@ -1,4 +1,5 @@
-"""What handlers are given: the application and the principal behind the bearer token."""
+"""What handlers are given: the application and the principal behind the bearer token
+(an okr access token, or a token of the configured OpenID provider)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.handlers.base import BaseRouteHandler
 
-from okr_es.access_tokens import Principal
+from okr_es.access_tokens import Principal, looks_like_jwt
 from okr_es.api.auth_throttle import AuthThrottle
+from okr_es.api.oidc.session import no_provider, principal_of_token, provider_of
+from okr_es.api.scopes import require_scope
 from okr_es.application import OKRApplication
 from okr_es.errors import Unauthenticated
 
@@ -32,14 +35,20 @@ async def authenticate(
     """Guard: a handler that acts for a member learns who, or answers 401, before its
     body is read, so a caller without a valid token learns nothing about the body."""
     if "principal" in handler.parsed_fn_signature.parameters:
-        connection.state[_PRINCIPAL_KEY] = await _principal(connection)
+        principal = await _principal(connection)
+        method = str(connection.scope.get("method", "GET"))
+        require_scope(principal, handler, method, connection.url.path)
+        connection.state[_PRINCIPAL_KEY] = principal
 
 
 async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
     """The member whose token is in ``Authorization: Bearer …``, or 401 (as the
     :func:`authenticate` guard found it, where it ran)."""
     known: Principal | None = request.state.get(_PRINCIPAL_KEY)
-    return known if known is not None else await _principal(request)
+    if known is None:
+        known = await _principal(request)
+        require_scope(known, request.route_handler, request.method, request.url.path)
+    return known
 
 
 async def _principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
@@ -60,15 +69,26 @@ async def authenticate_token(
     connection: ASGIConnection[Any, Any, Any, Any], application: OKRApplication, token: str
 ) -> Principal:
     """The token's member, counting failures per client address (see ``auth_throttle``):
-    one path for the command API, GraphQL requests and websockets."""
+    one path for the command API, GraphQL requests and websockets. A JSON Web Token (two
+    dots) is checked against the OpenID provider in a worker thread (it may fetch the
+    provider's keys); a provider that cannot be reached is no failure of the caller's."""
     throttle: AuthThrottle | None = connection.app.state.get(THROTTLE_KEY)
     client = connection.client.host if connection.client else "unknown"
     if throttle is not None:
         throttle.refuse_if_blocked(client)
+    principal: Principal | None
     try:
-        principal = application.authenticate_cached(token)
-        if principal is None:
-            principal = await anyio.to_thread.run_sync(application.authenticate, token)
+        if looks_like_jwt(token):
+            provider = provider_of(connection.app.state, application)
+            if provider is None:
+                raise no_provider()
+            principal = await anyio.to_thread.run_sync(
+                principal_of_token, provider, application, token
+            )
+        else:
+            principal = application.authenticate_cached(token)
+            if principal is None:
+                principal = await anyio.to_thread.run_sync(application.authenticate, token)
     except Unauthenticated:
         if throttle is not None:
             throttle.failed(client)

@@ -80,7 +80,9 @@ EXAMPLES: dict[str, dict[str, Any] | None] = {
     "map_directory_group": {"group": "OKR Team Data", "role": "member", "unit_id": "{unit_id}"},
     "unmap_directory_group": {"group": "OKR Team Data"},
     "change_policy": {"max_objectives": 4, "warn_key_results_above": 4, "mode": "warn"},
-    "issue_token": {"label": "ola's laptop"},
+    "issue_token": {"label": "check-in form", "scope": "check-in"},
+    "link_sign_in": {"issuer": "https://idporten.no", "subject": "4oJ8aZ3x-pairwise-id"},
+    "unlink_sign_in": {"issuer": "https://idporten.no", "subject": "4oJ8aZ3x-pairwise-id"},
     "revoke_token": None,
     "define_cycle": {
         "label": "2027 Q1",

@@ -83,6 +83,13 @@ class MemberEmailChange(Body):
     email: str
 
 
+class SignInAccount(Body):
+    """A person's account at an OpenID provider: its issuer and subject id (``sub``)."""
+
+    issuer: str
+    subject: str
+
+
 class MemberDeactivate(Body):
     reason: str = ""
 
@@ -118,6 +125,8 @@ class PolicyDocument(Body):
 
 class TokenCreate(Body):
     label: str = ""
+    # read, check-in or admin; left out: admin (all the member may do).
+    scope: str | None = None
 
 
 # --- cycles ------------------------------------------------------------------------------------

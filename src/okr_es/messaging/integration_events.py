@@ -37,7 +37,8 @@ SUBJECT_PREFIX = "okr"
 
 # Per event ("Aggregate.EventName"), the domain fields published in ``data``, in order.
 # Left out on purpose: AccessTokenIssued.token_hash (a secret), MemberAdded.email and
-# MemberEmailChanged.email (personal data other systems can ask the API for), and
+# MemberEmailChanged.email (personal data other systems can ask the API for), the subject
+# of MemberSignInLinked/Unlinked (a person's account id at their OpenID provider), and
 # organization_id (it is in the envelope).
 # Adding a field or an event is a compatible change; removing or renaming one needs a new
 # SCHEMA major version (see docs/integration-events.md).
@@ -56,6 +57,8 @@ PUBLISHED_FIELDS: dict[str, tuple[str, ...]] = {
     # Consumers that keep a member's name drop it on this (docs/privacy.md).
     "Organization.MemberErased": ("member_id",),
     "Organization.PrivacyPolicySet": ("seal_free_text",),
+    "Organization.MemberSignInLinked": ("member_id", "issuer"),
+    "Organization.MemberSignInUnlinked": ("member_id", "issuer"),
     "Organization.OwnershipTransferred": (
         "from_member_id",
         "to_member_id",
@@ -79,7 +82,7 @@ PUBLISHED_FIELDS: dict[str, tuple[str, ...]] = {
         "warn_key_results_above",
         "mode",
     ),
-    "Organization.AccessTokenIssued": ("token_id", "member_id", "label"),
+    "Organization.AccessTokenIssued": ("token_id", "member_id", "label", "scope"),
     "Organization.AccessTokenRevoked": ("token_id",),
     "Organization.ReviewPolicySet": ("policy",),
     "Organization.LintPolicySet": ("policy",),

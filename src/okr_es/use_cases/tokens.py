@@ -11,7 +11,7 @@ import msgspec
 from okr_es import access_tokens
 from okr_es.access_tokens import Principal, TokenIndex
 from okr_es.aggregates import validation as check
-from okr_es.aggregates.organization import Organization
+from okr_es.aggregates.organization import FULL_SCOPE, Organization
 from okr_es.errors import (
     NotFound,
     Unauthenticated,
@@ -27,7 +27,9 @@ def _principal(org: Organization, token_id: UUID) -> Principal:
     if not org.members[stored.member_id].active:
         raise Unauthenticated("the token's member is deactivated")
     grants = tuple(org.members[stored.member_id].grants)
-    return Principal(organization_id=org.id, member_id=stored.member_id, roles=grants)
+    return Principal(
+        organization_id=org.id, member_id=stored.member_id, roles=grants, scope=stored.scope
+    )
 
 
 class AccessTokenCommands(AggregateReads):
@@ -37,9 +39,16 @@ class AccessTokenCommands(AggregateReads):
     _token_index: TokenIndex
 
     def issue_token(
-        self, *, organization_id: Any, member_id: Any, by: Any, label: Any = ""
+        self,
+        *,
+        organization_id: Any,
+        member_id: Any,
+        by: Any,
+        label: Any = "",
+        scope: Any = None,
     ) -> CommandResult:
-        """Issue a bearer token for a member; its plaintext is in ``token``, this once only."""
+        """Issue a bearer token for a member; its plaintext is in ``token``, this once only.
+        ``scope`` (read, check-in, admin; None: admin) bounds what the token may do."""
         token_id, secret = uuid4(), access_tokens.new_secret()
         result = self._on_organization(
             organization_id,
@@ -50,6 +59,7 @@ class AccessTokenCommands(AggregateReads):
                 token_hash=access_tokens.secret_hash(secret),
                 label=label,
                 by=actor,
+                scope=FULL_SCOPE if scope is None else scope,
             ),
             ids={"token_id": token_id},
         )

@@ -1,6 +1,6 @@
 """Member lifecycle endpoints: rename, new e-mail address, deactivate, reactivate, erase,
-hand everything a member owns to another member, and the organisation's privacy policy.
-All of them are for admins."""
+hand everything a member owns to another member, link or unlink the provider accounts a
+member signs in with, and the organisation's privacy policy. All of them are for admins."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from okr_es.api.schemas import (
     MemberRename,
     OwnershipTransfer,
     PrivacyPolicy,
+    SignInAccount,
 )
 
 fields = msgspec.structs.asdict
@@ -159,5 +160,46 @@ class MemberCommands(Controller):
         return command_response(
             okr.set_privacy_policy(
                 organization_id=organization_id, by=principal.member_id, **fields(data)
+            )
+        )
+
+    @post(f"{MEMBER}/sign-ins", status_code=200, sync_to_thread=True)
+    def link_sign_in(
+        self,
+        organization_id: FromPath[UUID],
+        member_id: FromPath[UUID],
+        data: JSONBody[SignInAccount],
+        okr: Okr,
+        principal: Actor,
+    ) -> Response[CommandResponse]:
+        """Let a member sign in with an OpenID provider account: its issuer and subject id
+        (admin; e.g. ID-porten, whose tokens carry no e-mail address to match)."""
+        access.administer(okr, principal, organization_id)
+        return command_response(
+            okr.link_sign_in(
+                organization_id=organization_id,
+                member_id=member_id,
+                by=principal.member_id,
+                **fields(data),
+            )
+        )
+
+    @post(f"{MEMBER}/sign-ins/unlink", status_code=200, sync_to_thread=True)
+    def unlink_sign_in(
+        self,
+        organization_id: FromPath[UUID],
+        member_id: FromPath[UUID],
+        data: JSONBody[SignInAccount],
+        okr: Okr,
+        principal: Actor,
+    ) -> Response[CommandResponse]:
+        """Stop an OpenID provider account from signing a member in (admin)."""
+        access.administer(okr, principal, organization_id)
+        return command_response(
+            okr.unlink_sign_in(
+                organization_id=organization_id,
+                member_id=member_id,
+                by=principal.member_id,
+                **fields(data),
             )
         )

@@ -23,7 +23,8 @@ from strawberry.extensions import SchemaExtension
 from okr_es.api.dependencies import authenticate_token
 from okr_es.api.graphql import errors
 from okr_es.api.graphql.context import GraphQLContext
-from okr_es.errors import TooManyAttempts, Unauthenticated
+from okr_es.api.oidc.session import SESSION_COOKIE
+from okr_es.errors import ProviderUnavailable, TooManyAttempts, Unauthenticated
 
 POSITION_HEADER = "x-okr-position"
 _log = logging.getLogger(__name__)
@@ -147,6 +148,9 @@ async def authenticate(context: GraphQLContext) -> None:
         raise errors.graphql_error(
             e.message, errors.TOO_MANY_ATTEMPTS, retryAfter=e.retry_after
         ) from None
+    except ProviderUnavailable as e:
+        _log.error("authentication could not reach the OpenID provider: %s", e.message)
+        raise errors.graphql_error(e.message, errors.IDENTITY_PROVIDER_UNAVAILABLE) from None
     except PersistenceError as e:
         _log.error("authentication could not reach the event store: %s", e)
         raise errors.graphql_error(
@@ -162,9 +166,14 @@ async def authenticate(context: GraphQLContext) -> None:
 def bearer_token(context: GraphQLContext) -> str:
     """The token of ``Authorization: Bearer …`` (header, or websocket connection_init)."""
     header = _from_params(context.connection_params)
+    source = context.request if context.request is not None else context.websocket
     if header is None:
-        source = context.request if context.request is not None else context.websocket
         header = None if source is None else source.headers.get("authorization")
+    if not header and source is not None:
+        # A browser signed in at /auth/login: its ID token, kept in an HttpOnly cookie.
+        session = source.cookies.get(SESSION_COOKIE)
+        if session:
+            return session
     if not header:
         raise errors.graphql_error(
             "send an access token: Authorization: Bearer <token>", errors.UNAUTHENTICATED
