@@ -194,3 +194,21 @@ def test_admins_read_the_directory_groups_and_the_roles_they_give(
                           headers=bearer(org.tokens["lead"])).json()
     assert refused["data"] is None
     assert [e["extensions"]["code"] for e in refused["errors"]] == ["FORBIDDEN"]
+
+
+def test_an_erased_user_is_no_longer_found_and_may_be_provisioned_anew(
+    client: Client, okr: OKRApplication, org: Org
+) -> None:
+    member_id, _, _ = a_provisioned_owner(client, okr, org)
+    okr.erase_member(organization_id=org.id, member_id=member_id, by=org.members["admin"])
+
+    listed = client.get("/scim/v2/Users", headers=scim(org)).json()
+    assert member_id not in [u["id"] for u in listed["Resources"]]
+    for wanted in ('userName eq "leaver@contoso.com"', 'userName eq "erased@erased.invalid"'):
+        found = client.get("/scim/v2/Users", headers=scim(org), params={"filter": wanted})
+        assert found.json()["totalResults"] == 0, wanted
+    again = client.post("/scim/v2/Users", headers=scim(org), json={
+        "schemas": [USER], "userName": "leaver@contoso.com", "active": True,
+        "emails": [{"primary": True, "type": "work", "value": "leaver@contoso.com"}]})
+    assert again.status_code == 201, again.text
+    assert again.json()["id"] != member_id

@@ -120,3 +120,22 @@ def test_an_erasure_in_another_process_counts_here_once_it_is_read(settings: Set
         assert [e.name for e in added] == [  # type: ignore[attr-defined]
             "Kari Admin", "Ola Member", ERASED
         ]
+
+
+def test_a_sign_in_subject_is_sealed_and_unreadable_once_its_member_is_erased(
+    app: OKRApplication,
+) -> None:
+    world = build_world(app)
+    app.link_sign_in(organization_id=world.org, member_id=world.member,
+                     issuer="https://idporten.no", subject="pairwise-Ola-7f3a", by=world.admin)
+    [linked] = stored_states(app, Organization.MemberSignInLinked)
+    assert sealed_subject(linked["subject"]) == world.member
+    org = app.get_organization(world.org)
+    assert org.member_signing_in_as("https://idporten.no", "pairwise-Ola-7f3a") is not None
+
+    app.erase_member(organization_id=world.org, member_id=world.member, by=world.admin)
+
+    org = app.get_organization(world.org)
+    assert org.member_signing_in_as("https://idporten.no", "pairwise-Ola-7f3a") is None
+    assert org.members[world.member].sign_ins == [("https://idporten.no", ERASED)]
+    assert not any(b"pairwise-Ola-7f3a" in n.state for n in app.all_notifications())

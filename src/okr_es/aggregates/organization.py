@@ -501,6 +501,8 @@ class Organization(OKRAggregate):
         """A member may sign in with an OpenID provider's account: the provider's issuer
         and its subject id of the person (``sub``)."""
 
+        personal_data = PersonalData(subject="member_id", fields=("subject",))
+
         member_id: UUID
         issuer: str
         subject: str
@@ -510,6 +512,8 @@ class Organization(OKRAggregate):
 
     class MemberSignInUnlinked(OKRAggregate.Event):
         """A member's OpenID provider account no longer signs them in."""
+
+        personal_data = PersonalData(subject="member_id", fields=("subject",))
 
         member_id: UUID
         issuer: str
@@ -884,6 +888,7 @@ class Organization(OKRAggregate):
 
     def unlink_sign_in(self, *, member_id: UUID, issuer: str, subject: str, by: UUID) -> None:
         member = self.member(member_id)
+        self._not_erased(member)
         if (issuer, subject) not in member.sign_ins:
             raise NotFound("the member does not sign in with that account", field="subject")
         self.trigger_event(self.MemberSignInUnlinked, member_id=member_id, issuer=issuer,

@@ -11,7 +11,7 @@ import anyio.to_thread
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, JSONBody, Parameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from okr_es.access_tokens import Principal
 from okr_es.aggregates.cycle import Cycle
@@ -31,13 +31,13 @@ CONTENT_TYPES: dict[Format, str] = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 FormatParameter = Annotated[
-    str, Parameter(query="format", pattern="^(csv|xlsx)$", description="csv or xlsx")
+    str, QueryParameter(name="format", pattern="^(csv|xlsx)$", description="csv or xlsx")
 ]
 DryRunParameter = Annotated[
-    bool, Parameter(query="dry_run", description="only say what would be imported")
+    bool, QueryParameter(name="dry_run", description="only say what would be imported")
 ]
 CreateMembersParameter = Annotated[
-    bool, Parameter(query="create_members", description="add owners not yet members")
+    bool, QueryParameter(name="create_members", description="add owners not yet members")
 ]
 
 

@@ -58,7 +58,8 @@ def list_users(
     count: FromQuery[int] = 100,
 ) -> Response[Any]:
     org = organization_of(okr, principal)
-    members = [_member(m) for m in org.members.values()]
+    # An erased member is nobody the directory can look up any more.
+    members = [_member(m) for m in org.members.values() if not m.erased]
     if filter is not None:
         attribute, value = parse_filter(filter)
         # userName and e-mail addresses compare without case, as directories treat them.
