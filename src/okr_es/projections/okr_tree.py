@@ -3,6 +3,11 @@
 Dashboards read this: each key result's current value, progress and reported status, and
 each objective's owner, status and mean progress. Time-dependent judgements (expected
 pace, staleness) are derived at read time from these rows and the cycle's dates.
+
+An objective's closing note (``status_reason``) keeps who wrote it and at which log
+position (``note_by``, ``note_position``; NULL for a drop's or reopening's reason, which
+is never sealed), so that erasing the member blanks it where the organisation sealed free
+texts.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any, ClassVar
 from okr_es.aggregates.key_result import progress
 from okr_es.aggregates.personal_data import ERASED, ERASED_EMAIL
 from okr_es.projections.base import Projection, columns, id_text, text
+from okr_es.projections.erasure import blank_sealed
 from okr_es.projections.sql import Sql
 
 
@@ -57,7 +63,7 @@ class OkrTree(Projection):
         "aligned_to_key_result_id TEXT, carried_over_from TEXT, "
         "carry_over_reason TEXT NOT NULL, progress FLOAT NOT NULL, set_at TEXT NOT NULL, "
         "effective_at TEXT, updated_at TEXT NOT NULL, version INTEGER NOT NULL, "
-        "roll_up_mode TEXT NOT NULL DEFAULT 'key_results')",
+        "roll_up_mode TEXT NOT NULL DEFAULT 'key_results', note_by TEXT, note_position INTEGER)",
         "CREATE INDEX IF NOT EXISTS rm_objectives_unit_cycle ON rm_objectives (unit_id, cycle_id)",
         # For roll-up reads: the objectives aligned to one, and a cycle's objectives.
         "CREATE INDEX IF NOT EXISTS rm_objectives_aligned ON rm_objectives "
@@ -80,11 +86,11 @@ class OkrTree(Projection):
         # them is applied in memory and written with a few statements (see _Run); any
         # other event this projection handles first writes the run out, so every handler
         # below reads and writes the tables as they stand in log order.
-        run: list[Any] = []
+        run: list[tuple[int, Any]] = []
         for position, event in batch:
             kind = type(event).__name__
             if kind in _Run.KINDS:
-                run.append(event)
+                run.append((position, event))
             elif hasattr(self, "on_" + kind):
                 _Run.apply(sql, run)
                 run = []
@@ -150,10 +156,10 @@ class OkrTree(Projection):
 
     def on_MemberErased(self, sql: Sql, e: Any, position: int) -> None:
         sql.run(
-            "UPDATE rm_members SET name = :name, email = :email, active = 0 "
-            "WHERE member_id = :id",
+            "UPDATE rm_members SET name = :name, email = :email, active = 0 WHERE member_id = :id",
             {"name": ERASED, "email": ERASED_EMAIL, "id": text(e.member_id)},
         )
+        blank_sealed(sql, e, position, "rm_objectives", "status_reason", "note_by", "note_position")
 
     def on_MemberReactivated(self, sql: Sql, e: Any, position: int) -> None:
         sql.run("UPDATE rm_members SET active = 1 WHERE member_id = :id", {"id": text(e.member_id)})
@@ -207,12 +213,17 @@ class OkrTree(Projection):
             )
         if "weight" not in columns(sql, "rm_key_results"):
             sql.run(
-                f"ALTER TABLE rm_key_results ADD COLUMN{exists} "
-                "weight FLOAT NOT NULL DEFAULT 1"
+                f"ALTER TABLE rm_key_results ADD COLUMN{exists} weight FLOAT NOT NULL DEFAULT 1"
             )
         if "active" not in columns(sql, "rm_members"):
             # Every member was active before members could be deactivated.
             sql.run(f"ALTER TABLE rm_members ADD COLUMN{exists} active INTEGER NOT NULL DEFAULT 1")
+        # Closing notes projected before their authors were recorded have none (NULL):
+        # only a rebuild blanks them when their author is erased.
+        present = columns(sql, "rm_objectives")
+        for column in ("note_by TEXT", "note_position INTEGER"):
+            if column.split()[0] not in present:
+                sql.run(f"ALTER TABLE rm_objectives ADD COLUMN{exists} {column}")
 
     # --- objectives ----------------------------------------------------------------------
 
@@ -234,7 +245,9 @@ class OkrTree(Projection):
         )
 
     def on_ObjectiveDropped(self, sql: Sql, e: Any, position: int) -> None:
-        self._objective(sql, e, status="dropped", status_reason=e.reason)
+        self._objective(
+            sql, e, status="dropped", status_reason=e.reason, note_by=None, note_position=None
+        )
 
     def on_ObjectiveClosed(self, sql: Sql, e: Any, position: int) -> None:
         for kr_id, score in e.scores.items():
@@ -242,14 +255,23 @@ class OkrTree(Projection):
                 "UPDATE rm_key_results SET score = :score WHERE key_result_id = :id",
                 {"score": score, "id": text(kr_id)},
             )
-        self._objective(sql, e, status="closed", status_reason=e.note)
+        self._objective(
+            sql,
+            e,
+            status="closed",
+            status_reason=e.note,
+            note_by=text(e.by),
+            note_position=position,
+        )
 
     def on_ObjectiveReopened(self, sql: Sql, e: Any, position: int) -> None:
         sql.run(
             "UPDATE rm_key_results SET score = NULL WHERE objective_id = :id",
             {"id": text(e.originator_id)},
         )
-        self._objective(sql, e, status="active", status_reason=e.reason)
+        self._objective(
+            sql, e, status="active", status_reason=e.reason, note_by=None, note_position=None
+        )
 
     # --- key results ---------------------------------------------------------------------
 
@@ -375,7 +397,7 @@ class OkrTree(Projection):
 INSERT_OBJECTIVE = (
     "INSERT INTO rm_objectives VALUES (:id, :org, :unit, :cycle, :title, :why, :owner, "
     "'active', '', :aligned_o, :aligned_kr, :carried, :carry_reason, 0, :at, "
-    ":effective, :at, :version, 'key_results') ON CONFLICT (objective_id) DO NOTHING"
+    ":effective, :at, :version, 'key_results', NULL, NULL) ON CONFLICT (objective_id) DO NOTHING"
 )
 
 
@@ -430,14 +452,15 @@ class _Run:
     changed: set[str] = field(default_factory=set)
     objectives: dict[str, tuple[datetime, int]] = field(default_factory=dict)
     scores: dict[str, float] = field(default_factory=dict)
-    closed: dict[str, str] = field(default_factory=dict)
+    # Per objective closed: its note, who wrote it and at which position.
+    closed: dict[str, tuple[str, str, int]] = field(default_factory=dict)
 
     @classmethod
-    def apply(cls, sql: Sql, events: Sequence[Any]) -> None:
-        if not events:
+    def apply(cls, sql: Sql, batch: Sequence[tuple[int, Any]]) -> None:
+        if not batch:
             return
         of_kind: dict[str, list[Any]] = {kind: [] for kind in cls.KINDS}
-        for e in events:
+        for _, e in batch:
             of_kind[type(e).__name__].append(e)
         new_objectives = {id_text(e.originator_id) for e in of_kind["ObjectiveSet"]}
         adding = of_kind["KeyResultAdded"]
@@ -461,14 +484,14 @@ class _Run:
             )
         )
         run = cls(known, counts)
-        for e in events:
+        for position, e in batch:
             kind = type(e).__name__
             if kind == "CheckInMade":
                 run.check_in(e)
             elif kind == "KeyResultAdded":
                 run.add_key_result(e)
             elif kind == "ObjectiveClosed":
-                run.close(e)
+                run.close(e, position)
             else:
                 run.objectives_set.append(_objective_row(e))
         run.write(sql)
@@ -490,11 +513,11 @@ class _Run:
         }
         self.objectives[objective] = (e.timestamp, e.originator_version)
 
-    def close(self, e: Any) -> None:
+    def close(self, e: Any, position: int) -> None:
         for kr_id, score in e.scores.items():
             self.scores[str(text(kr_id))] = score
         objective = id_text(e.originator_id)
-        self.closed[objective] = e.note
+        self.closed[objective] = (e.note, id_text(e.by), position)
         self.objectives[objective] = (e.timestamp, e.originator_version)
 
     def check_in(self, e: Any) -> None:
@@ -521,14 +544,16 @@ class _Run:
         changed = []
         for kr_id in self.changed - self.added.keys():
             state = self._state(kr_id)
-            changed.append({
-                "key_result_id": kr_id,
-                "current_value": state["value"],
-                "progress": state["progress"],
-                "reported_status": state["status"],
-                "last_check_in_at": state["at"],
-                "check_in_count": state["count"],
-            })
+            changed.append(
+                {
+                    "key_result_id": kr_id,
+                    "current_value": state["value"],
+                    "progress": state["progress"],
+                    "reported_status": state["status"],
+                    "last_check_in_at": state["at"],
+                    "check_in_count": state["count"],
+                }
+            )
         sql.update_rows("rm_key_results", "key_result_id", changed)
         sql.update_rows(
             "rm_key_results",
@@ -539,8 +564,14 @@ class _Run:
             "rm_objectives",
             "objective_id",
             [
-                {"objective_id": objective, "status": "closed", "status_reason": note}
-                for objective, note in self.closed.items()
+                {
+                    "objective_id": objective,
+                    "status": "closed",
+                    "status_reason": note,
+                    "note_by": by,
+                    "note_position": at,
+                }
+                for objective, (note, by, at) in self.closed.items()
             ],
         )
         sql.update_rows(
