@@ -27,6 +27,7 @@ from okr_es.application import OKRApplication
 from okr_es.demo_clock import DemoClock, DemoPlan
 from okr_es.demo_meetings import seed_meetings
 from okr_es.demo_reminders import seed_demo_reminders
+from okr_es.vocabulary.days import month_name
 
 ORGANIZATION_NAME = "Fjordby kommune"
 
@@ -466,22 +467,6 @@ def _at(day: date, hour: int = 8) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=UTC)
 
 
-_MONTHS = [
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-]
-
-
 def _SELVBETJENING(q: int, quarter: tuple[str, date, date]) -> list[Goal]:
     base = 40 + 8 * q
     return [
@@ -544,7 +529,7 @@ def _SAKSBEHANDLING(q: int, quarter: tuple[str, date, date]) -> list[Goal]:
 
 def _DATA(q: int, quarter: tuple[str, date, date]) -> list[Goal]:
     _, _, end = quarter
-    month = _MONTHS[end.month - 1]
+    month = month_name(end.month, "nb")
     label = quarter[0].split()[-1]
     return [
         Goal(

@@ -51,6 +51,11 @@ _SHORT_NB = [
 ]
 
 
+def month_name(month: int, language: Language) -> str:
+    """A month's name (1 is January) as written inside a sentence: "desember", "December"."""
+    return (_MONTHS_NB if language == "nb" else _MONTHS_EN)[month - 1]
+
+
 def day(moment: date, language: Language) -> str:
     """A day as people write it: "7. desember 2026" or "7 December 2026"."""
     if language == "nb":
