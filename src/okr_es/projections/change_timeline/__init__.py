@@ -12,7 +12,7 @@ model, which may stand at a different position.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from okr_es.projections import sentences as say
@@ -63,6 +63,10 @@ class ChangeTimeline(
         "detail TEXT NOT NULL)",
     )
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._handlers: dict[type, Callable[[Sql, Any, int], None] | None] = {}
+
     def apply_batch(self, sql: Sql, batch: Sequence[tuple[int, Any]]) -> None:
         """Names are read once per batch and kept in memory, rows and names are written
         at the end of the batch: a few statements per batch, not several per event."""
@@ -79,7 +83,13 @@ class ChangeTimeline(
         if self._pending is None:
             self.apply_batch(sql, [(position, event)])
             return
-        handler = getattr(self, "on_" + type(event).__name__, None)
+        kind = type(event)
+        handlers = self._handlers
+        if kind in handlers:
+            handler = handlers[kind]
+        else:
+            # Looked up once per kind of event, not once per event.
+            handler = handlers[kind] = getattr(self, "on_" + kind.__name__, None)
         if handler is not None:
             handler(sql, event, position)
             return

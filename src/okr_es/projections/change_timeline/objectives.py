@@ -164,7 +164,7 @@ class ObjectiveChanges(TimelineRows):
     def on_CheckInMade(self, sql: Sql, e: Any, position: int) -> None:
         _, row = self._context(sql, e)
         row.key_result_id = text(e.key_result_id)
-        kr = self._named(sql, e.key_result_id)
+        kr = self._named(sql, row.key_result_id)
         milestone = kr is not None and kr.detail == "milestone"
         self._write(
             sql,

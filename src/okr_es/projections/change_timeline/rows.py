@@ -32,7 +32,9 @@ class TimelineRows(Projection):
 
     def _write(self, sql: Sql, e: Any, position: int, row: _Row, sentence: str) -> None:
         # Keyed by log position, so re-applying the same event cannot add a row twice.
-        by = self._named(sql, e.by)
+        kind = type(e)
+        by_member = text(e.by)
+        by = self._named(sql, by_member)
         self._batch.add_row(
             {
                 # By column, in the table's order.
@@ -41,9 +43,9 @@ class TimelineRows(Projection):
                 "unit_id": row.unit_id,
                 "cycle_id": row.cycle_id,
                 "aggregate_id": text(e.originator_id),
-                "aggregate_type": _aggregate_type(e),
-                "event_type": type(e).__name__,
-                "by_member": text(e.by),
+                "aggregate_type": _AGGREGATE_TYPES.get(kind) or _aggregate_type(e),
+                "event_type": kind.__name__,
+                "by_member": by_member,
                 "by_name": "" if by is None else by.name,
                 "recorded_at": e.timestamp.isoformat(),
                 "effective_at": _effective_at(e).isoformat(),
@@ -89,9 +91,14 @@ class TimelineRows(Projection):
         return unit, _Row(org.organization_id, text(unit_id), language=language)
 
     def _named(self, sql: Sql, id_: Any) -> Named | None:
+        # Four or five lookups per event, nearly all of names the batch read up front.
         if id_ is None:
             return None
-        return self._batch.named(sql, id_ if isinstance(id_, str) else id_text(id_))
+        key = id_ if id_.__class__ is str else id_text(id_)
+        pending = self._pending
+        assert pending is not None, "handlers run inside apply_batch"
+        names = pending.names
+        return names[key] if key in names else pending.named(sql, key)
 
     def _remember(self, sql: Sql, id_: Any, named: Named) -> None:
         # As an upsert: a name already known keeps its kind and place, takes the new name.
@@ -176,15 +183,16 @@ class _Pending:
         objectives: set[str] = set()
         members: set[str] = set()
         for event in events:
-            for name in _id_fields(type(event)):
+            event_type = type(event)
+            for name in _ID_FIELDS.get(event_type) or _id_fields(event_type):
                 value = getattr(event, name, None)
                 if isinstance(value, UUID):
-                    ids.add(str(text(value)))
-            kind = type(event).__name__
+                    ids.add(id_text(value))
+            kind = event_type.__name__
             if kind == "ObjectiveSet":
-                objectives.add(str(text(event.originator_id)))
+                objectives.add(id_text(event.originator_id))
             elif kind == "MemberAdded":
-                members.add(str(text(event.member_id)))
+                members.add(id_text(event.member_id))
         self.names.update(dict.fromkeys(ids))
         for id_, *named in sql.all_among(
             "SELECT id, kind, name, language, organization_id, unit_id, cycle_id, "
