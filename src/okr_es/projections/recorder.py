@@ -23,7 +23,7 @@ from eventsourcing.postgres import PostgresTrackingRecorder
 from okr_es.persistence.store_lock import read_models_xact
 from okr_es.projections.base import Projection
 from okr_es.projections.reporting_views import create_reporting_views, reporting_schema
-from okr_es.projections.sql import COPY_ROWS, Sql
+from okr_es.projections.sql import COPY_ROWS, Sql, translate
 
 
 class PositionsMoved(Exception):
@@ -129,6 +129,20 @@ class ViewRecorder:
         use (a rebuild creates them again at its end)."""
         with self._transaction(exclusive=True) as sql:
             for projection in projections:
+                if not self.postgres and _as_created(sql, projection):
+                    # Emptied, not dropped: SQLite writes zeros over every page either
+                    # way (secure_delete), but empties a table at two thirds of the cost
+                    # of dropping it. Only the readers' indexes go (built again at the
+                    # end), before the rows, so their pages are freed once.
+                    for index in projection.read_indexes:
+                        sql.run(f"DROP INDEX IF EXISTS {index}")
+                    for table in projection.tables:
+                        sql.run(f"DELETE FROM {table}")
+                    sql.run(
+                        f"DELETE FROM {self.tracking_table} WHERE application_name = :name",
+                        {"name": projection.name},
+                    )
+                    continue
                 for table in projection.tables:
                     # CASCADE: the reporting views over the table go too, and come back
                     # below.
@@ -223,3 +237,21 @@ class _Transaction:
                     raise
                 return
         self._context.__exit__(*exc)
+
+
+def _as_created(sql: Sql, projection: Projection) -> bool:
+    """Whether the projection's SQLite tables and indexes are exactly what its DDL creates
+    (as SQLite records a statement: without ``IF NOT EXISTS``). Tables of an earlier shape
+    (an upgraded column, a changed index) are dropped and created afresh instead."""
+    tables = set(projection.tables)
+    recorded = {
+        statement
+        for table, statement in sql.all(
+            "SELECT tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL"
+        )
+        if table in tables
+    }
+    expected = {
+        translate(statement, False).replace(" IF NOT EXISTS", "", 1) for statement in projection.ddl
+    }
+    return bool(recorded) and recorded == expected
