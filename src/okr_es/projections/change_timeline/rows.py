@@ -179,7 +179,9 @@ class _Pending:
     def read_names(self, sql: Sql, events: Iterable[Any]) -> None:
         """Everything the batch's events name, in one read; and the rows of earlier
         batches that its objectives and members will name."""
-        ids: set[str] = set()
+        # By number first: a batch names the same few ids again and again, each turned
+        # into text once.
+        numbers: dict[int, UUID] = {}
         objectives: set[str] = set()
         members: set[str] = set()
         for event in events:
@@ -187,12 +189,13 @@ class _Pending:
             for name in _ID_FIELDS.get(event_type) or _id_fields(event_type):
                 value = getattr(event, name, None)
                 if isinstance(value, UUID):
-                    ids.add(id_text(value))
+                    numbers[value.int] = value
             kind = event_type.__name__
             if kind == "ObjectiveSet":
                 objectives.add(id_text(event.originator_id))
             elif kind == "MemberAdded":
                 members.add(id_text(event.member_id))
+        ids = {id_text(value) for value in numbers.values()}
         self.names.update(dict.fromkeys(ids))
         for id_, *named in sql.all_among(
             "SELECT id, kind, name, language, organization_id, unit_id, cycle_id, "
