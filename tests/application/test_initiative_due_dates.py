@@ -68,7 +68,10 @@ def test_an_initiatives_table_made_before_due_dates_gets_the_column_and_keeps_it
 class _BeforeDueDates(Initiatives):
     """The initiatives read model as a release before due dates made and filled it."""
 
-    ddl = tuple(s.replace(", due_on TEXT)", ")") for s in Initiatives.ddl)
+    ddl = tuple(
+        s.replace(", due_on TEXT, note_by TEXT, note_position INTEGER)", ")")
+        for s in Initiatives.ddl
+    )
 
     def upgrade(self, sql: Sql) -> None:
         pass
